@@ -1,0 +1,104 @@
+import type { ErrorCode, ErrorResponse } from '@commons/shared';
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { ZodError } from 'zod';
+import type { Logger } from '../infra/log.js';
+
+const statusByCode: Record<ErrorCode, number> = {
+  bad_request: 400,
+  validation_failed: 400,
+  weak_password: 400,
+  invalid_token: 400,
+  unsupported_media_type: 415,
+  forbidden_origin: 403,
+  unauthenticated: 401,
+  invalid_credentials: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  email_taken: 409,
+  payload_too_large: 413,
+  rate_limited: 429,
+  service_unavailable: 503,
+  internal: 500,
+};
+
+/** A failure the caller should see: a code, a human message and optional details. */
+export class AppError extends Error {
+  readonly status: number;
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: unknown,
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(message);
+    this.name = 'AppError';
+    this.status = statusByCode[code];
+  }
+}
+
+export function validationError(error: ZodError): AppError {
+  const fieldErrors: Record<string, string[]> = {};
+  const formErrors: string[] = [];
+  for (const issue of error.issues) {
+    const key = issue.path.join('.');
+    if (key) (fieldErrors[key] ??= []).push(issue.message);
+    else formErrors.push(issue.message);
+  }
+  return new AppError('validation_failed', 'Some fields are missing or invalid.', { fieldErrors, formErrors });
+}
+
+export const notFoundHandler: RequestHandler = (_req, _res, next) => {
+  next(new AppError('not_found', 'No such endpoint.'));
+};
+
+function isDependencyDown(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  const name = err.name;
+  return (
+    name === 'MongoServerSelectionError' ||
+    name === 'MongoNetworkError' ||
+    name === 'MongoNotConnectedError' ||
+    name === 'MaxRetriesPerRequestError' ||
+    /Connection is closed|Stream isn't writeable|ECONNREFUSED/.test(err.message)
+  );
+}
+
+/** Turns anything thrown into the one error shape; stack traces stay in the log. */
+export function errorHandler(log: Logger): ErrorRequestHandler {
+  return (err: unknown, req, res, _next) => {
+    const requestId = String(req.id ?? '');
+    let appError: AppError;
+    if (err instanceof AppError) appError = err;
+    else if (isBodyParserError(err)) appError = fromBodyParser(err);
+    else if (isDependencyDown(err)) appError = new AppError('service_unavailable', 'A service the platform needs is unavailable; try again shortly.', undefined, 5);
+    else {
+      log.error({ err, requestId }, 'unhandled error');
+      appError = new AppError('internal', 'Something went wrong on our side.');
+    }
+    if (appError.retryAfterSeconds) res.setHeader('Retry-After', String(appError.retryAfterSeconds));
+    const body: ErrorResponse = {
+      error: {
+        code: appError.code,
+        message: appError.message,
+        ...(appError.details === undefined ? {} : { details: appError.details }),
+        ...(requestId ? { requestId } : {}),
+      },
+    };
+    if (res.headersSent) return;
+    res.status(appError.status).json(body);
+  };
+}
+
+interface BodyParserError {
+  type: string;
+  status: number;
+}
+function isBodyParserError(err: unknown): err is BodyParserError {
+  return typeof err === 'object' && err !== null && 'type' in err && 'status' in err;
+}
+function fromBodyParser(err: BodyParserError): AppError {
+  if (err.type === 'entity.too.large') return new AppError('payload_too_large', 'The request body is too large.');
+  if (err.type === 'entity.parse.failed') return new AppError('bad_request', 'The request body is not valid JSON.');
+  return new AppError('bad_request', 'The request body could not be read.');
+}

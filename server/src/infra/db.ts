@@ -1,0 +1,34 @@
+import mongoose from 'mongoose';
+
+/**
+ * Connects the process-wide mongoose connection. The store may be MongoDB 7 or FerretDB 1.24,
+ * so nothing here relies on transactions, change streams, TTL or text indexes.
+ */
+export async function connectDatabase(uri: string, dbName?: string): Promise<typeof mongoose> {
+  mongoose.set('strictQuery', true);
+  // Filters must come from parsed schemas; never let mongoose turn `{ $gt: '' }` into a query.
+  mongoose.set('sanitizeFilter', true);
+  await mongoose.connect(uri, {
+    ...(dbName ? { dbName } : {}),
+    serverSelectionTimeoutMS: 10_000,
+    autoIndex: true,
+  });
+  // Build every registered model's indexes before serving, so unique rules hold from the first request.
+  await Promise.all(Object.values(mongoose.models).map((model) => model.init()));
+  return mongoose;
+}
+
+export async function disconnectDatabase(): Promise<void> {
+  await mongoose.disconnect();
+}
+
+export async function pingDatabase(): Promise<boolean> {
+  const db = mongoose.connection.db;
+  if (!db || mongoose.connection.readyState !== 1) return false;
+  try {
+    await db.admin().command({ ping: 1 });
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,24 @@
+import { bootProcess } from '@commons/server/boot';
+import { startApi } from '@commons/server/runtime';
+import { seedDemo } from '@commons/server/seed/demo';
+import { startWorkers } from './runtime.js';
+
+/** `npm start`: API, Socket.IO and workers in one process, with demo content on first run. */
+const booted = await bootProcess('platform');
+const { config, log, runtime } = booted;
+const seeded = config.SEED_DEMO === false ? null : await seedDemo(log);
+const api = await startApi(runtime, { host: config.HOST, port: config.PORT });
+const workers = startWorkers(runtime);
+// Stop accepting first, then let running jobs finish.
+booted.onShutdown(() => api.close());
+booted.onShutdown(() => workers.close());
+
+const lines = [``, `  Commons is running at ${config.PUBLIC_URL}`, ``];
+if (seeded) {
+  lines.push('  Demo sign-ins (first run on an empty database):');
+  for (const s of seeded) lines.push(`    ${s.role.padEnd(9)} ${s.email.padEnd(30)} ${s.password}`);
+  lines.push('');
+}
+lines.push('  Press Ctrl-C to stop.', '');
+process.stdout.write(lines.join('\n') + '\n');
+log.debug({ listening: api.url }, 'platform started');
