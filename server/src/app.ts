@@ -77,7 +77,8 @@ export function buildApp(deps: AppDeps): BuiltApp {
     secureCookie: config.PUBLIC_URL.startsWith('https:'),
     ttlDays: config.SESSION_TTL_DAYS,
   });
-  const allowedOrigins = [config.publicOrigin];
+  // The Vite dev server (npm run dev -w client) proxies the API from its own origin.
+  const allowedOrigins = config.isProduction ? [config.publicOrigin] : [config.publicOrigin, 'http://localhost:5173'];
 
   const app = express();
   app.disable('x-powered-by');

@@ -6,8 +6,8 @@ import mongoose from 'mongoose';
  */
 export async function connectDatabase(uri: string, dbName?: string): Promise<typeof mongoose> {
   mongoose.set('strictQuery', true);
-  // Filters must come from parsed schemas; never let mongoose turn `{ $gt: '' }` into a query.
-  mongoose.set('sanitizeFilter', true);
+  // Query operators never come from clients: every input is parsed by a strict zod schema first
+  // (strings stay strings), so filters are built only from typed values.
   await mongoose.connect(uri, {
     ...(dbName ? { dbName } : {}),
     serverSelectionTimeoutMS: 10_000,

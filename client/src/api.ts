@@ -1,0 +1,107 @@
+import { errorCodes, type ErrorCode } from '@commons/shared';
+
+/** Codes an ApiError can carry: the server's, plus one for requests that never got an answer. */
+export type ClientErrorCode = ErrorCode | 'network_error';
+
+export type FieldErrors = Record<string, string[]>;
+
+const knownCodes: ReadonlySet<string> = new Set<string>([...errorCodes, 'network_error']);
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: ClientErrorCode,
+    message: string,
+    readonly details?: unknown,
+    readonly requestId?: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+
+  /** `details.fieldErrors` of a validation failure, if any. */
+  get fieldErrors(): FieldErrors {
+    if (!isRecord(this.details) || !isRecord(this.details.fieldErrors)) return {};
+    const out: FieldErrors = {};
+    for (const [field, messages] of Object.entries(this.details.fieldErrors)) {
+      if (Array.isArray(messages)) out[field] = messages.filter((m): m is string => typeof m === 'string');
+    }
+    return out;
+  }
+}
+
+function codeForStatus(status: number): ErrorCode {
+  if (status === 401) return 'unauthenticated';
+  if (status === 403) return 'forbidden';
+  if (status === 404) return 'not_found';
+  if (status === 409) return 'conflict';
+  if (status === 413) return 'payload_too_large';
+  if (status === 429) return 'rate_limited';
+  if (status === 502 || status === 503 || status === 504) return 'service_unavailable';
+  if (status >= 400 && status < 500) return 'bad_request';
+  return 'internal';
+}
+
+/** Turns a failed response into an ApiError, reading `{error:{code,message,details?}}` when present. */
+async function toApiError(response: Response): Promise<ApiError> {
+  let body: unknown;
+  try {
+    body = await response.json();
+  } catch {
+    body = undefined;
+  }
+  const error = isRecord(body) ? body.error : undefined;
+  if (isRecord(error) && typeof error.code === 'string') {
+    const code = knownCodes.has(error.code) ? (error.code as ClientErrorCode) : codeForStatus(response.status);
+    const message = typeof error.message === 'string' ? error.message : response.statusText;
+    const requestId = typeof error.requestId === 'string' ? error.requestId : undefined;
+    return new ApiError(response.status, code, message, error.details, requestId);
+  }
+  return new ApiError(response.status, codeForStatus(response.status), response.statusText);
+}
+
+type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+
+/**
+ * Calls the same-origin JSON API. Resolves with the parsed body (undefined for 204),
+ * rejects with an ApiError.
+ */
+export async function request<T>(method: Method, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  const init: RequestInit = { method, credentials: 'same-origin', headers };
+  if (signal) init.signal = signal;
+  if (body !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    init.body = JSON.stringify(body);
+  }
+  let response: Response;
+  try {
+    response = await fetch(path, init);
+  } catch (cause) {
+    if (cause instanceof DOMException && cause.name === 'AbortError') throw cause;
+    throw new ApiError(0, 'network_error', cause instanceof Error ? cause.message : 'network error');
+  }
+  if (!response.ok) throw await toApiError(response);
+  if (response.status === 204) return undefined as T;
+  const text = await response.text();
+  if (!text) return undefined as T;
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    throw new ApiError(response.status, 'internal', 'response is not JSON');
+  }
+}
+
+export const api = {
+  get: <T>(path: string, signal?: AbortSignal) => request<T>('GET', path, undefined, signal),
+  post: <T>(path: string, body?: unknown) => request<T>('POST', path, body ?? {}),
+  patch: <T>(path: string, body: unknown) => request<T>('PATCH', path, body),
+};
+
+export function isApiError(value: unknown): value is ApiError {
+  return value instanceof ApiError;
+}

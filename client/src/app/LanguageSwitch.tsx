@@ -1,0 +1,39 @@
+import { locales, type Locale } from '@commons/shared';
+import { useTranslation } from 'react-i18next';
+import { useAuth } from '../auth/store';
+import { fixedT, setLanguage, useLocale } from '../i18n';
+import { updateMe } from '../members/api';
+import { announce } from './LiveAnnouncer';
+
+/** English / Español: switches at once; a signed-in member's choice is saved to their account. */
+export function LanguageSwitch() {
+  const { t } = useTranslation();
+  const active = useLocale();
+
+  async function choose(locale: Locale): Promise<void> {
+    setLanguage(locale);
+    const { user, setUser } = useAuth.getState();
+    if (!user || user.locale === locale) return;
+    try {
+      setUser(await updateMe({ locale }));
+    } catch {
+      announce(t('profile.languageSaveFailed'));
+    }
+  }
+
+  return (
+    <div className="language-switch" role="group" aria-label={t('nav.language')}>
+      {locales.map((locale) => (
+        <button
+          key={locale}
+          type="button"
+          lang={locale}
+          aria-pressed={locale === active}
+          onClick={() => void choose(locale)}
+        >
+          {fixedT(locale)('language.name')}
+        </button>
+      ))}
+    </div>
+  );
+}

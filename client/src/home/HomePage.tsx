@@ -1,0 +1,58 @@
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import { useAuth } from '../auth/store';
+import { Loading, Page } from '../ui/Page';
+
+function Welcome() {
+  const { t } = useTranslation();
+  return (
+    <Page title={t('home.welcomeTitle', { site: t('app.name') })}>
+      <p className="lead">{t('app.tagline')}</p>
+      <p>{t('home.welcomeBody')}</p>
+      <p className="actions">
+        <Link to="/sign-up" className="button">
+          {t('home.getStarted')}
+        </Link>
+        <Link to="/sign-in" className="button button--secondary">
+          {t('home.signIn')}
+        </Link>
+      </p>
+    </Page>
+  );
+}
+
+/** A dashboard section; later features fill it, until then it shows its empty state. */
+function DashboardSection({ id, title, empty }: { id: string; title: string; empty: string }) {
+  return (
+    <section className="panel" aria-labelledby={id}>
+      <h2 id={id}>{title}</h2>
+      <p className="empty">{empty}</p>
+    </section>
+  );
+}
+
+function Dashboard({ name, profileIncomplete }: { name: string; profileIncomplete: boolean }) {
+  const { t } = useTranslation();
+  return (
+    <Page title={t('home.dashboardTitle', { name })}>
+      {profileIncomplete && (
+        <p className="notice">
+          {t('home.completeProfile')} <Link to="/settings/profile">{t('home.completeProfileLink')}</Link>
+        </p>
+      )}
+      <div className="dashboard">
+        <DashboardSection id="recent-discussions" title={t('home.recentDiscussions')} empty={t('home.noDiscussions')} />
+        <DashboardSection id="upcoming-labs" title={t('home.upcomingLabs')} empty={t('home.noLabs')} />
+      </div>
+    </Page>
+  );
+}
+
+export function HomePage() {
+  const status = useAuth((s) => s.status);
+  const user = useAuth((s) => s.user);
+  if (status === 'loading') return <Loading />;
+  if (!user) return <Welcome />;
+  const profileIncomplete = !user.bio && !user.communityRole && user.interests.length === 0;
+  return <Dashboard name={user.displayName} profileIncomplete={profileIncomplete} />;
+}

@@ -1,0 +1,81 @@
+import { randomBytes } from 'node:crypto';
+import { loadConfig } from '@commons/server/infra/config';
+import { createLogger } from '@commons/server/infra/log';
+import { freePort } from '@commons/server/infra/services/ports';
+import { createRuntime, startApi, type RunningApi, type Runtime } from '@commons/server/runtime';
+import { startWorkers, type RunningWorkers } from '@commons/workers/runtime';
+import mongoose from 'mongoose';
+import { inject } from 'vitest';
+import { TestClient } from './http.js';
+import { startTestSmtpSink, type TestSmtpSink } from './mail.js';
+
+export interface TestPlatform {
+  url: string;
+  runtime: Runtime;
+  api: RunningApi;
+  workers: RunningWorkers | null;
+  sink: TestSmtpSink;
+  dbName: string;
+  client(): TestClient;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the whole platform in this test file's process, on its own database, Redis key prefix
+ * and SMTP sink, against the real services the global setup provided.
+ */
+export async function startTestPlatform(
+  name: string,
+  opts: { workers?: boolean; env?: Record<string, string> } = {},
+): Promise<TestPlatform> {
+  const sink = await startTestSmtpSink();
+  const suffix = randomBytes(4).toString('hex');
+  const dbName = `t_${name.replace(/[^a-z0-9]/gi, '_')}_${suffix}`.slice(0, 60);
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    PUBLIC_URL: url,
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    REDIS_PREFIX: `t:${dbName}`,
+    SESSION_SECRET: randomBytes(32).toString('hex'),
+    ...opts.env,
+  });
+  const log = createLogger({ level: config.LOG_LEVEL, name });
+  const runtime = await createRuntime({
+    config,
+    log,
+    urls: { mongoUri: inject('mongoUri'), redisUrl: inject('redisUrl'), smtpUrl: sink.url },
+    dbName,
+  });
+  const api = await startApi(runtime, { host: '127.0.0.1', port });
+  const workers = opts.workers === false ? null : startWorkers(runtime);
+  return {
+    url,
+    runtime,
+    api,
+    workers,
+    sink,
+    dbName,
+    client: () => new TestClient(url),
+    async close() {
+      await api.close();
+      await workers?.close();
+      await mongoose.connection.dropDatabase().catch(() => undefined);
+      await deleteKeys(runtime, `${config.REDIS_PREFIX}:*`);
+      await runtime.close();
+      await sink.close();
+    },
+  };
+}
+
+async function deleteKeys(runtime: Runtime, pattern: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await runtime.redis.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
+    cursor = next;
+    if (keys.length) await runtime.redis.del(...keys);
+  } while (cursor !== '0');
+}
