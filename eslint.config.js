@@ -20,6 +20,6 @@ export default tseslint.config(
   },
   {
     files: ['scripts/**/*.mjs', '**/*.config.{js,ts}'],
-    languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
   },
 );

@@ -23,7 +23,9 @@ const run = (args) => execFileSync(npm, args, { cwd: root, stdio: 'inherit' });
 
 const nodeOutputs = ['shared/dist/index.js', 'server/dist/main.js', 'workers/dist/platform.js'];
 const nodeSources = ['shared/src', 'server/src', 'workers/src'];
-const oldestOutput = Math.min(...nodeOutputs.map((f) => (existsSync(path.join(root, f)) ? statSync(path.join(root, f)).mtimeMs : 0)));
+const oldestOutput = Math.min(
+  ...nodeOutputs.map((f) => (existsSync(path.join(root, f)) ? statSync(path.join(root, f)).mtimeMs : 0)),
+);
 if (oldestOutput === 0 || Math.max(...nodeSources.map((d) => newestMtime(path.join(root, d)))) > oldestOutput) {
   process.stdout.write('Building the server and workers...\n');
   run(['exec', '--', 'tsc', '-b', 'shared', 'server', 'workers']);
@@ -31,7 +33,11 @@ if (oldestOutput === 0 || Math.max(...nodeSources.map((d) => newestMtime(path.jo
 
 const clientIndex = path.join(root, 'client/dist/index.html');
 const clientBuilt = existsSync(clientIndex) ? statSync(clientIndex).mtimeMs : 0;
-const clientSources = Math.max(newestMtime(path.join(root, 'client/src')), newestMtime(path.join(root, 'shared/src')), statSync(path.join(root, 'client/index.html'), { throwIfNoEntry: false })?.mtimeMs ?? 0);
+const clientSources = Math.max(
+  newestMtime(path.join(root, 'client/src')),
+  newestMtime(path.join(root, 'shared/src')),
+  statSync(path.join(root, 'client/index.html'), { throwIfNoEntry: false })?.mtimeMs ?? 0,
+);
 if (clientBuilt === 0 || clientSources > clientBuilt) {
   process.stdout.write('Building the web client...\n');
   run(['run', 'build', '-w', 'client']);

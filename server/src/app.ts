@@ -51,8 +51,18 @@ function createServices(deps: AppDeps) {
 
 function createAuthLimiters(redis: Redis, prefix: string) {
   return {
-    loginPerAccount: new Limiter(redis, prefix, { name: 'login-account', points: 5, durationSeconds: 15 * 60, blockSeconds: 15 * 60 }),
-    loginPerIp: new Limiter(redis, prefix, { name: 'login-ip', points: 30, durationSeconds: 15 * 60, blockSeconds: 15 * 60 }),
+    loginPerAccount: new Limiter(redis, prefix, {
+      name: 'login-account',
+      points: 5,
+      durationSeconds: 15 * 60,
+      blockSeconds: 15 * 60,
+    }),
+    loginPerIp: new Limiter(redis, prefix, {
+      name: 'login-ip',
+      points: 30,
+      durationSeconds: 15 * 60,
+      blockSeconds: 15 * 60,
+    }),
     register: new Limiter(redis, prefix, { name: 'register-ip', points: 20, durationSeconds: 3600 }),
     resetPerEmail: new Limiter(redis, prefix, { name: 'reset-email', points: 3, durationSeconds: 3600 }),
     resetPerIp: new Limiter(redis, prefix, { name: 'reset-ip', points: 30, durationSeconds: 3600 }),

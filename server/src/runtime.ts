@@ -37,7 +37,12 @@ function hasDatabaseInPath(uri: string): boolean {
   return Boolean(db);
 }
 
-export async function createRuntime(opts: { config: Config; log: Logger; urls: ServiceUrls; dbName?: string }): Promise<Runtime> {
+export async function createRuntime(opts: {
+  config: Config;
+  log: Logger;
+  urls: ServiceUrls;
+  dbName?: string;
+}): Promise<Runtime> {
   const { config, log, urls } = opts;
   const dbName = opts.dbName ?? (hasDatabaseInPath(urls.mongoUri) ? undefined : 'commons');
   await connectDatabase(urls.mongoUri, dbName);

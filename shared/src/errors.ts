@@ -16,6 +16,7 @@ export const errorCodes = [
   'invalid_token',
   'payload_too_large',
   'rate_limited',
+  'thread_locked',
   'service_unavailable',
   'internal',
 ] as const;

@@ -33,7 +33,9 @@ describe('registration', () => {
   it('refuses a taken email with 409, whatever its case', async () => {
     const email = freshEmail();
     await p.client().post('/api/auth/register', { email, password: strong, displayName: 'First' });
-    const res = await p.client().post('/api/auth/register', { email: email.toUpperCase(), password: strong, displayName: 'Second' });
+    const res = await p
+      .client()
+      .post('/api/auth/register', { email: email.toUpperCase(), password: strong, displayName: 'Second' });
     expect(res.status).toBe(409);
     expect(res.body.error.code).toBe('email_taken');
   });
@@ -50,7 +52,9 @@ describe('registration', () => {
   });
 
   it('rejects unknown keys and bad emails with field errors', async () => {
-    const res = await p.client().post('/api/auth/register', { email: 'not-an-email', password: strong, displayName: 'X Y', role: 'admin' });
+    const res = await p
+      .client()
+      .post('/api/auth/register', { email: 'not-an-email', password: strong, displayName: 'X Y', role: 'admin' });
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('validation_failed');
     expect(Object.keys(res.body.error.details.fieldErrors)).toContain('email');
@@ -87,7 +91,8 @@ describe('sign-in and sign-out', () => {
     const email = freshEmail();
     await p.client().post('/api/auth/register', { email, password: strong, displayName: 'Dee' });
     const statuses: number[] = [];
-    for (let i = 0; i < 6; i++) statuses.push((await p.client().post('/api/auth/login', { email, password: `wrong-password-${i}` })).status);
+    for (let i = 0; i < 6; i++)
+      statuses.push((await p.client().post('/api/auth/login', { email, password: `wrong-password-${i}` })).status);
     expect(statuses.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
     expect(statuses[5]).toBe(429);
     const right = await p.client().post('/api/auth/login', { email, password: strong });
@@ -115,12 +120,16 @@ describe('password reset by email', () => {
     const mail = await p.sink.waitFor((m) => m.envelope.to.includes(email) && /reset/i.test(m.subject), 15_000);
     expect(mail.text).toContain('Eve Reset');
     expect(mail.html).toContain('/reset-password?token=');
-    const token = new URL(/https?:\/\/\S+reset-password\?token=[\w-]+/.exec(String(mail.text))![0]).searchParams.get('token')!;
+    const token = new URL(/https?:\/\/\S+reset-password\?token=[\w-]+/.exec(String(mail.text))![0]).searchParams.get(
+      'token',
+    )!;
 
     const newPassword = 'orchard-violet-canyon-77';
     const confirm = await p.client().post('/api/auth/password-reset/confirm', { token, password: newPassword });
     expect(confirm.status).toBe(204);
-    const again = await p.client().post('/api/auth/password-reset/confirm', { token, password: 'another-fine-phrase-88' });
+    const again = await p
+      .client()
+      .post('/api/auth/password-reset/confirm', { token, password: 'another-fine-phrase-88' });
     expect(again.status).toBe(400);
     expect(again.body.error.code).toBe('invalid_token');
 
@@ -138,7 +147,9 @@ describe('password reset by email', () => {
   });
 
   it('refuses a made-up token', async () => {
-    const res = await p.client().post('/api/auth/password-reset/confirm', { token: 'x'.repeat(43), password: 'orchard-violet-canyon-77' });
+    const res = await p
+      .client()
+      .post('/api/auth/password-reset/confirm', { token: 'x'.repeat(43), password: 'orchard-violet-canyon-77' });
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('invalid_token');
   });
@@ -151,7 +162,9 @@ describe('password reset by email', () => {
     const token = /token=([\w-]+)/.exec(String(mail.text))![1]!;
     const { ResetTokenModel } = await import('@commons/server/auth/reset-token.model');
     await ResetTokenModel.updateMany({}, { $set: { expiresAt: new Date(Date.now() - 1000) } });
-    const res = await p.client().post('/api/auth/password-reset/confirm', { token, password: 'orchard-violet-canyon-77' });
+    const res = await p
+      .client()
+      .post('/api/auth/password-reset/confirm', { token, password: 'orchard-violet-canyon-77' });
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('invalid_token');
   });

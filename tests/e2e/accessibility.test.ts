@@ -6,13 +6,21 @@ import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 let p: TestPlatform;
 let browser: Browser;
 // One member per language: a signed-in member sees the language saved in their profile.
-const members: Record<'en' | 'es', { id: string; cookie: string }> = { en: { id: '', cookie: '' }, es: { id: '', cookie: '' } };
+const members: Record<'en' | 'es', { id: string; cookie: string }> = {
+  en: { id: '', cookie: '' },
+  es: { id: '', cookie: '' },
+};
 beforeAll(async () => {
   p = await startTestPlatform('e2e_a11y', { workers: false });
   browser = await launchBrowser();
   for (const locale of ['en', 'es'] as const) {
     const c = p.client();
-    const res = await c.post('/api/auth/register', { email: `a11y-${locale}@example.org`, password: 'harbor-lantern-meadow-19', displayName: 'Alma Access', locale });
+    const res = await c.post('/api/auth/register', {
+      email: `a11y-${locale}@example.org`,
+      password: 'harbor-lantern-meadow-19',
+      displayName: 'Alma Access',
+      locale,
+    });
     members[locale] = { id: res.body.user.id, cookie: c.cookieHeader() };
   }
 });
@@ -21,12 +29,28 @@ afterAll(async () => {
   await p?.close();
 });
 
-const signedOutPages = ['/', '/sign-in', '/sign-up', '/forgot-password', '/reset-password?token=abcdefghijklmnopqrstuvwxyz', '/no-such-page'];
-const memberPages = (locale: 'en' | 'es') => ['/', `/members/${members[locale].id}`, '/settings/profile', '/no-such-page'];
+const signedOutPages = [
+  '/',
+  '/sign-in',
+  '/sign-up',
+  '/forgot-password',
+  '/reset-password?token=abcdefghijklmnopqrstuvwxyz',
+  '/no-such-page',
+];
+const memberPages = (locale: 'en' | 'es') => [
+  '/',
+  `/members/${members[locale].id}`,
+  '/settings/profile',
+  '/no-such-page',
+];
 
 async function contextFor(locale: 'en' | 'es', signedIn: boolean, width: number): Promise<BrowserContext> {
   // bypassCSP lets the test inject axe-core; the app itself runs under its real policy.
-  const context = await browser.newContext({ viewport: { width, height: 800 }, locale: locale === 'es' ? 'es-ES' : 'en-US', bypassCSP: true });
+  const context = await browser.newContext({
+    viewport: { width, height: 800 },
+    locale: locale === 'es' ? 'es-ES' : 'en-US',
+    bypassCSP: true,
+  });
   await context.addInitScript((l) => window.localStorage.setItem('commons.locale', l), locale);
   if (signedIn) {
     const [name, ...rest] = members[locale].cookie.split('=');

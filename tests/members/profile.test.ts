@@ -8,7 +8,11 @@ let anaId: string;
 beforeAll(async () => {
   p = await startTestPlatform('members', { workers: false });
   ana = p.client();
-  const res = await ana.post('/api/auth/register', { email: 'ana@example.org', password: 'maple-lantern-harbor-41', displayName: 'Ana' });
+  const res = await ana.post('/api/auth/register', {
+    email: 'ana@example.org',
+    password: 'maple-lantern-harbor-41',
+    displayName: 'Ana',
+  });
   if (res.status !== 201) throw new Error(`register failed: ${res.status} ${res.text}`);
   anaId = res.body.user.id;
 });
@@ -33,15 +37,29 @@ describe('profiles', () => {
     expect(res.body.user).toMatchObject(patch);
 
     const ben = p.client();
-    await ben.post('/api/auth/register', { email: 'ben@example.org', password: 'maple-lantern-harbor-42', displayName: 'Ben' });
+    await ben.post('/api/auth/register', {
+      email: 'ben@example.org',
+      password: 'maple-lantern-harbor-42',
+      displayName: 'Ben',
+    });
     const seen = await ben.get(`/api/members/${anaId}`);
     expect(seen.status).toBe(200);
-    expect(seen.body.member).toMatchObject({ id: anaId, displayName: 'Ana López', communityRole: 'parent', community: 'Mattapan, Boston' });
+    expect(seen.body.member).toMatchObject({
+      id: anaId,
+      displayName: 'Ana López',
+      communityRole: 'parent',
+      community: 'Mattapan, Boston',
+    });
     expect(seen.body.member.email).toBeUndefined();
   });
 
   it('refuses unknown fields, a bad community role, a bad time zone and a role change', async () => {
-    for (const body of [{ role: 'admin' }, { communityRole: 'mayor' }, { timeZone: 'Mars/Olympus' }, { interests: 'x' }]) {
+    for (const body of [
+      { role: 'admin' },
+      { communityRole: 'mayor' },
+      { timeZone: 'Mars/Olympus' },
+      { interests: 'x' },
+    ]) {
       const res = await ana.patch('/api/members/me', body);
       expect(res.status, JSON.stringify(body)).toBe(400);
       expect(res.body.error.code).toBe('validation_failed');

@@ -21,7 +21,13 @@ describe('health', () => {
 
 describe('request safety', () => {
   it('refuses mutations from another origin', async () => {
-    const res = await p.client().post('/api/auth/login', { email: 'a@example.org', password: 'whatever-it-is' }, { origin: 'https://evil.example' });
+    const res = await p
+      .client()
+      .post(
+        '/api/auth/login',
+        { email: 'a@example.org', password: 'whatever-it-is' },
+        { origin: 'https://evil.example' },
+      );
     expect(res.status).toBe(403);
     expect(res.body.error.code).toBe('forbidden_origin');
   });
@@ -35,11 +41,15 @@ describe('request safety', () => {
   });
 
   it('answers malformed JSON and oversized bodies with the error shape, no stack trace', async () => {
-    const bad = await p.client().request('POST', '/api/auth/login', '{"email":', { 'content-type': 'application/json' });
+    const bad = await p
+      .client()
+      .request('POST', '/api/auth/login', '{"email":', { 'content-type': 'application/json' });
     expect(bad.status).toBe(400);
     expect(bad.body.error.code).toBe('bad_request');
     expect(bad.text).not.toMatch(/at .*\.(js|ts):\d+/);
-    const big = await p.client().post('/api/auth/register', { email: 'big@example.org', password: 'x'.repeat(200_000), displayName: 'Big' });
+    const big = await p
+      .client()
+      .post('/api/auth/register', { email: 'big@example.org', password: 'x'.repeat(200_000), displayName: 'Big' });
     expect(big.status).toBe(413);
     expect(big.body.error.code).toBe('payload_too_large');
   });

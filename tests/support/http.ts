@@ -37,11 +37,11 @@ export class TestClient {
       else this.cookies.set(name, value);
     }
     const text = await res.text();
-    let parsed: unknown = undefined;
+    let parsed: unknown;
     try {
       parsed = text ? JSON.parse(text) : undefined;
     } catch {
-      parsed = undefined;
+      // Not JSON (an HTML page, an empty 204): assertions use `text`.
     }
     return { status: res.status, body: parsed, headers: res.headers, text };
   }

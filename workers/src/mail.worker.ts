@@ -11,7 +11,8 @@ export function startMailWorker(runtime: Runtime, mail: MailService): Worker<Job
       try {
         return await mail.deliver(job.id ?? `${job.name}:${job.timestamp}`, job.data, job.attemptsMade + 1);
       } catch (err) {
-        if (isPermanentSmtpFailure(err)) throw new UnrecoverableError(err instanceof Error ? err.message : 'permanent SMTP failure');
+        if (isPermanentSmtpFailure(err))
+          throw new UnrecoverableError(err instanceof Error ? err.message : 'permanent SMTP failure');
         throw err;
       }
     },

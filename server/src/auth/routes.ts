@@ -51,7 +51,9 @@ export function authRoutes(auth: AuthService, limits: AuthLimiters): Router {
       member = await auth.verifyCredentials(body);
     } catch (err) {
       if (err instanceof AppError && err.code === 'invalid_credentials') {
-        await Promise.all([limits.loginPerIp.consume(ip), limits.loginPerAccount.consume(body.email)]).catch(() => undefined);
+        await Promise.all([limits.loginPerIp.consume(ip), limits.loginPerAccount.consume(body.email)]).catch(
+          () => undefined,
+        );
       }
       throw err;
     }

@@ -71,7 +71,13 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     let appError: AppError;
     if (err instanceof AppError) appError = err;
     else if (isBodyParserError(err)) appError = fromBodyParser(err);
-    else if (isDependencyDown(err)) appError = new AppError('service_unavailable', 'A service the platform needs is unavailable; try again shortly.', undefined, 5);
+    else if (isDependencyDown(err))
+      appError = new AppError(
+        'service_unavailable',
+        'A service the platform needs is unavailable; try again shortly.',
+        undefined,
+        5,
+      );
     else {
       log.error({ err, requestId }, 'unhandled error');
       appError = new AppError('internal', 'Something went wrong on our side.');

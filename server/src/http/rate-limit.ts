@@ -14,7 +14,11 @@ export interface LimitRule {
 export class Limiter {
   private readonly limiter: RateLimiterRedis;
 
-  constructor(redis: Redis, prefix: string, private readonly rule: LimitRule) {
+  constructor(
+    redis: Redis,
+    prefix: string,
+    private readonly rule: LimitRule,
+  ) {
     this.limiter = new RateLimiterRedis({
       storeClient: redis,
       keyPrefix: `${prefix}:rl:${rule.name}`,
@@ -48,5 +52,10 @@ export class Limiter {
 
 function tooMany(res: RateLimiterRes): AppError {
   const seconds = Math.max(1, Math.ceil(res.msBeforeNext / 1000));
-  return new AppError('rate_limited', `Too many attempts. Try again in ${seconds} seconds.`, { retryAfterSeconds: seconds }, seconds);
+  return new AppError(
+    'rate_limited',
+    `Too many attempts. Try again in ${seconds} seconds.`,
+    { retryAfterSeconds: seconds },
+    seconds,
+  );
 }

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { Locale } from '@commons/shared';
+import type { Locale, PublicPost, PublicThread, ReactionCounts, ReactionKind } from '@commons/shared';
 import type { Logger } from './log.js';
 
 /**
@@ -18,6 +18,29 @@ export interface DomainEventMap {
     expiresAt: Date;
   };
   'member.updated': { memberId: string };
+  // forums (server/src/forums): the opening post comes with thread.created, not post.created
+  'thread.created': { thread: PublicThread; post: PublicPost; actorId: string; mentionIds: string[] };
+  'thread.updated': { thread: PublicThread; previousCategoryId: string | null; actorId: string };
+  'thread.read': { memberId: string; threadId: string; lastReadSeq: number };
+  'post.created': {
+    thread: PublicThread;
+    post: PublicPost;
+    actorId: string;
+    replyToAuthorId: string | null;
+    quotedAuthorId: string | null;
+    mentionIds: string[];
+  };
+  'post.updated': { post: PublicPost; actorId: string; newMentionIds: string[] };
+  'post.deleted': { post: PublicPost; actorId: string };
+  'reaction.changed': {
+    threadId: string;
+    postId: string;
+    postAuthorId: string;
+    reactions: ReactionCounts;
+    kind: ReactionKind;
+    added: boolean;
+    actorId: string;
+  };
 }
 
 export type DomainEventName = keyof DomainEventMap;

@@ -12,7 +12,11 @@ export const defaultJobOptions: JobsOptions = {
 export type Queues = { [K in QueueName]: Queue<JobPayloads[K]> };
 
 export function createQueues(connection: ConnectionOptions, prefix: string): Queues {
-  const mail = new Queue<JobPayloads['mail']>(queueNames.mail, { connection, prefix: `${prefix}:bull`, defaultJobOptions });
+  const mail = new Queue<JobPayloads['mail']>(queueNames.mail, {
+    connection,
+    prefix: `${prefix}:bull`,
+    defaultJobOptions,
+  });
   return { mail };
 }
 

@@ -2,7 +2,10 @@ import type { Locale } from '@commons/shared';
 import { translator } from '../infra/i18n.js';
 
 export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+  return text.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
+  );
 }
 
 export interface MailContent {
@@ -17,7 +20,10 @@ export interface MailContent {
  * One mobile-friendly layout for every mail: a single column, system fonts, large button,
  * and a plain-text part with the same words.
  */
-export function renderLayout(content: MailContent, site: { name: string; url: string }): { html: string; text: string } {
+export function renderLayout(
+  content: MailContent,
+  site: { name: string; url: string },
+): { html: string; text: string } {
   const t = translator(content.locale);
   const footer = t('email.footer', { site: site.name });
   const p = (s: string) => `<p style="margin:0 0 16px;font-size:16px;line-height:1.5">${escapeHtml(s)}</p>`;

@@ -6,7 +6,10 @@ import { renderMail, type Site } from './templates.js';
 
 /** SMTP replies in the 5xx range will not succeed on retry. */
 export function isPermanentSmtpFailure(err: unknown): boolean {
-  const code = typeof err === 'object' && err !== null && 'responseCode' in err ? Number((err as { responseCode: unknown }).responseCode) : 0;
+  const code =
+    typeof err === 'object' && err !== null && 'responseCode' in err
+      ? Number((err as { responseCode: unknown }).responseCode)
+      : 0;
   return code >= 500 && code < 600;
 }
 
@@ -24,7 +27,17 @@ export function createMailService(deps: { mailer: Mailer; site: Site; log: Logge
         const { messageId } = await deps.mailer.send(mail);
         await MailDeliveryModel.updateOne(
           { key },
-          { $set: { kind: job.kind, to: job.to, status: 'sent', messageId, error: null, attempts: attempt, sentAt: new Date() } },
+          {
+            $set: {
+              kind: job.kind,
+              to: job.to,
+              status: 'sent',
+              messageId,
+              error: null,
+              attempts: attempt,
+              sentAt: new Date(),
+            },
+          },
           { upsert: true },
         );
         deps.log.info({ kind: job.kind, key }, 'mail sent');
@@ -32,7 +45,15 @@ export function createMailService(deps: { mailer: Mailer; site: Site; log: Logge
       } catch (err) {
         await MailDeliveryModel.updateOne(
           { key },
-          { $set: { kind: job.kind, to: job.to, status: 'failed', error: err instanceof Error ? err.message : String(err), attempts: attempt } },
+          {
+            $set: {
+              kind: job.kind,
+              to: job.to,
+              status: 'failed',
+              error: err instanceof Error ? err.message : String(err),
+              attempts: attempt,
+            },
+          },
           { upsert: true },
         );
         throw err;

@@ -18,7 +18,10 @@ const renderers: Renderers = {
       {
         locale: job.locale,
         title: t('email.passwordReset.subject', { site: site.name }),
-        paragraphs: [t('email.passwordReset.greeting', { name: job.displayName }), t('email.passwordReset.body', { expires })],
+        paragraphs: [
+          t('email.passwordReset.greeting', { name: job.displayName }),
+          t('email.passwordReset.body', { expires }),
+        ],
         action: { label: t('email.passwordReset.action'), url: job.resetUrl },
         after: [t('email.passwordReset.ignore')],
       },

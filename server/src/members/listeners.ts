@@ -6,7 +6,14 @@ export function registerMemberListeners(events: DomainEvents, deps: { queues: Qu
   events.on('member.registered', async (e) => {
     await deps.queues.mail.add(
       'welcome',
-      { kind: 'welcome', memberId: e.memberId, to: e.email, locale: e.locale, displayName: e.displayName, siteUrl: deps.publicUrl },
+      {
+        kind: 'welcome',
+        memberId: e.memberId,
+        to: e.email,
+        locale: e.locale,
+        displayName: e.displayName,
+        siteUrl: deps.publicUrl,
+      },
       { jobId: `welcome-${e.memberId}` },
     );
   });

@@ -45,5 +45,8 @@ export function handle<E extends keyof ClientToServerEvents, S extends z.ZodType
     }
   };
   // Socket.IO's typed `on` cannot express a generic event key; the listener above is fully checked.
-  (socket.on as (ev: string, fn: (payload: unknown, ack: unknown) => void) => void)(event, (p, a) => void listener(p, a));
+  (socket.on as (ev: string, fn: (payload: unknown, ack: unknown) => void) => void)(
+    event,
+    (p, a) => void listener(p, a),
+  );
 }

@@ -1,9 +1,4 @@
-import type {
-  ClientToServerEvents,
-  InterServerEvents,
-  ServerToClientEvents,
-  SocketData,
-} from '@commons/shared';
+import type { ClientToServerEvents, InterServerEvents, ServerToClientEvents, SocketData } from '@commons/shared';
 import type { Server, Socket } from 'socket.io';
 
 export type IoServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
@@ -14,10 +9,16 @@ export type IoSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterS
  * emitter in a worker process. Both reach every process through the Redis adapter.
  */
 export interface RoomEmitter {
-  to(room: string | string[]): { emit<E extends keyof ServerToClientEvents>(event: E, ...args: Parameters<ServerToClientEvents[E]>): boolean };
+  to(room: string | string[]): {
+    emit<E extends keyof ServerToClientEvents>(event: E, ...args: Parameters<ServerToClientEvents[E]>): boolean;
+  };
 }
 
 export const rooms = {
   member: (id: string) => `member:${id}`,
   moderators: 'moderators',
+  thread: (id: string) => `thread:${id}`,
+  category: (id: string) => `category:${id}`,
+  /** Everyone looking at forum lists (all categories). */
+  forum: 'forum',
 } as const;
