@@ -19,7 +19,14 @@ function newestMtime(dir) {
   return newest;
 }
 
-const run = (args) => execFileSync(npm, args, { cwd: root, stdio: 'inherit' });
+const run = (args) => {
+  try {
+    execFileSync(npm, args, { cwd: root, stdio: 'inherit' });
+  } catch {
+    process.stderr.write(`\nThe build failed (npm ${args.join(' ')}); see the errors above.\n`);
+    process.exit(1);
+  }
+};
 
 const nodeOutputs = ['shared/dist/index.js', 'server/dist/main.js', 'workers/dist/platform.js'];
 const nodeSources = ['shared/src', 'server/src', 'workers/src'];
