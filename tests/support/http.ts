@@ -1,4 +1,11 @@
-/** A small HTTP client that behaves like a browser tab: keeps its cookies and sends its Origin. */
+import { checkResponse } from '@commons/server/openapi/check';
+import { allOperations, findOperation } from '@commons/server/openapi/operations';
+
+/**
+ * A small HTTP client that behaves like a browser tab: keeps its cookies and sends its Origin.
+ * Every response to a documented operation is checked against the OpenAPI description, so each
+ * API test is also a contract test.
+ */
 export class TestClient {
   private cookies = new Map<string, string>();
 
@@ -42,6 +49,11 @@ export class TestClient {
       parsed = text ? JSON.parse(text) : undefined;
     } catch {
       // Not JSON (an HTML page, an empty 204): assertions use `text`.
+    }
+    const op = findOperation(allOperations, method, path);
+    if (op) {
+      const problem = checkResponse(op, res.status, parsed, text);
+      if (problem) throw new Error(`API contract: ${problem}\nbody: ${text.slice(0, 500)}`);
     }
     return { status: res.status, body: parsed, headers: res.headers, text };
   }
