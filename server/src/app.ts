@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { createServer, type Server as HttpServer } from 'node:http';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import express, { type Express } from 'express';
 import type { Redis } from 'ioredis';
@@ -9,6 +10,11 @@ import { pinoHttp } from 'pino-http';
 import { authRoutes } from './auth/routes.js';
 import { createAuthService } from './auth/service.js';
 import { configurePassport, createSessionMiddleware } from './auth/session.js';
+import { forumLimiters } from './forums/limits.js';
+import { registerForumListeners } from './forums/listeners.js';
+import { forumRoutes } from './forums/routes.js';
+import { createForumService } from './forums/service.js';
+import { forumSocket } from './forums/socket.js';
 import { healthRoutes } from './health/routes.js';
 import { errorHandler, notFoundHandler } from './http/errors.js';
 import { Limiter } from './http/rate-limit.js';
@@ -22,6 +28,9 @@ import { registerMemberListeners } from './members/listeners.js';
 import { memberRoutes } from './members/routes.js';
 import { createMemberService } from './members/service.js';
 import type { IoServer } from './realtime/types.js';
+import { openApiRoutes } from './openapi/routes.js';
+import { searchRoutes } from './search/routes.js';
+import { createSearchService } from './search/service.js';
 
 export interface AppDeps {
   config: Config;
@@ -46,6 +55,12 @@ function createServices(deps: AppDeps) {
   return {
     auth: createAuthService({ events: deps.events, resetTtlMinutes: deps.config.PASSWORD_RESET_TTL_MINUTES }),
     members: createMemberService({ events: deps.events }),
+    forums: createForumService({
+      events: deps.events,
+      log: deps.log,
+      ...forumLimiters(deps.redis, deps.config.REDIS_PREFIX),
+    }),
+    search: createSearchService(),
   };
 }
 
@@ -67,6 +82,11 @@ function createAuthLimiters(redis: Redis, prefix: string) {
     resetPerEmail: new Limiter(redis, prefix, { name: 'reset-email', points: 3, durationSeconds: 3600 }),
     resetPerIp: new Limiter(redis, prefix, { name: 'reset-ip', points: 30, durationSeconds: 3600 }),
   };
+}
+
+function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(path.resolve(import.meta.dirname, '../../package.json'), 'utf8')) as { version: string };
+  return pkg.version;
 }
 
 function clientDist(config: Config): string {
@@ -104,11 +124,14 @@ export function buildApp(deps: AppDeps): BuiltApp {
       autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
       serializers: {
         req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
     }),
   );
   app.use(securityHeaders({ production: config.isProduction }));
   app.use(healthRoutes(deps.redis));
+
+  app.use('/api', openApiRoutes({ publicUrl: config.PUBLIC_URL, version: packageVersion() }));
 
   const api = express.Router();
   api.use(requireJsonAndSameOrigin(allowedOrigins));
@@ -117,6 +140,8 @@ export function buildApp(deps: AppDeps): BuiltApp {
   api.use(passport.session());
   api.use('/auth', authRoutes(services.auth, createAuthLimiters(deps.redis, config.REDIS_PREFIX)));
   api.use('/members', memberRoutes(services.members));
+  api.use('/search', searchRoutes(services.search));
+  api.use(forumRoutes(services.forums));
   api.use(notFoundHandler);
   app.use('/api', api);
 
@@ -141,7 +166,10 @@ export function buildApp(deps: AppDeps): BuiltApp {
     prefix: config.REDIS_PREFIX,
     allowedOrigins,
     log,
-    registrars: [],
+    registrars: [forumSocket({ forums: services.forums, redis: deps.redis, prefix: config.REDIS_PREFIX, log })],
   });
+  registerForumListeners(deps.events, { emitter: io, forums: services.forums });
+  // Default categories and mention handles, at start-up (forum calls also wait for it).
+  services.forums.prepare().catch((err: unknown) => log.error({ err }, 'preparing the forums failed'));
   return { app, httpServer, io, services };
 }

@@ -17,6 +17,9 @@ export const errorCodes = [
   'payload_too_large',
   'rate_limited',
   'thread_locked',
+  'lab_closed',
+  'member_silenced',
+  'member_suspended',
   'service_unavailable',
   'internal',
 ] as const;

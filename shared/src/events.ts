@@ -10,6 +10,27 @@ import type {
   ThreadRoomPayload,
   ThreadTypingEvent,
 } from './forums/schemas.js';
+import type {
+  ActionItem,
+  ConsensusTally,
+  LabChatPayload,
+  LabConsensusVote,
+  LabDotPayload,
+  LabExtendPayload,
+  LabIdea,
+  LabIdeaAdd,
+  LabMemberRef,
+  LabMessage,
+  LabMessageSend,
+  LabPhase,
+  LabPresenceEvent,
+  LabQueue,
+  LabRoomPayload,
+  LabSincePayload,
+  LabState,
+} from './labs/schemas.js';
+import type { NotificationNewEvent } from './notifications/schemas.js';
+import type { ModerationItemEvent, ModerationNoticeEvent, PostHiddenEvent } from './moderation/schemas.js';
 
 /** Every socket acknowledgement: success with data, or one error body. */
 export type Ack<T = undefined> = { ok: true; data: T } | { ok: false; error: ErrorBody };
@@ -36,6 +57,13 @@ export interface ServerToClientEvents {
   'thread:updated': (e: { thread: PublicThread; previousCategoryId: string | null }) => void;
   // forums: to the member's own room (their other tabs)
   'thread:read': (e: ThreadReadEvent) => void;
+  // notifications: to the member's own room
+  'notification:new': (e: NotificationNewEvent) => void;
+  // moderation: post:hidden to the thread room (and, with reasons, the author's room);
+  // moderation:item to the moderators room; moderation:notice to the member's own room
+  'post:hidden': (e: PostHiddenEvent) => void;
+  'moderation:item': (e: ModerationItemEvent) => void;
+  'moderation:notice': (e: ModerationNoticeEvent) => void;
 }
 
 /** Commands clients send (`domain:verb`); each is validated and answered with an Ack. */
@@ -49,6 +77,26 @@ export interface ClientToServerEvents {
   'category:leave': (payload: CategoryRoomPayload, ack: AckCallback<{ categoryId: string }>) => void;
   'forum:join': (payload: Record<string, never>, ack: AckCallback<{ joined: true }>) => void;
   'forum:leave': (payload: Record<string, never>, ack: AckCallback<{ left: true }>) => void;
+  // labs
+  'lab:join': (payload: LabRoomPayload, ack: AckCallback<LabState>) => void;
+  'lab:leave': (payload: LabRoomPayload, ack: AckCallback<{ labId: string }>) => void;
+  'lab:message:send': (payload: LabMessageSend, ack: AckCallback<LabMessage>) => void;
+  'lab:messages:since': (
+    payload: LabSincePayload,
+    ack: AckCallback<{ messages: LabMessage[]; lastSeq: number }>,
+  ) => void;
+  'lab:start': (payload: LabRoomPayload, ack: AckCallback<LabPhase>) => void;
+  'lab:phase:advance': (payload: LabRoomPayload, ack: AckCallback<LabPhase>) => void;
+  'lab:phase:extend': (payload: LabExtendPayload, ack: AckCallback<LabPhase>) => void;
+  'lab:chat:set': (payload: LabChatPayload, ack: AckCallback<LabPhase>) => void;
+  'lab:end': (payload: LabRoomPayload, ack: AckCallback<LabPhase>) => void;
+  'lab:hand:raise': (payload: LabRoomPayload, ack: AckCallback<LabQueue>) => void;
+  'lab:hand:lower': (payload: LabRoomPayload, ack: AckCallback<LabQueue>) => void;
+  'lab:hand:next': (payload: LabRoomPayload, ack: AckCallback<LabQueue>) => void;
+  'lab:quiet': (payload: LabRoomPayload, ack: AckCallback<{ members: LabMemberRef[] }>) => void;
+  'lab:idea:add': (payload: LabIdeaAdd, ack: AckCallback<LabIdea>) => void;
+  'lab:idea:dot': (payload: LabDotPayload, ack: AckCallback<{ idea: LabIdea; dotsLeft: number }>) => void;
+  'lab:consensus:vote': (payload: LabConsensusVote, ack: AckCallback<ConsensusTally>) => void;
 }
 
 export type InterServerEvents = Record<string, never>;

@@ -15,6 +15,11 @@ const ResetPasswordPage = lazy(() =>
 );
 const ProfilePage = lazy(() => import('../members/ProfilePage').then((m) => ({ default: m.ProfilePage })));
 const EditProfilePage = lazy(() => import('../members/EditProfilePage').then((m) => ({ default: m.EditProfilePage })));
+const ForumsPage = lazy(() => import('../forums/ForumsPage').then((m) => ({ default: m.ForumsPage })));
+const CategoryPage = lazy(() => import('../forums/CategoryPage').then((m) => ({ default: m.CategoryPage })));
+const ThreadPage = lazy(() => import('../forums/ThreadPage').then((m) => ({ default: m.ThreadPage })));
+const BookmarksPage = lazy(() => import('../forums/BookmarksPage').then((m) => ({ default: m.BookmarksPage })));
+const SearchPage = lazy(() => import('../forums/SearchPage').then((m) => ({ default: m.SearchPage })));
 const NotFoundPage = lazy(() => import('./NotFoundPage').then((m) => ({ default: m.NotFoundPage })));
 
 export function App() {
@@ -47,6 +52,55 @@ export function App() {
             element={
               <RequireAuth>
                 <EditProfilePage />
+              </RequireAuth>
+            }
+          />
+          <Route
+            path="forums"
+            element={
+              <RequireAuth>
+                <ForumsPage />
+              </RequireAuth>
+            }
+          />
+          <Route
+            path="forums/c/:categoryId"
+            element={
+              <RequireAuth>
+                <CategoryPage />
+              </RequireAuth>
+            }
+          />
+          <Route
+            path="forums/t/:threadId"
+            element={
+              <RequireAuth>
+                <ThreadPage />
+              </RequireAuth>
+            }
+          />
+          {/* Links inside server-rendered posts (quotes) use /threads/:id. */}
+          <Route
+            path="threads/:threadId"
+            element={
+              <RequireAuth>
+                <ThreadPage />
+              </RequireAuth>
+            }
+          />
+          <Route
+            path="bookmarks"
+            element={
+              <RequireAuth>
+                <BookmarksPage />
+              </RequireAuth>
+            }
+          />
+          <Route
+            path="search"
+            element={
+              <RequireAuth>
+                <SearchPage />
               </RequireAuth>
             }
           />

@@ -51,6 +51,15 @@ function NavItems() {
   return (
     <>
       <li>
+        <NavLink to="/forums">{t('nav.forums')}</NavLink>
+      </li>
+      <li>
+        <NavLink to="/search">{t('nav.search')}</NavLink>
+      </li>
+      <li>
+        <NavLink to="/bookmarks">{t('nav.bookmarks')}</NavLink>
+      </li>
+      <li>
         <NavLink to={`/members/${user.id}`}>{user.displayName}</NavLink>
       </li>
       <li>

@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { useAuth } from '../auth/store';
+import { RecentDiscussions } from '../forums/RecentDiscussions';
 import { Loading, Page } from '../ui/Page';
 
 function Welcome() {
@@ -41,7 +42,7 @@ function Dashboard({ name, profileIncomplete }: { name: string; profileIncomplet
         </p>
       )}
       <div className="dashboard">
-        <DashboardSection id="recent-discussions" title={t('home.recentDiscussions')} empty={t('home.noDiscussions')} />
+        <RecentDiscussions headingId="recent-discussions" />
         <DashboardSection id="upcoming-labs" title={t('home.upcomingLabs')} empty={t('home.noLabs')} />
       </div>
     </Page>

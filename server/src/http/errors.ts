@@ -18,6 +18,10 @@ const statusByCode: Record<ErrorCode, number> = {
   email_taken: 409,
   payload_too_large: 413,
   rate_limited: 429,
+  thread_locked: 423,
+  lab_closed: 409,
+  member_silenced: 403,
+  member_suspended: 403,
   service_unavailable: 503,
   internal: 500,
 };

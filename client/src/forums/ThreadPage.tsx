@@ -1,0 +1,278 @@
+import type { Category, Post } from '@commons/shared';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useLocation, useParams } from 'react-router';
+import { announce } from '../app/LiveAnnouncer';
+import { socket, useConnection } from '../socket';
+import { Page } from '../ui/Page';
+import { fetchCategory, fetchPosts, fetchThread, markRead } from './api';
+import { Composer } from './Composer';
+import { isNotFound, useLoad } from './load';
+import { PostItem, type OpenComposer } from './PostItem';
+import { useForums, type ThreadView } from './store';
+
+/** Everything after `after`, page by page: what a reconnect may have missed. */
+async function catchUp(threadId: string, after: number): Promise<Post[]> {
+  const found: Post[] = [];
+  let from = after;
+  for (let page = 0; page < 20; page += 1) {
+    const { posts, hasMore } = await fetchPosts(threadId, { after: from, limit: 100 });
+    found.push(...posts);
+    from = posts.reduce((max, p) => Math.max(max, p.seq), from);
+    if (!hasMore || posts.length === 0) break;
+  }
+  return found;
+}
+
+/**
+ * Joins the thread's room while the page is open. The room is joined again after every
+ * reconnect (`ready` turns true again); then anything posted meanwhile is fetched.
+ */
+function useThreadRoom(threadId: string, active: boolean): void {
+  const { t } = useTranslation();
+  const ready = useConnection((s) => s.ready);
+  const joinedFor = useRef<string | null>(null);
+  useEffect(() => {
+    if (!active || !ready) return;
+    let cancelled = false;
+    socket.emit('thread:join', { threadId }, (ack) => {
+      if (cancelled || !ack.ok) return;
+      const view = useForums.getState().view;
+      if (view?.thread.id !== threadId) return;
+      const reconnect = joinedFor.current === threadId;
+      joinedFor.current = threadId;
+      if (!reconnect && ack.data.lastSeq <= view.lastSeq) return;
+      const before = view.pending.length;
+      catchUp(threadId, view.lastSeq).then(
+        (posts) => {
+          const { receivePosts } = useForums.getState();
+          receivePosts(threadId, posts);
+          const added = (useForums.getState().view?.pending.length ?? before) - before;
+          if (added > 0) announce(t('forums.thread.newReplies', { count: added }));
+        },
+        () => announce(t('forums.thread.catchUpFailed')),
+      );
+    });
+    return () => {
+      cancelled = true;
+      if (socket.connected) socket.emit('thread:leave', { threadId }, () => undefined);
+    };
+  }, [threadId, active, ready, t]);
+}
+
+/** Tells the server how far the member has read: up to the last post shown. */
+function useMarkRead(view: ThreadView | null): void {
+  const threadId = view?.thread.id;
+  const shownSeq = view ? view.posts.reduce((max, p) => Math.max(max, p.seq), 0) : 0;
+  const readSeq = view?.thread.lastReadSeq ?? 0;
+  useEffect(() => {
+    if (!threadId || shownSeq <= readSeq) return;
+    const timer = setTimeout(() => {
+      markRead(threadId, shownSeq).then(
+        ({ lastReadSeq }) => useForums.getState().setReadSeq(threadId, lastReadSeq),
+        () => undefined, // tried again on the next change; unread counts are not worth an error
+      );
+    }, 1000);
+    return () => clearTimeout(timer);
+  }, [threadId, shownSeq, readSeq]);
+}
+
+function focusPost(seq: number): boolean {
+  const element = document.getElementById(`post-${seq}`);
+  if (!element) return false;
+  element.focus({ preventScroll: true });
+  element.scrollIntoView({ block: 'start' });
+  return true;
+}
+
+function NewRepliesButton({ count }: { count: number }) {
+  const { t } = useTranslation();
+  if (count === 0) return null;
+  function show(): void {
+    const shown = useForums.getState().showPending();
+    const first = [...shown].sort((a, b) => (a.path < b.path ? -1 : 1))[0];
+    if (first) requestAnimationFrame(() => focusPost(first.seq));
+  }
+  return (
+    <div className="new-replies">
+      <button type="button" className="button" onClick={show}>
+        {t('forums.thread.showNewReplies', { count })}
+      </button>
+    </div>
+  );
+}
+
+function ThreadBody({ view }: { view: ThreadView }) {
+  const { t } = useTranslation();
+  const { thread, posts, pending, nextCursor, firstUnreadSeq } = view;
+  const [open, setOpen] = useState<OpenComposer>(null);
+  const [loadingMore, setLoadingMore] = useState(false);
+  const [moreError, setMoreError] = useState<string | null>(null);
+  const byId = useMemo(() => new Map(posts.map((p) => [p.id, p])), [posts]);
+  const { hash } = useLocation();
+  useMarkRead(view);
+
+  // Arriving from a link to one post (search, bookmark, quote): show it.
+  useEffect(() => {
+    const seq = /^#post-(\d+)$/.exec(hash)?.[1];
+    if (!seq) return;
+    // After the page has put focus on its heading (a parent effect, which runs after this one).
+    const frame = requestAnimationFrame(() => focusPost(Number(seq)));
+    return () => cancelAnimationFrame(frame);
+  }, [hash]);
+
+  async function loadMore(): Promise<string | null> {
+    const cursor = useForums.getState().view?.nextCursor;
+    if (!cursor) return null;
+    const page = await fetchPosts(thread.id, { cursor });
+    useForums.getState().appendPosts(thread.id, page.posts, page.nextCursor);
+    return page.nextCursor;
+  }
+
+  async function onLoadMore(): Promise<void> {
+    if (loadingMore) return;
+    setLoadingMore(true);
+    setMoreError(null);
+    try {
+      await loadMore();
+      announce(t('forums.common.loadedMoreReplies'));
+    } catch {
+      setMoreError(t('forums.common.loadMoreFailed'));
+    } finally {
+      setLoadingMore(false);
+    }
+  }
+
+  async function jumpToUnread(seq: number): Promise<void> {
+    try {
+      for (let i = 0; i < 20 && !document.getElementById(`post-${seq}`); i += 1) {
+        if (!(await loadMore())) break;
+      }
+    } catch {
+      setMoreError(t('forums.common.loadMoreFailed'));
+    }
+    requestAnimationFrame(() => focusPost(seq));
+  }
+
+  return (
+    <>
+      <p className="meta">
+        {thread.pinned && <span className="badge">{t('forums.thread.pinned')}</span>}{' '}
+        {thread.locked && <span className="badge badge--muted">{t('forums.thread.locked')}</span>}{' '}
+        {t('forums.thread.replyCount', { count: Math.max(0, thread.postCount - 1) })}
+      </p>
+      {firstUnreadSeq !== null && (
+        <p>
+          <a
+            href={`#post-${firstUnreadSeq}`}
+            onClick={(event) => {
+              event.preventDefault();
+              void jumpToUnread(firstUnreadSeq);
+            }}
+          >
+            {t('forums.thread.jumpToUnread')}
+          </a>
+        </p>
+      )}
+      <section aria-labelledby="posts-heading">
+        <h2 id="posts-heading" className="visually-hidden">
+          {t('forums.thread.posts')}
+        </h2>
+        <ol className="posts">
+          {posts.map((post) => (
+            <PostItem
+              key={post.id}
+              post={post}
+              replyTo={post.replyToId ? byId.get(post.replyToId) : undefined}
+              locked={thread.locked}
+              open={open}
+              setOpen={setOpen}
+            />
+          ))}
+        </ol>
+        {moreError && <p className="notice notice--error">{moreError}</p>}
+        {nextCursor && (
+          <p>
+            <button
+              type="button"
+              className="button button--secondary"
+              aria-disabled={loadingMore}
+              onClick={() => void onLoadMore()}
+            >
+              {loadingMore ? t('common.loading') : t('forums.thread.loadMoreReplies')}
+            </button>
+          </p>
+        )}
+        <NewRepliesButton count={pending.length} />
+      </section>
+      <section aria-labelledby="reply-heading" className="panel">
+        <h2 id="reply-heading">{t('forums.thread.replyHeading')}</h2>
+        {thread.locked ? (
+          <p>{t('errors.thread_locked')}</p>
+        ) : (
+          <Composer
+            threadId={thread.id}
+            label={t('forums.thread.yourReply')}
+            onDone={(post) => {
+              announce(t('forums.thread.replyPosted'));
+              requestAnimationFrame(() =>
+                document.getElementById(`post-${post.seq}`)?.scrollIntoView({ block: 'nearest' }),
+              );
+            }}
+          />
+        )}
+      </section>
+    </>
+  );
+}
+
+/** Forums › the thread's category (its name fetched when the forums list was not loaded). */
+function Breadcrumbs({ categoryId }: { categoryId: string }) {
+  const { t } = useTranslation();
+  const known = useForums((s) => s.categories?.find((c) => c.id === categoryId));
+  const [fetched, setFetched] = useState<Category | null>(null);
+  useLoad(known ? '' : categoryId, async (signal) => {
+    if (!known) setFetched(await fetchCategory(categoryId, signal));
+  });
+  const category = known ?? (fetched?.id === categoryId ? fetched : undefined);
+  return (
+    <nav aria-label={t('forums.common.breadcrumbs')} className="breadcrumbs">
+      <Link to="/forums">{t('forums.categories.title')}</Link>
+      {' › '}
+      <Link to={`/forums/c/${category?.slug ?? categoryId}`}>
+        {category?.name ?? t('forums.thread.backToCategory')}
+      </Link>
+    </nav>
+  );
+}
+
+/** /forums/t/:threadId — one discussion, its replies as a tree, live. */
+export function ThreadPage() {
+  const { t } = useTranslation();
+  const { threadId = '' } = useParams();
+  const view = useForums((s) => (s.view?.thread.id === threadId ? s.view : null));
+  const state = useLoad(threadId, async (signal) => {
+    useForums.getState().openThread(await fetchThread(threadId, signal));
+  });
+  useThreadRoom(threadId, state.status === 'loaded');
+  useEffect(() => () => useForums.getState().closeThread(threadId), [threadId]);
+
+  if (state.status === 'failed') {
+    const notFound = isNotFound(state.code);
+    return (
+      <Page title={notFound ? t('forums.thread.notFoundTitle') : t('forums.common.loadFailedTitle')}>
+        <p>{notFound ? t('forums.thread.notFoundBody') : t(`errors.${state.code}`)}</p>
+        <p>
+          <Link to="/forums">{t('forums.common.backToForums')}</Link>
+        </p>
+      </Page>
+    );
+  }
+  if (state.status === 'loading' || !view) return <Page title={t('forums.thread.loadingTitle')} />;
+  return (
+    <Page title={view.thread.title}>
+      <Breadcrumbs categoryId={view.thread.categoryId} />
+      <ThreadBody view={view} />
+    </Page>
+  );
+}

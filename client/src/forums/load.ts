@@ -1,0 +1,31 @@
+import { useEffect, useEffectEvent, useState } from 'react';
+import { ApiError, type ClientErrorCode } from '../api';
+
+export type LoadState = { status: 'loading' } | { status: 'loaded' } | { status: 'failed'; code: ClientErrorCode };
+
+/**
+ * Runs `load` whenever `key` changes (aborting the previous run) and reports its state.
+ * `load` puts what it fetched where the page reads it (a store or local state).
+ */
+export function useLoad(key: string, load: (signal: AbortSignal) => Promise<void>): LoadState {
+  const [result, setResult] = useState<{ key: string; state: LoadState } | null>(null);
+  const run = useEffectEvent(load);
+  useEffect(() => {
+    const controller = new AbortController();
+    run(controller.signal).then(
+      () => {
+        if (!controller.signal.aborted) setResult({ key, state: { status: 'loaded' } });
+      },
+      (error: unknown) => {
+        if (controller.signal.aborted) return;
+        setResult({ key, state: { status: 'failed', code: error instanceof ApiError ? error.code : 'internal' } });
+      },
+    );
+    return () => controller.abort();
+  }, [key]);
+  return result?.key === key ? result.state : { status: 'loading' };
+}
+
+export function isNotFound(code: ClientErrorCode): boolean {
+  return code === 'not_found' || code === 'bad_request' || code === 'validation_failed';
+}

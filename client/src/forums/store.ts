@@ -1,0 +1,272 @@
+import type { Category, Post, PublicPost, PublicThread, ReactionCounts, ThreadSummary } from '@commons/shared';
+import i18next from 'i18next';
+import { create } from 'zustand';
+import { announce } from '../app/LiveAnnouncer';
+import { useAuth } from '../auth/store';
+import { socket } from '../socket';
+import type { ThreadDetail } from './api';
+
+/** The thread list of the category on screen. */
+export interface ThreadList {
+  categoryId: string;
+  threads: ThreadSummary[];
+  nextCursor: string | null;
+}
+
+/** The thread on screen. */
+export interface ThreadView {
+  thread: ThreadSummary;
+  /** Shown posts, in tree order (by `path`). */
+  posts: Post[];
+  nextCursor: string | null;
+  firstUnreadSeq: number | null;
+  /** Posts by others that arrived live; shown when the reader asks, so the page does not jump. */
+  pending: Post[];
+  /** The highest post sequence number seen (shown or pending): a reconnect asks for what came after. */
+  lastSeq: number;
+}
+
+interface ForumStore {
+  categories: Category[] | null;
+  list: ThreadList | null;
+  view: ThreadView | null;
+  setCategories: (categories: Category[]) => void;
+  setList: (list: ThreadList | null) => void;
+  appendThreads: (categoryId: string, threads: ThreadSummary[], nextCursor: string | null) => void;
+  addThread: (thread: ThreadSummary) => void;
+  openThread: (detail: ThreadDetail) => void;
+  closeThread: (threadId: string) => void;
+  /** More posts of the first load, in tree order. */
+  appendPosts: (threadId: string, posts: Post[], nextCursor: string | null) => void;
+  /** A post the member made or changed here, or one fetched after a reconnect. */
+  upsertPost: (post: Post) => void;
+  /** Posts fetched after a reconnect: own ones shown, others' collected as pending. */
+  receivePosts: (threadId: string, posts: Post[]) => void;
+  /** Moves the pending posts into the thread; returns them. */
+  showPending: () => Post[];
+  setReadSeq: (threadId: string, lastReadSeq: number) => void;
+}
+
+const me = (): string | undefined => useAuth.getState().user?.id;
+
+const byPath = (a: Post, b: Post): number => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+
+/** Pinned first, then the latest activity: the order the server lists threads in. */
+export function byActivity(a: ThreadSummary, b: ThreadSummary): number {
+  if (a.pinned !== b.pinned) return a.pinned ? -1 : 1;
+  return b.lastActivityAt.localeCompare(a.lastActivityAt);
+}
+
+function mergeById(posts: Post[], incoming: Post[]): Post[] {
+  const map = new Map(posts.map((p) => [p.id, p]));
+  for (const post of incoming) map.set(post.id, post);
+  return [...map.values()].sort(byPath);
+}
+
+function maxSeq(posts: Post[], floor: number): number {
+  return posts.reduce((max, p) => Math.max(max, p.seq), floor);
+}
+
+/** A live post carries no member state: keep what we knew, else nothing reacted or bookmarked. */
+function withMemberState(post: PublicPost, known: Post | undefined): Post {
+  return { ...post, myReactions: known?.myReactions ?? [], bookmarked: known?.bookmarked ?? false };
+}
+
+function toSummary(thread: PublicThread): ThreadSummary {
+  const mine = thread.author?.id === me();
+  return {
+    ...thread,
+    lastReadSeq: mine ? thread.lastSeq : 0,
+    unreadCount: mine ? 0 : thread.lastSeq,
+    subscription: 'normal',
+  };
+}
+
+export const useForums = create<ForumStore>((set, get) => ({
+  categories: null,
+  list: null,
+  view: null,
+  setCategories: (categories) => set({ categories }),
+  setList: (list) => set({ list }),
+  appendThreads: (categoryId, threads, nextCursor) => {
+    const { list } = get();
+    if (list?.categoryId !== categoryId) return;
+    const known = new Set(list.threads.map((t) => t.id));
+    set({ list: { categoryId, threads: [...list.threads, ...threads.filter((t) => !known.has(t.id))], nextCursor } });
+  },
+  addThread: (thread) => {
+    const { list } = get();
+    if (list?.categoryId !== thread.categoryId || list.threads.some((t) => t.id === thread.id)) return;
+    set({ list: { ...list, threads: [thread, ...list.threads].sort(byActivity) } });
+  },
+  openThread: ({ thread, posts, nextCursor, firstUnreadSeq }) =>
+    set({
+      view: {
+        thread,
+        posts: [...posts].sort(byPath),
+        nextCursor,
+        firstUnreadSeq,
+        pending: [],
+        lastSeq: maxSeq(posts, thread.lastSeq),
+      },
+    }),
+  closeThread: (threadId) => {
+    if (get().view?.thread.id === threadId) set({ view: null });
+  },
+  appendPosts: (threadId, posts, nextCursor) => {
+    const { view } = get();
+    if (view?.thread.id !== threadId) return;
+    set({ view: { ...view, posts: mergeById(view.posts, posts), nextCursor, lastSeq: maxSeq(posts, view.lastSeq) } });
+  },
+  upsertPost: (post) => {
+    const { view } = get();
+    if (view?.thread.id !== post.threadId) return;
+    const isNew = !view.posts.some((p) => p.id === post.id);
+    set({
+      view: {
+        ...view,
+        posts: mergeById(view.posts, [post]),
+        pending: view.pending.filter((p) => p.id !== post.id),
+        lastSeq: Math.max(view.lastSeq, post.seq),
+        thread: isNew
+          ? { ...view.thread, postCount: view.thread.postCount + 1, lastSeq: Math.max(view.thread.lastSeq, post.seq) }
+          : view.thread,
+      },
+    });
+  },
+  receivePosts: (threadId, posts) => {
+    const { view } = get();
+    if (view?.thread.id !== threadId) return;
+    const shown = new Set(view.posts.map((p) => p.id));
+    const own = posts.filter((p) => p.author?.id === me() || shown.has(p.id));
+    const others = posts.filter((p) => !own.includes(p) && !view.pending.some((q) => q.id === p.id));
+    set({
+      view: {
+        ...view,
+        posts: mergeById(view.posts, own),
+        pending: [...view.pending, ...others],
+        lastSeq: maxSeq(posts, view.lastSeq),
+      },
+    });
+  },
+  showPending: () => {
+    const { view } = get();
+    if (!view || view.pending.length === 0) return [];
+    const shown = view.pending;
+    set({
+      view: {
+        ...view,
+        posts: mergeById(view.posts, shown),
+        pending: [],
+        thread: {
+          ...view.thread,
+          postCount: view.thread.postCount + shown.length,
+          lastSeq: Math.max(view.thread.lastSeq, view.lastSeq),
+        },
+      },
+    });
+    return shown;
+  },
+  setReadSeq: (threadId, lastReadSeq) => {
+    const { view, list } = get();
+    if (view?.thread.id === threadId && lastReadSeq > view.thread.lastReadSeq) {
+      set({ view: { ...view, thread: { ...view.thread, lastReadSeq, unreadCount: 0 } } });
+    }
+    if (list?.threads.some((t) => t.id === threadId)) {
+      set({
+        list: {
+          ...list,
+          threads: list.threads.map((t) =>
+            t.id === threadId
+              ? { ...t, lastReadSeq, unreadCount: Math.max(0, t.lastSeq - Math.max(lastReadSeq, t.lastReadSeq)) }
+              : t,
+          ),
+        },
+      });
+    }
+  },
+}));
+
+/** Updates a shown or pending post in place; `change` gets the post as we have it. */
+function updatePost(threadId: string, postId: string, change: (post: Post) => Post): void {
+  const { view } = useForums.getState();
+  if (view?.thread.id !== threadId) return;
+  const apply = (posts: Post[]) => posts.map((p) => (p.id === postId ? change(p) : p));
+  useForums.setState({ view: { ...view, posts: apply(view.posts), pending: apply(view.pending) } });
+}
+
+// ---------------------------------------------------------------- live updates
+
+socket.on('post:created', ({ threadId, post }) => {
+  const { view, upsertPost, receivePosts } = useForums.getState();
+  if (view?.thread.id !== threadId) return;
+  if (post.author?.id === me()) {
+    // Posted here (already shown) or in another tab of this member (shown at once).
+    if (!view.posts.some((p) => p.id === post.id)) upsertPost(withMemberState(post, undefined));
+    return;
+  }
+  if (view.posts.some((p) => p.id === post.id) || view.pending.some((p) => p.id === post.id)) return;
+  receivePosts(threadId, [withMemberState(post, undefined)]);
+  announce(
+    i18next.t('forums.thread.newReplyFrom', {
+      name: post.author?.displayName ?? i18next.t('forums.post.formerMember'),
+    }),
+  );
+});
+
+socket.on('post:updated', ({ threadId, post }) => {
+  updatePost(threadId, post.id, (known) => withMemberState(post, known));
+});
+
+socket.on('post:deleted', ({ threadId, post }) => {
+  updatePost(threadId, post.id, (known) => withMemberState(post, known));
+});
+
+socket.on(
+  'reaction:updated',
+  ({ threadId, postId, reactions }: { threadId: string; postId: string; reactions: ReactionCounts }) => {
+    updatePost(threadId, postId, (known) => ({ ...known, reactions }));
+  },
+);
+
+socket.on('thread:updated', ({ thread }) => {
+  const { view, list } = useForums.getState();
+  if (view?.thread.id === thread.id) useForums.setState({ view: { ...view, thread: { ...view.thread, ...thread } } });
+  if (list?.threads.some((t) => t.id === thread.id)) {
+    const threads = list.threads
+      .map((t) => (t.id === thread.id ? { ...t, ...thread } : t))
+      .filter((t) => t.categoryId === list.categoryId)
+      .sort(byActivity);
+    useForums.setState({ list: { ...list, threads } });
+  }
+});
+
+socket.on('thread:created', ({ thread }) => {
+  const { list, addThread } = useForums.getState();
+  if (list?.categoryId !== thread.categoryId) return;
+  addThread(toSummary(thread));
+  if (thread.author?.id !== me()) announce(i18next.t('forums.category.newThreadLive', { title: thread.title }));
+});
+
+socket.on('thread:activity', (e) => {
+  const { list } = useForums.getState();
+  const current = list?.threads.find((t) => t.id === e.threadId);
+  if (!list || !current || e.lastSeq <= current.lastSeq) return;
+  const mine = e.lastPoster?.id === me();
+  const updated: ThreadSummary = {
+    ...current,
+    lastSeq: e.lastSeq,
+    postCount: e.postCount,
+    lastActivityAt: e.lastActivityAt,
+    lastPoster: e.lastPoster,
+    lastReadSeq: mine ? e.lastSeq : current.lastReadSeq,
+    unreadCount: mine ? 0 : current.unreadCount + (e.lastSeq - current.lastSeq),
+  };
+  const threads = list.threads.map((t) => (t.id === e.threadId ? updated : t)).sort(byActivity);
+  useForums.setState({ list: { ...list, threads } });
+  if (!mine) announce(i18next.t('forums.category.newActivity', { title: current.title }));
+});
+
+socket.on('thread:read', ({ threadId, lastReadSeq }) => {
+  useForums.getState().setReadSeq(threadId, lastReadSeq);
+});

@@ -1,0 +1,124 @@
+import { forumLimits, type MemberRef } from '@commons/shared';
+import type { TFunction } from 'i18next';
+import { useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import { useFormatDate } from '../i18n/format';
+import type { FieldMessages, FormErrors } from '../ui/form';
+
+const dateTime: Intl.DateTimeFormatOptions = { dateStyle: 'medium', timeStyle: 'short' };
+
+/** A date and time in the member's language and time zone. */
+export function Time({ iso }: { iso: string }) {
+  const formatDate = useFormatDate();
+  return <time dateTime={iso}>{formatDate(iso, dateTime)}</time>;
+}
+
+/** A link to a member's profile, or "former member" when the account is gone. */
+export function AuthorLink({ member }: { member: MemberRef | null }) {
+  const { t } = useTranslation();
+  if (!member) return <span>{t('forums.post.formerMember')}</span>;
+  return <Link to={`/members/${member.id}`}>{member.displayName}</Link>;
+}
+
+/** "3 unread": visible text, so it needs no colour or extra label to be understood. */
+export function UnreadBadge({ count, label }: { count: number; label: string }) {
+  if (count <= 0) return null;
+  return <span className="badge badge--unread">{label}</span>;
+}
+
+export function threadPath(threadId: string, seq?: number | null): string {
+  return seq ? `/forums/t/${threadId}#post-${seq}` : `/forums/t/${threadId}`;
+}
+
+/** Client-side checks of a post body, with the server's limits. */
+export function bodyError(t: TFunction, body: string): string | undefined {
+  if (body.trim().length === 0) return t('forums.validation.bodyRequired');
+  if (body.length > forumLimits.bodyMax) return t('forums.validation.bodyTooLong', { max: forumLimits.bodyMax });
+  return undefined;
+}
+
+export function titleError(t: TFunction, title: string): string | undefined {
+  const length = title.trim().length;
+  if (length < forumLimits.titleMin || length > forumLimits.titleMax) {
+    return t('forums.validation.titleLength', { min: forumLimits.titleMin, max: forumLimits.titleMax });
+  }
+  return undefined;
+}
+
+/** Gives the fields of one form on a page with several forms unique ids (`prefix` + name). */
+export function prefixErrors(errors: FormErrors, prefix: string): FormErrors {
+  return {
+    ...errors,
+    summary: errors.summary.map((item) => (item.field ? { ...item, field: `${prefix}${item.field}` } : item)),
+  };
+}
+
+export function prefixFields(fields: FieldMessages, prefix: string): FieldMessages {
+  const out: FieldMessages = {};
+  for (const [name, message] of Object.entries(fields)) out[`${prefix}${name}`] = message;
+  return out;
+}
+
+interface MarkdownFieldProps {
+  id: string;
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+  error?: string | undefined;
+  rows?: number;
+}
+
+/**
+ * A Markdown text area with Write and Preview. The preview shows the text as it will read,
+ * as plain text: the formatted version comes from the server once posted (no client-made HTML).
+ */
+export function MarkdownField({ id, label, value, onChange, error, rows = 6 }: MarkdownFieldProps) {
+  const { t } = useTranslation();
+  const [preview, setPreview] = useState(false);
+  // A new error sends the writer back to the text, so the error summary's link can reach it.
+  const [shownError, setShownError] = useState(error);
+  if (shownError !== error) {
+    setShownError(error);
+    if (error) setPreview(false);
+  }
+  const hintId = `${id}-hint`;
+  const errorId = `${id}-error`;
+  const previewId = useId();
+  const describedBy = error ? `${hintId} ${errorId}` : hintId;
+  return (
+    <div className={error ? 'field field--error markdown-field' : 'field markdown-field'}>
+      <label htmlFor={id}>{label}</label>
+      <p id={hintId} className="field__hint">
+        {t('forums.composer.markdownHint')}
+      </p>
+      {error && (
+        <p id={errorId} className="field__error">
+          {error}
+        </p>
+      )}
+      <div className="tab-buttons" role="group" aria-label={t('forums.composer.mode')}>
+        <button type="button" aria-pressed={!preview} onClick={() => setPreview(false)}>
+          {t('forums.composer.write')}
+        </button>
+        <button type="button" aria-pressed={preview} aria-controls={previewId} onClick={() => setPreview(true)}>
+          {t('forums.composer.preview')}
+        </button>
+      </div>
+      <textarea
+        id={id}
+        name={id}
+        rows={rows}
+        value={value}
+        hidden={preview}
+        onChange={(event) => onChange(event.target.value)}
+        aria-describedby={describedBy}
+        aria-invalid={error ? true : undefined}
+        required
+      />
+      <div id={previewId} className="markdown-preview prose" hidden={!preview}>
+        {value.trim() ? value : <span className="empty">{t('forums.composer.previewEmpty')}</span>}
+      </div>
+    </div>
+  );
+}

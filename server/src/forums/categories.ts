@@ -1,0 +1,163 @@
+import type {
+  Category,
+  CategoryCreateBody,
+  CategoryListQuery,
+  CategoryPatchBody,
+  SubscriptionLevel,
+} from '@commons/shared';
+import mongoose from 'mongoose';
+import { AppError } from '../http/errors.js';
+import { slugHandle } from './mentions.js';
+import { idOr404, isDuplicateKey, notFound, type ForumContext } from './context.js';
+import { CategoryModel, CategorySubscriptionModel, ThreadModel, type CategoryFields } from './model.js';
+import { forumPolicy, type Actor } from './policy.js';
+import { effectiveLastRead, loadCategoryLevels, loadThreadStates, type Lean } from './present.js';
+
+const { trusted } = mongoose;
+
+/** Threads looked at when counting a member's unread threads per category (the most recent ones). */
+const UNREAD_SCAN_LIMIT = 5000;
+
+type CategoryLean = Lean<CategoryFields>;
+
+async function threadCounts(): Promise<Map<string, number>> {
+  const rows = await ThreadModel.aggregate<{ _id: mongoose.Types.ObjectId; n: number }>([
+    { $group: { _id: '$categoryId', n: { $sum: 1 } } },
+  ]);
+  return new Map(rows.map((r) => [String(r._id), r.n]));
+}
+
+/**
+ * Per category, the threads with posts the member has not read: threads active since they
+ * joined whose last sequence number is past their read mark, muted ones left out.
+ */
+async function unreadThreadCounts(actor: Actor, levels: Map<string, SubscriptionLevel>): Promise<Map<string, number>> {
+  const threads = await ThreadModel.find(
+    { lastActivityAt: trusted({ $gte: actor.createdAt }) },
+    { categoryId: 1, lastSeq: 1, lastActivityAt: 1 },
+  )
+    .sort({ lastActivityAt: -1 })
+    .limit(UNREAD_SCAN_LIMIT)
+    .lean();
+  const states = await loadThreadStates(
+    actor.id,
+    threads.map((t) => t._id),
+  );
+  const out = new Map<string, number>();
+  for (const t of threads) {
+    const categoryId = t.categoryId.toHexString();
+    const state = states.get(t._id.toHexString());
+    const level = state?.level ?? levels.get(categoryId) ?? 'normal';
+    if (level === 'muted') continue;
+    if (effectiveLastRead(t, state, actor) < t.lastSeq) out.set(categoryId, (out.get(categoryId) ?? 0) + 1);
+  }
+  return out;
+}
+
+async function presentCategories(categories: CategoryLean[], actor: Actor): Promise<Category[]> {
+  const levels = await loadCategoryLevels(actor.id);
+  const [counts, unread] = await Promise.all([threadCounts(), unreadThreadCounts(actor, levels)]);
+  return categories.map((c) => {
+    const id = c._id.toHexString();
+    return {
+      id,
+      slug: c.slug,
+      name: c.name,
+      description: c.description,
+      position: c.position,
+      archived: c.archived,
+      threadCount: counts.get(id) ?? 0,
+      unreadThreadCount: unread.get(id) ?? 0,
+      subscription: levels.get(id) ?? 'normal',
+    };
+  });
+}
+
+export async function findCategory(id: string): Promise<CategoryLean> {
+  const category = await CategoryModel.findById(idOr404(id, 'category')).lean<CategoryLean>();
+  if (!category) throw notFound('category');
+  return category;
+}
+
+export function categoryOps(ctx: ForumContext) {
+  async function presentOne(category: CategoryLean, actor: Actor): Promise<Category> {
+    const [out] = await presentCategories([category], actor);
+    return out!;
+  }
+
+  return {
+    async listCategories(actor: Actor, query: CategoryListQuery): Promise<Category[]> {
+      await ctx.ready();
+      const includeArchived = query.includeArchived === 'true';
+      if (includeArchived) forumPolicy.manageCategories(actor);
+      const categories = await CategoryModel.find(includeArchived ? {} : { archived: false })
+        .sort({ position: 1, name: 1 })
+        .lean<CategoryLean[]>();
+      return presentCategories(categories, actor);
+    },
+
+    /** One category by id or slug. */
+    async getCategory(actor: Actor, idOrSlug: string): Promise<Category> {
+      await ctx.ready();
+      const category = /^[0-9a-f]{24}$/.test(idOrSlug)
+        ? await CategoryModel.findById(idOrSlug).lean<CategoryLean>()
+        : await CategoryModel.findOne({ slug: idOrSlug.toLowerCase() }).lean<CategoryLean>();
+      if (!category) throw notFound('category');
+      forumPolicy.seeCategory(actor, category);
+      return presentOne(category, actor);
+    },
+
+    async createCategory(actor: Actor, body: CategoryCreateBody): Promise<Category> {
+      forumPolicy.manageCategories(actor);
+      await ctx.ready();
+      const slug = body.slug ?? slugHandle(body.name);
+      let position = body.position;
+      if (position === undefined) {
+        const last = await CategoryModel.findOne({}, { position: 1 }).sort({ position: -1 }).lean();
+        position = (last?.position ?? -1) + 1;
+      }
+      try {
+        const created = await CategoryModel.create({
+          slug,
+          name: body.name,
+          description: body.description,
+          position,
+          archived: false,
+        });
+        return presentOne(created.toObject<CategoryLean>(), actor);
+      } catch (err) {
+        if (isDuplicateKey(err))
+          throw new AppError('conflict', `A category with the slug "${slug}" already exists.`, {
+            fieldErrors: { slug: ['taken'] },
+          });
+        throw err;
+      }
+    },
+
+    async updateCategory(actor: Actor, id: string, patch: CategoryPatchBody): Promise<Category> {
+      forumPolicy.manageCategories(actor);
+      const updated = await CategoryModel.findOneAndUpdate(
+        { _id: idOr404(id, 'category') },
+        { $set: patch },
+        { returnDocument: 'after' },
+      ).lean<CategoryLean>();
+      if (!updated) throw notFound('category');
+      return presentOne(updated, actor);
+    },
+
+    async setCategorySubscription(
+      actor: Actor,
+      id: string,
+      level: SubscriptionLevel,
+    ): Promise<{ level: SubscriptionLevel }> {
+      const category = await findCategory(id);
+      forumPolicy.seeCategory(actor, category);
+      await CategorySubscriptionModel.updateOne(
+        { memberId: actor.id, categoryId: category._id },
+        { $set: { level } },
+        { upsert: true },
+      );
+      return { level };
+    },
+  };
+}

@@ -1,0 +1,36 @@
+import { Types } from 'mongoose';
+import { AppError } from '../http/errors.js';
+import type { DomainEvents } from '../infra/domain-events.js';
+import type { Limiter } from '../http/rate-limit.js';
+
+/** What every part of the forum service shares. */
+export interface ForumContext {
+  events: DomainEvents;
+  /** Spent once per thread or post written (null: no limit, e.g. the demo seeder). */
+  postLimiter: Limiter | null;
+  editLimiter: Limiter | null;
+  /** Resolves once default categories and mention handles exist (started at app build). */
+  ready(): Promise<void>;
+}
+
+/** Options only in-process callers (the seeder) use; routes never pass them. */
+export interface WriteOptions {
+  /** Backdates the write (demo content). */
+  at?: Date;
+}
+
+const OBJECT_ID = /^[0-9a-f]{24}$/;
+
+/** A path parameter as an ObjectId; anything else is simply not found. */
+export function idOr404(id: string, what: 'category' | 'thread' | 'post'): Types.ObjectId {
+  if (!OBJECT_ID.test(id)) throw notFound(what);
+  return new Types.ObjectId(id);
+}
+
+export function notFound(what: 'category' | 'thread' | 'post'): AppError {
+  return new AppError('not_found', `No ${what} with this id.`);
+}
+
+export function isDuplicateKey(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && 'code' in err && (err as { code: unknown }).code === 11000;
+}

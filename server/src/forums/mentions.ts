@@ -1,0 +1,133 @@
+import type { MemberRef } from '@commons/shared';
+import mongoose, { type Types } from 'mongoose';
+import { MemberModel } from '../members/model.js';
+import { escapeRegex, fold } from '../search/terms.js';
+import type { MentionTarget } from './markdown.js';
+import { MemberHandleModel } from './model.js';
+
+/*
+ * Mentions are written `@handle`. "@Display Name" cannot be parsed reliably (where does the
+ * name end?), so every member gets a handle: the slug of their display name, accents folded
+ * ("Ana López" -> "ana-lopez"), with "-2", "-3"... when two names clash. Handles live in the
+ * forums' own collection, kept in step by listeners (member.registered / member.updated) and a
+ * backfill at start-up, so the members domain is untouched. A rename gives a new handle; mentions
+ * already made keep pointing at the member id they resolved to.
+ */
+
+const { trusted } = mongoose;
+
+export function slugHandle(displayName: string): string {
+  const slug = fold(displayName)
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 40)
+    .replace(/-+$/, '');
+  return slug || 'member';
+}
+
+function isDuplicateKey(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && 'code' in err && (err as { code: unknown }).code === 11000;
+}
+
+function fits(handle: string, base: string): boolean {
+  return handle === base || new RegExp(`^${escapeRegex(base)}-\\d+$`).test(handle);
+}
+
+/** Gives the member a handle for their current display name (keeps the one they have if it still fits). */
+export async function syncHandle(memberId: Types.ObjectId | string, displayName: string): Promise<string> {
+  const base = slugHandle(displayName);
+  const existing = await MemberHandleModel.findOne({ memberId }).lean();
+  if (existing && fits(existing.handle, base)) {
+    if (existing.displayName !== displayName)
+      await MemberHandleModel.updateOne({ memberId }, { $set: { displayName } });
+    return existing.handle;
+  }
+  for (let n = 1; n < 1000; n++) {
+    const handle = n === 1 ? base : `${base}-${n}`;
+    try {
+      await MemberHandleModel.updateOne({ memberId }, { $set: { handle, displayName } }, { upsert: true });
+      return handle;
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+      // Either the handle is taken or a concurrent sync created this member's entry: look again.
+      const mine = await MemberHandleModel.findOne({ memberId }).lean();
+      if (mine && fits(mine.handle, base)) return mine.handle;
+    }
+  }
+  throw new Error(`no free handle for ${base}`);
+}
+
+/** Gives every member without a (current) handle one. Runs at start-up and when a mention misses. */
+export async function backfillHandles(): Promise<number> {
+  const handles = new Map<string, string>();
+  for await (const h of MemberHandleModel.find({}, { memberId: 1, displayName: 1 }).lean().cursor()) {
+    handles.set(h.memberId.toHexString(), h.displayName);
+  }
+  let synced = 0;
+  for await (const m of MemberModel.find({}, { displayName: 1 }).lean().cursor()) {
+    if (handles.get(m._id.toHexString()) === m.displayName) continue;
+    await syncHandle(m._id, m.displayName);
+    synced++;
+  }
+  return synced;
+}
+
+let lastBackfill = 0;
+
+/** Resolves handles to members; unknown handles are left out. */
+export async function resolveHandles(handles: string[]): Promise<Map<string, MentionTarget>> {
+  const lookup = async () => {
+    const found = await MemberHandleModel.find({ handle: trusted({ $in: handles }) }).lean();
+    const members = await MemberModel.find(
+      { _id: trusted({ $in: found.map((h) => h.memberId) }) },
+      { displayName: 1 },
+    ).lean();
+    const names = new Map(members.map((m) => [m._id.toHexString(), m.displayName]));
+    const out = new Map<string, MentionTarget>();
+    for (const h of found) {
+      const id = h.memberId.toHexString();
+      const displayName = names.get(id);
+      if (displayName !== undefined) out.set(h.handle, { id, displayName });
+    }
+    return out;
+  };
+  let out = await lookup();
+  // A member registered a moment ago may not have a handle yet: backfill, at most every 10 s.
+  if (out.size < handles.length && Date.now() - lastBackfill > 10_000) {
+    lastBackfill = Date.now();
+    if ((await backfillHandles()) > 0) out = await lookup();
+  }
+  return out;
+}
+
+/** Members by id as lists show them (display name and handle); unknown ids are left out. */
+export async function loadMemberRefs(
+  ids: Iterable<Types.ObjectId | string | null | undefined>,
+): Promise<Map<string, MemberRef>> {
+  const unique = [
+    ...new Set([...ids].filter((id): id is Types.ObjectId | string => Boolean(id)).map((id) => String(id))),
+  ];
+  const out = new Map<string, MemberRef>();
+  if (unique.length === 0) return out;
+  const [members, handles] = await Promise.all([
+    MemberModel.find({ _id: trusted({ $in: unique }) }, { displayName: 1 }).lean(),
+    MemberHandleModel.find({ memberId: trusted({ $in: unique }) }, { memberId: 1, handle: 1 }).lean(),
+  ]);
+  const handleOf = new Map(handles.map((h) => [h.memberId.toHexString(), h.handle]));
+  for (const m of members) {
+    const id = m._id.toHexString();
+    out.set(id, { id, displayName: m.displayName, handle: handleOf.get(id) ?? slugHandle(m.displayName) });
+  }
+  return out;
+}
+
+/** Members whose handle starts with what was typed after "@" (mention autocomplete). */
+export async function suggestMentions(q: string, limit = 8): Promise<MemberRef[]> {
+  const prefix = slugHandle(q.replace(/^@/, ''));
+  const found = await MemberHandleModel.find({ handle: new RegExp(`^${escapeRegex(prefix)}`) })
+    .sort({ handle: 1 })
+    .limit(limit)
+    .lean();
+  const refs = await loadMemberRefs(found.map((h) => h.memberId));
+  return found.map((h) => refs.get(h.memberId.toHexString())).filter((r): r is MemberRef => r !== undefined);
+}

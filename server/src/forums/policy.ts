@@ -1,0 +1,79 @@
+import type { Role } from '@commons/shared';
+import { AppError } from '../http/errors.js';
+import type { CategoryFields, PostFields, ThreadFields } from './model.js';
+
+/** Who is acting: routes pass the signed-in member, sockets their session, the seeder a demo member. */
+export interface Actor {
+  id: string;
+  role: Role;
+  /** Threads quiet since before the member joined do not count as unread. */
+  createdAt: Date;
+}
+
+export function isModerator(actor: Actor): boolean {
+  return actor.role === 'moderator' || actor.role === 'admin';
+}
+
+export function isAdmin(actor: Actor): boolean {
+  return actor.role === 'admin';
+}
+
+/**
+ * The forums' rules, in one place. Routes and socket handlers call the service, the service
+ * calls these, so no transport can skip them.
+ */
+export const forumPolicy = {
+  manageCategories(actor: Actor): void {
+    if (!isAdmin(actor)) throw new AppError('forbidden', 'Only administrators can manage categories.');
+  },
+
+  /** Archived categories are hidden from everyone but admins. */
+  seeCategory(actor: Actor, category: Pick<CategoryFields, 'archived'>): void {
+    if (category.archived && !isAdmin(actor)) throw new AppError('not_found', 'No category with this id.');
+  },
+
+  startThread(actor: Actor, category: Pick<CategoryFields, 'archived'>): void {
+    if (category.archived) {
+      if (!isAdmin(actor)) throw new AppError('not_found', 'No category with this id.');
+      throw new AppError('thread_locked', 'This category is archived; new threads are closed.');
+    }
+  },
+
+  moderateThread(actor: Actor): void {
+    if (!isModerator(actor)) throw new AppError('forbidden', 'Only moderators can pin, lock or move threads.');
+  },
+
+  /** Locked threads and archived categories take no new posts; moderators may still answer in a locked thread. */
+  postInThread(
+    actor: Actor,
+    thread: Pick<ThreadFields, 'locked'>,
+    category: Pick<CategoryFields, 'archived'> | null,
+  ): void {
+    if (category?.archived)
+      throw new AppError('thread_locked', 'This thread is in an archived category and takes no new posts.');
+    if (thread.locked && !isModerator(actor)) throw new AppError('thread_locked', 'This thread is locked.');
+  },
+
+  editPost(actor: Actor, post: Pick<PostFields, 'authorId' | 'deleted'>, thread: Pick<ThreadFields, 'locked'>): void {
+    if (post.deleted) throw new AppError('not_found', 'No post with this id.');
+    const own = post.authorId.toHexString() === actor.id;
+    if (!own && !isModerator(actor))
+      throw new AppError('forbidden', 'Only the author or a moderator can edit this post.');
+    if (thread.locked && !isModerator(actor)) throw new AppError('thread_locked', 'This thread is locked.');
+  },
+
+  deletePost(actor: Actor, post: Pick<PostFields, 'authorId'>): void {
+    const own = post.authorId.toHexString() === actor.id;
+    if (!own && !isModerator(actor))
+      throw new AppError('forbidden', 'Only the author or a moderator can delete this post.');
+  },
+
+  /** The edit history of a deleted post may hold what was removed: moderators only. */
+  readRevisions(actor: Actor, post: Pick<PostFields, 'deleted'>): void {
+    if (post.deleted && !isModerator(actor)) throw new AppError('not_found', 'No post with this id.');
+  },
+
+  react(post: Pick<PostFields, 'deleted'>): void {
+    if (post.deleted) throw new AppError('not_found', 'No post with this id.');
+  },
+};

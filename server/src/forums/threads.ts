@@ -1,0 +1,327 @@
+import {
+  forumLimits,
+  type Post,
+  type PostListQuery,
+  type SubscriptionLevel,
+  type ThreadCreateBody,
+  type ThreadJoined,
+  type ThreadListQuery,
+  type ThreadPatchBody,
+  type ThreadSummary,
+} from '@commons/shared';
+import mongoose, { Types } from 'mongoose';
+import { z } from 'zod';
+import { AppError } from '../http/errors.js';
+import { termsOf } from '../search/terms.js';
+import { findCategory } from './categories.js';
+import { idOr404, notFound, type ForumContext, type WriteOptions } from './context.js';
+import { decodeCursor, encodeCursor } from './cursor.js';
+import { htmlToText, renderMarkdown } from './markdown.js';
+import { resolveHandles } from './mentions.js';
+import { CategoryModel, CategorySubscriptionModel, PostModel, ThreadModel, ThreadStateModel } from './model.js';
+import { forumPolicy, type Actor } from './policy.js';
+import {
+  effectiveLastRead,
+  presentPosts,
+  presentPublicPosts,
+  presentPublicThreads,
+  presentThreads,
+  type PostLean,
+  type ThreadLean,
+} from './present.js';
+
+const { trusted } = mongoose;
+
+const threadCursorSchema = z
+  .object({ p: z.boolean(), t: z.number().int(), i: z.string().regex(/^[0-9a-f]{24}$/) })
+  .strict();
+const treeCursorSchema = z.object({ path: z.string().regex(/^\d{8}(\.\d{8})*$/) }).strict();
+
+/** One path segment: the sequence number zero-padded, so plain string order is tree order. */
+export function pathSegment(seq: number): string {
+  return String(seq).padStart(8, '0');
+}
+
+export async function findThread(id: string): Promise<ThreadLean> {
+  const thread = await ThreadModel.findById(idOr404(id, 'thread')).lean<ThreadLean>();
+  if (!thread) throw notFound('thread');
+  return thread;
+}
+
+export async function renderBody(body: string) {
+  const rendered = await renderMarkdown(body, resolveHandles);
+  return { ...rendered, terms: termsOf(htmlToText(rendered.html)) };
+}
+
+export async function presentThread(thread: ThreadLean, actor: Actor): Promise<ThreadSummary> {
+  const [out] = await presentThreads([thread], actor);
+  return out!;
+}
+
+export function threadOps(ctx: ForumContext) {
+  return {
+    async createThread(
+      actor: Actor,
+      body: ThreadCreateBody,
+      opts: WriteOptions = {},
+    ): Promise<{ thread: ThreadSummary; post: Post }> {
+      await ctx.ready();
+      const category = await findCategory(body.categoryId);
+      forumPolicy.startThread(actor, category);
+      await ctx.postLimiter?.consume(actor.id);
+      const now = opts.at ?? new Date();
+      const authorId = new Types.ObjectId(actor.id);
+      const rendered = await renderBody(body.body);
+      const titleTerms = termsOf(body.title);
+      const threadId = new Types.ObjectId();
+      const postId = new Types.ObjectId();
+      const thread = await ThreadModel.create({
+        _id: threadId,
+        categoryId: category._id,
+        title: body.title,
+        tags: body.tags ?? [],
+        authorId,
+        postCount: 1,
+        lastSeq: 1,
+        firstPostId: postId,
+        lastPosterId: authorId,
+        lastActivityAt: now,
+        titleTerms,
+        terms: [...new Set([...titleTerms, ...rendered.terms])],
+        createdAt: now,
+      });
+      let post;
+      try {
+        post = await PostModel.create({
+          _id: postId,
+          threadId,
+          categoryId: category._id,
+          seq: 1,
+          parentId: null,
+          replyToId: null,
+          depth: 0,
+          path: pathSegment(1),
+          authorId,
+          body: body.body,
+          html: rendered.html,
+          mentionIds: rendered.mentionIds,
+          terms: rendered.terms,
+          createdAt: now,
+        });
+      } catch (err) {
+        // No transactions: undo the thread by hand so no empty thread is left behind.
+        await ThreadModel.deleteOne({ _id: threadId });
+        throw err;
+      }
+      // The author watches their thread and has read its opening post.
+      await ThreadStateModel.updateOne(
+        { memberId: authorId, threadId },
+        { $set: { level: 'watching', lastReadSeq: 1 } },
+        { upsert: true },
+      );
+
+      const threadLean = thread.toObject<ThreadLean>();
+      const postLean = post.toObject<PostLean>();
+      const [[publicThread], [publicPost]] = await Promise.all([
+        presentPublicThreads([threadLean]),
+        presentPublicPosts([postLean]),
+      ]);
+      ctx.events.publish('thread.created', {
+        thread: publicThread!,
+        post: publicPost!,
+        actorId: actor.id,
+        mentionIds: rendered.mentionIds,
+      });
+      const [summary, [ownPost]] = await Promise.all([
+        presentThread(threadLean, actor),
+        presentPosts([postLean], actor.id),
+      ]);
+      return { thread: summary, post: ownPost! };
+    },
+
+    /** Pinned first, then the latest activity; the cursor is (pinned, lastActivityAt, id) of the last row. */
+    async listThreads(
+      actor: Actor,
+      query: ThreadListQuery,
+    ): Promise<{ threads: ThreadSummary[]; nextCursor: string | null }> {
+      const filter: Record<string, unknown> = {};
+      if (query.categoryId) {
+        const category = await findCategory(query.categoryId);
+        forumPolicy.seeCategory(actor, category);
+        filter.categoryId = category._id;
+      } else {
+        const archived = await CategoryModel.find({ archived: true }, { _id: 1 }).lean();
+        if (archived.length > 0) filter.categoryId = trusted({ $nin: archived.map((c) => c._id) });
+      }
+      if (query.cursor) {
+        const c = decodeCursor(threadCursorSchema, query.cursor);
+        const at = new Date(c.t);
+        const id = new Types.ObjectId(c.i);
+        filter.$or = [
+          ...(c.p ? [{ pinned: false }] : []),
+          { pinned: c.p, lastActivityAt: trusted({ $lt: at }) },
+          { pinned: c.p, lastActivityAt: at, _id: trusted({ $lt: id }) },
+        ];
+      }
+      const rows = await ThreadModel.find(filter)
+        .sort({ pinned: -1, lastActivityAt: -1, _id: -1 })
+        .limit(query.limit + 1)
+        .lean<ThreadLean[]>();
+      const page = rows.slice(0, query.limit);
+      const last = page.at(-1);
+      const nextCursor =
+        rows.length > query.limit && last
+          ? encodeCursor({ p: last.pinned, t: last.lastActivityAt.getTime(), i: last._id.toHexString() })
+          : null;
+      return { threads: await presentThreads(page, actor), nextCursor };
+    },
+
+    /** The thread, its first page of posts in tree order, and where the member's unread posts begin. */
+    async getThread(actor: Actor, id: string) {
+      const thread = await findThread(id);
+      const [rows, state] = await Promise.all([
+        PostModel.find({ threadId: thread._id })
+          .sort({ path: 1 })
+          .limit(forumLimits.threadPageSize + 1)
+          .lean<PostLean[]>(),
+        ThreadStateModel.findOne({ memberId: actor.id, threadId: thread._id }).lean(),
+      ]);
+      const lastRead = effectiveLastRead(thread, state ?? undefined, actor);
+      const firstUnread =
+        lastRead < thread.lastSeq
+          ? await PostModel.findOne(
+              { threadId: thread._id, seq: trusted({ $gt: lastRead }), deleted: false },
+              { seq: 1 },
+            )
+              .sort({ seq: 1 })
+              .lean()
+          : null;
+      const page = rows.slice(0, forumLimits.threadPageSize);
+      const [summary, posts] = await Promise.all([presentThread(thread, actor), presentPosts(page, actor.id)]);
+      return {
+        thread: summary,
+        posts,
+        nextCursor: rows.length > page.length && page.length > 0 ? encodeCursor({ path: page.at(-1)!.path }) : null,
+        firstUnreadSeq: firstUnread?.seq ?? null,
+      };
+    },
+
+    /** `after`: newer posts by sequence number (catch-up after a reconnect); else tree order from `cursor`. */
+    async listPosts(
+      actor: Actor,
+      id: string,
+      query: PostListQuery,
+    ): Promise<{ posts: Post[]; hasMore: boolean; nextCursor: string | null }> {
+      const thread = await findThread(id);
+      if (query.after !== undefined) {
+        const rows = await PostModel.find({ threadId: thread._id, seq: trusted({ $gt: query.after }) })
+          .sort({ seq: 1 })
+          .limit(query.limit + 1)
+          .lean<PostLean[]>();
+        const page = rows.slice(0, query.limit);
+        return { posts: await presentPosts(page, actor.id), hasMore: rows.length > query.limit, nextCursor: null };
+      }
+      const filter: Record<string, unknown> = { threadId: thread._id };
+      if (query.cursor) filter.path = trusted({ $gt: decodeCursor(treeCursorSchema, query.cursor).path });
+      const rows = await PostModel.find(filter)
+        .sort({ path: 1 })
+        .limit(query.limit + 1)
+        .lean<PostLean[]>();
+      const page = rows.slice(0, query.limit);
+      const hasMore = rows.length > query.limit;
+      return {
+        posts: await presentPosts(page, actor.id),
+        hasMore,
+        nextCursor: hasMore && page.length > 0 ? encodeCursor({ path: page.at(-1)!.path }) : null,
+      };
+    },
+
+    /** Moderators pin, lock and move threads. */
+    async updateThread(actor: Actor, id: string, patch: ThreadPatchBody): Promise<ThreadSummary> {
+      forumPolicy.moderateThread(actor);
+      const thread = await findThread(id);
+      const set: Record<string, unknown> = {};
+      if (patch.pinned !== undefined) set.pinned = patch.pinned;
+      if (patch.locked !== undefined) set.locked = patch.locked;
+      let moved = false;
+      if (patch.categoryId !== undefined && patch.categoryId !== thread.categoryId.toHexString()) {
+        const target = await findCategory(patch.categoryId);
+        if (target.archived) throw new AppError('conflict', 'Threads cannot be moved into an archived category.');
+        set.categoryId = target._id;
+        moved = true;
+      }
+      const updated = await ThreadModel.findOneAndUpdate(
+        { _id: thread._id },
+        { $set: set },
+        { returnDocument: 'after' },
+      ).lean<ThreadLean>();
+      if (!updated) throw notFound('thread');
+      if (moved) await PostModel.updateMany({ threadId: thread._id }, { $set: { categoryId: updated.categoryId } });
+      const [publicThread] = await presentPublicThreads([updated]);
+      ctx.events.publish('thread.updated', {
+        thread: publicThread!,
+        previousCategoryId: moved ? thread.categoryId.toHexString() : null,
+        actorId: actor.id,
+      });
+      return presentThread(updated, actor);
+    },
+
+    /** For `thread:join`: the thread must exist; the caller learns its last sequence number. */
+    async joinThread(_memberId: string, id: string): Promise<ThreadJoined> {
+      const thread = await findThread(id);
+      return { threadId: thread._id.toHexString(), lastSeq: thread.lastSeq };
+    },
+
+    async setThreadSubscription(
+      actor: Actor,
+      id: string,
+      level: SubscriptionLevel,
+    ): Promise<{ level: SubscriptionLevel }> {
+      const thread = await findThread(id);
+      await ThreadStateModel.updateOne(
+        { memberId: actor.id, threadId: thread._id },
+        // A first state starts where the member's reading already was (see effectiveLastRead).
+        { $set: { level }, $setOnInsert: { lastReadSeq: effectiveLastRead(thread, undefined, actor) } },
+        { upsert: true },
+      );
+      return { level };
+    },
+
+    /**
+     * Who watches a thread (for notifications): its own level when a member set one, else the
+     * category's. Muted members are never in the list.
+     */
+    async watcherIds(id: string): Promise<string[]> {
+      const thread = await findThread(id);
+      const [own, viaCategory] = await Promise.all([
+        ThreadStateModel.find(
+          { threadId: thread._id, level: trusted({ $ne: null }) },
+          { memberId: 1, level: 1 },
+        ).lean(),
+        CategorySubscriptionModel.find({ categoryId: thread.categoryId, level: 'watching' }, { memberId: 1 }).lean(),
+      ]);
+      const decided = new Set(own.map((s) => s.memberId.toHexString()));
+      const watchers = new Set(own.filter((s) => s.level === 'watching').map((s) => s.memberId.toHexString()));
+      for (const sub of viaCategory)
+        if (!decided.has(sub.memberId.toHexString())) watchers.add(sub.memberId.toHexString());
+      return [...watchers];
+    },
+
+    /** Moves the member's read mark forward (never back) to `seq`, capped at the thread's last post. */
+    async markRead(actor: Actor, id: string, seq: number): Promise<{ lastReadSeq: number; unreadCount: number }> {
+      const thread = await findThread(id);
+      const existing = await ThreadStateModel.exists({ memberId: actor.id, threadId: thread._id });
+      // A first mark never goes below what effectiveLastRead already counted as read.
+      const floor = existing ? 0 : effectiveLastRead(thread, undefined, actor);
+      const upTo = Math.max(Math.min(seq, thread.lastSeq), floor);
+      const state = await ThreadStateModel.findOneAndUpdate(
+        { memberId: actor.id, threadId: thread._id },
+        { $max: { lastReadSeq: upTo } },
+        { upsert: true, returnDocument: 'after' },
+      ).lean();
+      const lastReadSeq = state?.lastReadSeq ?? upTo;
+      ctx.events.publish('thread.read', { memberId: actor.id, threadId: thread._id.toHexString(), lastReadSeq });
+      return { lastReadSeq, unreadCount: Math.max(0, thread.lastSeq - lastReadSeq) };
+    },
+  };
+}
