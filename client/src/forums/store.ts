@@ -197,6 +197,12 @@ function updatePost(threadId: string, postId: string, change: (post: Post) => Po
 
 // ---------------------------------------------------------------- live updates
 
+/** The words of a server-rendered post, for screen readers (DOMParser runs no scripts). */
+function plainExcerpt(html: string, max = 160): string {
+  const text = (new DOMParser().parseFromString(html, 'text/html').body.textContent ?? '').replace(/\s+/g, ' ').trim();
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
 socket.on('post:created', ({ threadId, post }) => {
   const { view, upsertPost, receivePosts } = useForums.getState();
   if (view?.thread.id !== threadId) return;
@@ -210,6 +216,7 @@ socket.on('post:created', ({ threadId, post }) => {
   announce(
     i18next.t('forums.thread.newReplyFrom', {
       name: post.author?.displayName ?? i18next.t('forums.post.formerMember'),
+      excerpt: plainExcerpt(post.bodyHtml),
     }),
   );
 });

@@ -1,0 +1,155 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { provideServices } from '@commons/server/infra/services/index';
+import { freePort, waitForPort } from '@commons/server/infra/services/ports';
+
+export const repoRoot = path.resolve(import.meta.dirname, '../..');
+
+export interface BenchServer {
+  url: string;
+  pid: number;
+  mongoUri: string;
+  stop(): Promise<void>;
+}
+
+export interface BenchEnv {
+  mongoUri: string;
+  redisUrl: string;
+  smtpUrl: string;
+  prefix: string;
+  secret: string;
+  startServer(extraEnv?: Record<string, string>): Promise<BenchServer>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Services as the tests get them (FerretDB when no MongoDB answers), and server processes started
+ * from the built code, so each process's memory and CPU are its own.
+ */
+export async function benchEnv(name: string): Promise<BenchEnv> {
+  const services = await provideServices({
+    mode: 'test',
+    dataDir: path.join(repoRoot, '.data'),
+    log: (l) => console.log(`[services] ${l}`),
+  });
+  const db = `bench_${name}_${randomBytes(3).toString('hex')}`;
+  const uri = new URL(services.mongoUri);
+  uri.pathname = `/${db}`;
+  const mongoUri = uri.toString();
+  const prefix = `bench:${db}`;
+  const secret = randomBytes(32).toString('hex');
+  const children: ChildProcess[] = [];
+  return {
+    mongoUri,
+    redisUrl: services.redisUrl,
+    smtpUrl: services.smtpUrl,
+    prefix,
+    secret,
+    async startServer(extraEnv = {}) {
+      const port = await freePort();
+      const url = `http://127.0.0.1:${port}`;
+      const child = spawn(process.execPath, [path.join(repoRoot, 'server/dist/main.js')], {
+        cwd: repoRoot,
+        env: {
+          ...process.env,
+          NODE_ENV: 'production',
+          PORT: String(port),
+          HOST: '127.0.0.1',
+          PUBLIC_URL: url,
+          MONGODB_URI: mongoUri,
+          REDIS_URL: services.redisUrl,
+          SMTP_URL: services.smtpUrl,
+          REDIS_PREFIX: prefix,
+          SESSION_SECRET: secret,
+          LOG_LEVEL: 'warn',
+          ...extraEnv,
+        },
+        stdio: ['ignore', 'inherit', 'inherit'],
+      });
+      children.push(child);
+      await waitForPort('127.0.0.1', port, 30_000);
+      return {
+        url,
+        pid: child.pid!,
+        mongoUri,
+        stop: () =>
+          new Promise<void>((resolve) => {
+            if (child.exitCode !== null) return resolve();
+            child.once('exit', () => resolve());
+            child.kill('SIGTERM');
+          }),
+      };
+    },
+    async stop() {
+      for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
+      await services.stop();
+    },
+  };
+}
+
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[i]!;
+}
+
+export function summarize(latenciesMs: number[]): { count: number; median: number; p95: number; p99: number } {
+  const s = [...latenciesMs].sort((a, b) => a - b);
+  const r = (n: number) => Math.round(n * 10) / 10;
+  return { count: s.length, median: r(percentile(s, 50)), p95: r(percentile(s, 95)), p99: r(percentile(s, 99)) };
+}
+
+/** Runs `connections` loops of `once` for `seconds`, timing each call. */
+export async function closedLoop(
+  connections: number,
+  seconds: number,
+  once: (worker: number, i: number) => Promise<void>,
+) {
+  const latencies: number[] = [];
+  let errors = 0;
+  const until = performance.now() + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: connections }, async (_, worker) => {
+      for (let i = 0; performance.now() < until; i++) {
+        const t0 = performance.now();
+        try {
+          await once(worker, i);
+          latencies.push(performance.now() - t0);
+        } catch {
+          errors++;
+        }
+      }
+    }),
+  );
+  return { ...summarize(latencies), perSecond: Math.round(latencies.length / seconds), errors };
+}
+
+/** Resident memory of a process in MiB, from /proc. */
+export function rssMiB(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  return Math.round(kb / 1024);
+}
+
+export function writeResults(file: string, results: object): string {
+  const dir = path.join(repoRoot, 'tests/results');
+  mkdirSync(dir, { recursive: true });
+  const out = path.join(dir, file);
+  writeFileSync(
+    out,
+    JSON.stringify({ measuredAt: new Date().toISOString(), machine: machineFacts(), ...results }, null, 2) + '\n',
+  );
+  return out;
+}
+
+function machineFacts() {
+  return {
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model,
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
+  };
+}
