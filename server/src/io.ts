@@ -58,6 +58,10 @@ export function createIo(opts: {
 
   io.on('connection', (socket) => {
     void socket.join(rooms.member(socket.data.memberId));
+    // Digests go only to members not seen since the previous one: a live connection is a visit.
+    MemberModel.updateOne({ _id: socket.data.memberId }, { $set: { lastSeenAt: new Date() } }).catch((err: unknown) =>
+      opts.log.warn({ err }, 'could not record lastSeenAt'),
+    );
     socket.emit('session:ready', { memberId: socket.data.memberId, displayName: socket.data.displayName });
     handle(socket, opts.log, 'session:ping', z.object({}).strict(), () => ({ at: new Date().toISOString() }));
     for (const register of opts.registrars) register(socket);

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -30,6 +30,7 @@ export interface BenchEnv {
  * from the built code, so each process's memory and CPU are its own.
  */
 export async function benchEnv(name: string): Promise<BenchEnv> {
+  const pgDatabase = usePostgresBackend(name);
   const services = await provideServices({
     mode: 'test',
     dataDir: path.join(repoRoot, '.data'),
@@ -86,8 +87,26 @@ export async function benchEnv(name: string): Promise<BenchEnv> {
     async stop() {
       for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
       await services.stop();
+      if (pgDatabase) execFileSync('dropdb', ['-h', '127.0.0.1', '-U', 'postgres', '--if-exists', pgDatabase]);
     },
   };
+}
+
+/**
+ * When no MongoDB answers and a local PostgreSQL does, FerretDB runs on its PostgreSQL backend
+ * (a fresh database, dropped afterwards): it pushes filters and sorts down to SQL, which its
+ * SQLite backend does not. BENCH_FERRETDB_BACKEND=sqlite keeps SQLite.
+ */
+function usePostgresBackend(name: string): string | null {
+  if (process.env.MONGODB_URI || process.env.FERRETDB_POSTGRESQL_URL || process.env.BENCH_FERRETDB_BACKEND === 'sqlite') return null;
+  const database = `commons_bench_${name}_${process.pid}`;
+  try {
+    execFileSync('createdb', ['-h', '127.0.0.1', '-U', 'postgres', database], { stdio: 'ignore' });
+  } catch {
+    return null;
+  }
+  process.env.FERRETDB_POSTGRESQL_URL = `postgres://postgres@127.0.0.1:5432/${database}`;
+  return database;
 }
 
 export function percentile(sorted: number[], p: number): number {

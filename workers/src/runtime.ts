@@ -1,7 +1,14 @@
 import { createMailService } from '@commons/server/mail/service';
 import type { Runtime } from '@commons/server/runtime';
 import type { Worker } from 'bullmq';
+import { createForumService } from '@commons/server/forums/service';
+import { startLabsWorker } from './labs.worker.js';
 import { startMailWorker } from './mail.worker.js';
+import { startModerationWorker } from './moderation.worker.js';
+import { createNotificationWorkerServices } from '@commons/server/notifications/wiring';
+import { startDigestsWorker } from './digests.worker.js';
+import { startNotificationsWorker } from './notifications.worker.js';
+import { declareSchedulers } from './schedulers.js';
 
 export interface RunningWorkers {
   workers: Worker[];
@@ -12,7 +19,18 @@ export interface RunningWorkers {
 export function startWorkers(runtime: Runtime): RunningWorkers {
   const site = { name: 'Commons', url: runtime.config.PUBLIC_URL };
   const mail = createMailService({ mailer: runtime.mailer, site, log: runtime.log });
-  const workers: Worker[] = [startMailWorker(runtime, mail)];
+  const notify = createNotificationWorkerServices(runtime);
+  const moderation = startModerationWorker(runtime);
+  const workers: Worker[] = [
+    moderation.worker,
+    startMailWorker(runtime, mail),
+    startLabsWorker(runtime, createForumService({ events: runtime.events, log: runtime.log })),
+    startNotificationsWorker(runtime, notify.notifications),
+    startDigestsWorker(runtime, notify.digests, { concurrency: notify.settings.digestConcurrency }),
+  ];
+  declareSchedulers(runtime.queues).catch((err: unknown) =>
+    runtime.log.error({ err }, 'declaring the job schedulers failed'),
+  );
   for (const w of workers) {
     w.on('failed', (job, err) => runtime.log.warn({ queue: w.name, jobId: job?.id, err: err.message }, 'job failed'));
   }
@@ -20,6 +38,7 @@ export function startWorkers(runtime: Runtime): RunningWorkers {
     workers,
     async close() {
       await Promise.all(workers.map((w) => w.close()));
+      await moderation.settle();
     },
   };
 }

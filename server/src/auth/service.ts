@@ -57,6 +57,8 @@ export function createAuthService({ events, resetTtlMinutes }: AuthServiceDeps) 
       if (!(await verifyPassword(member.passwordHash, input.password))) {
         throw new AppError('invalid_credentials', INVALID_CREDENTIALS);
       }
+      member.lastSeenAt = new Date();
+      await MemberModel.updateOne({ _id: member._id }, { $set: { lastSeenAt: member.lastSeenAt } });
       return member;
     },
 

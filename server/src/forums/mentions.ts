@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import type { MemberRef } from '@commons/shared';
 import mongoose, { type Types } from 'mongoose';
 import { MemberModel } from '../members/model.js';
@@ -35,6 +36,7 @@ function fits(handle: string, base: string): boolean {
 
 /** Gives the member a handle for their current display name (keeps the one they have if it still fits). */
 export async function syncHandle(memberId: Types.ObjectId | string, displayName: string): Promise<string> {
+  forgetMemberRef(memberId);
   const base = slugHandle(displayName);
   const existing = await MemberHandleModel.findOne({ memberId }).lean();
   if (existing && fits(existing.handle, base)) {
@@ -100,6 +102,17 @@ export async function resolveHandles(handles: string[]): Promise<Map<string, Men
   return out;
 }
 
+/**
+ * Display names and handles change rarely and every page shows many authors, so each process
+ * keeps them briefly. A rename in this process forgets the entry at once; other processes see
+ * it within the TTL.
+ */
+const refCache = new LRUCache<string, MemberRef>({ max: 20_000, ttl: 30_000 });
+
+export function forgetMemberRef(memberId: Types.ObjectId | string): void {
+  refCache.delete(String(memberId));
+}
+
 /** Members by id as lists show them (display name and handle); unknown ids are left out. */
 export async function loadMemberRefs(
   ids: Iterable<Types.ObjectId | string | null | undefined>,
@@ -108,15 +121,24 @@ export async function loadMemberRefs(
     ...new Set([...ids].filter((id): id is Types.ObjectId | string => Boolean(id)).map((id) => String(id))),
   ];
   const out = new Map<string, MemberRef>();
-  if (unique.length === 0) return out;
+  const missing: string[] = [];
+  for (const id of unique) {
+    const cached = refCache.get(id);
+    if (cached) out.set(id, cached);
+    else missing.push(id);
+  }
+  if (missing.length === 0) return out;
   const [members, handles] = await Promise.all([
-    MemberModel.find({ _id: trusted({ $in: unique }) }, { displayName: 1 }).lean(),
-    MemberHandleModel.find({ memberId: trusted({ $in: unique }) }, { memberId: 1, handle: 1 }).lean(),
+    MemberModel.find({ _id: trusted({ $in: missing }) }, { displayName: 1 }).lean(),
+    MemberHandleModel.find({ memberId: trusted({ $in: missing }) }, { memberId: 1, handle: 1 }).lean(),
   ]);
   const handleOf = new Map(handles.map((h) => [h.memberId.toHexString(), h.handle]));
   for (const m of members) {
     const id = m._id.toHexString();
-    out.set(id, { id, displayName: m.displayName, handle: handleOf.get(id) ?? slugHandle(m.displayName) });
+    const ref = { id, displayName: m.displayName, handle: handleOf.get(id) ?? slugHandle(m.displayName) };
+    // A member without a stored handle yet gets one soon (backfill): do not pin the guess.
+    if (handleOf.has(id)) refCache.set(id, ref);
+    out.set(id, ref);
   }
   return out;
 }

@@ -14,6 +14,13 @@ export interface MailContent {
   paragraphs: string[];
   action?: { label: string; url: string };
   after?: string[];
+  /** Lists of links (notification and digest mails), between the paragraphs and the button. */
+  sections?: MailSection[];
+}
+
+export interface MailSection {
+  heading: string;
+  items: { label: string; url: string; detail?: string }[];
 }
 
 /**
@@ -30,12 +37,20 @@ export function renderLayout(
   const button = content.action
     ? `<p style="margin:24px 0"><a href="${escapeHtml(content.action.url)}" style="display:inline-block;background:#1d4e89;color:#ffffff;padding:12px 20px;border-radius:6px;text-decoration:none;font-size:16px">${escapeHtml(content.action.label)}</a></p>`
     : '';
+  const section = (sec: MailSection) =>
+    `<h2 style="font-size:17px;margin:24px 0 8px">${escapeHtml(sec.heading)}</h2>\n<ul style="margin:0 0 16px;padding-left:20px">${sec.items
+      .map(
+        (item) =>
+          `<li style="margin:0 0 10px;font-size:16px;line-height:1.5"><a href="${escapeHtml(item.url)}" style="color:#1d4e89">${escapeHtml(item.label)}</a>${item.detail ? `<br><span style="font-size:14px;color:#4a5360">${escapeHtml(item.detail)}</span>` : ''}</li>`,
+      )
+      .join('')}</ul>`;
   const html = `<!doctype html>
 <html lang="${content.locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(content.title)}</title></head>
 <body style="margin:0;padding:0;background:#f4f5f7;font-family:-apple-system,Segoe UI,Roboto,Helvetica,Arial,sans-serif;color:#1b1f24">
 <div role="article" aria-label="${escapeHtml(content.title)}" style="max-width:560px;margin:0 auto;padding:24px 16px;background:#ffffff">
 <h1 style="font-size:20px;margin:0 0 16px">${escapeHtml(content.title)}</h1>
 ${content.paragraphs.map(p).join('\n')}
+${(content.sections ?? []).map(section).join('\n')}
 ${button}
 ${(content.after ?? []).map(p).join('\n')}
 <hr style="border:none;border-top:1px solid #d0d4d9;margin:24px 0">
@@ -45,6 +60,16 @@ ${(content.after ?? []).map(p).join('\n')}
     content.title,
     '',
     ...content.paragraphs.flatMap((s) => [s, '']),
+    ...(content.sections ?? []).flatMap((sec) => [
+      sec.heading,
+      '',
+      ...sec.items.flatMap((item) => [
+        `- ${item.label}`,
+        ...(item.detail ? [`  ${item.detail}`] : []),
+        `  ${item.url}`,
+      ]),
+      '',
+    ]),
     ...(content.action ? [`${content.action.label}: ${content.action.url}`, ''] : []),
     ...(content.after ?? []).flatMap((s) => [s, '']),
     '--',

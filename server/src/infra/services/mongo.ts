@@ -307,23 +307,21 @@ async function startFerretdb(binary: FerretdbBinary, opts: ProvideMongoOptions):
       }
       const address = `${LOOPBACK}:${port}`;
       const sqliteUrl = `file:${dir}/`;
+      // FerretDB's PostgreSQL backend pushes filters and sorts down to SQL; SQLite scans collections.
+      const postgresUrl = process.env.FERRETDB_POSTGRESQL_URL;
       const args =
         binary.kind === 'launcher'
           ? [
               '-listen-addr',
               address,
-              '-handler',
-              'sqlite',
-              '-sqlite-url',
-              sqliteUrl,
+              ...(postgresUrl ? ['-handler', 'postgresql', '-postgresql-url', postgresUrl] : ['-handler', 'sqlite', '-sqlite-url', sqliteUrl]),
               '-log-level',
               'warn',
               '-exit-on-stdin-close',
             ]
           : [
               `--listen-addr=${address}`,
-              '--handler=sqlite',
-              `--sqlite-url=${sqliteUrl}`,
+              ...(postgresUrl ? ['--handler=postgresql', `--postgresql-url=${postgresUrl}`] : ['--handler=sqlite', `--sqlite-url=${sqliteUrl}`]),
               '--log-level=warn',
               '--telemetry=disable',
               '--debug-addr=-',
@@ -348,7 +346,9 @@ async function startFerretdb(binary: FerretdbBinary, opts: ProvideMongoOptions):
       return {
         url,
         source: 'embedded',
-        description: `FerretDB${binary.kind === 'launcher' ? ` ${ferretdbVersion()}` : ''} on ${address}, ${temporary ? 'temporary ' : ''}SQLite data in ${dir}`,
+        description: `FerretDB${binary.kind === 'launcher' ? ` ${ferretdbVersion()}` : ''} on ${address}, ${
+          postgresUrl ? `PostgreSQL backend (${redactUrl(postgresUrl)})` : `${temporary ? 'temporary ' : ''}SQLite data in ${dir}`
+        }`,
         stop: () =>
           (stopped ??= (async () => {
             await proc.stop();

@@ -1,0 +1,33 @@
+import { defaultNotificationPreferences, type NotificationPreferences } from '@commons/shared';
+import type { Types } from 'mongoose';
+import { NotificationSettingsModel, type NotificationSettingsFields } from './model.js';
+
+export type SettingsLean = NotificationSettingsFields & { _id: Types.ObjectId };
+
+/** Fields of a new settings row (defaults), for `$setOnInsert`. */
+export function defaultSettingsRow() {
+  const d = defaultNotificationPreferences;
+  return { kinds: { ...d.kinds }, digestFrequency: d.digest.frequency, digestHour: d.digest.hour };
+}
+
+export function toPreferences(
+  row: Pick<SettingsLean, 'kinds' | 'digestFrequency' | 'digestHour'> | null,
+): NotificationPreferences {
+  if (!row) return structuredClone(defaultNotificationPreferences);
+  return {
+    kinds: { reply: row.kinds.reply, mention: row.kinds.mention, thread_post: row.kinds.thread_post },
+    digest: { frequency: row.digestFrequency, hour: row.digestHour },
+  };
+}
+
+/** Settings of many members at once; members without a row are absent (defaults apply). */
+export async function loadSettings(memberIds: string[]): Promise<Map<string, SettingsLean>> {
+  if (memberIds.length === 0) return new Map();
+  const rows = await NotificationSettingsModel.find({ memberId: { $in: memberIds } }).lean<SettingsLean[]>();
+  return new Map(rows.map((r) => [r.memberId.toHexString(), r]));
+}
+
+/** A bounce applies only while the member still has the address that bounced. */
+export function isBounced(row: SettingsLean | undefined | null, email: string): boolean {
+  return Boolean(row?.bouncedAt && row.bouncedAddress === email);
+}
