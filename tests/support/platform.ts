@@ -26,7 +26,7 @@ export interface TestPlatform {
  */
 export async function startTestPlatform(
   name: string,
-  opts: { workers?: boolean; env?: Record<string, string> } = {},
+  opts: { workers?: boolean; env?: Record<string, string>; logTo?: { level: string; write(line: string): void } } = {},
 ): Promise<TestPlatform> {
   const sink = await startTestSmtpSink();
   const suffix = randomBytes(4).toString('hex');
@@ -43,7 +43,9 @@ export async function startTestPlatform(
     SESSION_SECRET: randomBytes(32).toString('hex'),
     ...opts.env,
   });
-  const log = createLogger({ level: config.LOG_LEVEL, name });
+  const log = opts.logTo
+    ? createLogger({ level: opts.logTo.level, name, destination: { write: (line: string) => opts.logTo!.write(line) } })
+    : createLogger({ level: config.LOG_LEVEL, name });
   const runtime = await createRuntime({
     config,
     log,

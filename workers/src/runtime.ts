@@ -1,3 +1,4 @@
+import { metrics } from '@commons/server/metrics/registry';
 import { createMailService } from '@commons/server/mail/service';
 import type { Runtime } from '@commons/server/runtime';
 import type { Worker } from 'bullmq';
@@ -32,7 +33,24 @@ export function startWorkers(runtime: Runtime): RunningWorkers {
     runtime.log.error({ err }, 'declaring the job schedulers failed'),
   );
   for (const w of workers) {
-    w.on('failed', (job, err) => runtime.log.warn({ queue: w.name, jobId: job?.id, err: err.message }, 'job failed'));
+    w.on('failed', (job, err) => {
+      runtime.log.warn({ queue: w.name, jobId: job?.id, err: err.message }, 'job failed');
+      if (job?.processedOn && job.finishedOn)
+        metrics.jobDuration.observe({ queue: w.name, outcome: 'failed' }, (job.finishedOn - job.processedOn) / 1000);
+    });
+    w.on('completed', (job) => {
+      runtime.log.info(
+        {
+          queue: w.name,
+          jobId: job.id,
+          name: job.name,
+          ms: job.finishedOn && job.processedOn ? job.finishedOn - job.processedOn : undefined,
+        },
+        'job completed',
+      );
+      if (job.processedOn && job.finishedOn)
+        metrics.jobDuration.observe({ queue: w.name, outcome: 'completed' }, (job.finishedOn - job.processedOn) / 1000);
+    });
   }
   return {
     workers,

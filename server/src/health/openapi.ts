@@ -23,4 +23,14 @@ export const healthOperations = defineOperations([
     access: 'public',
     responses: { 200: readiness, 503: readiness },
   },
+  {
+    method: 'get',
+    path: '/metrics',
+    summary: 'Prometheus metrics (needs `Authorization: Bearer <METRICS_TOKEN>`; absent when no token is set)',
+    tag: 'operations',
+    access: 'public',
+    produces: 'text/plain',
+    responses: { 200: z.string() },
+    errors: [401, 404],
+  },
 ]);

@@ -31,7 +31,10 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SEED_DEMO: bool.optional(),
   DATA_DIR: z.string().min(1).default('.data'),
+  /** Uploaded files (resources, stories); default DATA_DIR/uploads. */
+  UPLOAD_DIR: z.string().min(1).optional(),
   CLIENT_DIST: z.string().optional(),
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   WORKER_CONCURRENCY_MAIL: z.coerce.number().int().min(1).max(100).default(5),
 });
 

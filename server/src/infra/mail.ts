@@ -1,4 +1,5 @@
 import nodemailer, { type Transporter } from 'nodemailer';
+import { metrics } from '../metrics/registry.js';
 
 export interface OutgoingMail {
   to: string;
@@ -6,6 +7,8 @@ export interface OutgoingMail {
   text: string;
   html: string;
   headers?: Record<string, string>;
+  /** What kind of mail this is, for the sent/failed counters (not sent to SMTP). */
+  kind?: string;
 }
 
 export interface Mailer {
@@ -17,9 +20,15 @@ export interface Mailer {
 export function createMailer(smtpUrl: string, from: string): Mailer {
   const transport: Transporter = nodemailer.createTransport(smtpUrl, { from });
   return {
-    async send(mail) {
-      const info = (await transport.sendMail({ from, ...mail })) as { messageId: string };
-      return { messageId: info.messageId };
+    async send({ kind = 'other', ...mail }) {
+      try {
+        const info = (await transport.sendMail({ from, ...mail })) as { messageId: string };
+        metrics.mails.inc({ kind, result: 'sent' });
+        return { messageId: info.messageId };
+      } catch (err) {
+        metrics.mails.inc({ kind, result: 'failed' });
+        throw err;
+      }
     },
     close() {
       transport.close();

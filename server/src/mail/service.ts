@@ -22,7 +22,7 @@ export function createMailService(deps: { mailer: Mailer; site: Site; log: Logge
     async deliver(key: string, payload: unknown, attempt: number): Promise<'sent' | 'already_sent'> {
       const job = mailJobSchema.parse(payload);
       if (await MailDeliveryModel.exists({ key, status: 'sent' })) return 'already_sent';
-      const mail = renderMail(job, deps.site);
+      const mail = { ...renderMail(job, deps.site), kind: job.kind };
       try {
         const { messageId } = await deps.mailer.send(mail);
         await MailDeliveryModel.updateOne(

@@ -2,6 +2,7 @@ import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-ope
 import { errorResponseSchema } from '@commons/shared';
 import { commonErrorStatuses } from './check.js';
 import type { Operation } from './operation.js';
+import type { z } from 'zod';
 
 export type OpenApiDocument = ReturnType<OpenApiGeneratorV31['generateDocument']>;
 
@@ -20,23 +21,33 @@ const errorDescriptions: Record<number, string> = {
 };
 
 /** Builds the OpenAPI 3.1 document from the operation lists of every domain. */
-export function buildOpenApiDocument(operations: Operation[], info: { version: string; serverUrl: string }): OpenApiDocument {
+export function buildOpenApiDocument(
+  operations: Operation[],
+  info: { version: string; serverUrl: string },
+): OpenApiDocument {
   const registry = new OpenAPIRegistry();
   registry.registerComponent('securitySchemes', 'session', { type: 'apiKey', in: 'cookie', name: 'commons.sid' });
   for (const op of operations) {
-    const responses: Record<string, { description: string; content?: { 'application/json': { schema: Operation['body'] & object } } }> = {};
+    const responses: Record<string, { description: string; content?: Record<string, { schema: z.ZodType }> }> = {};
     for (const [status, schema] of Object.entries(op.responses)) {
-      responses[status] = schema ? { description: 'Success', content: { 'application/json': { schema } } } : { description: 'No content' };
+      responses[status] = schema
+        ? { description: 'Success', content: { [op.produces ?? 'application/json']: { schema } } }
+        : { description: 'No content' };
     }
     for (const status of [...(op.errors ?? []), ...commonErrorStatuses(op)]) {
-      responses[String(status)] = { description: errorDescriptions[status] ?? 'Error', content: { 'application/json': { schema: errorResponseSchema } } };
+      responses[String(status)] = {
+        description: errorDescriptions[status] ?? 'Error',
+        content: { 'application/json': { schema: errorResponseSchema } },
+      };
     }
     registry.registerPath({
       method: op.method,
       path: op.path,
       summary: op.summary,
       tags: [op.tag],
-      ...(op.access === 'public' ? {} : { security: [{ session: [] }], description: `Requires a signed-in ${op.access}.` }),
+      ...(op.access === 'public'
+        ? {}
+        : { security: [{ session: [] }], description: `Requires a signed-in ${op.access}.` }),
       request: {
         ...(op.params ? { params: op.params } : {}),
         ...(op.query ? { query: op.query } : {}),

@@ -20,6 +20,8 @@ export interface Operation {
   body?: z.ZodType;
   /** Responses by status: a schema for a JSON body, `null` for no body. */
   responses: Partial<Record<number, z.ZodType | null>>;
+  /** Media type of success bodies when not JSON (their status is checked, not their shape). */
+  produces?: string;
   /** Error statuses this operation may answer with the common error shape. */
   errors?: number[];
 }

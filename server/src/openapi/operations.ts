@@ -1,8 +1,15 @@
 import { authOperations } from '../auth/openapi.js';
 import { forumOperations } from '../forums/openapi.js';
+import { labOperations } from '../labs/openapi.js';
 import { searchOperations } from '../search/openapi.js';
 import { healthOperations } from '../health/openapi.js';
 import { memberOperations } from '../members/openapi.js';
+import { moderationOperations } from '../moderation/openapi.js';
+import { notificationOperations } from '../notifications/openapi.js';
+import { directoryOperations } from '../directory/openapi.js';
+import { libraryOperations } from '../library/openapi.js';
+import { storyOperations } from '../stories/openapi.js';
+import { coalitionOperations } from '../coalitions/openapi.js';
 import { z } from 'zod';
 import { defineOperations, type HttpMethod, type Operation } from './operation.js';
 
@@ -24,7 +31,14 @@ export const allOperations: Operation[] = [
   ...authOperations,
   ...memberOperations,
   ...forumOperations,
+  ...moderationOperations,
   ...searchOperations,
+  ...notificationOperations,
+  ...libraryOperations,
+  ...directoryOperations,
+  ...storyOperations,
+  ...coalitionOperations,
+  ...labOperations,
 ];
 
 /** Finds the operation serving a concrete request path, e.g. GET /api/members/abc → /api/members/{id}. */
