@@ -1,5 +1,3 @@
-process.env.NOTIFY_EMAIL_WINDOW_MS = '2000';
-
 import { MailDeliveryModel } from '@commons/server/mail/delivery.model';
 import { NotificationSettingsModel } from '@commons/server/notifications/model';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,7 +13,7 @@ let cai: Someone;
 const sockets: ClientSocket[] = [];
 
 beforeAll(async () => {
-  p = await startTestPlatform('notifications');
+  p = await startTestPlatform('notifications', { env: { NOTIFY_EMAIL_WINDOW_MS: '2000' } });
   ana = await signUp(p, 'Ana Author');
   ben = await signUp(p, 'Ben Replier');
   cai = await signUp(p, 'Cai Watcher');

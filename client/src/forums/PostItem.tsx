@@ -5,6 +5,7 @@ import { useNavigate } from 'react-router';
 import { announce } from '../app/LiveAnnouncer';
 import { useAuth } from '../auth/store';
 import { deletePost, setBookmark, setReaction } from './api';
+import { CollapsedIfBlocked, PostModerationTools } from '../moderation/PostModerationTools';
 import { Composer } from './Composer';
 import { useForums } from './store';
 import { AuthorLink, Time } from './ui';
@@ -152,15 +153,18 @@ export function PostItem({ post, replyTo, locked, open, setOpen }: PostItemProps
         ) : (
           // The server renders Markdown to HTML and sanitizes it (an allow-list of tags and
           // attributes) before storing it; bodyHtml is trusted server output, never client-made HTML.
-          <div
-            className="post__body"
-            onClick={(event) => followInternalLink(event, navigate)}
-            dangerouslySetInnerHTML={{ __html: post.bodyHtml }}
-          />
+          <CollapsedIfBlocked authorId={post.author?.id ?? null}>
+            <div
+              className="post__body"
+              onClick={(event) => followInternalLink(event, navigate)}
+              dangerouslySetInnerHTML={{ __html: post.bodyHtml }}
+            />
+          </CollapsedIfBlocked>
         )}
         {!post.deleted && (
           <>
             <Reactions post={post} />
+            <PostModerationTools postId={post.id} own={own} />
             <div className="post__actions">
               {!locked && (
                 <>

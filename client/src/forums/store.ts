@@ -221,6 +221,19 @@ socket.on('post:created', ({ threadId, post }) => {
   );
 });
 
+// A post held or hidden by moderation leaves other members' view at once; its author and
+// moderators keep seeing it (with the moderation banner).
+socket.on('post:hidden', ({ threadId, postId }) => {
+  const { view } = useForums.getState();
+  if (view?.thread.id !== threadId) return;
+  const viewer = useAuth.getState().user;
+  const post = view.posts.find((p) => p.id === postId) ?? view.pending.find((p) => p.id === postId);
+  if (!post || post.author?.id === viewer?.id || viewer?.role === 'moderator' || viewer?.role === 'admin') return;
+  useForums.setState({
+    view: { ...view, posts: view.posts.filter((p) => p.id !== postId), pending: view.pending.filter((p) => p.id !== postId) },
+  });
+});
+
 socket.on('post:updated', ({ threadId, post }) => {
   updatePost(threadId, post.id, (known) => withMemberState(post, known));
 });

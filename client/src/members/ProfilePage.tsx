@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { ApiError, type ClientErrorCode } from '../api';
 import { useAuth } from '../auth/store';
+import { MemberActivity } from '../directory/MemberActivity';
 import { useFormatDate } from '../i18n/format';
 import { Page } from '../ui/Page';
 import { fetchMember } from './api';
@@ -108,6 +109,7 @@ export function ProfilePage() {
   return (
     <Page title={state.member.displayName}>
       <MemberDetails member={state.member} />
+      <MemberActivity memberId={state.member.id} name={state.member.displayName} />
     </Page>
   );
 }

@@ -30,7 +30,12 @@ export function currentMember(req: Request): MemberDoc {
   return req.user;
 }
 
-export function authRoutes(auth: AuthService, limits: AuthLimiters): Router {
+/** Moderation's sign-in gate: suspended members are refused after a correct password. */
+export interface SignInGate {
+  assertCanSignIn(memberId: string): Promise<void>;
+}
+
+export function authRoutes(auth: AuthService, limits: AuthLimiters, gate?: SignInGate): Router {
   const router = Router();
 
   router.post('/register', async (req, res) => {
@@ -58,6 +63,7 @@ export function authRoutes(auth: AuthService, limits: AuthLimiters): Router {
       throw err;
     }
     await limits.loginPerAccount.reset(body.email);
+    await gate?.assertCanSignIn(member._id.toHexString());
     await logIn(req, member);
     res.json({ user: toSelf(member) });
   });

@@ -145,6 +145,13 @@ export function categoryOps(ctx: ForumContext) {
       return presentOne(updated, actor);
     },
 
+    /** For `category:join`: the category must exist and be visible to the member. */
+    async joinCategory(actor: Actor, id: string): Promise<{ categoryId: string }> {
+      const category = await findCategory(id);
+      forumPolicy.seeCategory(actor, category);
+      return { categoryId: category._id.toHexString() };
+    },
+
     async setCategorySubscription(
       actor: Actor,
       id: string,

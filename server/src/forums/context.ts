@@ -9,6 +9,8 @@ export interface ForumContext {
   /** Spent once per thread or post written (null: no limit, e.g. the demo seeder). */
   postLimiter: Limiter | null;
   editLimiter: Limiter | null;
+  /** Moderation's gate: throws when the member may not post now (silenced). */
+  assertCanPost(actorId: string): Promise<void>;
   /** Resolves once default categories and mention handles exist (started at app build). */
   ready(): Promise<void>;
 }

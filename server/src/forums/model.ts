@@ -1,4 +1,11 @@
-import { reactionKinds, subscriptionLevels, type ReactionKind, type SubscriptionLevel } from '@commons/shared';
+import {
+  postStatuses,
+  reactionKinds,
+  subscriptionLevels,
+  type PostStatus,
+  type ReactionKind,
+  type SubscriptionLevel,
+} from '@commons/shared';
 import mongoose, { Schema, type HydratedDocument, type Types } from 'mongoose';
 
 /*
@@ -122,6 +129,8 @@ export interface PostFields {
   quote: QuoteFields | null;
   mentionIds: Types.ObjectId[];
   deleted: boolean;
+  /** Moderation: held and hidden posts are seen only by their author and moderators. */
+  status: PostStatus;
   deletedAt: Date | null;
   deletedById: Types.ObjectId | null;
   editedAt: Date | null;
@@ -173,6 +182,7 @@ const postSchema = new Schema<PostFields>(
     quote: { type: quoteSchema, default: null },
     mentionIds: { type: [Schema.Types.ObjectId], default: [] },
     deleted: { type: Boolean, default: false },
+    status: { type: String, enum: postStatuses, default: 'visible' },
     deletedAt: { type: Date, default: null },
     deletedById: { type: Schema.Types.ObjectId, default: null },
     editedAt: { type: Date, default: null },

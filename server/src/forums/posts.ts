@@ -7,6 +7,7 @@ import { CategoryModel, PostModel, ThreadModel, ThreadStateModel } from './model
 import { forumPolicy, isModerator, type Actor } from './policy.js';
 import { presentPosts, presentPublicPosts, presentPublicThreads, type PostLean, type ThreadLean } from './present.js';
 import { findThread, pathSegment, renderBody } from './threads.js';
+import { canSeePost } from './visibility.js';
 
 export async function findPost(id: string): Promise<PostLean> {
   const post = await PostModel.findById(idOr404(id, 'post')).lean<PostLean>();
@@ -53,6 +54,7 @@ export function postOps(ctx: ForumContext) {
       const thread = await findThread(threadId);
       const category = await CategoryModel.findById(thread.categoryId).lean();
       forumPolicy.postInThread(actor, thread, category);
+      await ctx.assertCanPost(actor.id);
       const [target, quoted] = await Promise.all([
         body.parentId
           ? PostModel.findOne({ _id: idOr404(body.parentId, 'post'), threadId: thread._id }).lean<PostLean>()
@@ -143,7 +145,9 @@ export function postOps(ctx: ForumContext) {
     },
 
     async getPost(actor: Actor, id: string): Promise<Post> {
-      return presentOne(await findPost(id), actor);
+      const post = await findPost(id);
+      if (!canSeePost(actor, post)) throw notFound('post');
+      return presentOne(post, actor);
     },
 
     /** The author or a moderator edits; the replaced body goes to `revisions`. */
@@ -151,6 +155,7 @@ export function postOps(ctx: ForumContext) {
       const post = await findPost(id);
       const thread = await findThread(post.threadId.toHexString());
       forumPolicy.editPost(actor, post, thread);
+      await ctx.assertCanPost(actor.id);
       if (body === post.body) return presentOne(post, actor);
       await ctx.editLimiter?.consume(actor.id);
       const rendered = await renderBody(body);

@@ -25,6 +25,8 @@ export interface ForumServiceDeps {
   /** Posting budget per member (threads and replies); omitted: unlimited (seeding). */
   postLimiter?: Limiter;
   editLimiter?: Limiter;
+  /** Moderation's gate (silenced members cannot post); omitted: everyone may. */
+  assertCanPost?: (actorId: string) => Promise<void>;
 }
 
 /**
@@ -50,6 +52,7 @@ export function createForumService(deps: ForumServiceDeps) {
     events: deps.events,
     postLimiter: deps.postLimiter ?? null,
     editLimiter: deps.editLimiter ?? null,
+    assertCanPost: deps.assertCanPost ?? (() => Promise.resolve()),
     ready: prepare,
   };
 

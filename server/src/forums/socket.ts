@@ -70,9 +70,9 @@ export function forumSocket(deps: {
       'category:join',
       categoryRoomPayloadSchema,
       async ({ categoryId }) => {
-        const category = await forums.getCategory(await actorOrThrow(forums, memberId), categoryId);
-        await socket.join(rooms.category(category.id));
-        return { categoryId: category.id };
+        const joined = await forums.joinCategory(await actorOrThrow(forums, memberId), categoryId);
+        await socket.join(rooms.category(joined.categoryId));
+        return joined;
       },
       budget,
     );

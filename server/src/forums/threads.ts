@@ -20,6 +20,7 @@ import { htmlToText, renderMarkdown } from './markdown.js';
 import { resolveHandles } from './mentions.js';
 import { CategoryModel, CategorySubscriptionModel, PostModel, ThreadModel, ThreadStateModel } from './model.js';
 import { forumPolicy, type Actor } from './policy.js';
+import { visiblePostsFilter } from './visibility.js';
 import {
   effectiveLastRead,
   presentPosts,
@@ -68,6 +69,7 @@ export function threadOps(ctx: ForumContext) {
       await ctx.ready();
       const category = await findCategory(body.categoryId);
       forumPolicy.startThread(actor, category);
+      await ctx.assertCanPost(actor.id);
       await ctx.postLimiter?.consume(actor.id);
       const now = opts.at ?? new Date();
       const authorId = new Types.ObjectId(actor.id);
@@ -180,7 +182,7 @@ export function threadOps(ctx: ForumContext) {
     async getThread(actor: Actor, id: string) {
       const thread = await findThread(id);
       const [rows, state] = await Promise.all([
-        PostModel.find({ threadId: thread._id })
+        PostModel.find({ threadId: thread._id, ...visiblePostsFilter(actor) })
           .sort({ path: 1 })
           .limit(forumLimits.threadPageSize + 1)
           .lean<PostLean[]>(),
@@ -214,14 +216,18 @@ export function threadOps(ctx: ForumContext) {
     ): Promise<{ posts: Post[]; hasMore: boolean; nextCursor: string | null }> {
       const thread = await findThread(id);
       if (query.after !== undefined) {
-        const rows = await PostModel.find({ threadId: thread._id, seq: trusted({ $gt: query.after }) })
+        const rows = await PostModel.find({
+          threadId: thread._id,
+          seq: trusted({ $gt: query.after }),
+          ...visiblePostsFilter(actor),
+        })
           .sort({ seq: 1 })
           .limit(query.limit + 1)
           .lean<PostLean[]>();
         const page = rows.slice(0, query.limit);
         return { posts: await presentPosts(page, actor.id), hasMore: rows.length > query.limit, nextCursor: null };
       }
-      const filter: Record<string, unknown> = { threadId: thread._id };
+      const filter: Record<string, unknown> = { threadId: thread._id, ...visiblePostsFilter(actor) };
       if (query.cursor) filter.path = trusted({ $gt: decodeCursor(treeCursorSchema, query.cursor).path });
       const rows = await PostModel.find(filter)
         .sort({ path: 1 })

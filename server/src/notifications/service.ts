@@ -34,6 +34,8 @@ export interface NotificationServiceDeps {
   watcherIds(threadId: string): Promise<string[]>;
   /** How long instant mails of one member are collected before one mail goes out. */
   instantWindowMs: number;
+  /** Of `recipientIds`, those who blocked `senderId` (the moderation domain decides). */
+  blockedBy(senderId: string, recipientIds: string[]): Promise<Set<string>>;
 }
 
 export interface FanoutInput {
@@ -276,6 +278,7 @@ export function createNotificationService(deps: NotificationServiceDeps) {
         offer(input.replyToAuthorId, 'reply');
       }
       for (const id of input.mentionIds) offer(id, 'mention');
+      for (const id of await deps.blockedBy(input.actorId, [...kindOf.keys()])) kindOf.delete(id);
       if (kindOf.size === 0) return { notified: 0 };
 
       const ids = [...kindOf.keys()];

@@ -1,6 +1,7 @@
 import { createForumService } from '../forums/service.js';
+import { recipientsBlocking } from '../moderation/service.js';
 import type { Runtime } from '../runtime.js';
-import { notificationSettingsFromEnv } from './config.js';
+import { notificationSettings } from './config.js';
 import { createDigestService } from './digest.js';
 import { createWorkerEmitter } from './emitter.js';
 import { createNotificationService } from './service.js';
@@ -11,7 +12,7 @@ export function createNotificationWorkerServices(runtime: Runtime) {
   const { config, log } = runtime;
   const site = { name: 'Commons', url: config.PUBLIC_URL };
   const tokens = unsubscribeTokens(config.SESSION_SECRET);
-  const settings = notificationSettingsFromEnv();
+  const settings = notificationSettings(config);
   const forums = createForumService({ events: runtime.events, log });
   const notifications = createNotificationService({
     emitter: createWorkerEmitter(runtime.newRedis({ name: 'notifications-emitter' }), config.REDIS_PREFIX),
@@ -22,6 +23,7 @@ export function createNotificationWorkerServices(runtime: Runtime) {
     tokens,
     watcherIds: (threadId) => forums.watcherIds(threadId),
     instantWindowMs: settings.instantWindowMs,
+    blockedBy: recipientsBlocking,
   });
   // Fault injection for tests/notifications (a worker killed right after claiming a digest).
   let claims = 0;

@@ -7,6 +7,7 @@ import { loadMemberRefs } from '../forums/mentions.js';
 import { CategoryModel, PostModel, ThreadModel } from '../forums/model.js';
 import type { Actor } from '../forums/policy.js';
 import type { PostLean, ThreadLean } from '../forums/present.js';
+import { RESTRICTED_STATUSES } from '../forums/visibility.js';
 import { highlight, snippet } from './snippet.js';
 import { countMatchedTerms, escapeRegex, parseQuery, type ParsedQuery } from './terms.js';
 
@@ -69,12 +70,18 @@ export function createSearchService() {
         total = ranked.length;
         const page = ranked.slice(offset, offset + query.limit).map((r) => r.doc);
         const [firstPosts, refs] = await Promise.all([
-          PostModel.find({ _id: trusted({ $in: page.map((t) => t.firstPostId) }) }, { html: 1, deleted: 1 }).lean<
-            PostLean[]
-          >(),
+          PostModel.find(
+            { _id: trusted({ $in: page.map((t) => t.firstPostId) }) },
+            { html: 1, deleted: 1, status: 1 },
+          ).lean<PostLean[]>(),
           loadMemberRefs(page.map((t) => t.authorId)),
         ]);
-        const textOf = new Map(firstPosts.map((p) => [p._id.toHexString(), p.deleted ? '' : htmlToText(p.html)]));
+        const textOf = new Map(
+          firstPosts.map((p) => [
+            p._id.toHexString(),
+            p.deleted || RESTRICTED_STATUSES.includes(p.status) ? '' : htmlToText(p.html),
+          ]),
+        );
         results = page.map((t) => ({
           type: 'thread' as const,
           threadId: t._id.toHexString(),
@@ -89,7 +96,10 @@ export function createSearchService() {
           lastActivityAt: t.lastActivityAt.toISOString(),
         }));
       } else {
-        const candidates = await PostModel.find({ ...filter, deleted: false }, { terms: 0, revisions: 0 })
+        const candidates = await PostModel.find(
+          { ...filter, deleted: false, status: trusted({ $nin: RESTRICTED_STATUSES }) },
+          { terms: 0, revisions: 0 },
+        )
           .sort({ createdAt: -1 })
           .limit(SEARCH_CANDIDATES)
           .lean<PostLean[]>();

@@ -1,0 +1,18 @@
+import type { RequestHandler } from 'express';
+import type { Redis } from 'ioredis';
+import type { ModerationService } from './service.js';
+
+/** Counts days of use for trust levels: one store write per member per UTC day (a Redis marker de-duplicates). */
+export function trackVisits(redis: Redis, prefix: string, moderation: ModerationService): RequestHandler {
+  return (req, _res, next) => {
+    const user = req.user;
+    if (!user) return next();
+    const id = user._id.toHexString();
+    const day = new Date().toISOString().slice(0, 10);
+    redis
+      .set(`${prefix}:visit:${id}:${day}`, '1', 'EX', 2 * 86_400, 'NX')
+      .then((set) => (set ? moderation.touchVisit(id) : undefined))
+      .catch(() => undefined)
+      .finally(() => next());
+  };
+}

@@ -1,0 +1,25 @@
+import { Emitter } from '@socket.io/redis-emitter';
+import type { ServerToClientEvents } from '@commons/shared';
+import { DomainEvents } from '../infra/domain-events.js';
+import type { Runtime } from '../runtime.js';
+import { registerModerationListeners, type ModerationEmitter } from './listeners.js';
+import { createModerationService, type ModerationService } from './service.js';
+
+/**
+ * The moderation service as a worker process runs it: its own domain events, whose listeners
+ * push through the Socket.IO Redis emitter (same key as the servers' adapter) and the mail queue.
+ */
+export function moderationForWorkers(runtime: Runtime): { moderation: ModerationService; events: DomainEvents } {
+  const events = new DomainEvents(runtime.log);
+  const emitter = new Emitter<ServerToClientEvents>(runtime.newRedis({ name: 'moderation-emitter' }), {
+    key: `${runtime.config.REDIS_PREFIX}:socket.io`,
+  }) as unknown as ModerationEmitter;
+  const moderation = createModerationService({ events });
+  registerModerationListeners(events, {
+    emitter,
+    queues: runtime.queues,
+    moderation,
+    publicUrl: runtime.config.PUBLIC_URL,
+  });
+  return { moderation, events };
+}
