@@ -1,0 +1,98 @@
+import type { Coalition } from '@commons/shared';
+import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useSearchParams } from 'react-router';
+import { useLoad } from '../forums/load';
+import { TextField } from '../ui/fields';
+import { Loading, Page } from '../ui/Page';
+import { listCoalitions } from './api';
+import '../library/library.css';
+
+/** /coalitions — find a coalition, or start one. */
+export function CoalitionsPage() {
+  const { t } = useTranslation();
+  const [params, setParams] = useSearchParams();
+  const query = new URLSearchParams();
+  const q = params.get('q')?.trim();
+  if (q) query.set('q', q);
+  if (params.get('mine') === 'true') query.set('mine', 'true');
+  const key = query.toString();
+  const [coalitions, setCoalitions] = useState<Coalition[]>([]);
+  const [cursor, setCursor] = useState<string | null>(null);
+  const state = useLoad(key, async (signal) => {
+    const page = await listCoalitions(key, signal);
+    setCoalitions(page.coalitions);
+    setCursor(page.nextCursor);
+  });
+
+  async function loadMore(): Promise<void> {
+    if (!cursor) return;
+    const next = new URLSearchParams(key);
+    next.set('cursor', cursor);
+    const page = await listCoalitions(next.toString());
+    setCoalitions((list) => [...list, ...page.coalitions]);
+    setCursor(page.nextCursor);
+  }
+
+  function onSubmit(event: FormEvent<HTMLFormElement>): void {
+    event.preventDefault();
+    const data = new FormData(event.currentTarget);
+    const next = new URLSearchParams();
+    const text = String(data.get('q') ?? '').trim();
+    if (text) next.set('q', text);
+    if (data.get('mine')) next.set('mine', 'true');
+    setParams(next);
+  }
+
+  return (
+    <Page title={t('hub.coalitions.title')}>
+      <p className="lead">{t('hub.coalitions.intro')}</p>
+      <p className="actions">
+        <Link to="/coalitions/new" className="button">
+          {t('hub.coalitions.create')}
+        </Link>
+      </p>
+      <form className="form" role="search" onSubmit={onSubmit} key={key}>
+        <TextField id="q" type="search" label={t('hub.coalitions.search')} defaultValue={q ?? ''} maxLength={100} />
+        <div className="checkbox">
+          <input type="checkbox" id="mine" name="mine" defaultChecked={query.get('mine') === 'true'} />
+          <label htmlFor="mine">{t('hub.coalitions.mine')}</label>
+        </div>
+        <p className="actions">
+          <button type="submit" className="button button--secondary">
+            {t('hub.coalitions.searchButton')}
+          </button>
+        </p>
+      </form>
+      {state.status === 'loading' && <Loading />}
+      {state.status === 'failed' && <p className="notice notice--error">{t(`errors.${state.code}`)}</p>}
+      {state.status === 'loaded' &&
+        (coalitions.length === 0 ? (
+          <p className="empty">{t('hub.coalitions.empty')}</p>
+        ) : (
+          <ul className="cards">
+            {coalitions.map((c) => (
+              <li key={c.id} className="card">
+                <h2 className="card__title">
+                  <Link to={`/coalitions/${c.id}`}>{c.name}</Link>
+                </h2>
+                <p className="meta">
+                  <span className="badge">{t(`hub.coalitions.policy.${c.joinPolicy}`)}</span>{' '}
+                  {t('hub.coalitions.members', { count: c.memberCount })}
+                  {c.community && <> · {c.community}</>}
+                </p>
+                {c.description && <p className="snippet">{c.description}</p>}
+              </li>
+            ))}
+          </ul>
+        ))}
+      {state.status === 'loaded' && cursor && (
+        <p>
+          <button type="button" className="button button--secondary" onClick={() => void loadMore()}>
+            {t('hub.coalitions.loadMore')}
+          </button>
+        </p>
+      )}
+    </Page>
+  );
+}

@@ -1,0 +1,216 @@
+import type {
+  Coalition,
+  CoalitionCreateBody,
+  CoalitionDetailResponse,
+  CoalitionListQuery,
+  CoalitionRequestDecision,
+} from '@commons/shared';
+import mongoose, { isValidObjectId, Types } from 'mongoose';
+import { z } from 'zod';
+import { decodeCursor, encodeCursor } from '../forums/cursor.js';
+import { loadMemberRefs } from '../forums/mentions.js';
+import { isAdmin, type Actor } from '../forums/policy.js';
+import { AppError } from '../http/errors.js';
+import { escapeRegex, fold } from '../search/terms.js';
+import { CoalitionModel, MembershipModel, type CoalitionFields, type MembershipFields } from './model.js';
+
+const { trusted } = mongoose;
+
+const cursorSchema = z.object({ n: z.string(), i: z.string().regex(/^[0-9a-f]{24}$/) }).strict();
+
+function isDuplicateKey(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 11000;
+}
+
+/** Coalitions: open ones anyone joins; others by request, approved by the coalition's admins. */
+export function createCoalitionService() {
+  async function find(id: string): Promise<CoalitionFields> {
+    const doc = isValidObjectId(id) ? await CoalitionModel.findById(id).lean<CoalitionFields>() : null;
+    if (!doc) throw new AppError('not_found', 'No coalition with this id.');
+    return doc;
+  }
+
+  async function membershipOf(coalitionId: Types.ObjectId, memberId: string): Promise<MembershipFields | null> {
+    return MembershipModel.findOne({ coalitionId, memberId: new Types.ObjectId(memberId) }).lean<MembershipFields>();
+  }
+
+  function present(doc: CoalitionFields, mine: MembershipFields | null | undefined): Coalition {
+    return {
+      id: doc._id.toHexString(),
+      name: doc.name,
+      description: doc.description,
+      community: doc.community,
+      joinPolicy: doc.joinPolicy,
+      memberCount: doc.memberCount,
+      createdAt: doc.createdAt.toISOString(),
+      myMembership: mine ? { role: mine.role, status: mine.status } : null,
+    };
+  }
+
+  /** Coalition admins, and site administrators, manage a coalition. */
+  async function assertManager(actor: Actor, coalition: CoalitionFields): Promise<void> {
+    if (isAdmin(actor)) return;
+    const mine = await membershipOf(coalition._id, actor.id);
+    if (mine?.status === 'active' && mine.role === 'admin') return;
+    throw new AppError('forbidden', 'Only the coalition’s admins can do that.');
+  }
+
+  async function detail(actor: Actor, coalition: CoalitionFields): Promise<CoalitionDetailResponse> {
+    const rows = await MembershipModel.find({ coalitionId: coalition._id })
+      .sort({ createdAt: 1 })
+      .limit(1000)
+      .lean<MembershipFields[]>();
+    const mine = rows.find((r) => r.memberId.toHexString() === actor.id) ?? null;
+    const manages = isAdmin(actor) || (mine?.status === 'active' && mine.role === 'admin');
+    const refs = await loadMemberRefs(rows.map((r) => r.memberId));
+    const ref = (r: MembershipFields) => refs.get(r.memberId.toHexString());
+    return {
+      coalition: present(coalition, mine),
+      members: rows
+        .filter((r) => r.status === 'active' && ref(r))
+        .map((r) => ({ member: ref(r)!, role: r.role, since: r.updatedAt.toISOString() })),
+      requests: manages
+        ? rows
+            .filter((r) => r.status === 'pending' && ref(r))
+            .map((r) => ({ member: ref(r)!, requestedAt: r.createdAt.toISOString() }))
+        : [],
+    };
+  }
+
+  return {
+    async create(actor: Actor, body: CoalitionCreateBody): Promise<CoalitionDetailResponse> {
+      let doc: CoalitionFields;
+      try {
+        doc = (
+          await CoalitionModel.create({
+            ...body,
+            nameKey: fold(body.name).replace(/\s+/g, ' '),
+            createdById: new Types.ObjectId(actor.id),
+            memberCount: 1,
+          })
+        ).toObject() as CoalitionFields;
+      } catch (err) {
+        if (isDuplicateKey(err))
+          throw new AppError('conflict', 'A coalition with this name already exists.', {
+            fieldErrors: { name: ['taken'] },
+            formErrors: [],
+          });
+        throw err;
+      }
+      await MembershipModel.create({
+        coalitionId: doc._id,
+        memberId: new Types.ObjectId(actor.id),
+        role: 'admin',
+        status: 'active',
+      });
+      return detail(actor, doc);
+    },
+
+    async list(
+      actor: Actor,
+      query: CoalitionListQuery,
+    ): Promise<{ coalitions: Coalition[]; nextCursor: string | null }> {
+      const and: Array<Record<string, unknown>> = [];
+      for (const word of fold(query.q ?? '')
+        .split(/[^\p{L}\p{N}]+/u)
+        .filter(Boolean)
+        .slice(0, 5)) {
+        const re = new RegExp(`(^|[^\\p{L}\\p{N}])${escapeRegex(word)}`, 'iu');
+        and.push({ $or: [{ nameKey: re }, { community: re }] });
+      }
+      if (query.mine === 'true') {
+        const mine = await MembershipModel.find({ memberId: new Types.ObjectId(actor.id) }, { coalitionId: 1 })
+          .limit(1000)
+          .lean();
+        and.push({ _id: trusted({ $in: mine.map((m) => m.coalitionId) }) });
+      }
+      if (query.cursor) {
+        const c = decodeCursor(cursorSchema, query.cursor);
+        and.push({
+          $or: [{ nameKey: trusted({ $gt: c.n }) }, { nameKey: c.n, _id: trusted({ $gt: new Types.ObjectId(c.i) }) }],
+        });
+      }
+      const docs = await CoalitionModel.find(and.length ? { $and: and } : {})
+        .sort({ nameKey: 1, _id: 1 })
+        .limit(query.limit + 1)
+        .lean<CoalitionFields[]>();
+      const page = docs.slice(0, query.limit);
+      const mine = await MembershipModel.find({
+        memberId: new Types.ObjectId(actor.id),
+        coalitionId: trusted({ $in: page.map((d) => d._id) }),
+      }).lean<MembershipFields[]>();
+      const mineBy = new Map(mine.map((m) => [m.coalitionId.toHexString(), m]));
+      const last = page.at(-1);
+      return {
+        coalitions: page.map((d) => present(d, mineBy.get(d._id.toHexString()))),
+        nextCursor:
+          docs.length > query.limit && last ? encodeCursor({ n: last.nameKey, i: last._id.toHexString() }) : null,
+      };
+    },
+
+    async get(actor: Actor, id: string): Promise<CoalitionDetailResponse> {
+      return detail(actor, await find(id));
+    },
+
+    /** Open coalitions: joined at once. Others: a request waits for an admin. */
+    async join(actor: Actor, id: string): Promise<CoalitionDetailResponse> {
+      const coalition = await find(id);
+      const status = coalition.joinPolicy === 'open' ? 'active' : 'pending';
+      try {
+        await MembershipModel.create({
+          coalitionId: coalition._id,
+          memberId: new Types.ObjectId(actor.id),
+          role: 'member',
+          status,
+        });
+      } catch (err) {
+        if (isDuplicateKey(err)) throw new AppError('conflict', 'You are already a member or have asked to join.');
+        throw err;
+      }
+      if (status === 'active') await CoalitionModel.updateOne({ _id: coalition._id }, { $inc: { memberCount: 1 } });
+      return detail(actor, await find(id));
+    },
+
+    /** Leave, or withdraw a request. The last admin cannot leave while others remain. */
+    async leave(actor: Actor, id: string): Promise<CoalitionDetailResponse> {
+      const coalition = await find(id);
+      const mine = await membershipOf(coalition._id, actor.id);
+      if (!mine) throw new AppError('not_found', 'You are not a member of this coalition.');
+      if (mine.role === 'admin' && mine.status === 'active') {
+        const admins = await MembershipModel.countDocuments({
+          coalitionId: coalition._id,
+          role: 'admin',
+          status: 'active',
+        });
+        if (admins <= 1 && coalition.memberCount > 1)
+          throw new AppError('conflict', 'Make another member an admin before you leave.');
+      }
+      const removed = await MembershipModel.deleteOne({ _id: mine._id });
+      if (removed.deletedCount > 0 && mine.status === 'active')
+        await CoalitionModel.updateOne({ _id: coalition._id }, { $inc: { memberCount: -1 } });
+      return detail(actor, await find(id));
+    },
+
+    async decide(
+      actor: Actor,
+      id: string,
+      memberId: string,
+      { decision }: CoalitionRequestDecision,
+    ): Promise<CoalitionDetailResponse> {
+      const coalition = await find(id);
+      await assertManager(actor, coalition);
+      const filter = { coalitionId: coalition._id, memberId: new Types.ObjectId(memberId), status: 'pending' as const };
+      if (decision === 'approve') {
+        const res = await MembershipModel.updateOne(filter, { $set: { status: 'active' } });
+        if (res.modifiedCount === 0) throw new AppError('not_found', 'No request from this member.');
+        await CoalitionModel.updateOne({ _id: coalition._id }, { $inc: { memberCount: 1 } });
+      } else {
+        const res = await MembershipModel.deleteOne(filter);
+        if (res.deletedCount === 0) throw new AppError('not_found', 'No request from this member.');
+      }
+      return detail(actor, await find(id));
+    },
+  };
+}
+
+export type CoalitionService = ReturnType<typeof createCoalitionService>;

@@ -1,0 +1,175 @@
+import type { Story, StoryCreateBody, StoryListQuery, StorySummary } from '@commons/shared';
+import mongoose, { isValidObjectId, Types } from 'mongoose';
+import { z } from 'zod';
+import { decodeCursor, encodeCursor } from '../forums/cursor.js';
+import { htmlToText } from '../forums/markdown.js';
+import { loadMemberRefs } from '../forums/mentions.js';
+import { isAdmin, type Actor } from '../forums/policy.js';
+import type { ForumService } from '../forums/service.js';
+import { AppError } from '../http/errors.js';
+import type { Limiter } from '../http/rate-limit.js';
+import type { Logger } from '../infra/log.js';
+import { openDiscussionThread } from '../library/discussion.js';
+import { escapeRegex, termsOf } from '../search/terms.js';
+import { UploadModel } from '../storage/model.js';
+import { renderStory } from './markdown.js';
+import { StoryModel, type StoryFields } from './model.js';
+
+const { trusted } = mongoose;
+
+const cursorSchema = z.object({ at: z.number().int(), id: z.string().regex(/^[0-9a-f]{24}$/) }).strict();
+
+function excerptOf(html: string): string {
+  const text = htmlToText(html).replace(/\s+/g, ' ').trim();
+  return text.length > 240 ? `${text.slice(0, 239)}…` : text;
+}
+
+export interface StoryServiceDeps {
+  log?: Logger;
+  /** Opens discussion threads (an instance without the members' posting budget). */
+  forums: ForumService;
+  /** Stories per member and hour; omitted: unlimited. */
+  publishLimiter?: Limiter;
+}
+
+/** Member stories of local innovation: Markdown with their own images, a thread each; admins feature them. */
+export function createStoryService(deps: StoryServiceDeps) {
+  async function find(id: string): Promise<StoryFields> {
+    const doc = isValidObjectId(id) ? await StoryModel.findById(id).lean<StoryFields>() : null;
+    if (!doc) throw new AppError('not_found', 'No story with this id.');
+    return doc;
+  }
+
+  async function summaries(docs: StoryFields[]): Promise<Map<string, StorySummary>> {
+    const refs = await loadMemberRefs(docs.map((d) => d.authorId));
+    return new Map(
+      docs.map((d) => [
+        d._id.toHexString(),
+        {
+          id: d._id.toHexString(),
+          title: d.title,
+          excerpt: d.excerpt,
+          community: d.community,
+          topics: d.topics,
+          author: refs.get(d.authorId.toHexString()) ?? null,
+          featured: d.featured,
+          threadId: d.threadId ? d.threadId.toHexString() : null,
+          createdAt: d.createdAt.toISOString(),
+        },
+      ]),
+    );
+  }
+
+  async function present(doc: StoryFields): Promise<Story> {
+    const summary = (await summaries([doc])).get(doc._id.toHexString())!;
+    return { ...summary, body: doc.body, bodyHtml: doc.html };
+  }
+
+  async function listDocs(filter: Record<string, unknown>, limit: number): Promise<StorySummary[]> {
+    const docs = await StoryModel.find(filter, { body: 0, html: 0, terms: 0 })
+      .sort({ createdAt: -1, _id: -1 })
+      .limit(limit)
+      .lean<StoryFields[]>();
+    const map = await summaries(docs);
+    return docs.map((d) => map.get(d._id.toHexString())!);
+  }
+
+  return {
+    async publish(actor: Actor, body: StoryCreateBody): Promise<Story> {
+      const rendered = renderStory(body.body);
+      if (rendered.imageIds.length > 0) {
+        const own = await UploadModel.countDocuments({
+          _id: trusted({ $in: [...new Set(rendered.imageIds)].map((id) => new Types.ObjectId(id)) }),
+          ownerId: new Types.ObjectId(actor.id),
+          kind: 'image',
+        });
+        if (own !== new Set(rendered.imageIds).size)
+          throw new AppError('validation_failed', 'Stories can show only images you uploaded.', {
+            fieldErrors: { body: ['unknown image'] },
+            formErrors: [],
+          });
+      }
+      await deps.publishLimiter?.consume(actor.id);
+      const doc = (
+        await StoryModel.create({
+          title: body.title,
+          body: body.body,
+          html: rendered.html,
+          excerpt: excerptOf(rendered.html),
+          community: body.community,
+          topics: body.topics,
+          authorId: new Types.ObjectId(actor.id),
+          imageIds: [...new Set(rendered.imageIds)].map((i) => new Types.ObjectId(i)),
+          terms: termsOf(body.title, body.community, htmlToText(rendered.html)),
+        })
+      ).toObject() as StoryFields;
+      const id = doc._id.toHexString();
+      try {
+        const threadId = await openDiscussionThread(deps.forums, actor, {
+          topics: doc.topics,
+          title: doc.title,
+          body: `${doc.excerpt}\n\n[Read the story](/stories/${id})`,
+        });
+        if (threadId) {
+          doc.threadId = new Types.ObjectId(threadId);
+          await StoryModel.updateOne({ _id: doc._id }, { $set: { threadId: doc.threadId } });
+        }
+      } catch (err) {
+        deps.log?.warn({ err, storyId: id }, 'opening the story thread failed');
+      }
+      return present(doc);
+    },
+
+    async get(_actor: Actor, id: string): Promise<Story> {
+      return present(await find(id));
+    },
+
+    async list(_actor: Actor, query: StoryListQuery): Promise<{ stories: StorySummary[]; nextCursor: string | null }> {
+      const and: Array<Record<string, unknown>> = [];
+      if (query.topic) and.push({ topics: query.topic });
+      if (query.community) and.push({ community: new RegExp(`^${escapeRegex(query.community)}$`, 'i') });
+      if (query.featured) and.push({ featured: query.featured === 'true' });
+      if (query.authorId) and.push({ authorId: new Types.ObjectId(query.authorId) });
+      if (query.cursor) {
+        const c = decodeCursor(cursorSchema, query.cursor);
+        const at = new Date(c.at);
+        and.push({
+          $or: [
+            { createdAt: trusted({ $lt: at }) },
+            { createdAt: at, _id: trusted({ $lt: new Types.ObjectId(c.id) }) },
+          ],
+        });
+      }
+      const docs = await StoryModel.find(and.length ? { $and: and } : {}, { body: 0, html: 0, terms: 0 })
+        .sort({ createdAt: -1, _id: -1 })
+        .limit(query.limit + 1)
+        .lean<StoryFields[]>();
+      const page = docs.slice(0, query.limit);
+      const map = await summaries(page);
+      const last = page.at(-1);
+      return {
+        stories: page.map((d) => map.get(d._id.toHexString())!),
+        nextCursor:
+          docs.length > query.limit && last
+            ? encodeCursor({ at: last.createdAt.getTime(), id: last._id.toHexString() })
+            : null,
+      };
+    },
+
+    async setFeatured(actor: Actor, id: string, featured: boolean): Promise<Story> {
+      if (!isAdmin(actor)) throw new AppError('forbidden', 'Only administrators feature stories.');
+      const doc = await find(id);
+      await StoryModel.updateOne({ _id: doc._id }, { $set: { featured } });
+      return present({ ...doc, featured });
+    },
+
+    featured: (limit = 4) => listDocs({ featured: true }, limit),
+
+    byAuthors: (authorIds: string[], limit = 4) =>
+      authorIds.length
+        ? listDocs({ authorId: trusted({ $in: authorIds.map((a) => new Types.ObjectId(a)) }) }, limit)
+        : Promise.resolve([]),
+  };
+}
+
+export type StoryService = ReturnType<typeof createStoryService>;

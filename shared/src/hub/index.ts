@@ -1,0 +1,4 @@
+export * from './library.js';
+export * from './directory.js';
+export * from './stories.js';
+export * from './coalitions.js';
