@@ -1,7 +1,8 @@
 import { forumLimits, type MemberRef, type Post, type PostCreateBody } from '@commons/shared';
 import { Types } from 'mongoose';
 import { AppError } from '../http/errors.js';
-import { idOr404, notFound, type ForumContext, type WriteOptions } from './context.js';
+import { upsertRetrying } from '../infra/db.js';
+import { idOr404, isDuplicateKey, notFound, type ForumContext, type WriteOptions } from './context.js';
 import { loadMemberRefs } from './mentions.js';
 import { CategoryModel, PostModel, ThreadModel, ThreadStateModel } from './model.js';
 import { forumPolicy, isModerator, type Actor } from './policy.js';
@@ -81,51 +82,66 @@ export function postOps(ctx: ForumContext) {
       const authorId = new Types.ObjectId(actor.id);
 
       // Take the next sequence number. The lock is part of the filter, so a lock that lands
-      // between our check and this write still refuses the post.
-      const reserved = await ThreadModel.findOneAndUpdate(
-        isModerator(actor) ? { _id: thread._id } : { _id: thread._id, locked: false },
-        { $inc: { lastSeq: 1, postCount: 1 }, $max: { lastActivityAt: now }, $set: { lastPosterId: authorId } },
-        { returnDocument: 'after' },
-      ).lean<ThreadLean>();
-      if (!reserved) {
-        if (await ThreadModel.exists({ _id: thread._id }))
-          throw new AppError('thread_locked', 'This thread is locked.');
-        throw notFound('thread');
-      }
-      const seq = reserved.lastSeq;
+      // between our check and this write still refuses the post. FerretDB 1.24 applies
+      // concurrent `$inc`s non-atomically (two writers can read the same lastSeq), so the unique
+      // (threadId, seq) index is the arbiter: on a collision, lift lastSeq past the stored
+      // maximum and take another number. Numbers stay unique and increasing; gaps are allowed.
+      let reserved: ThreadLean | null = null;
       let post;
-      try {
-        post = await PostModel.create({
-          threadId: thread._id,
-          categoryId: reserved.categoryId,
-          seq,
-          ...placeReply(target, seq),
-          authorId,
-          body: body.body,
-          html: rendered.html,
-          quote:
-            quoted && !quoted.deleted
-              ? {
-                  postId: quoted._id,
-                  seq: quoted.seq,
-                  authorId: quoted.authorId,
-                  authorName: quoteAuthor?.displayName ?? '',
-                  html: quoted.html,
-                }
-              : null,
-          mentionIds: rendered.mentionIds,
-          terms: rendered.terms,
-          createdAt: now,
-        });
-      } catch (err) {
-        await ThreadModel.updateOne({ _id: thread._id }, { $inc: { postCount: -1 } });
-        throw err;
+      for (let attempt = 1; !post; attempt++) {
+        reserved = await ThreadModel.findOneAndUpdate(
+          isModerator(actor) ? { _id: thread._id } : { _id: thread._id, locked: false },
+          { $inc: { lastSeq: 1 }, $max: { lastActivityAt: now }, $set: { lastPosterId: authorId } },
+          { returnDocument: 'after' },
+        ).lean<ThreadLean>();
+        if (!reserved) {
+          if (await ThreadModel.exists({ _id: thread._id }))
+            throw new AppError('thread_locked', 'This thread is locked.');
+          throw notFound('thread');
+        }
+        const seq = reserved.lastSeq;
+        try {
+          post = await PostModel.create({
+            threadId: thread._id,
+            categoryId: reserved.categoryId,
+            seq,
+            ...placeReply(target, seq),
+            authorId,
+            body: body.body,
+            html: rendered.html,
+            quote:
+              quoted && !quoted.deleted
+                ? {
+                    postId: quoted._id,
+                    seq: quoted.seq,
+                    authorId: quoted.authorId,
+                    authorName: quoteAuthor?.displayName ?? '',
+                    html: quoted.html,
+                  }
+                : null,
+            mentionIds: rendered.mentionIds,
+            terms: rendered.terms,
+            createdAt: now,
+          });
+        } catch (err) {
+          if (!isDuplicateKey(err) || attempt >= 20) throw err;
+          const top = await PostModel.findOne({ threadId: thread._id }, { seq: 1 }).sort({ seq: -1 }).lean();
+          await ThreadModel.updateOne({ _id: thread._id }, { $max: { lastSeq: top?.seq ?? seq } });
+          await new Promise((r) => setTimeout(r, Math.random() * 10 * attempt));
+        }
       }
+      const seq = post.seq;
+      // The reply count follows the posts themselves, so lost counter updates cannot skew it.
+      const postCount = await PostModel.countDocuments({ threadId: thread._id, deleted: false });
+      await ThreadModel.updateOne({ _id: thread._id }, { $set: { postCount }, $max: { lastSeq: seq } });
+      reserved = { ...reserved!, postCount, lastSeq: Math.max(reserved!.lastSeq, seq) };
       // Writing in a thread means having read it up to one's own post.
-      await ThreadStateModel.updateOne(
-        { memberId: authorId, threadId: thread._id },
-        { $max: { lastReadSeq: seq } },
-        { upsert: true },
+      await upsertRetrying(() =>
+        ThreadStateModel.updateOne(
+          { memberId: authorId, threadId: thread._id },
+          { $max: { lastReadSeq: seq } },
+          { upsert: true },
+        ),
       );
 
       const postLean = post.toObject<PostLean>();

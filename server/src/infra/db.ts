@@ -32,3 +32,18 @@ export async function pingDatabase(): Promise<boolean> {
     return false;
   }
 }
+
+/**
+ * Runs an upsert again when a concurrent upsert of the same key won the insert (duplicate key):
+ * the second run finds the document and updates it. MongoDB and FerretDB both raise this race.
+ */
+export async function upsertRetrying<T>(run: () => Promise<T>, attempts = 3): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await run();
+    } catch (err) {
+      const duplicate = typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 11000;
+      if (!duplicate || i >= attempts) throw err;
+    }
+  }
+}

@@ -1,0 +1,577 @@
+import { consensusChoices, labLimits, type ConsensusChoice, type LabState } from '@commons/shared';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useParams } from 'react-router';
+import { isApiError } from '../api';
+import { useAuth } from '../auth/store';
+import { announce } from '../app/LiveAnnouncer';
+import { socket, useConnection } from '../socket';
+import { Loading, Page } from '../ui/Page';
+import { createAction, labPath, updateAction } from './api';
+import './labs.css';
+import { useLabRoom } from './store';
+
+type AckResult = { ok: true } | { ok: false; error: { code: string } };
+
+/** Joins the room while the page is open (and again after a reconnect), keeping the store current. */
+function useRoom(labId: string): { error: string | null } {
+  const { t } = useTranslation();
+  const ready = useConnection((s) => s.ready);
+  const me = useAuth((s) => s.user?.id);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    const room = useLabRoom.getState();
+    const mine = (e: { labId: string }) => e.labId === labId;
+    const onPresence: Parameters<typeof socket.on<'lab:presence'>>[1] = (e) => mine(e) && room.presence(e);
+    const onMessage: Parameters<typeof socket.on<'lab:message'>>[1] = (m) => {
+      if (!mine(m)) return;
+      useLabRoom.getState().messages([m]);
+      if (m.author.id !== me) announce(t('labs.room.newMessage', { name: m.author.displayName, body: m.body }));
+    };
+    const onPhase: Parameters<typeof socket.on<'lab:phase'>>[1] = (p) => {
+      if (!mine(p)) return;
+      const before = useLabRoom.getState().state?.phase;
+      useLabRoom.getState().phase(p);
+      if (p.status === 'ended' && before?.status !== 'ended') announce(t('labs.room.labEnded'));
+      else if (p.index !== before?.index && p.title) announce(t('labs.room.phaseChanged', { title: p.title }));
+    };
+    const onQueue: Parameters<typeof socket.on<'lab:queue'>>[1] = (q) => mine(q) && useLabRoom.getState().queue(q);
+    const onIdea: Parameters<typeof socket.on<'lab:idea'>>[1] = (i) => mine(i) && useLabRoom.getState().idea(i);
+    const onConsensus: Parameters<typeof socket.on<'lab:consensus'>>[1] = (e) =>
+      mine(e) && useLabRoom.getState().consensus(e.tally);
+    const onAction: Parameters<typeof socket.on<'lab:action'>>[1] = (e) =>
+      mine(e) && useLabRoom.getState().action(e.action);
+    socket.on('lab:presence', onPresence);
+    socket.on('lab:message', onMessage);
+    socket.on('lab:phase', onPhase);
+    socket.on('lab:queue', onQueue);
+    socket.on('lab:idea', onIdea);
+    socket.on('lab:consensus', onConsensus);
+    socket.on('lab:action', onAction);
+    return () => {
+      socket.off('lab:presence', onPresence);
+      socket.off('lab:message', onMessage);
+      socket.off('lab:phase', onPhase);
+      socket.off('lab:queue', onQueue);
+      socket.off('lab:idea', onIdea);
+      socket.off('lab:consensus', onConsensus);
+      socket.off('lab:action', onAction);
+    };
+  }, [labId, me, t]);
+
+  useEffect(() => {
+    if (!ready) return;
+    const previous = useLabRoom.getState();
+    const lastSeq = previous.labId === labId ? (previous.state?.lastSeq ?? 0) : 0;
+    socket.emit('lab:join', { labId }, (ack) => {
+      if (!ack.ok) {
+        setError(t(`errors.${ack.error.code}`));
+        return;
+      }
+      setError(null);
+      useLabRoom.getState().joined(ack.data);
+      // After a reconnect: everything after the last message we saw, not only the latest page.
+      if (lastSeq > 0 && lastSeq < ack.data.lastSeq)
+        socket.emit('lab:messages:since', { labId, seq: lastSeq }, (since) => {
+          if (since.ok) useLabRoom.getState().messages(since.data.messages);
+        });
+    });
+    return () => {
+      socket.emit('lab:leave', { labId }, () => undefined);
+    };
+  }, [labId, ready, t]);
+
+  useEffect(() => () => useLabRoom.getState().reset(), [labId]);
+  return { error };
+}
+
+/** The current time, ticking every second (for countdowns). */
+function useNow(): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, []);
+  return now;
+}
+
+function PhaseBar({ state }: { state: LabState }) {
+  const { t } = useTranslation();
+  const now = useNow();
+  const { phase, lab } = state;
+  if (phase.status === 'scheduled') return <p className="lab-phase">{t('labs.room.notStarted')}</p>;
+  if (phase.status !== 'live') return <p className="lab-phase">{t('labs.room.ended')}</p>;
+  const left = phase.endsAt ? Math.max(0, new Date(phase.endsAt).getTime() - now) : 0;
+  const mm = Math.floor(left / 60_000);
+  const ss = String(Math.floor((left % 60_000) / 1000)).padStart(2, '0');
+  return (
+    <div className="lab-phase">
+      <p className="lab-phase__title">
+        {t('labs.room.phase', { n: phase.index + 1, total: lab.agenda.length, title: phase.title ?? '' })}
+      </p>
+      {/* The countdown is not a live region: it would speak every second. */}
+      <p className={left === 0 ? 'lab-phase__time lab-phase__time--over' : 'lab-phase__time'}>
+        {left === 0 ? t('labs.room.overtime') : t('labs.room.timeLeft', { time: `${mm}:${ss}` })}
+      </p>
+    </div>
+  );
+}
+
+/** Sends a command and reports a refusal out loud. */
+function useCommand() {
+  const { t } = useTranslation();
+  return (send: (done: (ack: AckResult) => void) => void) =>
+    send((ack) => {
+      if (!ack.ok) announce(t(`errors.${ack.error.code}`, { defaultValue: t('errors.internal') }));
+    });
+}
+
+function Controls({ state }: { state: LabState }) {
+  const { t } = useTranslation();
+  const run = useCommand();
+  const labId = state.lab.id;
+  const [quiet, setQuiet] = useState<string[] | null>(null);
+  const { phase } = state;
+  return (
+    <section className="panel" aria-labelledby="controls-heading">
+      <h2 id="controls-heading">{t('labs.room.controls')}</h2>
+      <div className="lab-buttons">
+        {phase.status === 'scheduled' && (
+          <button type="button" className="button" onClick={() => run((d) => socket.emit('lab:start', { labId }, d))}>
+            {t('labs.room.start')}
+          </button>
+        )}
+        {phase.status === 'live' && (
+          <>
+            {phase.index < state.lab.agenda.length - 1 && (
+              <button
+                type="button"
+                className="button"
+                onClick={() => run((d) => socket.emit('lab:phase:advance', { labId }, d))}
+              >
+                {t('labs.room.advance')}
+              </button>
+            )}
+            <button
+              type="button"
+              className="button button--secondary"
+              onClick={() => run((d) => socket.emit('lab:phase:extend', { labId, minutes: 5 }, d))}
+            >
+              {t('labs.room.extend')}
+            </button>
+            <button
+              type="button"
+              className="button button--secondary"
+              onClick={() => run((d) => socket.emit('lab:chat:set', { labId, open: !phase.chatOpen }, d))}
+            >
+              {phase.chatOpen ? t('labs.room.closeChat') : t('labs.room.openChat')}
+            </button>
+            <button
+              type="button"
+              className="button button--secondary"
+              onClick={() => run((d) => socket.emit('lab:hand:next', { labId }, d))}
+            >
+              {t('labs.room.callNext')}
+            </button>
+            <button
+              type="button"
+              className="button button--secondary"
+              onClick={() =>
+                socket.emit('lab:quiet', { labId }, (ack) => {
+                  if (ack.ok) setQuiet(ack.data.members.map((m) => m.displayName));
+                })
+              }
+            >
+              {t('labs.room.quiet')}
+            </button>
+            <button
+              type="button"
+              className="button button--secondary"
+              onClick={() => run((d) => socket.emit('lab:end', { labId }, d))}
+            >
+              {t('labs.room.end')}
+            </button>
+          </>
+        )}
+      </div>
+      {quiet && (
+        <p role="status">
+          {quiet.length === 0 ? t('labs.room.quietNone') : `${t('labs.room.quiet')}: ${quiet.join(', ')}`}
+        </p>
+      )}
+    </section>
+  );
+}
+
+function Queue({ state }: { state: LabState }) {
+  const { t } = useTranslation();
+  const run = useCommand();
+  const me = useAuth((s) => s.user?.id);
+  const { queue } = state;
+  const raised = queue.hands.some((h) => h.id === me);
+  const labId = state.lab.id;
+  return (
+    <section className="panel" aria-labelledby="queue-heading">
+      <h2 id="queue-heading">{t('labs.room.queue')}</h2>
+      {queue.speaking && <p>{t('labs.room.speaking', { name: queue.speaking.displayName })}</p>}
+      {queue.hands.length === 0 ? (
+        <p className="meta">{t('labs.room.noHands')}</p>
+      ) : (
+        <ol>
+          {queue.hands.map((h) => (
+            <li key={h.id}>{h.displayName}</li>
+          ))}
+        </ol>
+      )}
+      {state.phase.status === 'live' && (
+        <button
+          type="button"
+          className="button button--secondary"
+          aria-pressed={raised}
+          onClick={() => run((d) => socket.emit(raised ? 'lab:hand:lower' : 'lab:hand:raise', { labId }, d))}
+        >
+          {raised ? t('labs.room.lowerHand') : t('labs.room.raiseHand')}
+        </button>
+      )}
+    </section>
+  );
+}
+
+function Chat({ state }: { state: LabState }) {
+  const { t } = useTranslation();
+  const [body, setBody] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const labId = state.lab.id;
+  const canPost = (state.phase.chatOpen || state.lab.canManage) && state.phase.status !== 'ended';
+  const list = useRef<HTMLOListElement>(null);
+  const count = state.messages.length;
+
+  useEffect(() => {
+    list.current?.scrollTo({ top: list.current.scrollHeight });
+  }, [count]);
+
+  function onSubmit(event: FormEvent<HTMLFormElement>): void {
+    event.preventDefault();
+    if (!body.trim()) return;
+    socket.emit('lab:message:send', { labId, body }, (ack) => {
+      if (!ack.ok) {
+        setError(t(`errors.${ack.error.code}`));
+        return;
+      }
+      setError(null);
+      setBody('');
+      useLabRoom.getState().messages([ack.data]);
+    });
+  }
+
+  return (
+    <section className="panel lab-chat" aria-labelledby="chat-heading">
+      <h2 id="chat-heading">{t('labs.room.chat')}</h2>
+      <ol ref={list} className="lab-chat__list" tabIndex={0} aria-labelledby="chat-heading">
+        {state.messages.map((m) => (
+          <li key={m.seq}>
+            <strong>{m.author.displayName}</strong> <span className="lab-chat__body">{m.body}</span>
+          </li>
+        ))}
+      </ol>
+      {!state.phase.chatOpen && <p className="meta">{t('labs.room.chatClosed')}</p>}
+      {canPost && (
+        <form className="lab-chat__form" onSubmit={onSubmit}>
+          <label htmlFor="lab-message" className="visually-hidden">
+            {t('labs.room.message')}
+          </label>
+          <input
+            id="lab-message"
+            value={body}
+            maxLength={labLimits.messageMax}
+            onChange={(e) => setBody(e.target.value)}
+            autoComplete="off"
+          />
+          <button type="submit" className="button">
+            {t('labs.room.send')}
+          </button>
+        </form>
+      )}
+      {error && (
+        <p className="notice notice--error" role="alert">
+          {error}
+        </p>
+      )}
+    </section>
+  );
+}
+
+function Ideas({ state }: { state: LabState }) {
+  const { t } = useTranslation();
+  const run = useCommand();
+  const [text, setText] = useState('');
+  const [anonymous, setAnonymous] = useState(false);
+  const labId = state.lab.id;
+  const kind = state.phase.status === 'live' ? state.phase.kind : null;
+  if (kind !== 'ideas' && kind !== 'vote' && state.ideas.length === 0) return null;
+
+  function onSubmit(event: FormEvent<HTMLFormElement>): void {
+    event.preventDefault();
+    if (!text.trim()) return;
+    socket.emit('lab:idea:add', { labId, text, anonymous }, (ack) => {
+      if (ack.ok) {
+        setText('');
+        useLabRoom.getState().idea(ack.data);
+      } else announce(t(`errors.${ack.error.code}`));
+    });
+  }
+
+  const canDot = kind === 'ideas' || kind === 'vote';
+  return (
+    <section className="panel" aria-labelledby="ideas-heading">
+      <h2 id="ideas-heading">{t('labs.room.ideas')}</h2>
+      {canDot && <p className="meta">{t('labs.room.dotsLeft', { count: state.dotsLeft })}</p>}
+      <ul className="lab-ideas">
+        {state.ideas.map((idea) => (
+          <li key={idea.id} className="lab-ideas__item">
+            <span>
+              {idea.text}{' '}
+              <span className="meta">{idea.author ? idea.author.displayName : t('labs.room.anonymousAuthor')}</span>
+            </span>
+            <span className="badge">{t('labs.room.dots', { count: idea.dots })}</span>
+            {canDot && (
+              <button
+                type="button"
+                className="button button--secondary"
+                aria-pressed={idea.mine}
+                onClick={() =>
+                  run((d) =>
+                    socket.emit('lab:idea:dot', { labId, ideaId: idea.id, on: !idea.mine }, (ack) => {
+                      if (ack.ok)
+                        useLabRoom
+                          .getState()
+                          .idea(ack.data.idea, { mine: ack.data.idea.mine, dotsLeft: ack.data.dotsLeft });
+                      d(ack);
+                    }),
+                  )
+                }
+              >
+                {idea.mine ? t('labs.room.undot', { text: idea.text }) : t('labs.room.dot', { text: idea.text })}
+              </button>
+            )}
+          </li>
+        ))}
+      </ul>
+      {kind === 'ideas' && (
+        <form className="form" onSubmit={onSubmit}>
+          <div className="field">
+            <label htmlFor="lab-idea">{t('labs.room.idea')}</label>
+            <input id="lab-idea" value={text} maxLength={labLimits.ideaMax} onChange={(e) => setText(e.target.value)} />
+          </div>
+          {state.lab.allowAnonymousIdeas && (
+            <div className="field lab-check">
+              <input
+                id="lab-idea-anonymous"
+                type="checkbox"
+                checked={anonymous}
+                onChange={(e) => setAnonymous(e.target.checked)}
+              />
+              <label htmlFor="lab-idea-anonymous">{t('labs.room.anonymous')}</label>
+            </div>
+          )}
+          <button type="submit" className="button">
+            {t('labs.room.addIdea')}
+          </button>
+        </form>
+      )}
+    </section>
+  );
+}
+
+function Consensus({ state }: { state: LabState }) {
+  const { t } = useTranslation();
+  const [choice, setChoice] = useState<ConsensusChoice>('agree');
+  const [reason, setReason] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  if (state.phase.status !== 'live' || state.phase.kind !== 'consensus') return null;
+  const tally = state.consensus;
+
+  function onSubmit(event: FormEvent<HTMLFormElement>): void {
+    event.preventDefault();
+    const payload = { labId: state.lab.id, choice, ...(reason.trim() ? { reason: reason.trim() } : {}) };
+    socket.emit('lab:consensus:vote', payload, (ack) => {
+      if (!ack.ok) {
+        setError(t(`errors.${ack.error.code}`));
+        return;
+      }
+      setError(null);
+      useLabRoom.getState().consensus(ack.data);
+      announce(t(`labs.room.outcome.${ack.data.outcome}`));
+    });
+  }
+
+  return (
+    <section className="panel" aria-labelledby="consensus-heading">
+      <h2 id="consensus-heading">{t('labs.room.consensus')}</h2>
+      {tally && (
+        <p>
+          <strong>{t(`labs.room.outcome.${tally.outcome}`)}</strong>{' '}
+          {consensusChoices.map((c) => `${t(`labs.room.choices.${c}`)} ${tally.counts[c]}`).join(' · ')}
+        </p>
+      )}
+      <form className="form" onSubmit={onSubmit}>
+        <fieldset>
+          <legend>{t('labs.room.consensus')}</legend>
+          {consensusChoices.map((c) => (
+            <div key={c} className="lab-check">
+              <input
+                id={`consensus-${c}`}
+                type="radio"
+                name="consensus"
+                value={c}
+                checked={choice === c}
+                onChange={() => setChoice(c)}
+              />
+              <label htmlFor={`consensus-${c}`}>{t(`labs.room.choices.${c}`)}</label>
+            </div>
+          ))}
+        </fieldset>
+        <div className="field">
+          <label htmlFor="consensus-reason">{t('labs.room.reason')}</label>
+          <input
+            id="consensus-reason"
+            value={reason}
+            maxLength={labLimits.reasonMax}
+            onChange={(e) => setReason(e.target.value)}
+          />
+        </div>
+        <button type="submit" className="button">
+          {t('labs.room.vote')}
+        </button>
+        {error && (
+          <p className="notice notice--error" role="alert">
+            {error}
+          </p>
+        )}
+      </form>
+    </section>
+  );
+}
+
+function Actions({ state }: { state: LabState }) {
+  const { t } = useTranslation();
+  const [title, setTitle] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const labId = state.lab.id;
+
+  async function onSubmit(event: FormEvent<HTMLFormElement>): Promise<void> {
+    event.preventDefault();
+    if (!title.trim()) return;
+    try {
+      const action = await createAction(labId, { title: title.trim(), ownerId: null, dueDate: null, status: 'open' });
+      useLabRoom.getState().action(action);
+      setTitle('');
+      setError(null);
+    } catch (err) {
+      setError(t(`errors.${isApiError(err) ? err.code : 'internal'}`));
+    }
+  }
+
+  async function toggle(actionId: string, done: boolean): Promise<void> {
+    try {
+      useLabRoom.getState().action(await updateAction(labId, actionId, { status: done ? 'done' : 'open' }));
+    } catch (err) {
+      announce(t(`errors.${isApiError(err) ? err.code : 'internal'}`));
+    }
+  }
+
+  return (
+    <section className="panel" aria-labelledby="actions-heading">
+      <h2 id="actions-heading">{t('labs.room.actions')}</h2>
+      <ul className="lab-actions">
+        {state.actions.map((a) => (
+          <li key={a.id} className="lab-check">
+            <input
+              id={`action-${a.id}`}
+              type="checkbox"
+              checked={a.status === 'done'}
+              onChange={(e) => void toggle(a.id, e.target.checked)}
+            />
+            <label htmlFor={`action-${a.id}`}>
+              {a.title}
+              {a.owner && <span className="meta"> {t('labs.room.owner', { name: a.owner.displayName })}</span>}
+              {a.dueDate && <span className="meta"> {t('labs.room.due', { date: a.dueDate })}</span>}
+            </label>
+          </li>
+        ))}
+      </ul>
+      <form className="lab-chat__form" onSubmit={(e) => void onSubmit(e)}>
+        <label htmlFor="lab-action" className="visually-hidden">
+          {t('labs.room.actionTitle')}
+        </label>
+        <input
+          id="lab-action"
+          value={title}
+          maxLength={labLimits.actionTitleMax}
+          onChange={(e) => setTitle(e.target.value)}
+        />
+        <button type="submit" className="button">
+          {t('labs.room.addAction')}
+        </button>
+      </form>
+      {error && (
+        <p className="notice notice--error" role="alert">
+          {error}
+        </p>
+      )}
+    </section>
+  );
+}
+
+/** /labs/:id/room — the live room: phase bar with countdown, chat, presence, queue, ideas, consensus, actions. */
+export function LabRoomPage() {
+  const { t } = useTranslation();
+  const { labId = '' } = useParams();
+  const { error } = useRoom(labId);
+  const state = useLabRoom((s) => (s.labId === labId ? s.state : null));
+
+  if (error)
+    return (
+      <Page title={error}>
+        <p>
+          <Link to={labPath(labId)}>{t('labs.room.back')}</Link>
+        </p>
+      </Page>
+    );
+  if (!state)
+    return (
+      <Page title={t('labs.room.joining')}>
+        <Loading />
+      </Page>
+    );
+
+  return (
+    <Page title={t('labs.room.title', { title: state.lab.title })}>
+      <p>
+        <Link to={labPath(labId)}>{t('labs.room.back')}</Link>
+      </p>
+      <PhaseBar state={state} />
+      <details className="lab-people">
+        <summary>{t('labs.room.participants', { count: state.participants.length })}</summary>
+        <ul>
+          {state.participants.map((m) => (
+            <li key={m.id}>{m.displayName}</li>
+          ))}
+        </ul>
+      </details>
+      <div className="lab-room">
+        <div className="lab-room__main">
+          <Chat state={state} />
+          <Ideas state={state} />
+          <Consensus state={state} />
+          <Actions state={state} />
+        </div>
+        <div className="lab-room__side">
+          {state.lab.canManage && <Controls state={state} />}
+          <Queue state={state} />
+        </div>
+      </div>
+    </Page>
+  );
+}

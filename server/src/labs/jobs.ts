@@ -1,0 +1,245 @@
+import { queueNames, type LabJob, type Locale } from '@commons/shared';
+import type { TFunction } from 'i18next';
+import { Types } from 'mongoose';
+import type { ForumService } from '../forums/service.js';
+import { formatDateTime, translator } from '../infra/i18n.js';
+import type { Logger } from '../infra/log.js';
+import type { Queues } from '../infra/queues.js';
+import { MemberModel } from '../members/model.js';
+import { tallyConsensus } from './live.js';
+import {
+  LabActionModel,
+  LabIdeaModel,
+  LabModel,
+  LabParticipantModel,
+  type ActionLean,
+  type IdeaLean,
+  type LabLean,
+} from './model.js';
+import { labEndsAt } from './policy.js';
+import { dotCounts } from './present.js';
+
+export interface RankedIdea {
+  text: string;
+  dots: number;
+}
+
+/** The ideas with the most dots (ties: the earlier idea first). */
+async function topIdeas(labId: Types.ObjectId): Promise<RankedIdea[]> {
+  const [ideas, counts] = await Promise.all([
+    LabIdeaModel.find({ labId }).sort({ createdAt: 1, _id: 1 }).lean<IdeaLean[]>(),
+    dotCounts(labId),
+  ]);
+  return ideas
+    .map((i) => ({ text: i.text, dots: counts.get(i._id.toHexString()) ?? 0 }))
+    .filter((i) => i.dots > 0)
+    .sort((a, b) => b.dots - a.dots)
+    .slice(0, SUMMARY_TOP_IDEAS);
+}
+
+type Reminder = Extract<LabJob, { kind: 'reminder' }>;
+type Summary = Extract<LabJob, { kind: 'summary' }>;
+
+/** How many ideas the summary lists. */
+export const SUMMARY_TOP_IDEAS = 10;
+/** A claimed summary that never finished may be taken over after this long. */
+const CLAIM_STALE_MS = 2 * 60_000;
+
+/**
+ * The work of the `labs` queue: reminders before a lab and the summary after it. Both are
+ * idempotent: a reminder records who got it (participant.remindersSent) and mails go out
+ * under deterministic job ids; the summary is claimed on the lab and remembers its thread.
+ */
+export function createLabJobs(deps: { forums: ForumService; queues: Queues; publicUrl: string; log: Logger }) {
+  const { forums, queues, publicUrl, log } = deps;
+  const labUrl = (id: string) => `${publicUrl}/labs/${id}`;
+
+  async function reminder(job: Reminder): Promise<{ sent: number } | { skipped: string }> {
+    const lab = await LabModel.findById(job.labId).lean<LabLean>();
+    if (!lab) return { skipped: 'no such lab' };
+    if (lab.status !== 'scheduled') return { skipped: `lab is ${lab.status}` };
+    if (lab.startsAt.toISOString() !== new Date(job.startsAt).toISOString()) return { skipped: 'lab was moved' };
+    const marker = `${job.lead}-${lab.startsAt.getTime()}`;
+    const going = await LabParticipantModel.find(
+      { labId: lab._id, rsvp: 'going', remindersSent: { $ne: marker } },
+      { memberId: 1 },
+    ).lean();
+    const members = await MemberModel.find(
+      { _id: { $in: going.map((p) => p.memberId) } },
+      { email: 1, displayName: 1, locale: 1, timeZone: 1 },
+    ).lean();
+    let sent = 0;
+    for (const m of members) {
+      const memberId = m._id.toHexString();
+      // Deterministic mail job id: a retried reminder job enqueues nothing twice (and mail delivery is keyed on it).
+      await queues.mail.add(
+        'lab_reminder',
+        {
+          kind: 'lab_reminder',
+          memberId,
+          to: m.email,
+          locale: m.locale,
+          displayName: m.displayName,
+          timeZone: m.timeZone,
+          labTitle: lab.title,
+          startsAt: lab.startsAt.toISOString(),
+          lead: job.lead,
+          labUrl: labUrl(job.labId),
+        },
+        { jobId: `lab-${job.labId}-reminder-${marker}-${memberId}` },
+      );
+      const marked = await LabParticipantModel.updateOne(
+        { labId: lab._id, memberId: m._id, remindersSent: { $ne: marker } },
+        { $push: { remindersSent: marker } },
+      );
+      if (marked.modifiedCount === 1) sent++;
+    }
+    return { sent };
+  }
+
+  async function summary(job: Summary): Promise<{ threadId: string; mailed: number } | { skipped: string }> {
+    const now = new Date();
+    let lab = await LabModel.findOneAndUpdate(
+      {
+        _id: job.labId,
+        status: 'ended',
+        summaryThreadId: null,
+        $or: [{ summaryClaimedAt: null }, { summaryClaimedAt: { $lt: new Date(now.getTime() - CLAIM_STALE_MS) } }],
+      },
+      { $set: { summaryClaimedAt: now } },
+      { returnDocument: 'after' },
+    ).lean<LabLean>();
+    if (!lab) {
+      lab = await LabModel.findById(job.labId).lean<LabLean>();
+      if (!lab || lab.status !== 'ended') return { skipped: 'lab has not ended' };
+      // Another run holds the claim and has not finished: fail, so BullMQ retries after a backoff
+      // (by then that run has posted the thread, or its claim has gone stale).
+      if (!lab.summaryThreadId) throw new Error(`lab ${job.labId}: another run is writing the summary`);
+    }
+    const [ideas, actions, attendees] = await Promise.all([
+      topIdeas(lab._id),
+      LabActionModel.find({ labId: lab._id }).sort({ createdAt: 1, _id: 1 }).lean<ActionLean[]>(),
+      LabParticipantModel.find({ labId: lab._id, attended: true }, { memberId: 1, summaryMailed: 1 }).lean(),
+    ]);
+
+    let threadId = lab.summaryThreadId?.toHexString() ?? null;
+    if (!threadId) {
+      const host = await MemberModel.findById(lab.hostId, { locale: 1, timeZone: 1 }).lean();
+      const actor = await forums.actorById(lab.hostId.toHexString());
+      if (!actor || !host) throw new Error(`lab ${job.labId}: the host no longer exists`);
+      const categoryId = await summaryCategory(lab, actor);
+      const body = await summaryMarkdown(lab, ideas, actions, attendees.length, host.locale, host.timeZone);
+      const t = translator(host.locale);
+      const { thread } = await forums.createThread(actor, {
+        categoryId,
+        title: `${t('labs.summary.heading')}: ${lab.title}`.slice(0, 200),
+        body,
+      });
+      threadId = thread.id;
+      await LabModel.updateOne({ _id: lab._id }, { $set: { summaryThreadId: new Types.ObjectId(threadId) } });
+      log.info({ labId: job.labId, threadId }, 'lab summary posted');
+    }
+
+    const toMail = attendees.filter((a) => !a.summaryMailed);
+    const members = await MemberModel.find(
+      { _id: { $in: toMail.map((a) => a.memberId) } },
+      { email: 1, displayName: 1, locale: 1 },
+    ).lean();
+    for (const m of members) {
+      const memberId = m._id.toHexString();
+      await queues.mail.add(
+        'lab_summary',
+        {
+          kind: 'lab_summary',
+          memberId,
+          to: m.email,
+          locale: m.locale,
+          displayName: m.displayName,
+          labTitle: lab.title,
+          topIdeas: ideas.slice(0, 5).map((i) => ({ text: i.text, dots: i.dots })),
+          actions: actions.map((a) => ({ title: a.title, owner: a.ownerName, dueDate: a.dueDate })),
+          attendance: attendees.length,
+          summaryUrl: `${publicUrl}/threads/${threadId}`,
+        },
+        { jobId: `lab-${job.labId}-summary-${memberId}` },
+      );
+      await LabParticipantModel.updateOne({ labId: lab._id, memberId: m._id }, { $set: { summaryMailed: true } });
+    }
+    return { threadId, mailed: members.length };
+  }
+
+  async function summaryCategory(lab: LabLean, actor: NonNullable<Awaited<ReturnType<ForumService['actorById']>>>) {
+    if (lab.summaryCategoryId) {
+      try {
+        return (await forums.getCategory(actor, lab.summaryCategoryId.toHexString())).id;
+      } catch {
+        log.warn({ labId: lab._id.toHexString() }, 'summary category is gone; using the first one');
+      }
+    }
+    const [first] = await forums.listCategories(actor, {});
+    if (!first) throw new Error('no forum category to post the lab summary in');
+    return first.id;
+  }
+
+  return {
+    queue: queueNames.labs,
+    handlers: { reminder, summary },
+  };
+}
+
+/** The summary as Markdown, in the host's language. */
+export async function summaryMarkdown(
+  lab: LabLean,
+  ideas: RankedIdea[],
+  actions: ActionLean[],
+  attendance: number,
+  locale: Locale,
+  timeZone: string,
+): Promise<string> {
+  const t: TFunction = translator(locale);
+  const consensusPhases = lab.agenda
+    .map((item, index) => ({ item, index }))
+    .filter(({ item, index }) => item.kind === 'consensus' && index <= lab.phaseIndex);
+  const tallies = await Promise.all(consensusPhases.map(({ index }) => tallyConsensus(lab._id, index)));
+  const none = `_${t('labs.summary.none')}_`;
+  const lines: string[] = [
+    `**${formatDateTime(lab.startsAt, locale, timeZone)} – ${formatDateTime(labEndsAt(lab), locale, timeZone)}**`,
+    '',
+    `## ${t('labs.summary.purpose')}`,
+    lab.purpose,
+    '',
+    `## ${t('labs.summary.agenda')}`,
+    ...lab.agenda.map(
+      (a, i) =>
+        `${i + 1}. ${a.title} (${t(`labs.kinds.${a.kind}`)}, ${t('labs.detail.minutes', { count: a.minutes })})`,
+    ),
+    '',
+    `## ${t('labs.summary.ideas')}`,
+    ...(ideas.length ? ideas.map((i) => `- ${i.text} — ${t('labs.room.dots', { count: i.dots })}`) : [none]),
+    '',
+    `## ${t('labs.summary.consensus')}`,
+    ...(tallies.length
+      ? tallies.map((tally, n) => {
+          const title = consensusPhases[n]!.item.title;
+          const c = tally.counts;
+          const reasons = tally.blockReasons.length ? ` — ${tally.blockReasons.join('; ')}` : '';
+          return `- ${title}: **${t(`labs.room.outcome.${tally.outcome}`)}** (${t('labs.room.choices.agree')} ${c.agree}, ${t('labs.room.choices.abstain')} ${c.abstain}, ${t('labs.room.choices.disagree')} ${c.disagree}, ${t('labs.room.choices.block')} ${c.block})${reasons}`;
+        })
+      : [none]),
+    '',
+    `## ${t('labs.summary.actions')}`,
+    ...(actions.length
+      ? actions.map((a) =>
+          t('labs.email.summary.actionLine', {
+            title: a.title,
+            owner: a.ownerName ?? t('labs.email.summary.noOwner'),
+            due: a.dueDate ?? t('labs.email.summary.noDue'),
+          }).replace(/^•/, '-'),
+        )
+      : [none]),
+    '',
+    `## ${t('labs.summary.attendance')}`,
+    t('labs.email.summary.attendance', { count: attendance }),
+  ];
+  return lines.join('\n');
+}

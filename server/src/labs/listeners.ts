@@ -1,0 +1,77 @@
+import type { DomainEvents } from '../infra/domain-events.js';
+import type { Queues } from '../infra/queues.js';
+import type { RoomEmitter } from '../realtime/types.js';
+import { labRoom } from './presence.js';
+
+export const reminderLeads = { '24h': 24 * 3600_000, '15m': 15 * 60_000 } as const;
+export type ReminderLead = keyof typeof reminderLeads;
+
+/** BullMQ custom ids may not contain ':'; the start is part of the id so a moved lab gets fresh jobs. */
+export const reminderJobId = (labId: string, lead: ReminderLead, startsAt: Date) =>
+  `lab-${labId}-reminder-${lead}-${startsAt.getTime()}`;
+export const summaryJobId = (labId: string) => `lab-${labId}-summary`;
+
+/**
+ * After lab writes: reminder jobs follow the schedule (added as delayed jobs, moved by removing
+ * and re-adding, removed on cancel), the end enqueues the summary, and live changes go to the
+ * lab room through the adapter (every process).
+ */
+export function registerLabListeners(
+  events: DomainEvents,
+  deps: { queues: Queues; emitter: RoomEmitter; now?: () => number },
+): void {
+  const { queues, emitter } = deps;
+  const now = deps.now ?? (() => Date.now());
+
+  async function addReminders(labId: string, startsAt: Date): Promise<void> {
+    for (const lead of Object.keys(reminderLeads) as ReminderLead[]) {
+      const delay = startsAt.getTime() - reminderLeads[lead] - now();
+      if (delay <= 0) continue; // too late for this one
+      await queues.labs.add(
+        'reminder',
+        { kind: 'reminder', labId, lead, startsAt: startsAt.toISOString() },
+        { jobId: reminderJobId(labId, lead, startsAt), delay },
+      );
+    }
+  }
+
+  async function removeReminders(labId: string, startsAt: Date): Promise<void> {
+    for (const lead of Object.keys(reminderLeads) as ReminderLead[]) {
+      await queues.labs.remove(reminderJobId(labId, lead, startsAt));
+    }
+  }
+
+  events.on('lab.scheduled', ({ labId, startsAt }) => addReminders(labId, startsAt));
+  events.on('lab.rescheduled', async ({ labId, previousStartsAt, startsAt }) => {
+    await removeReminders(labId, previousStartsAt);
+    await addReminders(labId, startsAt);
+  });
+  events.on('lab.cancelled', ({ labId, startsAt }) => removeReminders(labId, startsAt));
+  events.on('lab.ended', async ({ labId }) => {
+    // More patient retries than the default: a retry may wait for a stale claim (see jobs.ts).
+    await queues.labs.add(
+      'summary',
+      { kind: 'summary', labId },
+      { jobId: summaryJobId(labId), attempts: 10, backoff: { type: 'exponential', delay: 5_000 } },
+    );
+  });
+
+  events.on('lab.message', ({ message }) => {
+    emitter.to(labRoom(message.labId)).emit('lab:message', message);
+  });
+  events.on('lab.phase', ({ phase }) => {
+    emitter.to(labRoom(phase.labId)).emit('lab:phase', phase);
+  });
+  events.on('lab.queue', ({ queue }) => {
+    emitter.to(labRoom(queue.labId)).emit('lab:queue', queue);
+  });
+  events.on('lab.idea', ({ idea }) => {
+    emitter.to(labRoom(idea.labId)).emit('lab:idea', idea);
+  });
+  events.on('lab.consensus', ({ labId, tally }) => {
+    emitter.to(labRoom(labId)).emit('lab:consensus', { labId, tally });
+  });
+  events.on('lab.action', ({ labId, action }) => {
+    emitter.to(labRoom(labId)).emit('lab:action', { labId, action });
+  });
+}

@@ -1,0 +1,412 @@
+import {
+  labLimits,
+  type ConsensusChoice,
+  type ConsensusTally,
+  type LabConsensusVote,
+  type LabIdea,
+  type LabIdeaAdd,
+  type LabMemberRef,
+  type LabMessage,
+  type LabMessageSend,
+  type LabPhase,
+  type LabQueue,
+  type LabState,
+} from '@commons/shared';
+import { Types } from 'mongoose';
+import { AppError } from '../http/errors.js';
+import { ensureParticipant, isDuplicateKey, labIdOr404, visibleLab, type LabContext } from './context.js';
+import {
+  LabActionModel,
+  LabConsensusModel,
+  LabDotModel,
+  LabIdeaModel,
+  LabMessageModel,
+  LabModel,
+  LabParticipantModel,
+  type ActionLean,
+  type IdeaLean,
+  type LabLean,
+  type MessageLean,
+} from './model.js';
+import { isFacilitator, labPolicy, type LabActor } from './policy.js';
+import {
+  dotCounts,
+  memberNames,
+  presentAction,
+  presentIdea,
+  presentLabs,
+  presentMessage,
+  presentPhase,
+  ref,
+} from './present.js';
+
+/** The speaking queue: raised hands oldest first, and who has the floor. */
+export async function loadQueue(lab: LabLean): Promise<LabQueue> {
+  const raised = await LabParticipantModel.find({ labId: lab._id, handRaisedAt: { $ne: null } }, { memberId: 1 })
+    .sort({ handRaisedAt: 1, _id: 1 })
+    .lean();
+  const ids = raised.map((r) => r.memberId);
+  const names = await memberNames(lab.speakingId ? [...ids, lab.speakingId] : ids);
+  return {
+    labId: lab._id.toHexString(),
+    hands: ids.map((id) => ref(id, names)),
+    speaking: lab.speakingId ? ref(lab.speakingId, names) : null,
+  };
+}
+
+/** The consensus votes of one phase, tallied; a single block blocks. */
+export async function tallyConsensus(labId: Types.ObjectId, phaseIndex: number): Promise<ConsensusTally> {
+  const votes = await LabConsensusModel.find({ labId, phaseIndex }).lean();
+  const counts = { agree: 0, abstain: 0, disagree: 0, block: 0 };
+  for (const v of votes) counts[v.choice]++;
+  const outcome =
+    votes.length === 0
+      ? 'no_votes'
+      : counts.block > 0
+        ? 'blocked'
+        : counts.disagree === 0 && counts.agree > 0
+          ? 'agreed'
+          : 'not_agreed';
+  return {
+    phaseIndex,
+    counts,
+    blockReasons: votes.filter((v) => v.choice === 'block').map((v) => v.reason),
+    outcome,
+  };
+}
+
+/** The live room: entering, chat with per-lab sequence numbers, facilitation, ideas, consensus. */
+export function liveOps(ctx: LabContext) {
+  const { events } = ctx;
+
+  async function publishPhase(lab: LabLean): Promise<LabPhase> {
+    const phase = presentPhase(lab);
+    events.publish('lab.phase', { phase });
+    return phase;
+  }
+
+  async function publishQueue(lab: LabLean): Promise<LabQueue> {
+    const queue = await loadQueue(lab);
+    events.publish('lab.queue', { queue });
+    return queue;
+  }
+
+  /** A facilitator-only change of a live lab, applied only if the lab is still as read. */
+  async function facilitate(
+    actor: LabActor,
+    labId: string,
+    change: (lab: LabLean) => { filter?: Record<string, unknown>; update: Record<string, unknown> },
+    check: (actor: LabActor, lab: LabLean) => void = labPolicy.runLive,
+  ): Promise<LabLean> {
+    const lab = await visibleLab(actor, labId);
+    check(actor, lab);
+    const { filter = {}, update } = change(lab);
+    const updated = await LabModel.findOneAndUpdate(
+      { _id: lab._id, status: lab.status, phaseIndex: lab.phaseIndex, ...filter },
+      update,
+      { returnDocument: 'after' },
+    ).lean<LabLean>();
+    if (!updated) throw new AppError('conflict', 'The lab changed meanwhile; try again.');
+    return updated;
+  }
+
+  const phaseEnd = (lab: LabLean, index: number, from: Date) =>
+    new Date(from.getTime() + (lab.agenda[index]?.minutes ?? 0) * 60_000);
+
+  /** Marks the member as having contributed (their own row, so no contention). */
+  async function contributed(labId: Types.ObjectId, memberId: string | Types.ObjectId): Promise<void> {
+    await ensureParticipant(labId, String(memberId));
+    await LabParticipantModel.updateOne({ labId, memberId }, { $set: { contributed: true } });
+  }
+
+  /** Ideas of a lab with their dot counts, most dots first. */
+  async function ideasWithDots(labId: Types.ObjectId, viewerId: string): Promise<LabIdea[]> {
+    const [ideas, counts, mine] = await Promise.all([
+      LabIdeaModel.find({ labId }).sort({ createdAt: 1, _id: 1 }).lean<IdeaLean[]>(),
+      dotCounts(labId),
+      LabDotModel.find({ labId, memberId: viewerId }, { ideaId: 1 }).lean(),
+    ]);
+    const mineSet = new Set(mine.map((d) => d.ideaId.toHexString()));
+    return ideas
+      .map((i) => presentIdea(i, counts.get(i._id.toHexString()) ?? 0, mineSet.has(i._id.toHexString())))
+      .sort((a, b) => b.dots - a.dots);
+  }
+
+  return {
+    /** Checks the actor may enter the room now and records their attendance. */
+    async enterRoom(actor: LabActor, labId: string): Promise<LabLean> {
+      const lab = await visibleLab(actor, labId);
+      labPolicy.enter(lab, ctx.now());
+      await ensureParticipant(lab._id, actor.id);
+      await LabParticipantModel.updateOne({ labId: lab._id, memberId: actor.id }, { $set: { attended: true } });
+      return lab;
+    },
+
+    /** Everything a member needs on entering (or re-entering) the room. */
+    async roomState(actor: LabActor, lab: LabLean, presentIds: string[]): Promise<LabState> {
+      const fresh = (await LabModel.findById(lab._id).lean<LabLean>()) ?? lab;
+      const [presented, names, recent, ideas, myDots, actions, myVote, queue] = await Promise.all([
+        presentLabs([fresh], actor, ctx.now()),
+        memberNames(presentIds.map((id) => new Types.ObjectId(id))),
+        LabMessageModel.find({ labId: lab._id })
+          .sort({ seq: -1 })
+          .limit(labLimits.recentMessages)
+          .lean<MessageLean[]>(),
+        ideasWithDots(lab._id, actor.id),
+        LabDotModel.countDocuments({ labId: lab._id, memberId: actor.id }),
+        LabActionModel.find({ labId: lab._id }).sort({ createdAt: 1, _id: 1 }).lean<ActionLean[]>(),
+        LabConsensusModel.findOne({ labId: lab._id, phaseIndex: fresh.phaseIndex, memberId: actor.id }).lean(),
+        loadQueue(fresh),
+      ]);
+      const kind = fresh.agenda[fresh.phaseIndex]?.kind;
+      const messages = recent.reverse().map(presentMessage);
+      return {
+        lab: presented[0]!,
+        phase: presentPhase(fresh),
+        participants: presentIds.map((id) => ref(new Types.ObjectId(id), names)),
+        messages,
+        lastSeq: Math.max(fresh.msgSeq, messages.at(-1)?.seq ?? 0),
+        ideas,
+        dotsLeft: Math.max(0, fresh.dotsPerMember - myDots),
+        consensus: kind === 'consensus' ? await tallyConsensus(fresh._id, fresh.phaseIndex) : null,
+        myConsensus: (myVote?.choice as ConsensusChoice | undefined) ?? null,
+        queue,
+        actions: actions.map(presentAction),
+      };
+    },
+
+    async sendMessage(actor: LabActor, input: LabMessageSend): Promise<LabMessage> {
+      const lab = await visibleLab(actor, input.labId);
+      labPolicy.chat(actor, lab);
+      const storedMax = async () =>
+        (await LabMessageModel.findOne({ labId: lab._id }, { seq: 1 }).sort({ seq: -1 }).lean())?.seq ?? 0;
+      let doc;
+      for (let attempt = 0; !doc; attempt++) {
+        const seq = await ctx.sequence.next(input.labId, storedMax);
+        try {
+          doc = await LabMessageModel.create({
+            labId: lab._id,
+            seq,
+            authorId: new Types.ObjectId(actor.id),
+            authorName: actor.displayName,
+            body: input.body,
+            replyTo: input.replyTo !== undefined && input.replyTo < seq ? input.replyTo : null,
+            createdAt: ctx.now(),
+          });
+        } catch (err) {
+          // The counter fell behind the store (a lost Redis key): catch it up and take the next.
+          if (!isDuplicateKey(err) || attempt >= 5) throw err;
+          await ctx.sequence.raise(input.labId, await storedMax());
+        }
+      }
+      await LabModel.updateOne({ _id: lab._id, msgSeq: { $lt: doc.seq } }, { $set: { msgSeq: doc.seq } });
+      await contributed(lab._id, actor.id);
+      const message = presentMessage(doc.toObject() as MessageLean);
+      events.publish('lab.message', { message });
+      return message;
+    },
+
+    /** Messages after `seq` (a reconnecting client's catch-up), oldest first. */
+    async messagesSince(
+      actor: LabActor,
+      labId: string,
+      seq: number,
+    ): Promise<{ messages: LabMessage[]; lastSeq: number }> {
+      const lab = await visibleLab(actor, labId);
+      const rows = await LabMessageModel.find({ labId: lab._id, seq: { $gt: seq } })
+        .sort({ seq: 1 })
+        .limit(labLimits.sincePageMax)
+        .lean<MessageLean[]>();
+      const messages = rows.map(presentMessage);
+      return { messages, lastSeq: Math.max(lab.msgSeq, messages.at(-1)?.seq ?? 0) };
+    },
+
+    async start(actor: LabActor, labId: string): Promise<LabPhase> {
+      const now = ctx.now();
+      const lab = await facilitate(
+        actor,
+        labId,
+        (l) => ({
+          update: {
+            $set: { status: 'live', phaseIndex: 0, phaseEndsAt: phaseEnd(l, 0, now), startedAt: now },
+          },
+        }),
+        (a, l) => labPolicy.start(a, l, now),
+      );
+      return publishPhase(lab);
+    },
+
+    async advance(actor: LabActor, labId: string): Promise<LabPhase> {
+      const now = ctx.now();
+      const lab = await facilitate(actor, labId, (l) => {
+        const next = l.phaseIndex + 1;
+        if (next >= l.agenda.length)
+          throw new AppError('conflict', 'This is the last phase of the agenda; end the lab instead.');
+        return { update: { $set: { phaseIndex: next, phaseEndsAt: phaseEnd(l, next, now) } } };
+      });
+      return publishPhase(lab);
+    },
+
+    async extend(actor: LabActor, labId: string, minutes: number): Promise<LabPhase> {
+      const now = ctx.now();
+      const lab = await facilitate(actor, labId, (l) => {
+        // An overrun phase is extended from now, a running one from its end.
+        const base = l.phaseEndsAt && l.phaseEndsAt > now ? l.phaseEndsAt : now;
+        return {
+          filter: { phaseEndsAt: l.phaseEndsAt },
+          update: { $set: { phaseEndsAt: new Date(base.getTime() + minutes * 60_000) } },
+        };
+      });
+      return publishPhase(lab);
+    },
+
+    async setChat(actor: LabActor, labId: string, open: boolean): Promise<LabPhase> {
+      const lab = await facilitate(actor, labId, () => ({ update: { $set: { chatOpen: open } } }));
+      return publishPhase(lab);
+    },
+
+    async end(actor: LabActor, labId: string): Promise<LabPhase> {
+      const lab = await facilitate(actor, labId, () => ({
+        update: { $set: { status: 'ended', endedAt: ctx.now(), phaseEndsAt: null, speakingId: null } },
+      }));
+      await LabParticipantModel.updateMany(
+        { labId: lab._id, handRaisedAt: { $ne: null } },
+        { $set: { handRaisedAt: null } },
+      );
+      events.publish('lab.ended', { labId });
+      return publishPhase(lab);
+    },
+
+    async raiseHand(actor: LabActor, labId: string): Promise<LabQueue> {
+      const lab = await visibleLab(actor, labId);
+      if (lab.status !== 'live') throw new AppError('lab_closed', 'The lab is not running.');
+      await ensureParticipant(lab._id, actor.id);
+      await LabParticipantModel.updateOne(
+        { labId: lab._id, memberId: actor.id, handRaisedAt: null },
+        { $set: { handRaisedAt: ctx.now() } },
+      );
+      return publishQueue(lab);
+    },
+
+    async lowerHand(actor: LabActor, labId: string): Promise<LabQueue> {
+      const lab = await visibleLab(actor, labId);
+      await LabParticipantModel.updateOne({ labId: lab._id, memberId: actor.id }, { $set: { handRaisedAt: null } });
+      return publishQueue(lab);
+    },
+
+    /** The facilitator gives the floor to the first raised hand (or clears it when none is raised). */
+    async callNext(actor: LabActor, labId: string): Promise<LabQueue> {
+      const lab = await visibleLab(actor, labId);
+      labPolicy.runLive(actor, lab);
+      const first = await LabParticipantModel.findOne({ labId: lab._id, handRaisedAt: { $ne: null } })
+        .sort({ handRaisedAt: 1, _id: 1 })
+        .lean();
+      if (first)
+        await LabParticipantModel.updateOne({ _id: first._id }, { $set: { handRaisedAt: null, contributed: true } });
+      const updated = await LabModel.findOneAndUpdate(
+        { _id: lab._id },
+        { $set: { speakingId: first?.memberId ?? null } },
+        { returnDocument: 'after' },
+      ).lean<LabLean>();
+      return publishQueue(updated ?? lab);
+    },
+
+    /** Facilitators see who is in the room but has not said anything yet. */
+    async quietMembers(actor: LabActor, labId: string, presentIds: string[]): Promise<LabMemberRef[]> {
+      const lab = await visibleLab(actor, labId);
+      labPolicy.manage(actor, lab);
+      const rows = await LabParticipantModel.find({ labId: lab._id, contributed: true }, { memberId: 1 }).lean();
+      const spoke = new Set(rows.map((r) => r.memberId.toHexString()));
+      const quiet = presentIds.filter((id) => !spoke.has(id) && !isFacilitator({ ...actor, id, role: 'member' }, lab));
+      const names = await memberNames(quiet.map((id) => new Types.ObjectId(id)));
+      return quiet.map((id) => ref(new Types.ObjectId(id), names));
+    },
+
+    async addIdea(actor: LabActor, input: LabIdeaAdd): Promise<LabIdea> {
+      const lab = await visibleLab(actor, input.labId);
+      labPolicy.phaseIs(lab, ['ideas'], 'Ideas can be added');
+      const anonymous = input.anonymous === true;
+      if (anonymous && !lab.allowAnonymousIdeas)
+        throw new AppError('forbidden', 'This lab does not allow anonymous ideas.');
+      const doc = await LabIdeaModel.create({
+        labId: lab._id,
+        phaseIndex: lab.phaseIndex,
+        authorId: new Types.ObjectId(actor.id),
+        authorName: actor.displayName,
+        anonymous,
+        text: input.text.trim(),
+        createdAt: ctx.now(),
+      });
+      await contributed(lab._id, actor.id);
+      const idea = presentIdea(doc.toObject() as IdeaLean, 0, false);
+      events.publish('lab.idea', { idea });
+      return idea;
+    },
+
+    /**
+     * Puts (or takes back) one dot on an idea. Each member has `dotsPerMember` dots, at most one
+     * per idea; each dot is a row with a unique (member, slot) and (member, idea), so racing
+     * clicks can neither overspend nor double up.
+     */
+    async dot(
+      actor: LabActor,
+      labId: string,
+      ideaId: string,
+      on: boolean,
+    ): Promise<{ idea: LabIdea; dotsLeft: number }> {
+      const lab = await visibleLab(actor, labId);
+      labPolicy.phaseIs(lab, ['ideas', 'vote'], 'Dots can be placed');
+      const me = new Types.ObjectId(actor.id);
+      const ideaObjectId = labIdOr404(ideaId);
+      const idea = await LabIdeaModel.findOne({ _id: ideaObjectId, labId: lab._id }).lean<IdeaLean>();
+      if (!idea) throw new AppError('not_found', 'No idea with this id.');
+      if (on) {
+        for (let attempt = 0; ; attempt++) {
+          const mine = await LabDotModel.find({ labId: lab._id, memberId: me }, { slot: 1, ideaId: 1 }).lean();
+          if (mine.some((d) => d.ideaId.equals(ideaObjectId))) break;
+          const used = new Set(mine.map((d) => d.slot));
+          let slot = 1;
+          while (used.has(slot)) slot++;
+          if (slot > lab.dotsPerMember) throw new AppError('conflict', 'You have used all your dots.');
+          try {
+            await LabDotModel.create({ labId: lab._id, memberId: me, slot, ideaId: ideaObjectId });
+            break;
+          } catch (err) {
+            if (!isDuplicateKey(err) || attempt >= 10) throw err;
+          }
+        }
+        await contributed(lab._id, actor.id);
+      } else {
+        await LabDotModel.deleteOne({ labId: lab._id, memberId: me, ideaId: ideaObjectId });
+      }
+      const [dots, mineNow] = await Promise.all([
+        LabDotModel.countDocuments({ labId: lab._id, ideaId: ideaObjectId }),
+        LabDotModel.find({ labId: lab._id, memberId: me }, { ideaId: 1 }).lean(),
+      ]);
+      events.publish('lab.idea', { idea: presentIdea(idea, dots, false) });
+      return {
+        idea: presentIdea(
+          idea,
+          dots,
+          mineNow.some((d) => d.ideaId.equals(ideaObjectId)),
+        ),
+        dotsLeft: Math.max(0, lab.dotsPerMember - mineNow.length),
+      };
+    },
+
+    /** One vote per member and consensus phase; voting again changes it. Kept for the summary. */
+    async vote(actor: LabActor, input: LabConsensusVote): Promise<ConsensusTally> {
+      const lab = await visibleLab(actor, input.labId);
+      labPolicy.phaseIs(lab, ['consensus'], 'Consensus votes are taken');
+      await LabConsensusModel.updateOne(
+        { labId: lab._id, phaseIndex: lab.phaseIndex, memberId: new Types.ObjectId(actor.id) },
+        { $set: { choice: input.choice, reason: input.reason ?? '', updatedAt: ctx.now() } },
+        { upsert: true },
+      );
+      await contributed(lab._id, actor.id);
+      const tally = await tallyConsensus(lab._id, lab.phaseIndex);
+      events.publish('lab.consensus', { labId: input.labId, tally });
+      return tally;
+    },
+  };
+}

@@ -1,0 +1,329 @@
+import { createForumService } from '@commons/server/forums/service';
+import { createLabJobs } from '@commons/server/labs/jobs';
+import { LabModel } from '@commons/server/labs/model';
+import { LabPresence } from '@commons/server/labs/presence';
+import type { RoomEmitter } from '@commons/server/realtime/types';
+import type { LabPresenceEvent } from '@commons/shared';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signUp, type Someone } from '../forums/support.js';
+import { startTestPlatform, type TestPlatform } from '../support/platform.js';
+import { collect, connectAs, createLab, minutesFromNow, next, waitUntil, type ClientSocket } from './support.js';
+
+let p: TestPlatform;
+let host: Someone;
+let ana: Someone;
+let ben: Someone;
+const sockets: ClientSocket[] = [];
+
+beforeAll(async () => {
+  p = await startTestPlatform('labs_live');
+  [host, ana, ben] = (await Promise.all(['Hana Host', 'Ana Alvarez', 'Ben Brooks'].map((n) => signUp(p, n)))) as [
+    Someone,
+    Someone,
+    Someone,
+  ];
+});
+afterAll(async () => {
+  for (const s of sockets) s.close();
+  await p?.close();
+});
+
+/** A lab whose room is open: it starts in 10 minutes. */
+const soonLab = () => createLab(host, { startsAt: minutesFromNow(10) });
+
+describe('entering the room', () => {
+  it('opens 15 minutes before the start, not earlier', async () => {
+    const later = await createLab(host, { startsAt: minutesFromNow(120) });
+    const s = await connectAs(p, ana, sockets);
+    const refused = await s.emitWithAck('lab:join', { labId: later.id });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'lab_closed' } });
+    const bad = await s.emitWithAck('lab:join', { labId: 'nope' });
+    expect(bad).toMatchObject({ ok: false, error: { code: 'validation_failed' } });
+
+    const lab = await soonLab();
+    const ack = await s.emitWithAck('lab:join', { labId: lab.id });
+    if (!ack.ok) throw new Error(JSON.stringify(ack.error));
+    expect(ack.data.phase).toMatchObject({ labId: lab.id, status: 'scheduled', index: -1, endsAt: null });
+    expect(ack.data.participants.map((m) => m.id)).toEqual([ana.id]);
+    expect(ack.data.messages).toEqual([]);
+    expect(ack.data.lastSeq).toBe(0);
+    expect(ack.data.dotsLeft).toBe(3);
+  });
+
+  it('counts a member with two tabs once and batches presence changes', async () => {
+    const lab = await soonLab();
+    const watcher = await connectAs(p, host, sockets);
+    await watcher.emitWithAck('lab:join', { labId: lab.id });
+    const presence = collect(watcher, 'lab:presence');
+
+    const tab1 = await connectAs(p, ben, sockets);
+    const tab2 = await connectAs(p, ben, sockets);
+    await Promise.all([
+      tab1.emitWithAck('lab:join', { labId: lab.id }),
+      tab2.emitWithAck('lab:join', { labId: lab.id }),
+    ]);
+    await waitUntil(() => presence.seen.some((e) => e.joined.some((m) => m.id === ben.id)));
+    await new Promise((r) => setTimeout(r, 400));
+    const joins = presence.seen.flatMap((e) => e.joined).filter((m) => m.id === ben.id);
+    expect(joins).toHaveLength(1);
+    expect(presence.seen.at(-1)?.count).toBe(2);
+
+    // Closing one tab: Ben is still here.
+    tab1.close();
+    await new Promise((r) => setTimeout(r, 500));
+    expect(presence.seen.flatMap((e) => e.left)).not.toContain(ben.id);
+    const again = await watcher.emitWithAck('lab:join', { labId: lab.id });
+    expect(again.ok && again.data.participants.map((m) => m.id).sort()).toEqual([host.id, ben.id].sort());
+
+    // Leaving from the last tab: Ben has left.
+    await tab2.emitWithAck('lab:leave', { labId: lab.id });
+    await waitUntil(() => presence.seen.some((e) => e.left.includes(ben.id)));
+    expect(presence.seen.at(-1)?.count).toBe(1);
+    presence.stop();
+  });
+
+  it('turns 500 joins into a few presence broadcasts, each member once', async () => {
+    const emitted: LabPresenceEvent[] = [];
+    const emitter = {
+      to: () => ({
+        emit: (_event: string, e: LabPresenceEvent) => {
+          emitted.push(e);
+          return true;
+        },
+      }),
+    } as unknown as RoomEmitter;
+    const presence = new LabPresence(p.runtime.redis, `${p.runtime.config.REDIS_PREFIX}:bulk`, emitter, p.runtime.log);
+    const labId = 'a'.repeat(24);
+    const members = Array.from({ length: 500 }, (_, i) => ({ id: String(i).padStart(24, '0'), displayName: `M${i}` }));
+    // Every member joins from two tabs.
+    await Promise.all(
+      members.flatMap((m) => [presence.join(labId, m, `${m.id}-1`), presence.join(labId, m, `${m.id}-2`)]),
+    );
+    await presence.flush();
+    expect(emitted.length).toBeLessThanOrEqual(2);
+    expect(emitted.flatMap((e) => e.joined)).toHaveLength(500);
+    expect(emitted.at(-1)?.count).toBe(500);
+    expect(await presence.members(labId)).toHaveLength(500);
+
+    emitted.length = 0;
+    await Promise.all(members.map((m) => presence.leave(labId, m.id, `${m.id}-1`)));
+    await presence.flush();
+    expect(emitted).toEqual([]); // everyone still has a tab open
+    await Promise.all(members.map((m) => presence.leave(labId, m.id, `${m.id}-2`)));
+    await presence.flush();
+    expect(emitted.flatMap((e) => e.left)).toHaveLength(500);
+    expect(emitted.at(-1)?.count).toBe(0);
+    presence.close();
+  });
+});
+
+describe('chat', () => {
+  it('numbers messages per lab, broadcasts them and catches up after a reconnect', async () => {
+    const lab = await soonLab();
+    const a = await connectAs(p, ana, sockets);
+    const b = await connectAs(p, ben, sockets);
+    expect(await a.emitWithAck('lab:message:send', { labId: lab.id, body: 'Before joining' })).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden' },
+    });
+    await a.emitWithAck('lab:join', { labId: lab.id });
+    await b.emitWithAck('lab:join', { labId: lab.id });
+
+    const heard = next(b, 'lab:message', (m) => m.body === 'Hello all');
+    const first = await a.emitWithAck('lab:message:send', { labId: lab.id, body: 'Hello all' });
+    expect(first).toMatchObject({ ok: true, data: { seq: 1, body: 'Hello all', author: { id: ana.id } } });
+    expect((await heard).seq).toBe(1);
+
+    const burst = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        (i % 2 ? a : b).emitWithAck('lab:message:send', { labId: lab.id, body: `Message ${i}`, replyTo: 1 }),
+      ),
+    );
+    const seqs = burst.map((r) => (r.ok ? r.data.seq : -1)).sort((x, y) => x - y);
+    expect(seqs).toEqual([2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+
+    const since = await b.emitWithAck('lab:messages:since', { labId: lab.id, seq: 8 });
+    expect(since.ok && since.data.messages.map((m) => m.seq)).toEqual([9, 10, 11]);
+    expect(since.ok && since.data.lastSeq).toBe(11);
+
+    const rejoin = await b.emitWithAck('lab:join', { labId: lab.id });
+    expect(rejoin.ok && rejoin.data.lastSeq).toBe(11);
+    expect(rejoin.ok && rejoin.data.messages.at(-1)?.seq).toBe(11);
+    expect(await a.emitWithAck('lab:message:send', { labId: lab.id, body: '   ' })).toMatchObject({ ok: false });
+
+    // The counter lives in Redis; if its key is lost, numbering carries on after the stored messages.
+    await p.runtime.redis.del(`${p.runtime.config.REDIS_PREFIX}:lab:${lab.id}:seq`);
+    const after = await a.emitWithAck('lab:message:send', { labId: lab.id, body: 'Still in order' });
+    expect(after).toMatchObject({ ok: true, data: { seq: 12 } });
+  });
+});
+
+describe('facilitation', () => {
+  it('lets only facilitators run the lab; others get an error and nothing changes', async () => {
+    const lab = await soonLab();
+    const h = await connectAs(p, host, sockets);
+    const a = await connectAs(p, ana, sockets);
+    await h.emitWithAck('lab:join', { labId: lab.id });
+    await a.emitWithAck('lab:join', { labId: lab.id });
+
+    for (const [event, payload] of [
+      ['lab:start', { labId: lab.id }],
+      ['lab:end', { labId: lab.id }],
+      ['lab:chat:set', { labId: lab.id, open: false }],
+    ] as const) {
+      const res = await (
+        a.emitWithAck as (e: string, p: unknown) => Promise<{ ok: boolean; error?: { code: string } }>
+      )(event, payload);
+      expect(res, event).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    }
+    expect((await LabModel.findById(lab.id).lean())?.status).toBe('scheduled');
+
+    const phase = next(a, 'lab:phase', (e) => e.status === 'live');
+    const started = await h.emitWithAck('lab:start', { labId: lab.id });
+    expect(started).toMatchObject({ ok: true, data: { status: 'live', index: 0, kind: 'discuss' } });
+    const seen = await phase;
+    expect(new Date(seen.endsAt!).getTime()).toBeGreaterThan(Date.now() + 9 * 60_000);
+
+    expect(await a.emitWithAck('lab:phase:advance', { labId: lab.id })).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden' },
+    });
+    expect(await a.emitWithAck('lab:phase:extend', { labId: lab.id, minutes: 5 })).toMatchObject({ ok: false });
+    const extended = await h.emitWithAck('lab:phase:extend', { labId: lab.id, minutes: 5 });
+    expect(extended.ok && new Date(extended.data.endsAt!).getTime() - new Date(seen.endsAt!).getTime()).toBe(
+      5 * 60_000,
+    );
+    expect(await h.emitWithAck('lab:phase:extend', { labId: lab.id, minutes: 500 })).toMatchObject({
+      ok: false,
+      error: { code: 'validation_failed' },
+    });
+
+    // Chat closed: members cannot post, facilitators can.
+    await h.emitWithAck('lab:chat:set', { labId: lab.id, open: false });
+    expect(await a.emitWithAck('lab:message:send', { labId: lab.id, body: 'Hi' })).toMatchObject({
+      ok: false,
+      error: { code: 'lab_closed' },
+    });
+    expect((await h.emitWithAck('lab:message:send', { labId: lab.id, body: 'One moment' })).ok).toBe(true);
+    await h.emitWithAck('lab:chat:set', { labId: lab.id, open: true });
+
+    // Speaking queue and who has not contributed.
+    const quiet = await h.emitWithAck('lab:quiet', { labId: lab.id });
+    expect(quiet.ok && quiet.data.members.map((m) => m.id)).toEqual([ana.id]);
+    expect(await a.emitWithAck('lab:quiet', { labId: lab.id })).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden' },
+    });
+    const raised = await a.emitWithAck('lab:hand:raise', { labId: lab.id });
+    expect(raised.ok && raised.data.hands.map((m) => m.id)).toEqual([ana.id]);
+    expect(await a.emitWithAck('lab:hand:next', { labId: lab.id })).toMatchObject({ ok: false });
+    const called = await h.emitWithAck('lab:hand:next', { labId: lab.id });
+    expect(called).toMatchObject({ ok: true, data: { hands: [], speaking: { id: ana.id } } });
+    const quietAfter = await h.emitWithAck('lab:quiet', { labId: lab.id });
+    expect(quietAfter.ok && quietAfter.data.members).toEqual([]);
+  });
+
+  it('runs ideas with dots, a consensus check and action items, then posts the summary', async () => {
+    const lab = await soonLab();
+    const h = await connectAs(p, host, sockets);
+    const a = await connectAs(p, ana, sockets);
+    const b = await connectAs(p, ben, sockets);
+    for (const s of [h, a, b]) await s.emitWithAck('lab:join', { labId: lab.id });
+    expect(await a.emitWithAck('lab:idea:add', { labId: lab.id, text: 'Too early' })).toMatchObject({
+      ok: false,
+      error: { code: 'lab_closed' },
+    });
+    await h.emitWithAck('lab:start', { labId: lab.id });
+    await h.emitWithAck('lab:phase:advance', { labId: lab.id }); // ideas
+
+    const walking = await a.emitWithAck('lab:idea:add', { labId: lab.id, text: 'Walking school bus' });
+    const crossing = await b.emitWithAck('lab:idea:add', { labId: lab.id, text: 'Crossing guards', anonymous: true });
+    const lights = await b.emitWithAck('lab:idea:add', { labId: lab.id, text: 'Better lights' });
+    const extra = await b.emitWithAck('lab:idea:add', { labId: lab.id, text: 'Bike racks' });
+    if (!walking.ok || !crossing.ok || !lights.ok || !extra.ok) throw new Error('idea refused');
+    expect(crossing.data.author).toBeNull();
+
+    await h.emitWithAck('lab:phase:advance', { labId: lab.id }); // vote
+    const tally = next(h, 'lab:idea', (i) => i.id === walking.data.id && i.dots === 2);
+    const dots = await Promise.all(
+      [walking, crossing, lights, extra].map((i) =>
+        a.emitWithAck('lab:idea:dot', { labId: lab.id, ideaId: i.data.id, on: true }),
+      ),
+    );
+    expect(dots.filter((d) => d.ok)).toHaveLength(3); // three dots each
+    expect(dots.filter((d) => !d.ok)[0]).toMatchObject({ ok: false, error: { code: 'conflict' } });
+    await b.emitWithAck('lab:idea:dot', { labId: lab.id, ideaId: walking.data.id, on: true });
+    expect((await tally).dots).toBe(2);
+    const twice = await b.emitWithAck('lab:idea:dot', { labId: lab.id, ideaId: walking.data.id, on: true });
+    expect(twice).toMatchObject({ ok: true, data: { idea: { dots: 2, mine: true }, dotsLeft: 2 } });
+    const undo = await b.emitWithAck('lab:idea:dot', { labId: lab.id, ideaId: walking.data.id, on: false });
+    expect(undo).toMatchObject({ ok: true, data: { idea: { dots: 1, mine: false }, dotsLeft: 3 } });
+    await b.emitWithAck('lab:idea:dot', { labId: lab.id, ideaId: walking.data.id, on: true });
+
+    await h.emitWithAck('lab:phase:advance', { labId: lab.id }); // consensus
+    expect(await b.emitWithAck('lab:consensus:vote', { labId: lab.id, choice: 'block' })).toMatchObject({
+      ok: false,
+      error: { code: 'validation_failed' },
+    });
+    await a.emitWithAck('lab:consensus:vote', { labId: lab.id, choice: 'agree' });
+    const blocked = await b.emitWithAck('lab:consensus:vote', {
+      labId: lab.id,
+      choice: 'block',
+      reason: 'Parents were not asked',
+    });
+    expect(blocked).toMatchObject({
+      ok: true,
+      data: { outcome: 'blocked', counts: { agree: 1, block: 1 }, blockReasons: ['Parents were not asked'] },
+    });
+    const changed = await b.emitWithAck('lab:consensus:vote', { labId: lab.id, choice: 'abstain' });
+    expect(changed).toMatchObject({
+      ok: true,
+      data: { outcome: 'agreed', counts: { agree: 1, abstain: 1, block: 0 } },
+    });
+
+    await h.emitWithAck('lab:phase:advance', { labId: lab.id }); // actions
+    const action = await ana.c.post(`/api/labs/${lab.id}/actions`, {
+      title: 'Map the routes',
+      ownerId: ana.id,
+      dueDate: '2030-05-01',
+    });
+    expect(action.status).toBe(201);
+    expect(action.body.action).toMatchObject({ owner: { id: ana.id, displayName: 'Ana Alvarez' }, status: 'open' });
+    expect(await h.emitWithAck('lab:phase:advance', { labId: lab.id })).toMatchObject({
+      ok: false,
+      error: { code: 'conflict' },
+    });
+
+    const ended = next(a, 'lab:phase', (e) => e.status === 'ended');
+    await h.emitWithAck('lab:end', { labId: lab.id });
+    await ended;
+    expect(await a.emitWithAck('lab:message:send', { labId: lab.id, body: 'After' })).toMatchObject({ ok: false });
+
+    // Action items stay editable after the lab.
+    const done = await ana.c.patch(`/api/labs/${lab.id}/actions/${action.body.action.id}`, { status: 'done' });
+    expect(done.body.action.status).toBe('done');
+    const stranger = await signUp(p, 'Sam Stranger');
+    expect((await stranger.c.post(`/api/labs/${lab.id}/actions`, { title: 'Nope' })).status).toBe(403);
+
+    // The summary job posts a forum thread and mails those who took part.
+    await waitUntil(async () => Boolean((await LabModel.findById(lab.id).lean())?.summaryThreadId), 30_000);
+    const threadId = (await LabModel.findById(lab.id).lean())!.summaryThreadId!.toHexString();
+    const thread = await host.c.get(`/api/threads/${threadId}`);
+    expect(thread.status).toBe(200);
+    const text = JSON.stringify(thread.body);
+    for (const s of ['Walking school bus', 'Map the routes', 'Agreed', 'Attendance']) expect(text).toContain(s);
+    const mail = await p.sink.waitFor((m) => (m.subject ?? '').startsWith('Summary: Safe routes to school'), 30_000);
+    expect(mail.text).toContain('Walking school bus');
+    const lab2 = await host.c.get(`/api/labs/${lab.id}`);
+    expect(lab2.body.lab).toMatchObject({ status: 'ended', summaryThreadId: threadId });
+
+    // Running the summary job again posts nothing twice and mails nobody twice.
+    const jobs = createLabJobs({
+      forums: createForumService({ events: p.runtime.events }),
+      queues: p.runtime.queues,
+      publicUrl: p.url,
+      log: p.runtime.log,
+    });
+    expect(await jobs.handlers.summary({ kind: 'summary', labId: lab.id })).toEqual({ threadId, mailed: 0 });
+  }, 90_000);
+});

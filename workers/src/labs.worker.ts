@@ -1,0 +1,31 @@
+import { labJobSchema, queueNames, type JobPayloads, type LabJob } from '@commons/shared';
+import type { ForumService } from '@commons/server/forums/service';
+import { createLabJobs } from '@commons/server/labs/jobs';
+import type { Runtime } from '@commons/server/runtime';
+import { Worker } from 'bullmq';
+
+type Handlers = { [K in LabJob['kind']]: (job: Extract<LabJob, { kind: K }>) => Promise<unknown> };
+
+/** Lab lifecycle: reminders before a lab, the summary (forum thread and mails) after it. */
+export function startLabsWorker(runtime: Runtime, forums: ForumService): Worker<JobPayloads['labs']> {
+  const jobs = createLabJobs({
+    forums,
+    queues: runtime.queues,
+    publicUrl: runtime.config.PUBLIC_URL,
+    log: runtime.log,
+  });
+  const handlers: Handlers = jobs.handlers;
+  return new Worker<JobPayloads['labs']>(
+    queueNames.labs,
+    async (job) => {
+      const data = labJobSchema.parse(job.data);
+      const run = handlers[data.kind] as (j: LabJob) => Promise<unknown>;
+      return run(data);
+    },
+    {
+      connection: runtime.newRedis({ blocking: true, name: 'worker-labs' }),
+      prefix: `${runtime.config.REDIS_PREFIX}:bull`,
+      concurrency: 4,
+    },
+  );
+}
