@@ -16,6 +16,12 @@ import { forumRoutes } from './forums/routes.js';
 import { createForumService } from './forums/service.js';
 import { forumSocket } from './forums/socket.js';
 import { healthRoutes } from './health/routes.js';
+import { registerLabListeners } from './labs/listeners.js';
+import { LabPresence } from './labs/presence.js';
+import { labRoutes } from './labs/routes.js';
+import { createLabService } from './labs/service.js';
+import { redisLabSequence } from './labs/sequence.js';
+import { labSocket } from './labs/socket.js';
 import { errorHandler, notFoundHandler } from './http/errors.js';
 import { Limiter } from './http/rate-limit.js';
 import { requireJsonAndSameOrigin, securityHeaders } from './http/security.js';
@@ -25,12 +31,41 @@ import type { Logger } from './infra/log.js';
 import type { Queues } from './infra/queues.js';
 import { createIo } from './io.js';
 import { registerMemberListeners } from './members/listeners.js';
+import { moderationLimiters } from './moderation/limits.js';
+import { registerModerationListeners, registerScreeningListeners } from './moderation/listeners.js';
+import { moderationRoutes } from './moderation/routes.js';
+import { createModerationService, recipientsBlocking } from './moderation/service.js';
+import { moderationSocket } from './moderation/socket.js';
+import { trackVisits } from './moderation/visits.js';
 import { memberRoutes } from './members/routes.js';
 import { createMemberService } from './members/service.js';
 import type { IoServer } from './realtime/types.js';
 import { openApiRoutes } from './openapi/routes.js';
+import { httpMetrics, metricsRoutes } from './metrics/routes.js';
+import { notificationSettings } from './notifications/config.js';
+import { registerNotificationListeners } from './notifications/listeners.js';
+import { notificationRoutes, oneClickUnsubscribeRoute } from './notifications/routes.js';
+import { createNotificationService } from './notifications/service.js';
+import { unsubscribeTokens } from './notifications/tokens.js';
 import { searchRoutes } from './search/routes.js';
+import { directoryRoutes } from './directory/routes.js';
+import { createDirectoryService } from './directory/service.js';
+import { libraryRoutes } from './library/routes.js';
+import { ResourceModel } from './library/model.js';
+import { createLibraryService } from './library/service.js';
+import { StoryModel } from './stories/model.js';
+import { storyRoutes } from './stories/routes.js';
+import { coalitionRoutes } from './coalitions/routes.js';
+import { createCoalitionService } from './coalitions/service.js';
+import { createStoryService } from './stories/service.js';
+import { uploadRoutes } from './storage/routes.js';
+import { createUploadService } from './storage/service.js';
+import { LocalDiskStorage } from './storage/storage.js';
 import { createSearchService } from './search/service.js';
+import { QUEUE_DASHBOARD_PATH, queueDashboard } from './admin/queue-dashboard.js';
+import { registerWebhookListeners } from './webhooks/listeners.js';
+import { webhookRoutes } from './webhooks/routes.js';
+import { createWebhookService } from './webhooks/service.js';
 
 export interface AppDeps {
   config: Config;
@@ -52,16 +87,60 @@ export interface BuiltApp {
 }
 
 function createServices(deps: AppDeps) {
+  // Moderation gates posting (silences) and deletes posts through the forums; each calls the other late.
+  const moderation = createModerationService({
+    events: deps.events,
+    ...moderationLimiters(deps.redis, deps.config.REDIS_PREFIX),
+    deletePost: (actor, id) => forums.deletePost(actor, id),
+  });
+  const forums = createForumService({
+    events: deps.events,
+    log: deps.log,
+    ...forumLimiters(deps.redis, deps.config.REDIS_PREFIX),
+    assertCanPost: (id) => moderation.assertCanPost(id),
+  });
+  // The hub opens discussion threads for resources without spending the submitter's posting budget.
+  const hubForums = createForumService({ events: deps.events, log: deps.log });
+  const hubLimit = (name: string, points: number) =>
+    new Limiter(deps.redis, deps.config.REDIS_PREFIX, { name, points, durationSeconds: 3600 });
+  const library = createLibraryService({
+    events: deps.events,
+    log: deps.log,
+    forums: hubForums,
+    submitLimiter: hubLimit('resource-submit', 20),
+  });
+  const stories = createStoryService({
+    log: deps.log,
+    forums: hubForums,
+    publishLimiter: hubLimit('story-publish', 10),
+  });
+  const uploadDir = deps.config.UPLOAD_DIR ?? path.resolve(deps.config.DATA_DIR, 'uploads');
   return {
+    library,
+    uploads: createUploadService({
+      storage: new LocalDiskStorage(uploadDir),
+      uploadLimiter: hubLimit('upload', 30),
+      isPublished: async (fileId) =>
+        Boolean(
+          (await ResourceModel.exists({ fileId, status: 'approved' })) ??
+          (await StoryModel.exists({ imageIds: fileId })),
+        ),
+    }),
+    stories,
+    coalitions: createCoalitionService(),
+    directory: createDirectoryService({ library, stories }),
+    moderation,
     auth: createAuthService({ events: deps.events, resetTtlMinutes: deps.config.PASSWORD_RESET_TTL_MINUTES }),
     members: createMemberService({ events: deps.events }),
-    forums: createForumService({
-      events: deps.events,
-      log: deps.log,
-      ...forumLimiters(deps.redis, deps.config.REDIS_PREFIX),
-    }),
+    forums,
     search: createSearchService(),
+    labs: createLabService({ events: deps.events, sequence: redisLabSequence(deps.redis, deps.config.REDIS_PREFIX) }),
+    webhooks: createWebhookService({ queues: deps.queues, settings: webhookSettings(deps.config) }),
   };
+}
+
+function webhookSettings(config: Config) {
+  return { allowPrivate: config.WEBHOOK_ALLOW_PRIVATE, backoffMs: config.WEBHOOK_BACKOFF_MS };
 }
 
 function createAuthLimiters(redis: Redis, prefix: string) {
@@ -85,7 +164,9 @@ function createAuthLimiters(redis: Redis, prefix: string) {
 }
 
 function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(path.resolve(import.meta.dirname, '../../package.json'), 'utf8')) as { version: string };
+  const pkg = JSON.parse(readFileSync(path.resolve(import.meta.dirname, '../../package.json'), 'utf8')) as {
+    version: string;
+  };
   return pkg.version;
 }
 
@@ -98,6 +179,27 @@ export function buildApp(deps: AppDeps): BuiltApp {
   const { config, log } = deps;
   const services = createServices(deps);
   registerMemberListeners(deps.events, { queues: deps.queues, publicUrl: config.PUBLIC_URL });
+  registerScreeningListeners(deps.events, { queues: deps.queues });
+  registerNotificationListeners(deps.events, { queues: deps.queues });
+  registerWebhookListeners(deps.events, {
+    queues: deps.queues,
+    settings: webhookSettings(config),
+    publicUrl: config.PUBLIC_URL,
+    log,
+  });
+  // API side of notifications: inbox, preferences, unsubscribe (the workers fan out and mail).
+  let liveIo: IoServer | null = null;
+  const notifications = createNotificationService({
+    emitter: { to: (room) => liveIo!.to(room) },
+    queues: deps.queues,
+    mailer: null,
+    site: { name: 'Commons', url: config.PUBLIC_URL },
+    log,
+    tokens: unsubscribeTokens(config.SESSION_SECRET),
+    watcherIds: (threadId) => services.forums.watcherIds(threadId),
+    instantWindowMs: notificationSettings(config).instantWindowMs,
+    blockedBy: recipientsBlocking,
+  });
 
   configurePassport();
   const sessionMiddleware = createSessionMiddleware({
@@ -128,22 +230,45 @@ export function buildApp(deps: AppDeps): BuiltApp {
       },
     }),
   );
+  app.use(httpMetrics);
   app.use(securityHeaders({ production: config.isProduction }));
   app.use(healthRoutes(deps.redis));
+  app.use(metricsRoutes({ token: config.METRICS_TOKEN, io: () => liveIo ?? undefined, queues: deps.queues }));
 
   app.use('/api', openApiRoutes({ publicUrl: config.PUBLIC_URL, version: packageVersion() }));
+  app.use('/api', oneClickUnsubscribeRoute(notifications));
 
   const api = express.Router();
-  api.use(requireJsonAndSameOrigin(allowedOrigins));
+  // Multipart (file uploads) is allowed on these two routes only, still same-origin.
+  api.use(requireJsonAndSameOrigin(allowedOrigins, { multipartPaths: ['/uploads', '/resources/import'] }));
   api.use(express.json({ limit: '100kb', strict: true, type: 'application/json' }));
   api.use(sessionMiddleware);
   api.use(passport.session());
-  api.use('/auth', authRoutes(services.auth, createAuthLimiters(deps.redis, config.REDIS_PREFIX)));
+  api.use(trackVisits(deps.redis, config.REDIS_PREFIX, services.moderation));
+  api.use('/auth', authRoutes(services.auth, createAuthLimiters(deps.redis, config.REDIS_PREFIX), services.moderation));
+  api.use(directoryRoutes(services.directory, services.library, services.stories));
   api.use('/members', memberRoutes(services.members));
   api.use('/search', searchRoutes(services.search));
+  api.use('/labs', labRoutes(services.labs, { publicUrl: config.PUBLIC_URL }));
+  api.use(libraryRoutes(services.library));
+  api.use(storyRoutes(services.stories));
+  api.use(coalitionRoutes(services.coalitions));
+  api.use(uploadRoutes(services.uploads));
   api.use(forumRoutes(services.forums));
+  api.use(moderationRoutes(services.moderation));
+  api.use(notificationRoutes(notifications));
+  api.use(webhookRoutes(services.webhooks));
   api.use(notFoundHandler);
   app.use('/api', api);
+  // The job queues' dashboard, for administrators (before the client's catch-all route).
+  app.use(
+    QUEUE_DASHBOARD_PATH,
+    queueDashboard({
+      queues: deps.queues,
+      sessionMiddleware,
+      sameOrigin: requireJsonAndSameOrigin(allowedOrigins),
+    }),
+  );
 
   const dist = clientDist(config);
   if (existsSync(path.join(dist, 'index.html'))) {
@@ -158,6 +283,8 @@ export function buildApp(deps: AppDeps): BuiltApp {
   app.use(errorHandler(log));
 
   const httpServer = createServer(app);
+  // Presence emits through the Socket.IO server built just below (a closure, so built first).
+  const labPresence = new LabPresence(deps.redis, config.REDIS_PREFIX, { to: (room) => io.to(room) }, log);
   const io = createIo({
     httpServer,
     sessionMiddleware,
@@ -166,9 +293,22 @@ export function buildApp(deps: AppDeps): BuiltApp {
     prefix: config.REDIS_PREFIX,
     allowedOrigins,
     log,
-    registrars: [forumSocket({ forums: services.forums, redis: deps.redis, prefix: config.REDIS_PREFIX, log })],
+    registrars: [
+      forumSocket({ forums: services.forums, redis: deps.redis, prefix: config.REDIS_PREFIX, log }),
+      moderationSocket(),
+      labSocket({ labs: services.labs, presence: labPresence, redis: deps.redis, prefix: config.REDIS_PREFIX, log }),
+    ],
   });
+  httpServer.on('close', () => labPresence.close());
+  registerLabListeners(deps.events, { queues: deps.queues, emitter: io });
   registerForumListeners(deps.events, { emitter: io, forums: services.forums });
+  registerModerationListeners(deps.events, {
+    emitter: io,
+    queues: deps.queues,
+    moderation: services.moderation,
+    publicUrl: config.PUBLIC_URL,
+  });
+  liveIo = io;
   // Default categories and mention handles, at start-up (forum calls also wait for it).
   services.forums.prepare().catch((err: unknown) => log.error({ err }, 'preparing the forums failed'));
   return { app, httpServer, io, services };

@@ -64,6 +64,14 @@ export interface ServerToClientEvents {
   'post:hidden': (e: PostHiddenEvent) => void;
   'moderation:item': (e: ModerationItemEvent) => void;
   'moderation:notice': (e: ModerationNoticeEvent) => void;
+  // labs: to the lab room (lab:<id>)
+  'lab:presence': (e: LabPresenceEvent) => void;
+  'lab:message': (e: LabMessage) => void;
+  'lab:phase': (e: LabPhase) => void;
+  'lab:queue': (e: LabQueue) => void;
+  'lab:idea': (e: LabIdea) => void;
+  'lab:consensus': (e: { labId: string; tally: ConsensusTally }) => void;
+  'lab:action': (e: { labId: string; action: ActionItem }) => void;
 }
 
 /** Commands clients send (`domain:verb`); each is validated and answered with an Ack. */

@@ -182,7 +182,11 @@ const targets = {
   memoryFor19000MiB: 1536,
 };
 const file = writeResults('forums-bench.json', {
-  store: process.env.FERRETDB_POSTGRESQL_URL ? 'FerretDB 1.24 (PostgreSQL backend)' : process.env.MONGODB_URI ? 'MONGODB_URI' : 'FerretDB 1.24 (SQLite backend)',
+  store: process.env.FERRETDB_POSTGRESQL_URL
+    ? 'FerretDB 1.24 (PostgreSQL backend)'
+    : process.env.MONGODB_URI
+      ? 'MONGODB_URI'
+      : 'FerretDB 1.24 (SQLite backend)',
   connections: CONNECTIONS,
   seconds: SECONDS,
   threadPageReads: reads,

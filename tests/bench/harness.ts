@@ -98,7 +98,8 @@ export async function benchEnv(name: string): Promise<BenchEnv> {
  * SQLite backend does not. BENCH_FERRETDB_BACKEND=sqlite keeps SQLite.
  */
 function usePostgresBackend(name: string): string | null {
-  if (process.env.MONGODB_URI || process.env.FERRETDB_POSTGRESQL_URL || process.env.BENCH_FERRETDB_BACKEND === 'sqlite') return null;
+  if (process.env.MONGODB_URI || process.env.FERRETDB_POSTGRESQL_URL || process.env.BENCH_FERRETDB_BACKEND === 'sqlite')
+    return null;
   const database = `commons_bench_${name}_${process.pid}`;
   try {
     execFileSync('createdb', ['-h', '127.0.0.1', '-U', 'postgres', database], { stdio: 'ignore' });

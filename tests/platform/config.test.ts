@@ -6,7 +6,12 @@ const secret = { sessionSecret: 's'.repeat(40) };
 describe('configuration', () => {
   it('applies defaults when nothing is set', () => {
     const config = loadConfig({}, secret);
-    expect(config).toMatchObject({ PORT: 3000, PUBLIC_URL: 'http://localhost:3000', REDIS_PREFIX: 'commons', isProduction: false });
+    expect(config).toMatchObject({
+      PORT: 3000,
+      PUBLIC_URL: 'http://localhost:3000',
+      REDIS_PREFIX: 'commons',
+      isProduction: false,
+    });
   });
 
   it.each([

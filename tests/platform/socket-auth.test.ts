@@ -28,14 +28,20 @@ function connect(cookie?: string): ClientSocket {
 describe('Socket.IO handshake', () => {
   it('refuses a socket without a session, saying why', async () => {
     const socket = connect();
-    const err = await new Promise<Error & { data?: { code: string } }>((resolve) => socket.once('connect_error', resolve));
+    const err = await new Promise<Error & { data?: { code: string } }>((resolve) =>
+      socket.once('connect_error', resolve),
+    );
     expect(err.message).toMatch(/unauthenticated/);
     expect(err.data?.code).toBe('unauthenticated');
   });
 
   it('accepts a signed-in member, tells them who they are and answers commands with an ack', async () => {
     const c = p.client();
-    const reg = await c.post('/api/auth/register', { email: 'live@example.org', password: 'harbor-lantern-meadow-19', displayName: 'Lia Live' });
+    const reg = await c.post('/api/auth/register', {
+      email: 'live@example.org',
+      password: 'harbor-lantern-meadow-19',
+      displayName: 'Lia Live',
+    });
     const socket = connect(c.cookieHeader());
     const ready = await new Promise<{ memberId: string }>((resolve) => socket.once('session:ready', resolve));
     expect(ready.memberId).toBe(reg.body.user.id);
@@ -47,7 +53,11 @@ describe('Socket.IO handshake', () => {
 
   it('refuses the session of a member who signed out', async () => {
     const c = p.client();
-    await c.post('/api/auth/register', { email: 'gone@example.org', password: 'harbor-lantern-meadow-19', displayName: 'Gus Gone' });
+    await c.post('/api/auth/register', {
+      email: 'gone@example.org',
+      password: 'harbor-lantern-meadow-19',
+      displayName: 'Gus Gone',
+    });
     const cookie = c.cookieHeader();
     await c.post('/api/auth/logout');
     const socket = connect(cookie);

@@ -5,6 +5,7 @@ import type { Worker } from 'bullmq';
 import { createForumService } from '@commons/server/forums/service';
 import { startLabsWorker } from './labs.worker.js';
 import { startMailWorker } from './mail.worker.js';
+import { startWebhooksWorker } from './webhooks.worker.js';
 import { startModerationWorker } from './moderation.worker.js';
 import { createNotificationWorkerServices } from '@commons/server/notifications/wiring';
 import { startDigestsWorker } from './digests.worker.js';
@@ -28,6 +29,7 @@ export function startWorkers(runtime: Runtime): RunningWorkers {
     startLabsWorker(runtime, createForumService({ events: runtime.events, log: runtime.log })),
     startNotificationsWorker(runtime, notify.notifications),
     startDigestsWorker(runtime, notify.digests, { concurrency: notify.settings.digestConcurrency }),
+    startWebhooksWorker(runtime),
   ];
   declareSchedulers(runtime.queues).catch((err: unknown) =>
     runtime.log.error({ err }, 'declaring the job schedulers failed'),

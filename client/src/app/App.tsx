@@ -20,6 +20,41 @@ const CategoryPage = lazy(() => import('../forums/CategoryPage').then((m) => ({ 
 const ThreadPage = lazy(() => import('../forums/ThreadPage').then((m) => ({ default: m.ThreadPage })));
 const BookmarksPage = lazy(() => import('../forums/BookmarksPage').then((m) => ({ default: m.BookmarksPage })));
 const SearchPage = lazy(() => import('../forums/SearchPage').then((m) => ({ default: m.SearchPage })));
+const NotificationsPage = lazy(() =>
+  import('../notifications/NotificationsPage').then((m) => ({ default: m.NotificationsPage })),
+);
+const NotificationSettingsPage = lazy(() =>
+  import('../notifications/NotificationSettingsPage').then((m) => ({ default: m.NotificationSettingsPage })),
+);
+const UnsubscribePage = lazy(() =>
+  import('../notifications/UnsubscribePage').then((m) => ({ default: m.UnsubscribePage })),
+);
+const ModerationQueuePage = lazy(() =>
+  import('../moderation/ModerationQueuePage').then((m) => ({ default: m.ModerationQueuePage })),
+);
+const ModerationAuditPage = lazy(() => import('../moderation/AuditPage').then((m) => ({ default: m.AuditPage })));
+const RequireModerator = lazy(() =>
+  import('../moderation/RequireModerator').then((m) => ({ default: m.RequireModerator })),
+);
+const LabsPage = lazy(() => import('../labs/LabsPage').then((m) => ({ default: m.LabsPage })));
+const NewLabPage = lazy(() => import('../labs/NewLabPage').then((m) => ({ default: m.NewLabPage })));
+const LabPage = lazy(() => import('../labs/LabPage').then((m) => ({ default: m.LabPage })));
+const LabRoomPage = lazy(() => import('../labs/LabRoomPage').then((m) => ({ default: m.LabRoomPage })));
+const LibraryPage = lazy(() => import('../library/LibraryPage').then((m) => ({ default: m.LibraryPage })));
+const SubmitResourcePage = lazy(() =>
+  import('../library/SubmitResourcePage').then((m) => ({ default: m.SubmitResourcePage })),
+);
+const ResourcePage = lazy(() => import('../library/ResourcePage').then((m) => ({ default: m.ResourcePage })));
+const ImportPage = lazy(() => import('../library/ImportPage').then((m) => ({ default: m.ImportPage })));
+const DirectoryPage = lazy(() => import('../directory/DirectoryPage').then((m) => ({ default: m.DirectoryPage })));
+const StoriesPage = lazy(() => import('../stories/StoriesPage').then((m) => ({ default: m.StoriesPage })));
+const NewStoryPage = lazy(() => import('../stories/NewStoryPage').then((m) => ({ default: m.NewStoryPage })));
+const StoryPage = lazy(() => import('../stories/StoryPage').then((m) => ({ default: m.StoryPage })));
+const CoalitionsPage = lazy(() => import('../coalitions/CoalitionsPage').then((m) => ({ default: m.CoalitionsPage })));
+const NewCoalitionPage = lazy(() =>
+  import('../coalitions/NewCoalitionPage').then((m) => ({ default: m.NewCoalitionPage })),
+);
+const CoalitionPage = lazy(() => import('../coalitions/CoalitionPage').then((m) => ({ default: m.CoalitionPage })));
 const NotFoundPage = lazy(() => import('./NotFoundPage').then((m) => ({ default: m.NotFoundPage })));
 
 export function App() {
@@ -97,10 +132,163 @@ export function App() {
             }
           />
           <Route
+            path="moderation"
+            element={
+              <RequireModerator>
+                <ModerationQueuePage />
+              </RequireModerator>
+            }
+          />
+          <Route
+            path="moderation/audit"
+            element={
+              <RequireModerator>
+                <ModerationAuditPage />
+              </RequireModerator>
+            }
+          />
+          <Route
             path="search"
             element={
               <RequireAuth>
                 <SearchPage />
+              </RequireAuth>
+            }
+          />
+          <Route
+            path="notifications"
+            element={
+              <RequireAuth>
+                <NotificationsPage />
+              </RequireAuth>
+            }
+          />
+          <Route
+            path="settings/notifications"
+            element={
+              <RequireAuth>
+                <NotificationSettingsPage />
+              </RequireAuth>
+            }
+          />
+          <Route path="unsubscribe" element={<UnsubscribePage />} />
+          <Route
+            path="labs"
+            element={
+              <RequireAuth>
+                <LabsPage />
+              </RequireAuth>
+            }
+          />
+          <Route
+            path="labs/new"
+            element={
+              <RequireAuth>
+                <NewLabPage />
+              </RequireAuth>
+            }
+          />
+          <Route
+            path="labs/:labId"
+            element={
+              <RequireAuth>
+                <LabPage />
+              </RequireAuth>
+            }
+          />
+          <Route
+            path="labs/:labId/room"
+            element={
+              <RequireAuth>
+                <LabRoomPage />
+              </RequireAuth>
+            }
+          />
+          <Route
+            path="library"
+            element={
+              <RequireAuth>
+                <LibraryPage />
+              </RequireAuth>
+            }
+          />
+          <Route
+            path="library/new"
+            element={
+              <RequireAuth>
+                <SubmitResourcePage />
+              </RequireAuth>
+            }
+          />
+          <Route
+            path="library/import"
+            element={
+              <RequireAuth>
+                <ImportPage />
+              </RequireAuth>
+            }
+          />
+          <Route
+            path="library/:id"
+            element={
+              <RequireAuth>
+                <ResourcePage />
+              </RequireAuth>
+            }
+          />
+          <Route
+            path="members"
+            element={
+              <RequireAuth>
+                <DirectoryPage />
+              </RequireAuth>
+            }
+          />
+          <Route
+            path="stories"
+            element={
+              <RequireAuth>
+                <StoriesPage />
+              </RequireAuth>
+            }
+          />
+          <Route
+            path="stories/new"
+            element={
+              <RequireAuth>
+                <NewStoryPage />
+              </RequireAuth>
+            }
+          />
+          <Route
+            path="stories/:id"
+            element={
+              <RequireAuth>
+                <StoryPage />
+              </RequireAuth>
+            }
+          />
+          <Route
+            path="coalitions"
+            element={
+              <RequireAuth>
+                <CoalitionsPage />
+              </RequireAuth>
+            }
+          />
+          <Route
+            path="coalitions/new"
+            element={
+              <RequireAuth>
+                <NewCoalitionPage />
+              </RequireAuth>
+            }
+          />
+          <Route
+            path="coalitions/:id"
+            element={
+              <RequireAuth>
+                <CoalitionPage />
               </RequireAuth>
             }
           />

@@ -5,6 +5,8 @@ import { useAuth } from '../auth/store';
 import { ConnectionStatus } from './ConnectionStatus';
 import { LanguageSwitch } from './LanguageSwitch';
 import { announce } from './LiveAnnouncer';
+import { NotificationBell } from '../notifications/NotificationBell';
+import { ModerationNotices } from '../moderation/ModerationNotices';
 
 function SignOutButton() {
   const { t } = useTranslation();
@@ -54,16 +56,41 @@ function NavItems() {
         <NavLink to="/forums">{t('nav.forums')}</NavLink>
       </li>
       <li>
+        <NavLink to="/labs">{t('labs.nav')}</NavLink>
+      </li>
+      <li>
         <NavLink to="/search">{t('nav.search')}</NavLink>
       </li>
       <li>
         <NavLink to="/bookmarks">{t('nav.bookmarks')}</NavLink>
       </li>
       <li>
+        <NavLink to="/library">{t('hub.nav.library')}</NavLink>
+      </li>
+      <li>
+        <NavLink to="/stories">{t('hub.nav.stories')}</NavLink>
+      </li>
+      <li>
+        <NavLink to="/coalitions">{t('hub.nav.coalitions')}</NavLink>
+      </li>
+      <li>
+        <NavLink to="/members" end>
+          {t('hub.nav.directory')}
+        </NavLink>
+      </li>
+      {(user.role === 'moderator' || user.role === 'admin') && (
+        <li>
+          <NavLink to="/moderation">{t('moderation.nav')}</NavLink>
+        </li>
+      )}
+      <li>
         <NavLink to={`/members/${user.id}`}>{user.displayName}</NavLink>
       </li>
       <li>
         <NavLink to="/settings/profile">{t('nav.editProfile')}</NavLink>
+      </li>
+      <li>
+        <NotificationBell />
       </li>
       <li>
         <SignOutButton />
@@ -94,6 +121,7 @@ export function Header() {
           <NavItems />
         </ul>
       </nav>
+      {signedIn && <ModerationNotices />}
     </header>
   );
 }

@@ -230,7 +230,11 @@ socket.on('post:hidden', ({ threadId, postId }) => {
   const post = view.posts.find((p) => p.id === postId) ?? view.pending.find((p) => p.id === postId);
   if (!post || post.author?.id === viewer?.id || viewer?.role === 'moderator' || viewer?.role === 'admin') return;
   useForums.setState({
-    view: { ...view, posts: view.posts.filter((p) => p.id !== postId), pending: view.pending.filter((p) => p.id !== postId) },
+    view: {
+      ...view,
+      posts: view.posts.filter((p) => p.id !== postId),
+      pending: view.pending.filter((p) => p.id !== postId),
+    },
   });
 });
 

@@ -29,7 +29,14 @@ export const authOperations = defineOperations([
     responses: { 200: selfResponseSchema },
     errors: [400, 401, 403, 415, 429],
   },
-  { method: 'post', path: '/api/auth/logout', summary: 'Sign out', tag: 'auth', access: 'public', responses: { 204: null } },
+  {
+    method: 'post',
+    path: '/api/auth/logout',
+    summary: 'Sign out',
+    tag: 'auth',
+    access: 'public',
+    responses: { 204: null },
+  },
   {
     method: 'get',
     path: '/api/auth/me',

@@ -31,8 +31,18 @@ export function securityHeaders(opts: { production: boolean }): RequestHandler {
  * CSRF defence for cookie sessions: every mutation must be JSON (which a cross-site form cannot
  * send without a CORS preflight) and, when the browser says where it comes from, come from our origin.
  */
-export function requireJsonAndSameOrigin(allowedOrigins: readonly string[]): RequestHandler {
+export function requireJsonAndSameOrigin(
+  allowedOrigins: readonly string[],
+  opts: {
+    /**
+     * Paths (inside the router) that also take `multipart/form-data` POSTs: file uploads. A
+     * cross-site form can send multipart without a preflight, so these must carry our Origin.
+     */
+    multipartPaths?: readonly string[];
+  } = {},
+): RequestHandler {
   const allowed = new Set(allowedOrigins);
+  const multipartPaths = new Set(opts.multipartPaths ?? []);
   return (req, _res, next) => {
     if (SAFE_METHODS.has(req.method)) return next();
     const origin = req.get('origin');
@@ -41,6 +51,10 @@ export function requireJsonAndSameOrigin(allowedOrigins: readonly string[]): Req
     }
     if (origin === undefined && req.get('sec-fetch-site') === 'cross-site') {
       return next(new AppError('forbidden_origin', 'Cross-site requests are not allowed.'));
+    }
+    if (req.method === 'POST' && multipartPaths.has(req.path) && req.is('multipart/form-data')) {
+      if (origin === undefined) return next(new AppError('forbidden_origin', 'Uploads must come from this site.'));
+      return next();
     }
     const hasBody = req.get('content-length') !== undefined && req.get('content-length') !== '0';
     if ((hasBody || req.get('transfer-encoding')) && !req.is('application/json')) {

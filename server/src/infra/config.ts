@@ -36,6 +36,17 @@ const envSchema = z.object({
   CLIENT_DIST: z.string().optional(),
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   WORKER_CONCURRENCY_MAIL: z.coerce.number().int().min(1).max(100).default(5),
+  WORKER_CONCURRENCY_DIGESTS: z.coerce.number().int().min(1).max(100).default(3),
+  /** How long instant notification mails of one member are gathered into one. */
+  NOTIFY_EMAIL_WINDOW_MS: z.coerce.number().int().min(100).max(3_600_000).default(120_000),
+  /** Outgoing webhooks may target loopback and private networks (tests and local development only). */
+  WEBHOOK_ALLOW_PRIVATE: bool.default(false),
+  /** Final delivery failures in a row after which a webhook is turned off and its admin mailed. */
+  WEBHOOK_DISABLE_AFTER: z.coerce.number().int().min(1).max(1000).default(10),
+  /** First retry delay of a failed delivery; each next retry waits twice as long (6 attempts). */
+  WEBHOOK_BACKOFF_MS: z.coerce.number().int().min(1).max(3_600_000).default(30_000),
+  /** How long one delivery waits for the receiver's answer. */
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -1,5 +1,20 @@
 import { EventEmitter } from 'node:events';
-import type { Locale, PublicPost, PublicThread, ReactionCounts, ReactionKind } from '@commons/shared';
+import type {
+  ActionItem,
+  ConsensusTally,
+  LabIdea,
+  LabMessage,
+  LabPhase,
+  LabQueue,
+  Locale,
+  ModerationNoticeEvent,
+  PostStatus,
+  PublicPost,
+  PublicThread,
+  ReactionCounts,
+  ReactionKind,
+  SanctionKind,
+} from '@commons/shared';
 import type { Logger } from './log.js';
 
 /**
@@ -40,6 +55,38 @@ export interface DomainEventMap {
     kind: ReactionKind;
     added: boolean;
     actorId: string;
+  };
+  // labs (server/src/labs): the schedule drives reminder jobs, the end the summary job
+  'lab.scheduled': { labId: string; startsAt: Date };
+  'lab.rescheduled': { labId: string; previousStartsAt: Date; startsAt: Date };
+  'lab.cancelled': { labId: string; startsAt: Date };
+  'lab.ended': { labId: string };
+  'lab.message': { message: LabMessage };
+  'lab.phase': { phase: LabPhase };
+  'lab.queue': { queue: LabQueue };
+  'lab.idea': { idea: LabIdea };
+  'lab.consensus': { labId: string; tally: ConsensusTally };
+  'lab.action': { labId: string; action: ActionItem };
+  // moderation (server/src/moderation)
+  'moderation.itemChanged': { itemId: string };
+  'moderation.postHidden': {
+    postId: string;
+    threadId: string;
+    authorId: string;
+    status: PostStatus;
+    reasons: string[];
+  };
+  'moderation.postRestored': { postId: string };
+  'moderation.urgent': { itemId: string; postId: string; reason: string };
+  'moderation.notice': { memberId: string; notice: ModerationNoticeEvent };
+  'moderation.sanctioned': { memberId: string; kind: SanctionKind; reason: string; expiresAt: Date | null };
+  // hub (server/src/library): a submission waits for review; a decision tells the submitter
+  'resource.submitted': { resourceId: string; submittedById: string };
+  'resource.reviewed': {
+    resourceId: string;
+    submittedById: string;
+    status: 'approved' | 'rejected';
+    reviewerId: string;
   };
 }
 

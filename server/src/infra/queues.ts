@@ -17,7 +17,33 @@ export function createQueues(connection: ConnectionOptions, prefix: string): Que
     prefix: `${prefix}:bull`,
     defaultJobOptions,
   });
-  return { mail };
+  const notifications = new Queue<JobPayloads['notifications']>(queueNames.notifications, {
+    connection,
+    prefix: `${prefix}:bull`,
+    defaultJobOptions,
+  });
+  const digests = new Queue<JobPayloads['digests']>(queueNames.digests, {
+    connection,
+    prefix: `${prefix}:bull`,
+    defaultJobOptions,
+  });
+  const moderation = new Queue<JobPayloads['moderation']>(queueNames.moderation, {
+    connection,
+    prefix: `${prefix}:bull`,
+    defaultJobOptions,
+  });
+  const labs = new Queue<JobPayloads['labs']>(queueNames.labs, {
+    connection,
+    prefix: `${prefix}:bull`,
+    defaultJobOptions,
+  });
+  // Deliveries set their own attempts and backoff (see webhooks/listeners.ts).
+  const webhooks = new Queue<JobPayloads['webhooks']>(queueNames.webhooks, {
+    connection,
+    prefix: `${prefix}:bull`,
+    defaultJobOptions,
+  });
+  return { labs, mail, notifications, digests, moderation, webhooks };
 }
 
 export async function closeQueues(queues: Queues): Promise<void> {

@@ -1,6 +1,7 @@
 import type { MailJob } from '@commons/shared';
 import type { OutgoingMail } from '../infra/mail.js';
 import { formatDateTime, translator } from '../infra/i18n.js';
+import { labMailRenderers } from '../labs/mail.js';
 import { renderLayout } from './layout.js';
 
 type Renderers = { [K in MailJob['kind']]: (job: Extract<MailJob, { kind: K }>, site: Site) => OutgoingMail };
@@ -42,6 +43,47 @@ const renderers: Renderers = {
     );
     return { to: job.to, subject: t('email.welcome.subject', { site: site.name }), html, text };
   },
+  moderation_alert(job, site) {
+    const t = translator(job.locale);
+    const subject = t('email.moderationAlert.subject', { site: site.name });
+    const { html, text } = renderLayout(
+      {
+        locale: job.locale,
+        title: subject,
+        paragraphs: [
+          t('email.moderationAlert.greeting', { name: job.displayName }),
+          t('email.moderationAlert.body', { reason: job.reason }),
+        ],
+        action: { label: t('email.moderationAlert.action'), url: job.reviewUrl },
+      },
+      site,
+    );
+    return { to: job.to, subject, html, text };
+  },
+  webhook_disabled(job, site) {
+    const t = translator(job.locale);
+    const subject = t('email.webhookDisabled.subject', { site: site.name });
+    const { html, text } = renderLayout(
+      {
+        locale: job.locale,
+        title: subject,
+        paragraphs: [
+          t('email.webhookDisabled.greeting', { name: job.displayName }),
+          t('email.webhookDisabled.body', {
+            url: job.webhookUrl,
+            failures: job.failures,
+            site: site.name,
+            error: job.lastError,
+          }),
+          t('email.webhookDisabled.next'),
+        ],
+        action: { label: t('email.webhookDisabled.action'), url: job.settingsUrl },
+      },
+      site,
+    );
+    return { to: job.to, subject, html, text };
+  },
+  ...labMailRenderers,
 };
 
 export function renderMail(job: MailJob, site: Site): OutgoingMail {

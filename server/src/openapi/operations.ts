@@ -10,6 +10,7 @@ import { directoryOperations } from '../directory/openapi.js';
 import { libraryOperations } from '../library/openapi.js';
 import { storyOperations } from '../stories/openapi.js';
 import { coalitionOperations } from '../coalitions/openapi.js';
+import { webhookOperations } from '../webhooks/openapi.js';
 import { z } from 'zod';
 import { defineOperations, type HttpMethod, type Operation } from './operation.js';
 
@@ -39,6 +40,7 @@ export const allOperations: Operation[] = [
   ...storyOperations,
   ...coalitionOperations,
   ...labOperations,
+  ...webhookOperations,
 ];
 
 /** Finds the operation serving a concrete request path, e.g. GET /api/members/abc → /api/members/{id}. */

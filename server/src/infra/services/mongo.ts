@@ -314,14 +314,18 @@ async function startFerretdb(binary: FerretdbBinary, opts: ProvideMongoOptions):
           ? [
               '-listen-addr',
               address,
-              ...(postgresUrl ? ['-handler', 'postgresql', '-postgresql-url', postgresUrl] : ['-handler', 'sqlite', '-sqlite-url', sqliteUrl]),
+              ...(postgresUrl
+                ? ['-handler', 'postgresql', '-postgresql-url', postgresUrl]
+                : ['-handler', 'sqlite', '-sqlite-url', sqliteUrl]),
               '-log-level',
               'warn',
               '-exit-on-stdin-close',
             ]
           : [
               `--listen-addr=${address}`,
-              ...(postgresUrl ? ['--handler=postgresql', `--postgresql-url=${postgresUrl}`] : ['--handler=sqlite', `--sqlite-url=${sqliteUrl}`]),
+              ...(postgresUrl
+                ? ['--handler=postgresql', `--postgresql-url=${postgresUrl}`]
+                : ['--handler=sqlite', `--sqlite-url=${sqliteUrl}`]),
               '--log-level=warn',
               '--telemetry=disable',
               '--debug-addr=-',
@@ -347,7 +351,9 @@ async function startFerretdb(binary: FerretdbBinary, opts: ProvideMongoOptions):
         url,
         source: 'embedded',
         description: `FerretDB${binary.kind === 'launcher' ? ` ${ferretdbVersion()}` : ''} on ${address}, ${
-          postgresUrl ? `PostgreSQL backend (${redactUrl(postgresUrl)})` : `${temporary ? 'temporary ' : ''}SQLite data in ${dir}`
+          postgresUrl
+            ? `PostgreSQL backend (${redactUrl(postgresUrl)})`
+            : `${temporary ? 'temporary ' : ''}SQLite data in ${dir}`
         }`,
         stop: () =>
           (stopped ??= (async () => {

@@ -1,3 +1,5 @@
+import labsEs from '../../labs/locales/es.js';
+import hubEs from '../../hub/locales/es.js';
 import type { Messages } from '../messages.js';
 
 const es: Messages = {
@@ -15,6 +17,42 @@ const es: Messages = {
       action: 'Elegir una contraseña nueva',
       ignore: 'Si usted no lo pidió, puede ignorar este correo: su contraseña no cambia.',
     },
+    notification: {
+      subject_one: '{{count}} notificación nueva en {{site}}',
+      subject_other: '{{count}} notificaciones nuevas en {{site}}',
+      title: 'Novedades en {{site}}',
+      greeting: 'Hola, {{name}}: esto es lo que ha pasado desde nuestro último mensaje:',
+      heading: 'Notificaciones',
+      someone: 'Alguien',
+      line: {
+        reply_one: '{{name}} le respondió en «{{title}}»',
+        reply_other: '{{count}} respuestas nuevas para usted en «{{title}}»',
+        mention_one: '{{name}} le mencionó en «{{title}}»',
+        mention_other: 'Le mencionaron {{count}} veces en «{{title}}»',
+        thread_post_one: '{{name}} publicó en «{{title}}»',
+        thread_post_other: '{{count}} mensajes nuevos en «{{title}}»',
+      },
+      settings: 'Elija qué correos desea recibir: {{url}}',
+    },
+    digest: {
+      subject: {
+        daily: 'Su resumen diario de {{site}}',
+        weekly: 'Su resumen semanal de {{site}}',
+      },
+      greeting: 'Hola, {{name}}:',
+      intro: {
+        daily: 'Esto es lo que se perdió desde ayer.',
+        weekly: 'Esto es lo que se perdió esta semana.',
+      },
+      repliesHeading: 'Respuestas y menciones',
+      watchedHeading: 'Temas que usted sigue de cerca',
+      activeHeading: 'Conversaciones activas en las categorías que sigue',
+      threadDetail_one: '{{count}} mensaje nuevo en {{category}}',
+      threadDetail_other: '{{count}} mensajes nuevos en {{category}}',
+      action: 'Abrir {{site}}',
+      unsubscribe: 'Deje de recibir resúmenes con un clic: {{url}}',
+      settings: 'Cambie con qué frecuencia los recibe: {{url}}',
+    },
     welcome: {
       subject: 'Bienvenida a {{site}}',
       greeting: '¡Bienvenida, {{name}}!',
@@ -26,6 +64,13 @@ const es: Messages = {
       greeting: 'Hola, {{name}}:',
       body: 'Se denunció una publicación porque pone en riesgo a un niño o niña ({{reason}}). Está oculta y espera al principio de la cola de moderación. Revísela ahora, por favor.',
       action: 'Abrir la cola de moderación',
+    },
+    webhookDisabled: {
+      subject: 'Se desactivó un webhook en {{site}}',
+      greeting: 'Hola, {{name}}:',
+      body: 'El webhook a {{url}} falló {{failures}} entregas seguidas, así que {{site}} dejó de enviarle eventos. El último error fue: {{error}}',
+      next: 'Compruebe que el receptor esté en funcionamiento y responda con un estado 2xx; después, vuelva a activar el webhook.',
+      action: 'Ver su historial de entregas',
     },
   },
   language: {
@@ -276,7 +321,7 @@ const es: Messages = {
       posts: 'Mensajes',
       jumpToUnread: 'Ir al primer mensaje sin leer',
       loadMoreReplies: 'Cargar más respuestas',
-      newReplyFrom: 'Nueva respuesta de {{name}}.',
+      newReplyFrom: 'Nueva respuesta de {{name}}: {{excerpt}}',
       newReplies_one: '{{count}} respuesta nueva.',
       newReplies_other: '{{count}} respuestas nuevas.',
       showNewReplies_one: 'Mostrar {{count}} respuesta nueva',
@@ -354,6 +399,75 @@ const es: Messages = {
       postBy: 'Mensaje de',
     },
   },
+  notifications: {
+    bell: 'Notificaciones',
+    bellUnread_one: 'Notificaciones {{count}} sin leer',
+    bellUnread_other: 'Notificaciones {{count}} sin leer',
+    title: 'Notificaciones',
+    intro: 'Respuestas a sus mensajes, menciones y mensajes nuevos en los temas que sigue de cerca.',
+    empty: 'Todavía no tiene notificaciones.',
+    unreadCount_one: '{{count}} sin leer',
+    unreadCount_other: '{{count}} sin leer',
+    markRead: 'Marcar como leída',
+    markAllRead: 'Marcar todas como leídas',
+    markedAllRead: 'Todas las notificaciones se marcaron como leídas.',
+    markedRead: 'La notificación se marcó como leída.',
+    unread: 'Sin leer',
+    loadMore: 'Cargar más',
+    loadFailed: 'No pudimos cargar sus notificaciones. Inténtelo de nuevo.',
+    newArrived: 'Notificación nueva: {{text}}',
+    someone: 'Alguien',
+    line: {
+      reply_one: '{{name}} le respondió en «{{title}}»',
+      reply_other: '{{count}} respuestas nuevas para usted en «{{title}}»',
+      mention_one: '{{name}} le mencionó en «{{title}}»',
+      mention_other: 'Le mencionaron {{count}} veces en «{{title}}»',
+      thread_post_one: '{{name}} publicó en «{{title}}»',
+      thread_post_other: '{{count}} mensajes nuevos en «{{title}}»',
+    },
+    settings: {
+      title: 'Preferencias de notificación',
+      nav: 'Notificaciones',
+      intro: 'Elija cómo desea enterarse de cada tipo de actividad y cuándo le llega su resumen.',
+      kindsLegend: 'Cómo se le avisa',
+      kinds: {
+        reply: 'Respuestas a mis mensajes',
+        mention: 'Menciones de mi nombre',
+        thread_post: 'Mensajes nuevos en temas que sigo de cerca',
+      },
+      channels: {
+        in_app: 'Solo en la aplicación',
+        email: 'En la aplicación y por correo al momento',
+        digest: 'En la aplicación y en mi resumen',
+        off: 'De ninguna manera',
+      },
+      digestLegend: 'Correo de resumen',
+      frequency: 'Con qué frecuencia',
+      frequencies: {
+        daily: 'Diario',
+        weekly: 'Semanal (los lunes)',
+        off: 'Nunca',
+      },
+      hour: 'A qué hora ({{timeZone}})',
+      save: 'Guardar preferencias',
+      saved: 'Sus preferencias de notificación se guardaron.',
+      saveFailed: 'No pudimos guardar sus preferencias. Inténtelo de nuevo.',
+      bounced:
+        'Los correos a su dirección no se pudieron entregar, así que dejamos de enviarlos. Revise su dirección de correo en su perfil.',
+    },
+    unsubscribe: {
+      title: 'Cancelar la suscripción a los resúmenes',
+      working: 'Desactivando su resumen…',
+      done: 'Ya no recibirá correos de resumen. Puede volver a activarlos en sus preferencias de notificación.',
+      invalid:
+        'Este enlace para cancelar la suscripción no es válido. Inicie sesión para cambiar sus preferencias de correo.',
+      missing: 'Esta página necesita el enlace de un correo de resumen.',
+      confirm: 'Desactivar los correos de resumen',
+      settingsLink: 'Preferencias de notificación',
+    },
+  },
+  labs: labsEs,
+  hub: hubEs,
   notFound: {
     title: 'Página no encontrada',
     body: 'No encontramos esta página. Puede que la dirección tenga un error o que la página se haya movido.',
@@ -364,7 +478,8 @@ const es: Messages = {
     flag: {
       open: 'Denunciar',
       title: 'Denunciar esta publicación',
-      intro: 'Indique a los moderadores qué problema tiene. Revisarán la publicación; no se le dirá al autor quién la denunció.',
+      intro:
+        'Indique a los moderadores qué problema tiene. Revisarán la publicación; no se le dirá al autor quién la denunció.',
       reasonLabel: 'Motivo',
       noteLabel: 'Nota para los moderadores (opcional)',
       submit: 'Enviar denuncia',
@@ -464,7 +579,15 @@ const es: Messages = {
       appealSent: 'Su apelación está en manos de los moderadores.',
       appealed: 'Usted apeló el {{date}}.',
     },
+    block: {
+      block: 'Bloquear a este miembro',
+      blocked: 'Miembro bloqueado. Sus publicaciones se muestran contraídas y no puede mencionarle ni enviarle avisos.',
+      unblocked: 'Miembro desbloqueado.',
+      collapsed: 'Una publicación de un miembro que usted bloqueó.',
+      show: 'Mostrarla',
+    },
     notice: {
+      dismiss: 'Descartar',
       warn: 'Un moderador le envió una advertencia: {{reason}}',
       silence: 'No puede publicar hasta el {{date}}: {{reason}}',
       suspend: 'Su cuenta está suspendida: {{reason}}',
