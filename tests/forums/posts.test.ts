@@ -1,3 +1,4 @@
+import { TestClient } from '../support/http.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 import { categoryId, MISSING_ID, newThread, put, reply, resetPostingBudgets, signUp, type Someone } from './support.js';
@@ -166,6 +167,21 @@ describe('markdown', () => {
     expect(html).toContain('<a href="https://example.org" rel="nofollow ugc noopener">our site</a>');
     expect(html).toContain('<a href="https://example.com" rel="nofollow ugc noopener">');
     expect(post.body).toContain('# Heading');
+  });
+});
+
+describe('the composer preview', () => {
+  it('renders exactly as a post would, saves nothing, and needs a session', async () => {
+    const source = '**Parents** first.\n\n<script>alert(1)</script> [site](javascript:alert(1))';
+    const preview = await ben.c.post('/api/posts/preview', { body: source });
+    expect(preview.status).toBe(200);
+    const { thread } = await newThread(ana, category, 'Preview equals the post');
+    const saved = await reply(ben, thread.id, source);
+    expect(preview.body.html).toBe(saved.bodyHtml);
+    expect(preview.body.html).toContain('<strong>Parents</strong>');
+    expect(preview.body.html).not.toMatch(/<script|href="javascript:/i);
+    expect((await ben.c.post('/api/posts/preview', { body: '' })).status).toBe(400);
+    expect((await new TestClient(p.url).post('/api/posts/preview', { body: 'x' })).status).toBe(401);
   });
 });
 

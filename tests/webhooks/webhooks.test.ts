@@ -2,6 +2,7 @@ import { verifySignature } from '@commons/server/webhooks/signing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { categoryId, newThread, signUp, type Someone } from '../forums/support.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
+import { resourceBody } from '../hub/support.js';
 import { eventually, startReceiver } from './receiver.js';
 
 let p: TestPlatform;
@@ -182,6 +183,37 @@ describe('deliveries', () => {
     const on = await admin.c.patch(`/api/webhooks/${id}`, { active: true });
     expect(on.body.webhook).toMatchObject({ active: true, consecutiveFailures: 0, disabledAt: null });
     await admin.c.delete(`/api/webhooks/${id}`);
+  });
+});
+
+describe('resource.approved', () => {
+  it('is delivered, signed, when a moderator approves a submitted resource, and not on submission', async () => {
+    const created = await admin.c.post('/api/webhooks', {
+      url: `${receiver.url}/ok/resources`,
+      events: ['resource.approved'],
+    });
+    expect(created.status, created.text).toBe(201);
+    const submitted = await member.c.post('/api/resources', resourceBody({ title: 'Parent cafe facilitation guide' }));
+    expect(submitted.status).toBe(201);
+    const id = submitted.body.resource.id as string;
+    await new Promise((r) => setTimeout(r, 300));
+    expect(receiver.received.filter((r) => r.path === '/ok/resources')).toEqual([]);
+    expect((await admin.c.post(`/api/resources/${id}/review`, { decision: 'approve' })).status).toBe(200);
+    const [hit] = await receiver.waitFor((r) => r.path === '/ok/resources');
+    expect(hit!.headers['x-commons-event']).toBe('resource.approved');
+    const body = JSON.parse(hit!.body) as { type: string; data: { resourceId: string; url: string } };
+    expect(body).toMatchObject({ type: 'resource.approved', data: { resourceId: id } });
+    expect(body.data.url).toMatch(new RegExp(`/library/${id}$`));
+    expect(
+      verifySignature(
+        created.body.secret,
+        {
+          timestamp: String(hit!.headers['x-commons-timestamp']),
+          signature: String(hit!.headers['x-commons-signature']),
+        },
+        hit!.body,
+      ),
+    ).toBe(true);
   });
 });
 

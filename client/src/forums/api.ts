@@ -68,6 +68,12 @@ export function fetchThreads(
   return api.get<ThreadPage>(`/api/threads${query(params)}`, signal);
 }
 
+/** The server renders and sanitizes Markdown exactly as it will for the post. */
+export async function previewMarkdown(body: string, signal?: AbortSignal): Promise<string> {
+  const res = await request<{ html: string }>('POST', '/api/posts/preview', { body }, signal);
+  return res.html;
+}
+
 export function createThread(body: ThreadCreateBody): Promise<{ thread: ThreadSummary; post: Post }> {
   return api.post<{ thread: ThreadSummary; post: Post }>('/api/threads', body);
 }

@@ -1,9 +1,10 @@
 import { forumLimits, type MemberRef } from '@commons/shared';
 import type { TFunction } from 'i18next';
-import { useId, useState } from 'react';
+import { useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { useFormatDate } from '../i18n/format';
+import { previewMarkdown } from './api';
 import type { FieldMessages, FormErrors } from '../ui/form';
 
 const dateTime: Intl.DateTimeFormatOptions = { dateStyle: 'medium', timeStyle: 'short' };
@@ -70,12 +71,13 @@ interface MarkdownFieldProps {
 }
 
 /**
- * A Markdown text area with Write and Preview. The preview shows the text as it will read,
- * as plain text: the formatted version comes from the server once posted (no client-made HTML).
+ * A Markdown text area with Write and Preview. The preview is rendered by the server with the
+ * same renderer and sanitizer as a saved post, so what you see is what will be posted.
  */
 export function MarkdownField({ id, label, value, onChange, error, rows = 6 }: MarkdownFieldProps) {
   const { t } = useTranslation();
   const [preview, setPreview] = useState(false);
+  const rendered = usePreview(preview ? value : '');
   // A new error sends the writer back to the text, so the error summary's link can reach it.
   const [shownError, setShownError] = useState(error);
   if (shownError !== error) {
@@ -116,9 +118,44 @@ export function MarkdownField({ id, label, value, onChange, error, rows = 6 }: M
         aria-invalid={error ? true : undefined}
         required
       />
-      <div id={previewId} className="markdown-preview prose" hidden={!preview}>
-        {value.trim() ? value : <span className="empty">{t('forums.composer.previewEmpty')}</span>}
+      <div id={previewId} className="markdown-preview prose" hidden={!preview} aria-busy={rendered.state === 'loading'}>
+        {!value.trim() ? (
+          <span className="empty">{t('forums.composer.previewEmpty')}</span>
+        ) : rendered.state === 'ready' ? (
+          // Server-rendered and sanitized (the allow-list that saved posts go through), never client-made HTML.
+          <div dangerouslySetInnerHTML={{ __html: rendered.html }} />
+        ) : rendered.state === 'failed' ? (
+          <p className="field__error">{t('forums.composer.previewFailed')}</p>
+        ) : (
+          <p>{t('forums.composer.previewLoading')}</p>
+        )}
       </div>
     </div>
   );
+}
+
+type PreviewState = { state: 'loading' | 'failed'; html: '' } | { state: 'ready'; html: string };
+
+/** Asks the server to render `source` (after a short pause in typing); '' means no preview. */
+function usePreview(source: string): PreviewState {
+  // Each answer remembers the text it belongs to, so a stale one reads as still loading.
+  const [answer, setAnswer] = useState<{ source: string; html: string; failed: boolean } | null>(null);
+  useEffect(() => {
+    if (!source.trim()) return;
+    const controller = new AbortController();
+    const timer = setTimeout(() => {
+      previewMarkdown(source, controller.signal).then(
+        (html) => setAnswer({ source, html, failed: false }),
+        () => {
+          if (!controller.signal.aborted) setAnswer({ source, html: '', failed: true });
+        },
+      );
+    }, 250);
+    return () => {
+      clearTimeout(timer);
+      controller.abort();
+    };
+  }, [source]);
+  if (!answer || answer.source !== source) return { state: 'loading', html: '' };
+  return answer.failed ? { state: 'failed', html: '' } : { state: 'ready', html: answer.html };
 }

@@ -51,6 +51,11 @@ export function postOps(ctx: ForumContext) {
   }
 
   return {
+    /** What a post would look like, without saving it (the same renderer and sanitizer). */
+    async previewPost(_actor: Actor, body: string): Promise<{ html: string }> {
+      return { html: (await renderBody(body)).html };
+    },
+
     async createPost(actor: Actor, threadId: string, body: PostCreateBody, opts: WriteOptions = {}): Promise<Post> {
       const thread = await findThread(threadId);
       const category = await CategoryModel.findById(thread.categoryId).lean();

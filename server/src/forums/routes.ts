@@ -7,6 +7,7 @@ import {
   postCreateBodySchema,
   postListQuerySchema,
   postPatchBodySchema,
+  postPreviewBodySchema,
   reactionKindSchema,
   readBodySchema,
   subscriptionBodySchema,
@@ -96,6 +97,12 @@ export function forumRoutes(forums: ForumService): Router {
   });
 
   // ------------------------------------------------------------ posts
+  router.post('/posts/preview', async (req, res) => {
+    const me = actor(req);
+    const { body } = parse(postPreviewBodySchema, req.body);
+    res.json(await forums.previewPost(me, body));
+  });
+
   router.get('/posts/:id', async (req, res) => {
     const me = actor(req);
     res.json({ post: await forums.getPost(me, req.params.id) });

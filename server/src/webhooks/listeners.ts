@@ -42,4 +42,10 @@ export function registerWebhookListeners(
   );
   // The summary thread is written afterwards by the labs queue; receivers follow the lab's link.
   events.on('lab.ended', ({ labId }) => fanOut('lab.ended', labId, { labId, url: `${deps.publicUrl}/labs/${labId}` }));
+  // A resource becomes public when a moderator approves it.
+  events.on('resource.reviewed', ({ resourceId, status }) =>
+    status === 'approved'
+      ? fanOut('resource.approved', resourceId, { resourceId, url: `${deps.publicUrl}/library/${resourceId}` })
+      : undefined,
+  );
 }

@@ -226,6 +226,10 @@ export const postCreateBodySchema = z
 export type PostCreateBody = z.infer<typeof postCreateBodySchema>;
 
 export const postPatchBodySchema = z.object({ body: postBodySchema }).strict();
+
+/** The composer's preview: the Markdown rendered and sanitized exactly as a post would be. */
+export const postPreviewBodySchema = z.object({ body: postBodySchema }).strict();
+export const postPreviewResponseSchema = z.object({ html: z.string() }).strict();
 export type PostPatchBody = z.infer<typeof postPatchBodySchema>;
 
 /**

@@ -2,7 +2,13 @@ import { z } from 'zod';
 import { localeSchema } from '../members/schemas.js';
 
 /** Events an outgoing webhook can subscribe to (`webhook.test` is only sent by the test button). */
-export const webhookEventTypes = ['thread.created', 'post.created', 'member.joined', 'lab.ended'] as const;
+export const webhookEventTypes = [
+  'thread.created',
+  'post.created',
+  'member.joined',
+  'lab.ended',
+  'resource.approved',
+] as const;
 export const webhookEventTypeSchema = z.enum(webhookEventTypes);
 export type WebhookEventType = z.infer<typeof webhookEventTypeSchema>;
 

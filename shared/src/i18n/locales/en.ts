@@ -359,6 +359,8 @@ const en = {
       write: 'Write',
       preview: 'Preview',
       previewEmpty: 'Nothing to preview yet.',
+      previewLoading: 'Preparing the preview…',
+      previewFailed: 'The preview could not be loaded. Your text is safe; try again.',
       send: 'Post reply',
       saveEdit: 'Save changes',
       sending: 'Posting…',

@@ -365,6 +365,8 @@ const es: Messages = {
       write: 'Escribir',
       preview: 'Vista previa',
       previewEmpty: 'Todavía no hay nada que mostrar.',
+      previewLoading: 'Preparando la vista previa…',
+      previewFailed: 'No se pudo cargar la vista previa. Su texto está a salvo; inténtelo de nuevo.',
       send: 'Publicar respuesta',
       saveEdit: 'Guardar cambios',
       sending: 'Publicando…',
