@@ -18,6 +18,8 @@ export default defineConfig({
   build: {
     outDir: 'dist',
     emptyOutDir: true,
+    // scripts/bundle-report.mjs reads it to weigh what the first page load needs.
+    manifest: true,
     rolldownOptions: {
       treeshake: {
         // shared/ holds definitions only (schemas, constants, catalogues): nothing runs on import,
