@@ -61,4 +61,23 @@ describe('the OpenAPI description', () => {
     const bundle = await p.client().get('/api/docs/swagger-ui-bundle.js');
     expect(bundle.status).toBe(200);
   });
+
+  it('describes every socket event of the typed event maps beside it', async () => {
+    const { readFileSync } = await import('node:fs');
+    const source = readFileSync(new URL('../../shared/src/events.ts', import.meta.url), 'utf8');
+    const declared = [...source.matchAll(/^\s+'([a-z]+(?::[a-z]+)+)':/gm)].map((m) => m[1]);
+    const res = await p.client().get('/api/socket-events.json');
+    expect(res.status).toBe(200);
+    const names = res.body.events.map((e: { name: string }) => e.name);
+    expect([...names].sort()).toEqual([...declared].sort());
+    expect(res.body.events).toContainEqual(
+      expect.objectContaining({ name: 'lab:message:send', direction: 'client-to-server', ack: expect.any(String) }),
+    );
+    expect(res.body.events).toContainEqual(
+      expect.objectContaining({ name: 'post:created', direction: 'server-to-client', payload: 'PostEvent' }),
+    );
+    const page = await p.client().get('/api/docs/socket-events');
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('<code>thread:join</code>');
+  });
 });

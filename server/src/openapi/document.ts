@@ -62,7 +62,7 @@ export function buildOpenApiDocument(
       title: 'Commons API',
       version: info.version,
       description:
-        'The HTTP API of Commons. Mutations take JSON and, from browsers, a same-site Origin. Errors share one shape: `{ error: { code, message, details?, requestId } }`.',
+        'The HTTP API of Commons. Mutations take JSON and, from browsers, a same-site Origin. Errors share one shape: `{ error: { code, message, details?, requestId } }`. The Socket.IO events are described at /api/socket-events.json and /api/docs/socket-events.',
     },
     servers: [{ url: info.serverUrl }],
   });

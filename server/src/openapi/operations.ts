@@ -23,6 +23,30 @@ const documentOperations = defineOperations([
     access: 'public',
     responses: { 200: z.object({ openapi: z.string() }).loose() },
   },
+  {
+    method: 'get',
+    path: '/api/socket-events.json',
+    summary:
+      'The Socket.IO events: commands with their payload and acknowledgement, facts with their payload (page: /api/docs/socket-events)',
+    tag: 'operations',
+    access: 'public',
+    responses: {
+      200: z.object({
+        title: z.string(),
+        description: z.string(),
+        events: z.array(
+          z.object({
+            name: z.string(),
+            direction: z.enum(['client-to-server', 'server-to-client']),
+            group: z.string().nullable(),
+            payload: z.string().nullable(),
+            ack: z.string().nullable(),
+          }),
+        ),
+      }),
+    },
+    errors: [404],
+  },
 ]);
 
 /** Every documented operation of the platform. A new domain adds its list here. */
