@@ -10,6 +10,8 @@ import { MemberModel } from './members/model.js';
 import { handle } from './realtime/handle.js';
 import { rooms, type IoServer, type IoSocket } from './realtime/types.js';
 
+const LAST_SEEN_EVERY_MS = 5 * 60_000;
+
 export type SocketRegistrar = (socket: IoSocket) => void;
 
 /**
@@ -51,6 +53,7 @@ export function createIo(opts: {
         socket.data.memberId = member._id.toHexString();
         socket.data.displayName = member.displayName;
         socket.data.role = member.role;
+        socket.data.lastSeenAt = member.lastSeenAt ? member.lastSeenAt.getTime() : null;
         next();
       })
       .catch((err: unknown) => next(err instanceof Error ? err : new Error('session lookup failed')));
@@ -59,9 +62,12 @@ export function createIo(opts: {
   io.on('connection', (socket) => {
     void socket.join(rooms.member(socket.data.memberId));
     // Digests go only to members not seen since the previous one: a live connection is a visit.
-    MemberModel.updateOne({ _id: socket.data.memberId }, { $set: { lastSeenAt: new Date() } }).catch((err: unknown) =>
-      opts.log.warn({ err }, 'could not record lastSeenAt'),
-    );
+    // Recorded at most every few minutes per member, so reconnect storms do not become write storms.
+    if (socket.data.lastSeenAt === null || Date.now() - socket.data.lastSeenAt > LAST_SEEN_EVERY_MS) {
+      MemberModel.updateOne({ _id: socket.data.memberId }, { $set: { lastSeenAt: new Date() } }).catch((err: unknown) =>
+        opts.log.warn({ err }, 'could not record lastSeenAt'),
+      );
+    }
     socket.emit('session:ready', { memberId: socket.data.memberId, displayName: socket.data.displayName });
     handle(socket, opts.log, 'session:ping', z.object({}).strict(), () => ({ at: new Date().toISOString() }));
     for (const register of opts.registrars) register(socket);

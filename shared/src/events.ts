@@ -113,4 +113,6 @@ export interface SocketData {
   memberId: string;
   displayName: string;
   role: string;
+  /** When the member was last recorded as seen (ms since epoch), to throttle that write. */
+  lastSeenAt: number | null;
 }

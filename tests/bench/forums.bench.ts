@@ -103,6 +103,7 @@ const posts = await closedLoop(CONNECTIONS, SECONDS, async (w) => {
 });
 console.log(posts);
 
+const connectErrors = new Map<string, number>();
 async function connectSockets(count: number, deadlineMs: number): Promise<Socket[]> {
   const sockets: Socket[] = [];
   const until = Date.now() + deadlineMs;
@@ -117,20 +118,36 @@ async function connectSockets(count: number, deadlineMs: number): Promise<Socket
         });
         return new Promise<Socket | null>((resolve) => {
           s.once('connect', () => resolve(s));
-          s.once('connect_error', () => resolve(null));
+          s.once('connect_error', (err) => {
+            connectErrors.set(err.message, (connectErrors.get(err.message) ?? 0) + 1);
+            s.close();
+            resolve(null);
+          });
           setTimeout(() => resolve(null), 20_000);
         });
       }),
     );
     for (const s of made) if (s) sockets.push(s);
   }
+  if (connectErrors.size) console.log('connect errors:', Object.fromEntries(connectErrors));
   return sockets;
 }
 
 console.log(`fan-out: ${FANOUT_SOCKETS} sockets in one thread room…`);
 const fanThread = threads[CONNECTIONS]!;
 const fan = await connectSockets(FANOUT_SOCKETS, 60_000);
-await Promise.all(fan.map((s) => s.emitWithAck('thread:join', { threadId: fanThread })));
+const joined = await Promise.all(
+  fan.map((s) =>
+    s
+      .timeout(15_000)
+      .emitWithAck('thread:join', { threadId: fanThread })
+      .then(
+        (a: { ok: boolean }) => a.ok,
+        () => false,
+      ),
+  ),
+);
+console.log(`${fan.length} sockets connected, ${joined.filter(Boolean).length} joined the thread room`);
 const arrivals: number[] = [];
 const spreads: number[] = [];
 for (let k = 0; k < 30; k++) {
