@@ -7,6 +7,7 @@ import type { LabPresenceEvent } from '@commons/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signUp, type Someone } from '../forums/support.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
+import { startReceiver } from '../webhooks/receiver.js';
 import { collect, connectAs, createLab, minutesFromNow, next, waitUntil, type ClientSocket } from './support.js';
 
 let p: TestPlatform;
@@ -14,9 +15,12 @@ let host: Someone;
 let ana: Someone;
 let ben: Someone;
 const sockets: ClientSocket[] = [];
+let receiver: Awaited<ReturnType<typeof startReceiver>>;
 
 beforeAll(async () => {
-  p = await startTestPlatform('labs_live');
+  receiver = await startReceiver(() => 200);
+  // The webhook receiver listens on loopback, which production refuses.
+  p = await startTestPlatform('labs_live', { env: { WEBHOOK_ALLOW_PRIVATE: 'true' } });
   [host, ana, ben] = (await Promise.all(['Hana Host', 'Ana Alvarez', 'Ben Brooks'].map((n) => signUp(p, n)))) as [
     Someone,
     Someone,
@@ -26,6 +30,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const s of sockets) s.close();
   await p?.close();
+  await receiver?.close();
 });
 
 /** A lab whose room is open: it starts in 10 minutes. */
@@ -294,6 +299,10 @@ describe('facilitation', () => {
       error: { code: 'conflict' },
     });
 
+    const admin = await signUp(p, 'Wes Webhooks', 'admin');
+    const hook = await admin.c.post('/api/webhooks', { url: `${receiver.url}/labs`, events: ['lab.ended'] });
+    expect(hook.status).toBe(201);
+
     const ended = next(a, 'lab:phase', (e) => e.status === 'ended');
     await h.emitWithAck('lab:end', { labId: lab.id });
     await ended;
@@ -316,6 +325,17 @@ describe('facilitation', () => {
     expect(mail.text).toContain('Walking school bus');
     const lab2 = await host.c.get(`/api/labs/${lab.id}`);
     expect(lab2.body.lab).toMatchObject({ status: 'ended', summaryThreadId: threadId });
+
+    // Webhook receivers get lab.ended once the summary exists, with the summary in it.
+    const [delivery] = await receiver.waitFor((r) => r.path === '/labs', 1, 30_000);
+    expect(delivery!.headers['x-commons-event']).toBe('lab.ended');
+    const payload = JSON.parse(delivery!.body) as { data: { lab: { id: string }; summary: Record<string, unknown> } };
+    expect(payload.data.lab.id).toBe(lab.id);
+    expect(payload.data.summary).toMatchObject({
+      threadId,
+      topIdeas: expect.arrayContaining([{ text: 'Walking school bus', dots: 2 }]),
+      actionItems: [expect.objectContaining({ title: 'Map the routes', ownerId: ana.id })],
+    });
 
     // Running the summary job again posts nothing twice and mails nobody twice.
     const jobs = createLabJobs({

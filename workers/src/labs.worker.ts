@@ -13,6 +13,7 @@ export function startLabsWorker(runtime: Runtime, forums: ForumService): Worker<
     queues: runtime.queues,
     publicUrl: runtime.config.PUBLIC_URL,
     log: runtime.log,
+    events: runtime.events,
   });
   const handlers: Handlers = jobs.handlers;
   return new Worker<JobPayloads['labs']>(

@@ -1,3 +1,4 @@
+import { registerWebhookListeners } from '@commons/server/webhooks/listeners';
 import { metrics } from '@commons/server/metrics/registry';
 import { createMailService } from '@commons/server/mail/service';
 import type { Runtime } from '@commons/server/runtime';
@@ -31,6 +32,15 @@ export function startWorkers(runtime: Runtime): RunningWorkers {
     startDigestsWorker(runtime, notify.digests, { concurrency: notify.settings.digestConcurrency }),
     startWebhooksWorker(runtime),
   ];
+  // Jobs publish domain events too (a lab summary, the forum thread it opens): their webhooks
+  // are queued from here. In the all-in-one process the API registers the same listeners; the
+  // deliveries' deterministic ids make the second enqueue a no-op.
+  registerWebhookListeners(runtime.events, {
+    queues: runtime.queues,
+    settings: { backoffMs: runtime.config.WEBHOOK_BACKOFF_MS },
+    publicUrl: runtime.config.PUBLIC_URL,
+    log: runtime.log,
+  });
   declareSchedulers(runtime.queues).catch((err: unknown) =>
     runtime.log.error({ err }, 'declaring the job schedulers failed'),
   );

@@ -61,6 +61,22 @@ export interface DomainEventMap {
   'lab.rescheduled': { labId: string; previousStartsAt: Date; startsAt: Date };
   'lab.cancelled': { labId: string; startsAt: Date };
   'lab.ended': { labId: string };
+  /** The summary job posted the lab's summary thread (published once per lab). */
+  'lab.summarized': {
+    labId: string;
+    title: string;
+    purpose: string;
+    threadId: string;
+    attendance: number;
+    topIdeas: Array<{ text: string; dots: number }>;
+    actionItems: Array<{
+      title: string;
+      ownerId: string | null;
+      ownerName: string | null;
+      dueDate: string | null;
+      status: string;
+    }>;
+  };
   'lab.message': { message: LabMessage };
   'lab.phase': { phase: LabPhase };
   'lab.queue': { queue: LabQueue };

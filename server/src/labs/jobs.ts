@@ -3,6 +3,7 @@ import type { TFunction } from 'i18next';
 import { Types } from 'mongoose';
 import type { ForumService } from '../forums/service.js';
 import { formatDateTime, translator } from '../infra/i18n.js';
+import type { DomainEvents } from '../infra/domain-events.js';
 import type { Logger } from '../infra/log.js';
 import type { Queues } from '../infra/queues.js';
 import { MemberModel } from '../members/model.js';
@@ -50,7 +51,14 @@ const CLAIM_STALE_MS = 2 * 60_000;
  * idempotent: a reminder records who got it (participant.remindersSent) and mails go out
  * under deterministic job ids; the summary is claimed on the lab and remembers its thread.
  */
-export function createLabJobs(deps: { forums: ForumService; queues: Queues; publicUrl: string; log: Logger }) {
+export function createLabJobs(deps: {
+  forums: ForumService;
+  queues: Queues;
+  publicUrl: string;
+  log: Logger;
+  /** Where `lab.summarized` is published once the summary thread exists (webhooks listen). */
+  events?: DomainEvents;
+}) {
   const { forums, queues, publicUrl, log } = deps;
   const labUrl = (id: string) => `${publicUrl}/labs/${id}`;
 
@@ -138,6 +146,21 @@ export function createLabJobs(deps: { forums: ForumService; queues: Queues; publ
       threadId = thread.id;
       await LabModel.updateOne({ _id: lab._id }, { $set: { summaryThreadId: new Types.ObjectId(threadId) } });
       log.info({ labId: job.labId, threadId }, 'lab summary posted');
+      deps.events?.publish('lab.summarized', {
+        labId: job.labId,
+        title: lab.title,
+        purpose: lab.purpose,
+        threadId,
+        attendance: attendees.length,
+        topIdeas: ideas.map((i) => ({ text: i.text, dots: i.dots })),
+        actionItems: actions.map((a) => ({
+          title: a.title,
+          ownerId: a.ownerId?.toHexString() ?? null,
+          ownerName: a.ownerName,
+          dueDate: a.dueDate,
+          status: a.status,
+        })),
+      });
     }
 
     const toMail = attendees.filter((a) => !a.summaryMailed);

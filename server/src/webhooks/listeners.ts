@@ -40,8 +40,19 @@ export function registerWebhookListeners(
   events.on('member.registered', ({ memberId, displayName }) =>
     fanOut('member.joined', memberId, { member: { id: memberId, displayName } }),
   );
-  // The summary thread is written afterwards by the labs queue; receivers follow the lab's link.
-  events.on('lab.ended', ({ labId }) => fanOut('lab.ended', labId, { labId, url: `${deps.publicUrl}/labs/${labId}` }));
+  // lab.ended goes out once the labs job has written the summary, so receivers get it whole.
+  events.on('lab.summarized', (e) =>
+    fanOut('lab.ended', e.labId, {
+      lab: { id: e.labId, title: e.title, purpose: e.purpose, url: `${deps.publicUrl}/labs/${e.labId}` },
+      summary: {
+        threadId: e.threadId,
+        threadUrl: `${deps.publicUrl}/threads/${e.threadId}`,
+        attendance: e.attendance,
+        topIdeas: e.topIdeas,
+        actionItems: e.actionItems,
+      },
+    }),
+  );
   // A resource becomes public when a moderator approves it.
   events.on('resource.reviewed', ({ resourceId, status }) =>
     status === 'approved'
