@@ -1,0 +1,122 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { categoryId, newThread, signUp, type Someone } from '../forums/support.js';
+import { resourceBody } from '../hub/support.js';
+import { createLab, minutesFromNow } from '../labs/support.js';
+import { axeViolations, describeViolations, launchBrowser } from '../support/browser.js';
+import { startTestPlatform, type TestPlatform } from '../support/platform.js';
+
+/**
+ * Every page of the client, signed out, as a member and as a moderator, in English and Spanish,
+ * at phone width: zero axe-core WCAG 2.2 A/AA violations and no horizontal scroll.
+ */
+let p: TestPlatform;
+let browser: Browser;
+let uploadDir: string;
+let member: Someone;
+let moderator: Someone;
+const ids = { thread: '', category: '', lab: '', resource: '', story: '', coalition: '' };
+
+beforeAll(async () => {
+  uploadDir = mkdtempSync(path.join(tmpdir(), 'commons-every-page-'));
+  p = await startTestPlatform('e2e_every_page', { env: { UPLOAD_DIR: uploadDir } });
+  browser = await launchBrowser();
+  [member, moderator] = await Promise.all([signUp(p, 'Mina Member'), signUp(p, 'Mo Moderator', 'moderator')]);
+  ids.category = await categoryId(member.c, 'introductions');
+  ids.thread = (await newThread(member, ids.category, 'Hello from Roxbury')).thread.id;
+  ids.lab = (await createLab(member, { startsAt: minutesFromNow(5) })).id;
+  const resource = await member.c.post('/api/resources', resourceBody());
+  ids.resource = resource.body.resource.id;
+  await moderator.c.post(`/api/resources/${ids.resource}/review`, { decision: 'approve' });
+  const story = await member.c.post('/api/stories', {
+    title: 'How Mattapan parents built a play space',
+    body: 'We started with **three families** and a borrowed lot.',
+    community: 'Mattapan, Boston',
+    topics: ['early-childhood'],
+  });
+  ids.story = story.body.story.id;
+  const coalition = await member.c.post('/api/coalitions', { name: 'Dudley Family Council', joinPolicy: 'open' });
+  ids.coalition = coalition.body.coalition.id;
+});
+afterAll(async () => {
+  await browser?.close();
+  await p?.close();
+  if (uploadDir) rmSync(uploadDir, { recursive: true, force: true });
+});
+
+const signedOutPages = () => [
+  '/',
+  '/sign-in',
+  '/sign-up',
+  '/forgot-password',
+  '/reset-password?token=abcdefghijklmnopqrstu',
+  '/unsubscribe?token=abc.def',
+  '/nowhere',
+];
+const memberPages = (who: Someone) => [
+  '/',
+  '/forums',
+  `/forums/c/introductions`,
+  `/forums/t/${ids.thread}`,
+  '/bookmarks',
+  '/search?q=roxbury',
+  '/notifications',
+  '/settings/notifications',
+  '/settings/profile',
+  `/members/${who.id}`,
+  '/members',
+  '/labs',
+  '/labs/new',
+  `/labs/${ids.lab}`,
+  `/labs/${ids.lab}/room`,
+  '/library',
+  '/library/new',
+  `/library/${ids.resource}`,
+  '/stories',
+  '/stories/new',
+  `/stories/${ids.story}`,
+  '/coalitions',
+  '/coalitions/new',
+  `/coalitions/${ids.coalition}`,
+];
+const moderatorPages = () => [...memberPages(moderator), '/moderation', '/moderation/audit'];
+
+async function sweep(locale: 'en' | 'es', who: Someone | null, pages: string[]): Promise<string> {
+  const context = await browser.newContext({ viewport: { width: 360, height: 780 }, bypassCSP: true });
+  await context.addInitScript((l) => window.localStorage.setItem('commons.locale', l), locale);
+  if (who) {
+    // A signed-in member sees the language saved in their profile.
+    await who.c.patch('/api/members/me', { locale });
+    const [name, ...rest] = who.c.cookieHeader().split('; ')[0]!.split('=');
+    await context.addCookies([{ name: name!, value: rest.join('='), url: p.url }]);
+  }
+  const page = await context.newPage();
+  const failures: string[] = [];
+  for (const route of pages) {
+    await page.goto(p.url + route);
+    await page.locator('h1').first().waitFor({ timeout: 15_000 });
+    await page.waitForLoadState('networkidle');
+    if ((await page.getAttribute('html', 'lang')) !== locale) failures.push(`${route}: html lang is not ${locale}`);
+    const violations = await axeViolations(page);
+    if (violations.length) failures.push(`${route}:\n${describeViolations(violations)}`);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    if (overflow > 0) failures.push(`${route}: ${overflow}px horizontal overflow at 360 px`);
+  }
+  await context.close();
+  return failures.join('\n\n');
+}
+
+describe.each(['en', 'es'] as const)('every page in %s at 360 px', (locale) => {
+  it('signed out', async () => {
+    expect(await sweep(locale, null, signedOutPages())).toBe('');
+  }, 120_000);
+  it('as a member', async () => {
+    expect(await sweep(locale, member, memberPages(member))).toBe('');
+  }, 240_000);
+  it('as a moderator', async () => {
+    expect(await sweep(locale, moderator, moderatorPages())).toBe('');
+  }, 240_000);
+});
