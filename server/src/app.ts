@@ -35,6 +35,7 @@ import { moderationLimiters } from './moderation/limits.js';
 import { registerModerationListeners, registerScreeningListeners } from './moderation/listeners.js';
 import { moderationRoutes } from './moderation/routes.js';
 import { createModerationService, recipientsBlocking } from './moderation/service.js';
+import { redisMutex } from './infra/mutex.js';
 import { moderationSocket } from './moderation/socket.js';
 import { trackVisits } from './moderation/visits.js';
 import { memberRoutes } from './members/routes.js';
@@ -92,6 +93,7 @@ function createServices(deps: AppDeps) {
     events: deps.events,
     ...moderationLimiters(deps.redis, deps.config.REDIS_PREFIX),
     deletePost: (actor, id) => forums.deletePost(actor, id),
+    mutex: redisMutex(deps.redis, deps.config.REDIS_PREFIX),
   });
   const forums = createForumService({
     events: deps.events,

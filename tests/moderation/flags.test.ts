@@ -192,6 +192,24 @@ describe('review queue', () => {
     await expect(leak).rejects.toThrow(/no moderation:item/);
   });
 
+  it('lets exactly one of many simultaneous decisions on an item through', async () => {
+    const target = await post();
+    await f3.c.post(`/api/posts/${target.id}/flags`, { reason: 'spam' });
+    const item = await itemFor(target.id);
+    const deciders = [mod, mod2, admin, mod, mod2, admin];
+    const results = await Promise.all(
+      deciders.map((who, i) =>
+        who.c.post(`/api/moderation/items/${item!.id}/resolve`, {
+          action: i % 2 ? 'keep' : 'hide',
+          note: `decision ${i}`,
+          notifyAuthor: false,
+        }),
+      ),
+    );
+    expect(results.filter((r) => r.status === 200)).toHaveLength(1);
+    expect(results.filter((r) => r.status === 409)).toHaveLength(deciders.length - 1);
+  });
+
   it('lets the first of two concurrent resolutions win; the second gets 409', async () => {
     const target = await post();
     await f3.c.post(`/api/posts/${target.id}/flags`, { reason: 'spam' });

@@ -16,6 +16,7 @@ import {
   type SanctionBody,
 } from '@commons/shared';
 import mongoose, { Types } from 'mongoose';
+import type { Mutex } from '../infra/mutex.js';
 import { AppError } from '../http/errors.js';
 import type { Limiter } from '../http/rate-limit.js';
 import type { DomainEvents } from '../infra/domain-events.js';
@@ -49,6 +50,8 @@ export interface ModerationServiceDeps {
   flagLimiter?: Limiter | null;
   /** The forums' soft delete, for `delete` resolutions (absent in processes that never resolve). */
   deletePost?: (actor: Actor, postId: string) => Promise<void>;
+  /** Serializes decisions on one item across processes (FerretDB does not isolate them). */
+  mutex?: Mutex;
   now?: () => Date;
 }
 
@@ -313,8 +316,20 @@ export function createModerationService(deps: ModerationServiceDeps) {
     await Promise.all(ids.map((memberId) => ProfileModel.updateOne({ memberId }, { $inc: inc }, { upsert: true })));
   }
 
-  async function resolveOne(actor: Actor, id: string, body: ResolveBody): Promise<ModerationItem> {
+  /** One decision at a time per item: a moderator arriving while another acts gets 409 at once. */
+  function oneAtATime<T>(id: string, fn: () => Promise<T>): Promise<T> {
+    if (!deps.mutex) return fn();
+    return deps.mutex.exclusive(`moderation-item:${id}`, fn, () => {
+      throw new AppError('conflict', 'Another moderator is acting on this item right now.');
+    });
+  }
+
+  function resolveOne(actor: Actor, id: string, body: ResolveBody): Promise<ModerationItem> {
     requireModerator(actor);
+    return oneAtATime(id, () => resolveUnlocked(actor, id, body));
+  }
+
+  async function resolveUnlocked(actor: Actor, id: string, body: ResolveBody): Promise<ModerationItem> {
     const item = await findItem(id);
     const at = now();
     const me = new Types.ObjectId(actor.id);
@@ -505,17 +520,19 @@ export function createModerationService(deps: ModerationServiceDeps) {
 
     async claim(actor: Actor, id: string): Promise<ModerationItem> {
       requireModerator(actor);
-      const item = await findItem(id);
-      const me = new Types.ObjectId(actor.id);
-      const claimed = await ItemModel.findOneAndUpdate(
-        { _id: item._id, $or: [{ state: 'open' }, { state: 'claimed', claimedById: me }] },
-        { $set: { state: 'claimed', claimedById: me, claimedAt: now() }, $inc: { version: 1 } },
-        { returnDocument: 'after' },
-      ).lean<ItemLean>();
-      if (!claimed) throw new AppError('conflict', 'This item is already claimed or resolved.');
-      await audit(actor, 'item.claim', { type: 'item', id }, '', { postId: claimed.postId.toHexString() });
-      events.publish('moderation.itemChanged', { itemId: id });
-      return presentItem(claimed);
+      return oneAtATime(id, async () => {
+        const item = await findItem(id);
+        const me = new Types.ObjectId(actor.id);
+        const claimed = await ItemModel.findOneAndUpdate(
+          { _id: item._id, $or: [{ state: 'open' }, { state: 'claimed', claimedById: me }] },
+          { $set: { state: 'claimed', claimedById: me, claimedAt: now() }, $inc: { version: 1 } },
+          { returnDocument: 'after' },
+        ).lean<ItemLean>();
+        if (!claimed) throw new AppError('conflict', 'This item is already claimed or resolved.');
+        await audit(actor, 'item.claim', { type: 'item', id }, '', { postId: claimed.postId.toHexString() });
+        events.publish('moderation.itemChanged', { itemId: id });
+        return presentItem(claimed);
+      });
     },
 
     resolve: resolveOne,
