@@ -72,7 +72,7 @@ describe('with the keyboard alone', () => {
       const longest = await page.evaluate(() =>
         Math.max(
           0,
-          ...[...document.querySelectorAll('*')].flatMap((el) => {
+          ...Array.from(document.querySelectorAll('*')).flatMap((el) => {
             const style = getComputedStyle(el);
             return [...style.transitionDuration.split(','), ...style.animationDuration.split(',')].map(
               (d) => parseFloat(d) * (d.trim().endsWith('ms') ? 1 : 1000),
