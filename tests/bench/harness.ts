@@ -22,6 +22,8 @@ export interface BenchEnv {
   prefix: string;
   secret: string;
   startServer(extraEnv?: Record<string, string>): Promise<BenchServer>;
+  /** A workers-only process (workers/dist/main.js) against the same services. */
+  startWorkers(extraEnv?: Record<string, string>): Promise<{ pid: number; stop(): Promise<void> }>;
   stop(): Promise<void>;
 }
 
@@ -76,6 +78,33 @@ export async function benchEnv(name: string): Promise<BenchEnv> {
         url,
         pid: child.pid!,
         mongoUri,
+        stop: () =>
+          new Promise<void>((resolve) => {
+            if (child.exitCode !== null) return resolve();
+            child.once('exit', () => resolve());
+            child.kill('SIGTERM');
+          }),
+      };
+    },
+    async startWorkers(extraEnv = {}) {
+      const child = spawn(process.execPath, [path.join(repoRoot, 'workers/dist/main.js')], {
+        cwd: repoRoot,
+        env: {
+          ...process.env,
+          NODE_ENV: 'production',
+          MONGODB_URI: mongoUri,
+          REDIS_URL: services.redisUrl,
+          SMTP_URL: services.smtpUrl,
+          REDIS_PREFIX: prefix,
+          SESSION_SECRET: secret,
+          LOG_LEVEL: 'warn',
+          ...extraEnv,
+        },
+        stdio: ['ignore', 'inherit', 'inherit'],
+      });
+      children.push(child);
+      return {
+        pid: child.pid!,
         stop: () =>
           new Promise<void>((resolve) => {
             if (child.exitCode !== null) return resolve();

@@ -1,0 +1,153 @@
+/**
+ * Screening benchmark (a script, not a test): posts arrive at a steady rate (default 50/s) from
+ * many members; every post is screened by the `moderation` BullMQ job in a separate workers
+ * process. Reports the time from a post's save to its verdict (the job's enqueue → finish),
+ * median and p95, and what the posting requests themselves took (screening never blocks them).
+ *
+ *   npm run bench:moderation      (BENCH_RATE posts/s, BENCH_SECONDS)
+ *
+ * Loopback only; bounded in count and time.
+ */
+import { hashPassword } from '@commons/server/auth/passwords';
+import { connectDatabase, disconnectDatabase } from '@commons/server/infra/db';
+import { MemberModel } from '@commons/server/members/model';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { benchEnv, summarize, writeResults } from './harness.js';
+
+const RATE = Number(process.env.BENCH_RATE ?? 50);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
+const password = 'bench-harbor-lantern-2026';
+// The posting limit is 10 a minute per member: enough members that none reaches it.
+const MEMBERS = Math.max(50, Math.ceil((RATE * SECONDS) / 8));
+
+const env = await benchEnv('moderation');
+const server = await env.startServer();
+const workers = await env.startWorkers();
+const base = server.url;
+
+console.log(`setting up ${MEMBERS} members…`);
+await connectDatabase(server.mongoUri);
+const passwordHash = await hashPassword(password);
+// Members of a few weeks with some activity, as most posters are.
+const joined = new Date(Date.now() - 30 * 86_400_000);
+await MemberModel.insertMany(
+  Array.from({ length: MEMBERS }, (_, i) => ({
+    email: `mod-bench${i}@example.org`,
+    displayName: `Poster ${i}`,
+    passwordHash,
+    createdAt: joined,
+  })),
+);
+await disconnectDatabase();
+async function login(email: string): Promise<string> {
+  const res = await fetch(`${base}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: base },
+    body: JSON.stringify({ email, password }),
+  });
+  if (res.status !== 200) throw new Error(`login ${email}: ${res.status}`);
+  return res.headers.getSetCookie()[0]!.split(';')[0]!;
+}
+const cookies: string[] = [];
+for (let i = 0; i < MEMBERS; i += 20)
+  cookies.push(
+    ...(await Promise.all(
+      Array.from({ length: Math.min(20, MEMBERS - i) }, (_, j) => login(`mod-bench${i + j}@example.org`)),
+    )),
+  );
+const headers = (cookie: string) => ({ cookie, origin: base, 'content-type': 'application/json' });
+const categories = (await (await fetch(`${base}/api/categories`, { headers: headers(cookies[0]!) })).json()) as {
+  categories: Array<{ id: string }>;
+};
+const thread = (await (
+  await fetch(`${base}/api/threads`, {
+    method: 'POST',
+    headers: headers(cookies[0]!),
+    body: JSON.stringify({
+      categoryId: categories.categories[0]!.id,
+      title: 'Screening benchmark',
+      body: 'Tell us what works in your neighbourhood.',
+    }),
+  })
+).json()) as { thread: { id: string } };
+
+const bodies = [
+  (i: number) => `Our parent council met again (${i}); we mapped who is missing from the table.`,
+  (i: number) => `Sharing the toolkit we used, see https://example.org/toolkit-${i} and the notes.`,
+  (i: number) => `Great idea ${i}! We tried the walking school bus and it worked for two schools.`,
+  (i: number) =>
+    `Visit https://spam.example/a${i} https://spam.example/b${i} https://spam.example/c${i} https://spam.example/d${i} now`,
+];
+
+console.log(`posting ${RATE}/s for ${SECONDS} s…`);
+const requestTimes: number[] = [];
+let failures = 0;
+const inflight: Promise<void>[] = [];
+const total = RATE * SECONDS;
+const started = performance.now();
+for (let i = 0; i < total; i++) {
+  const due = started + (i * 1000) / RATE;
+  const wait = due - performance.now();
+  if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+  const t0 = performance.now();
+  inflight.push(
+    fetch(`${base}/api/threads/${thread.thread.id}/posts`, {
+      method: 'POST',
+      headers: headers(cookies[i % cookies.length]!),
+      body: JSON.stringify({ body: bodies[i % bodies.length]!(i) }),
+    }).then(
+      async (res) => {
+        await res.arrayBuffer();
+        if (res.status === 201) requestTimes.push(performance.now() - t0);
+        else failures++;
+      },
+      () => {
+        failures++;
+      },
+    ),
+  );
+}
+await Promise.all(inflight);
+const achievedRate = Math.round((total / ((performance.now() - started) / 1000)) * 10) / 10;
+
+const connection = new Redis(env.redisUrl, { maxRetriesPerRequest: null });
+const queue = new Queue('moderation', { connection, prefix: `${env.prefix}:bull` });
+const until = Date.now() + 120_000;
+for (;;) {
+  const counts = await queue.getJobCounts('waiting', 'active', 'delayed');
+  const pending = (counts.waiting ?? 0) + (counts.active ?? 0) + (counts.delayed ?? 0);
+  if (pending === 0 || Date.now() > until) break;
+  await new Promise((r) => setTimeout(r, 250));
+}
+const done = (await queue.getJobs(['completed'], 0, 100_000)).filter((j) => j.name === 'screen');
+const verdictMs = done.map((j) => (j.finishedOn ?? 0) - j.timestamp).filter((ms) => ms >= 0);
+const verdicts: Record<string, number> = {};
+for (const j of done) {
+  const v =
+    typeof j.returnvalue === 'object' && j.returnvalue && 'verdict' in j.returnvalue
+      ? String((j.returnvalue as { verdict: unknown }).verdict)
+      : String(j.returnvalue);
+  verdicts[v] = (verdicts[v] ?? 0) + 1;
+}
+const result = {
+  store: process.env.FERRETDB_POSTGRESQL_URL
+    ? 'FerretDB 1.24 (PostgreSQL backend)'
+    : 'FerretDB 1.24 (SQLite backend) or MONGODB_URI',
+  targetRatePerSecond: RATE,
+  achievedRatePerSecond: achievedRate,
+  posts: total,
+  failedRequests: failures,
+  postRequestMs: summarize(requestTimes),
+  postToVerdictMs: summarize(verdictMs),
+  verdicts,
+  target: { p95VerdictMs: 500, atPostsPerSecond: 50 },
+};
+console.log(result);
+console.log(`results written to ${writeResults(`moderation-bench-${RATE}-per-second.json`, result)}`);
+await queue.close();
+connection.disconnect();
+await workers.stop();
+await server.stop();
+await env.stop();
+process.exit(0);
