@@ -1,8 +1,7 @@
-import type { Coalition } from '@commons/shared';
-import { useState, type FormEvent } from 'react';
+import { type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
-import { useLoad } from '../forums/load';
+import { useCursorList } from '../forums/load';
 import { TextField } from '../ui/fields';
 import { Loading, Page } from '../ui/Page';
 import { listCoalitions } from './api';
@@ -17,22 +16,15 @@ export function CoalitionsPage() {
   if (q) query.set('q', q);
   if (params.get('mine') === 'true') query.set('mine', 'true');
   const key = query.toString();
-  const [coalitions, setCoalitions] = useState<Coalition[]>([]);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const state = useLoad(key, async (signal) => {
-    const page = await listCoalitions(key, signal);
-    setCoalitions(page.coalitions);
-    setCursor(page.nextCursor);
+  const {
+    items: coalitions,
+    state,
+    hasMore,
+    loadMore,
+  } = useCursorList(key, async (q, signal) => {
+    const page = await listCoalitions(q, signal);
+    return { items: page.coalitions, nextCursor: page.nextCursor };
   });
-
-  async function loadMore(): Promise<void> {
-    if (!cursor) return;
-    const next = new URLSearchParams(key);
-    next.set('cursor', cursor);
-    const page = await listCoalitions(next.toString());
-    setCoalitions((list) => [...list, ...page.coalitions]);
-    setCursor(page.nextCursor);
-  }
 
   function onSubmit(event: FormEvent<HTMLFormElement>): void {
     event.preventDefault();
@@ -86,7 +78,7 @@ export function CoalitionsPage() {
             ))}
           </ul>
         ))}
-      {state.status === 'loaded' && cursor && (
+      {state.status === 'loaded' && hasMore && (
         <p>
           <button type="button" className="button button--secondary" onClick={() => void loadMore()}>
             {t('hub.coalitions.loadMore')}

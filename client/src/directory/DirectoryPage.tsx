@@ -1,10 +1,10 @@
 import { communityRoles, type DirectoryMember } from '@commons/shared';
-import { useState, type FormEvent } from 'react';
+import { type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
 import { announce } from '../app/LiveAnnouncer';
 import { useAuth } from '../auth/store';
-import { useLoad } from '../forums/load';
+import { useCursorList } from '../forums/load';
 import { SelectField, TextField } from '../ui/fields';
 import { Loading, Page } from '../ui/Page';
 import { listMembers } from '../library/api';
@@ -49,23 +49,19 @@ export function DirectoryPage() {
     if (v) query.set(name, v);
   }
   const key = query.toString();
-  const [members, setMembers] = useState<DirectoryMember[]>([]);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const state = useLoad(key, async (signal) => {
-    const page = await listMembers(key, signal);
-    setMembers(page.members);
-    setCursor(page.nextCursor);
-    announce(t('hub.directory.title'));
-  });
-
-  async function loadMore(): Promise<void> {
-    if (!cursor) return;
-    const next = new URLSearchParams(key);
-    next.set('cursor', cursor);
-    const page = await listMembers(next.toString());
-    setMembers((list) => [...list, ...page.members]);
-    setCursor(page.nextCursor);
-  }
+  const {
+    items: members,
+    state,
+    hasMore,
+    loadMore,
+  } = useCursorList(
+    key,
+    async (q, signal) => {
+      const page = await listMembers(q, signal);
+      return { items: page.members, nextCursor: page.nextCursor };
+    },
+    () => announce(t('hub.directory.title')),
+  );
 
   function onSubmit(event: FormEvent<HTMLFormElement>): void {
     event.preventDefault();
@@ -137,7 +133,7 @@ export function DirectoryPage() {
             ))}
           </ul>
         ))}
-      {state.status === 'loaded' && cursor && (
+      {state.status === 'loaded' && hasMore && (
         <p>
           <button type="button" className="button button--secondary" onClick={() => void loadMore()}>
             {t('hub.directory.loadMore')}

@@ -29,3 +29,31 @@ export function useLoad(key: string, load: (signal: AbortSignal) => Promise<void
 export function isNotFound(code: ClientErrorCode): boolean {
   return code === 'not_found' || code === 'bad_request' || code === 'validation_failed';
 }
+
+/**
+ * A cursor-paginated list for `query` (URL search parameters): the first page loads whenever the
+ * query changes, `loadMore` appends the next one. `fetchPage` returns the items and the next cursor.
+ */
+export function useCursorList<T>(
+  query: string,
+  fetchPage: (query: string, signal?: AbortSignal) => Promise<{ items: T[]; nextCursor: string | null }>,
+  onLoaded?: () => void,
+): { items: T[]; state: LoadState; hasMore: boolean; loadMore: () => Promise<void> } {
+  const [items, setItems] = useState<T[]>([]);
+  const [cursor, setCursor] = useState<string | null>(null);
+  const state = useLoad(query, async (signal) => {
+    const page = await fetchPage(query, signal);
+    setItems(page.items);
+    setCursor(page.nextCursor);
+    onLoaded?.();
+  });
+  async function loadMore(): Promise<void> {
+    if (!cursor) return;
+    const next = new URLSearchParams(query);
+    next.set('cursor', cursor);
+    const page = await fetchPage(next.toString());
+    setItems((list) => [...list, ...page.items]);
+    setCursor(page.nextCursor);
+  }
+  return { items, state, hasMore: cursor !== null, loadMore };
+}

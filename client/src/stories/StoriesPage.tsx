@@ -1,8 +1,8 @@
-import { resourceTopics, type StorySummary } from '@commons/shared';
-import { useState, type FormEvent } from 'react';
+import { resourceTopics } from '@commons/shared';
+import { type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
-import { useLoad } from '../forums/load';
+import { useCursorList } from '../forums/load';
 import { SelectField } from '../ui/fields';
 import { Loading, Page } from '../ui/Page';
 import { listStories } from './api';
@@ -18,22 +18,15 @@ export function StoriesPage() {
   if (topic && (resourceTopics as readonly string[]).includes(topic)) query.set('topic', topic);
   if (params.get('featured') === 'true') query.set('featured', 'true');
   const key = query.toString();
-  const [stories, setStories] = useState<StorySummary[]>([]);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const state = useLoad(key, async (signal) => {
-    const page = await listStories(key, signal);
-    setStories(page.stories);
-    setCursor(page.nextCursor);
+  const {
+    items: stories,
+    state,
+    hasMore,
+    loadMore,
+  } = useCursorList(key, async (q, signal) => {
+    const page = await listStories(q, signal);
+    return { items: page.stories, nextCursor: page.nextCursor };
   });
-
-  async function loadMore(): Promise<void> {
-    if (!cursor) return;
-    const next = new URLSearchParams(key);
-    next.set('cursor', cursor);
-    const page = await listStories(next.toString());
-    setStories((list) => [...list, ...page.stories]);
-    setCursor(page.nextCursor);
-  }
 
   function onSubmit(event: FormEvent<HTMLFormElement>): void {
     event.preventDefault();
@@ -84,7 +77,7 @@ export function StoriesPage() {
             ))}
           </ul>
         ))}
-      {state.status === 'loaded' && cursor && (
+      {state.status === 'loaded' && hasMore && (
         <p>
           <button type="button" className="button button--secondary" onClick={() => void loadMore()}>
             {t('hub.stories.loadMore')}

@@ -24,7 +24,7 @@ export function createMemberService({ events }: { events: DomainEvents }) {
       const member = (await MemberModel.findOneAndUpdate(
         { email: email.trim().toLowerCase() },
         { $set: { role } },
-        { new: true },
+        { returnDocument: 'after' },
       )) as MemberDoc | null;
       if (!member) throw new AppError('not_found', `No member with the email ${email}.`);
       events.publish('member.updated', { memberId: member._id.toHexString() });
