@@ -67,6 +67,8 @@ import { QUEUE_DASHBOARD_PATH, queueDashboard } from './admin/queue-dashboard.js
 import { registerWebhookListeners } from './webhooks/listeners.js';
 import { webhookRoutes } from './webhooks/routes.js';
 import { createWebhookService } from './webhooks/service.js';
+import { createMailFailureService } from './mail/failures.js';
+import { mailRoutes } from './mail/routes.js';
 
 export interface AppDeps {
   config: Config;
@@ -260,6 +262,7 @@ export function buildApp(deps: AppDeps): BuiltApp {
   api.use(moderationRoutes(services.moderation));
   api.use(notificationRoutes(notifications));
   api.use(webhookRoutes(services.webhooks));
+  api.use(mailRoutes(createMailFailureService()));
   api.use(notFoundHandler);
   app.use('/api', api);
   // The job queues' dashboard, for administrators (before the client's catch-all route).

@@ -12,3 +12,4 @@ export * from './moderation/schemas.js';
 export * from './i18n/index.js';
 export * from './hub/index.js';
 export * from './webhooks/schemas.js';
+export * from './mail/schemas.js';

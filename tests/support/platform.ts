@@ -7,7 +7,7 @@ import { startWorkers, type RunningWorkers } from '@commons/workers/runtime';
 import mongoose from 'mongoose';
 import { inject } from 'vitest';
 import { TestClient } from './http.js';
-import { startTestSmtpSink, type TestSmtpSink } from './mail.js';
+import { startTestSmtpSink, type RefuseRecipient, type TestSmtpSink } from './mail.js';
 
 export interface TestPlatform {
   url: string;
@@ -26,9 +26,15 @@ export interface TestPlatform {
  */
 export async function startTestPlatform(
   name: string,
-  opts: { workers?: boolean; env?: Record<string, string>; logTo?: { level: string; write(line: string): void } } = {},
+  opts: {
+    workers?: boolean;
+    env?: Record<string, string>;
+    logTo?: { level: string; write(line: string): void };
+    /** The SMTP sink refuses these recipients (see `SmtpSinkOptions.refuseRecipient`). */
+    refuseRecipient?: RefuseRecipient;
+  } = {},
 ): Promise<TestPlatform> {
-  const sink = await startTestSmtpSink();
+  const sink = await startTestSmtpSink(opts.refuseRecipient ? { refuseRecipient: opts.refuseRecipient } : {});
   const suffix = randomBytes(4).toString('hex');
   const dbName = `t_${name.replace(/[^a-z0-9]/gi, '_')}_${suffix}`.slice(0, 60);
   const port = await freePort();

@@ -23,7 +23,16 @@ export async function deliverMail(
     await MailDeliveryModel.updateOne(
       { key },
       {
-        $set: { kind, to: mail.to, status: 'sent', messageId, error: null, sentAt: new Date() },
+        $set: {
+          kind,
+          to: mail.to,
+          memberId,
+          status: 'sent',
+          permanent: false,
+          messageId,
+          error: null,
+          sentAt: new Date(),
+        },
         $inc: { attempts: 1 },
       },
       { upsert: true },
@@ -35,7 +44,14 @@ export async function deliverMail(
     await MailDeliveryModel.updateOne(
       { key },
       {
-        $set: { kind, to: mail.to, status: 'failed', error: permanent ? `permanent: ${message}` : message },
+        $set: {
+          kind,
+          to: mail.to,
+          memberId,
+          status: 'failed',
+          permanent,
+          error: permanent ? `permanent: ${message}` : message,
+        },
         $inc: { attempts: 1 },
       },
       { upsert: true },

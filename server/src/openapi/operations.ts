@@ -11,6 +11,7 @@ import { libraryOperations } from '../library/openapi.js';
 import { storyOperations } from '../stories/openapi.js';
 import { coalitionOperations } from '../coalitions/openapi.js';
 import { webhookOperations } from '../webhooks/openapi.js';
+import { mailOperations } from '../mail/openapi.js';
 import { z } from 'zod';
 import { defineOperations, type HttpMethod, type Operation } from './operation.js';
 
@@ -65,6 +66,7 @@ export const allOperations: Operation[] = [
   ...coalitionOperations,
   ...labOperations,
   ...webhookOperations,
+  ...mailOperations,
 ];
 
 /** Finds the operation serving a concrete request path, e.g. GET /api/members/abc → /api/members/{id}. */

@@ -29,6 +29,11 @@ export interface SmtpSinkOptions {
   onMail?: (mail: SinkMail) => void;
   /** One line per message (recipients and subject) and per problem. Default: silent. */
   log?: (line: string) => void;
+  /**
+   * Refuses a recipient at RCPT TO with the returned SMTP reply (e.g. `{ code: 550, message:
+   * '5.1.1 mailbox unavailable' }`), as a real server does for a dead address; null accepts it.
+   */
+  refuseRecipient?: (address: string) => { code: number; message: string } | null;
 }
 
 export interface SmtpSink {
@@ -94,6 +99,12 @@ export async function startSmtpSink(options: SmtpSinkOptions): Promise<SmtpSink>
     banner: 'Commons SMTP sink',
     logger: false,
     closeTimeout: 1000,
+    onRcptTo(address, _session, callback) {
+      const refusal = options.refuseRecipient?.(address.address) ?? null;
+      if (!refusal) return callback();
+      log(`smtp sink: refused ${address.address} with ${refusal.code}`);
+      callback(Object.assign(new Error(refusal.message), { responseCode: refusal.code }));
+    },
     onAuth(auth, _session, callback) {
       callback(null, { user: auth.username ?? 'anonymous' });
     },
