@@ -108,6 +108,21 @@ const corpus: Array<[string, Partial<ScreeningInput>, 'allow' | 'hold' | 'hide',
   ['short repeats are fine', { body: 'Thanks!', recentBodies: ['Thanks!', 'Thanks!'] }, 'allow', []],
   ['burst', { body: 'Another reply', postsLast5Minutes: 9 }, 'hold', ['burst']],
   ['flood', { body: 'Another reply', postsLast5Minutes: 15 }, 'hide', ['burst']],
+  // An opening post is screened with its thread's title.
+  [
+    'swearing in the title',
+    { title: 'What the fuck is this schedule', body: 'Please explain.' },
+    'hold',
+    ['profanity'],
+  ],
+  ['abuse in the title', { title: 'You fucking bitch, piece of shit', body: 'Read this.' }, 'hide', ['profanity']],
+  [
+    'a link in the title, level 0',
+    { title: 'Free money at https://cheap-pills.example', body: 'Click it.', trustLevel: 0 },
+    'hold',
+    ['links_untrusted'],
+  ],
+  ['a clean title', { title: 'Circle time ideas for toddlers', body: 'What works for you?' }, 'allow', []],
 ];
 
 describe('automatic screening corpus', () => {

@@ -3,7 +3,7 @@ import { MemberModel } from '@commons/server/members/model';
 import { ProfileModel } from '@commons/server/moderation/model';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
-import { categoryId, newThread, reply, signUp, type Someone } from '../forums/support.js';
+import { categoryId, newThread, reply, resetPostingBudgets, signUp, type Someone } from '../forums/support.js';
 import { eventually, nextEvent, setProfile, socketFor, type ClientSocket } from './support.js';
 
 let p: TestPlatform;
@@ -97,6 +97,44 @@ describe('automatic screening of new and edited posts', () => {
     const second = await reply(regular, threadId, 'Join our Thursday circle at the community centre!');
     await eventually(async () => (await statusOf(second.id)) === 'held');
     expect(await statusOf(first.id)).toBe('visible');
+  });
+});
+
+describe('thread titles are screened like bodies', () => {
+  const listedFor = async (who: Someone, id: string) =>
+    ((await who.c.get('/api/threads?limit=50')).body.threads as Array<{ id: string }>).some((t) => t.id === id);
+
+  it('hides a new thread whose title is abusive, with its opening post, from everyone but its author', async () => {
+    await resetPostingBudgets(p);
+    const category = await categoryId(reader.c, 'introductions');
+    const { thread, post } = await newThread(regular, category, 'You fucking bitch, piece of shit', 'Read this.');
+    await eventually(async () => (await statusOf(post.id)) === 'hidden');
+    expect(await listedFor(reader, thread.id)).toBe(false);
+    expect(await listedFor(regular, thread.id)).toBe(true);
+    const item = (await mod.c.get(`/api/posts/${post.id}/moderation`)).body.moderation;
+    expect(item.reasons).toContain('profanity');
+  });
+
+  it('screens a renamed title; only the author or a moderator may rename', async () => {
+    await resetPostingBudgets(p);
+    const category = await categoryId(reader.c, 'introductions');
+    const { thread, post } = await newThread(regular, category, 'Circle time ideas', 'What works for toddlers?');
+    await p.runtime.events.settle();
+    await eventually(async () => {
+      const j = await p.runtime.queues.moderation.getJob(`screen-${post.id}`);
+      return (await j?.isCompleted()) ? j : undefined;
+    });
+    expect(await statusOf(post.id)).toBe('visible');
+    expect((await reader.c.patch(`/api/threads/${thread.id}`, { title: 'Hijacked title' })).status).toBe(403);
+    expect((await reader.c.patch(`/api/threads/${thread.id}`, { pinned: true })).status).toBe(403);
+
+    const renamed = await regular.c.patch(`/api/threads/${thread.id}`, { title: 'What the fuck is circle time' });
+    expect(renamed.status).toBe(200);
+    expect(renamed.body.thread.title).toBe('What the fuck is circle time');
+    await eventually(async () => (await statusOf(post.id)) === 'held');
+    expect(await listedFor(reader, thread.id)).toBe(false);
+    expect(await listedFor(regular, thread.id)).toBe(true);
+    expect(await listedFor(mod, thread.id)).toBe(true);
   });
 });
 

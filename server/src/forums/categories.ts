@@ -12,6 +12,7 @@ import { idOr404, isDuplicateKey, notFound, type ForumContext } from './context.
 import { CategoryModel, CategorySubscriptionModel, ThreadModel, type CategoryFields } from './model.js';
 import { forumPolicy, type Actor } from './policy.js';
 import { effectiveLastRead, loadCategoryLevels, loadThreadStates, type Lean } from './present.js';
+import { isThreadListed, unreadCountFor } from './thread-visibility.js';
 
 const { trusted } = mongoose;
 
@@ -21,7 +22,9 @@ const UNREAD_SCAN_LIMIT = 5000;
 type CategoryLean = Lean<CategoryFields>;
 
 async function threadCounts(): Promise<Map<string, number>> {
+  // Threads whose opening post is held or hidden are not counted (they are listed for few).
   const rows = await ThreadModel.aggregate<{ _id: mongoose.Types.ObjectId; n: number }>([
+    { $match: { hidden: { $ne: true } } },
     { $group: { _id: '$categoryId', n: { $sum: 1 } } },
   ]);
   return new Map(rows.map((r) => [String(r._id), r.n]));
@@ -34,7 +37,7 @@ async function threadCounts(): Promise<Map<string, number>> {
 async function unreadThreadCounts(actor: Actor, levels: Map<string, SubscriptionLevel>): Promise<Map<string, number>> {
   const threads = await ThreadModel.find(
     { lastActivityAt: trusted({ $gte: actor.createdAt }) },
-    { categoryId: 1, lastSeq: 1, lastActivityAt: 1 },
+    { categoryId: 1, lastSeq: 1, lastActivityAt: 1, hidden: 1, authorId: 1, restrictedSeqs: 1 },
   )
     .sort({ lastActivityAt: -1 })
     .limit(UNREAD_SCAN_LIMIT)
@@ -48,8 +51,9 @@ async function unreadThreadCounts(actor: Actor, levels: Map<string, Subscription
     const categoryId = t.categoryId.toHexString();
     const state = states.get(t._id.toHexString());
     const level = state?.level ?? levels.get(categoryId) ?? 'normal';
-    if (level === 'muted') continue;
-    if (effectiveLastRead(t, state, actor) < t.lastSeq) out.set(categoryId, (out.get(categoryId) ?? 0) + 1);
+    if (level === 'muted' || !isThreadListed(actor, t)) continue;
+    if (unreadCountFor(t, effectiveLastRead(t, state, actor), actor) > 0)
+      out.set(categoryId, (out.get(categoryId) ?? 0) + 1);
   }
   return out;
 }

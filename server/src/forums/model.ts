@@ -62,6 +62,13 @@ export interface ThreadFields {
   titleTerms: string[];
   /** Search terms of the title and the opening post. */
   terms: string[];
+  /**
+   * Moderation, kept by `thread-visibility.ts`: the opening post is held or hidden (the thread is
+   * listed only for its author and moderators), and the sequence numbers of every held or hidden
+   * post (left out of other members' unread counts).
+   */
+  hidden: boolean;
+  restrictedSeqs: number[];
   createdAt: Date;
   updatedAt: Date;
 }
@@ -81,6 +88,8 @@ const threadSchema = new Schema<ThreadFields>(
     lastActivityAt: { type: Date, required: true },
     titleTerms: { type: [String], default: [] },
     terms: { type: [String], default: [] },
+    hidden: { type: Boolean, default: false },
+    restrictedSeqs: { type: [Number], default: [] },
     createdAt: { type: Date, required: true },
   },
   { timestamps: { createdAt: false, updatedAt: true } },

@@ -125,13 +125,13 @@ export const forumOperations = defineOperations([
   {
     method: 'patch',
     path: '/api/threads/{id}',
-    summary: 'Pin, lock or move a thread (moderators)',
+    summary: 'Rename (its author or a moderator; screened like a post), pin, lock or move a thread (moderators)',
     tag,
-    access: 'moderator',
+    access: 'member',
     params: byId,
     body: threadPatchBodySchema,
     responses: { 200: threadResponseSchema },
-    errors: [400, 401, 404, 409],
+    errors: [400, 401, 403, 404, 409, 423, 429],
   },
   {
     method: 'get',

@@ -43,6 +43,14 @@ export const forumPolicy = {
     if (!isModerator(actor)) throw new AppError('forbidden', 'Only moderators can pin, lock or move threads.');
   },
 
+  /** The thread's author renames it (not once it is locked); moderators always may. */
+  retitleThread(actor: Actor, thread: Pick<ThreadFields, 'authorId' | 'locked'>): void {
+    if (isModerator(actor)) return;
+    if (thread.authorId.toHexString() !== actor.id)
+      throw new AppError('forbidden', 'Only the author or a moderator can rename this thread.');
+    if (thread.locked) throw new AppError('thread_locked', 'This thread is locked.');
+  },
+
   /** Locked threads and archived categories take no new posts; moderators may still answer in a locked thread. */
   postInThread(
     actor: Actor,

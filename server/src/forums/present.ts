@@ -23,6 +23,7 @@ import {
   type ThreadStateFields,
 } from './model.js';
 import type { Actor } from './policy.js';
+import { unreadCountFor } from './thread-visibility.js';
 
 const { trusted } = mongoose;
 
@@ -109,7 +110,7 @@ export async function presentThreads(threads: ThreadLean[], viewer: Actor): Prom
     return {
       ...toPublicThread(t, refs),
       lastReadSeq,
-      unreadCount: Math.max(0, t.lastSeq - lastReadSeq),
+      unreadCount: unreadCountFor(t, lastReadSeq, viewer),
       subscription: state?.level ?? levels.get(t.categoryId.toHexString()) ?? 'normal',
     };
   });

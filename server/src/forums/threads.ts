@@ -20,6 +20,7 @@ import { htmlToText, renderMarkdown } from './markdown.js';
 import { resolveHandles } from './mentions.js';
 import { CategoryModel, CategorySubscriptionModel, PostModel, ThreadModel, ThreadStateModel } from './model.js';
 import { forumPolicy, type Actor } from './policy.js';
+import { listedThreadsFilter, unreadCountFor } from './thread-visibility.js';
 import { visiblePostsFilter } from './visibility.js';
 import {
   effectiveLastRead,
@@ -155,16 +156,22 @@ export function threadOps(ctx: ForumContext) {
         const archived = await CategoryModel.find({ archived: true }, { _id: 1 }).lean();
         if (archived.length > 0) filter.categoryId = trusted({ $nin: archived.map((c) => c._id) });
       }
+      const and: Array<Record<string, unknown>> = [];
+      const listed = listedThreadsFilter(actor);
+      if (listed) and.push(listed);
       if (query.cursor) {
         const c = decodeCursor(threadCursorSchema, query.cursor);
         const at = new Date(c.t);
         const id = new Types.ObjectId(c.i);
-        filter.$or = [
-          ...(c.p ? [{ pinned: false }] : []),
-          { pinned: c.p, lastActivityAt: trusted({ $lt: at }) },
-          { pinned: c.p, lastActivityAt: at, _id: trusted({ $lt: id }) },
-        ];
+        and.push({
+          $or: [
+            ...(c.p ? [{ pinned: false }] : []),
+            { pinned: c.p, lastActivityAt: trusted({ $lt: at }) },
+            { pinned: c.p, lastActivityAt: at, _id: trusted({ $lt: id }) },
+          ],
+        });
       }
+      if (and.length > 0) filter.$and = and;
       const rows = await ThreadModel.find(filter)
         .sort({ pinned: -1, lastActivityAt: -1, _id: -1 })
         .limit(query.limit + 1)
@@ -192,7 +199,7 @@ export function threadOps(ctx: ForumContext) {
       const firstUnread =
         lastRead < thread.lastSeq
           ? await PostModel.findOne(
-              { threadId: thread._id, seq: trusted({ $gt: lastRead }), deleted: false },
+              { threadId: thread._id, seq: trusted({ $gt: lastRead }), deleted: false, ...visiblePostsFilter(actor) },
               { seq: 1 },
             )
               .sort({ seq: 1 })
@@ -242,11 +249,24 @@ export function threadOps(ctx: ForumContext) {
       };
     },
 
-    /** Moderators pin, lock and move threads. */
+    /** The author (or a moderator) renames a thread; moderators pin, lock and move threads. */
     async updateThread(actor: Actor, id: string, patch: ThreadPatchBody): Promise<ThreadSummary> {
-      forumPolicy.moderateThread(actor);
+      const { title, ...moderated } = patch;
+      if (Object.keys(moderated).length > 0) forumPolicy.moderateThread(actor);
       const thread = await findThread(id);
       const set: Record<string, unknown> = {};
+      let retitledAt: Date | null = null;
+      if (title !== undefined && title !== thread.title) {
+        forumPolicy.retitleThread(actor, thread);
+        await ctx.assertCanPost(actor.id);
+        await ctx.editLimiter?.consume(actor.id);
+        const first = thread.firstPostId ? await PostModel.findById(thread.firstPostId, { terms: 1 }).lean() : null;
+        const titleTerms = termsOf(title);
+        set.title = title;
+        set.titleTerms = titleTerms;
+        set.terms = [...new Set([...titleTerms, ...(first?.terms ?? [])])];
+        retitledAt = new Date();
+      }
       if (patch.pinned !== undefined) set.pinned = patch.pinned;
       if (patch.locked !== undefined) set.locked = patch.locked;
       let moved = false;
@@ -256,6 +276,7 @@ export function threadOps(ctx: ForumContext) {
         set.categoryId = target._id;
         moved = true;
       }
+      if (Object.keys(set).length === 0) return presentThread(thread, actor);
       const updated = await ThreadModel.findOneAndUpdate(
         { _id: thread._id },
         { $set: set },
@@ -268,6 +289,10 @@ export function threadOps(ctx: ForumContext) {
         thread: publicThread!,
         previousCategoryId: moved ? thread.categoryId.toHexString() : null,
         actorId: actor.id,
+        retitled:
+          retitledAt && updated.firstPostId
+            ? { firstPostId: updated.firstPostId.toHexString(), at: retitledAt.toISOString() }
+            : null,
       });
       return presentThread(updated, actor);
     },
@@ -327,7 +352,7 @@ export function threadOps(ctx: ForumContext) {
       ).lean();
       const lastReadSeq = state?.lastReadSeq ?? upTo;
       ctx.events.publish('thread.read', { memberId: actor.id, threadId: thread._id.toHexString(), lastReadSeq });
-      return { lastReadSeq, unreadCount: Math.max(0, thread.lastSeq - lastReadSeq) };
+      return { lastReadSeq, unreadCount: unreadCountFor(thread, lastReadSeq, actor) };
     },
   };
 }

@@ -35,7 +35,13 @@ export interface DomainEventMap {
   'member.updated': { memberId: string };
   // forums (server/src/forums): the opening post comes with thread.created, not post.created
   'thread.created': { thread: PublicThread; post: PublicPost; actorId: string; mentionIds: string[] };
-  'thread.updated': { thread: PublicThread; previousCategoryId: string | null; actorId: string };
+  'thread.updated': {
+    thread: PublicThread;
+    previousCategoryId: string | null;
+    actorId: string;
+    /** Set when the title changed (moderation screens it with the opening post). */
+    retitled?: { firstPostId: string; at: string } | null;
+  };
   'thread.read': { memberId: string; threadId: string; lastReadSeq: number };
   'post.created': {
     thread: PublicThread;

@@ -22,6 +22,11 @@ export function registerScreeningListeners(events: DomainEvents, deps: { queues:
   events.on('post.updated', ({ post }) =>
     screen(post.id, `screen-${post.id}-${post.editedAt ? Date.parse(post.editedAt) : 0}`, true),
   );
+  // A new title is screened with the opening post (the job reads both).
+  events.on('thread.updated', async ({ retitled }) => {
+    if (retitled)
+      await screen(retitled.firstPostId, `screen-${retitled.firstPostId}-title-${Date.parse(retitled.at)}`, true);
+  });
 }
 
 /**

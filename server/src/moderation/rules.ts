@@ -73,6 +73,8 @@ const LINK = /\bhttps?:\/\/[^\s)>\]]+|\bwww\.[^\s)>\]]+/gi;
 
 export interface ScreeningInput {
   body: string;
+  /** The thread's title, when the post is its opening post: screened with the body. */
+  title?: string;
   trustLevel: number;
   accountAgeHours: number;
   /** Bodies of the author's other posts of the last 24 hours. */
@@ -100,11 +102,13 @@ export function screenPost(input: ScreeningInput): ScreeningResult {
   const hide = new Set<ScreeningReason>();
   const hold = new Set<ScreeningReason>();
 
-  const profane = profanityCount(input.body);
+  // The title is read with the body (words and links); repeats compare bodies alone.
+  const text = input.title ? `${input.title}\n\n${input.body}` : input.body;
+  const profane = profanityCount(text);
   if (profane >= 3) hide.add('profanity');
   else if (profane >= 1) hold.add('profanity');
 
-  const links = countLinks(input.body);
+  const links = countLinks(text);
   if (links >= 10) hide.add('link_spam');
   else if (links >= 5) hold.add('link_spam');
   else if (links >= 1 && (input.trustLevel < 1 || input.accountAgeHours < 24)) hold.add('links_untrusted');

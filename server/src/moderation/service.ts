@@ -20,8 +20,9 @@ import type { Mutex } from '../infra/mutex.js';
 import { AppError } from '../http/errors.js';
 import type { Limiter } from '../http/rate-limit.js';
 import type { DomainEvents } from '../infra/domain-events.js';
-import { PostModel } from '../forums/model.js';
+import { PostModel, ThreadModel } from '../forums/model.js';
 import { isModerator, type Actor } from '../forums/policy.js';
+import { refreshThreadModeration } from '../forums/thread-visibility.js';
 import { MemberModel } from '../members/model.js';
 import {
   AuditModel,
@@ -239,6 +240,7 @@ export function createModerationService(deps: ModerationServiceDeps) {
     const from: PostStatus[] = status === 'hidden' ? ['visible', 'held'] : ['visible'];
     const res = await PostModel.updateOne({ _id: post._id, status: trusted({ $in: from }) }, { $set: { status } });
     if (res.modifiedCount === 0) return false;
+    await refreshThreadModeration(post.threadId);
     events.publish('moderation.postHidden', {
       postId: post._id.toHexString(),
       threadId: post.threadId.toHexString(),
@@ -373,7 +375,10 @@ export function createModerationService(deps: ModerationServiceDeps) {
           { _id: post._id, status: trusted({ $ne: 'visible' }) },
           { $set: { status: 'visible' } },
         );
-        if (res.modifiedCount > 0) events.publish('moderation.postRestored', { postId });
+        if (res.modifiedCount > 0) {
+          await refreshThreadModeration(post.threadId);
+          events.publish('moderation.postRestored', { postId });
+        }
       } else {
         await restrictPost(post, 'hidden', [body.note]);
         if (body.action === 'delete' && !post.deleted) await deps.deletePost?.(actor, postId);
@@ -733,6 +738,7 @@ export function createModerationService(deps: ModerationServiceDeps) {
       const post = await PostModel.findById(postId, {
         threadId: 1,
         authorId: 1,
+        seq: 1,
         body: 1,
         deleted: 1,
         status: 1,
@@ -742,7 +748,9 @@ export function createModerationService(deps: ModerationServiceDeps) {
       const author = await MemberModel.findById(post.authorId, { role: 1, createdAt: 1 }).lean();
       if (!author || author.role !== 'member') return { verdict: 'allow', reasons: [] };
       const at = now();
-      const [profile, recent, burst] = await Promise.all([
+      const [thread, profile, recent, burst] = await Promise.all([
+        // An opening post (always seq 1) is screened with its thread's title.
+        post.seq === 1 ? ThreadModel.findById(post.threadId, { title: 1, firstPostId: 1 }).lean() : null,
         profileOf(post.authorId),
         PostModel.find(
           {
@@ -762,6 +770,7 @@ export function createModerationService(deps: ModerationServiceDeps) {
       ]);
       const result = screenPost({
         body: post.body,
+        title: thread?.firstPostId?.equals(post._id) ? thread.title : undefined,
         trustLevel: profile?.trustLevel ?? 0,
         accountAgeHours: (at.getTime() - author.createdAt.getTime()) / 3600_000,
         recentBodies: recent.map((r) => r.body),

@@ -7,6 +7,7 @@ import { loadMemberRefs } from '../forums/mentions.js';
 import { CategoryModel, PostModel, ThreadModel } from '../forums/model.js';
 import type { Actor } from '../forums/policy.js';
 import type { PostLean, ThreadLean } from '../forums/present.js';
+import { listedThreadsFilter } from '../forums/thread-visibility.js';
 import { RESTRICTED_STATUSES } from '../forums/visibility.js';
 import { highlight, snippet } from './snippet.js';
 import { countMatchedTerms, escapeRegex, parseQuery, type ParsedQuery } from './terms.js';
@@ -43,7 +44,7 @@ function rank<T>(rows: Ranked<T>[]): Ranked<T>[] {
 export function createSearchService() {
   return {
     async search(
-      _actor: Actor,
+      actor: Actor,
       query: SearchQuery,
     ): Promise<{ results: SearchHit[]; nextCursor: string | null; terms: string[] }> {
       const parsed = parseQuery(query.q);
@@ -55,8 +56,10 @@ export function createSearchService() {
 
       let results: SearchHit[];
       let total: number;
+      // Threads whose opening post is held or hidden: only their author and moderators find them.
+      const listed = listedThreadsFilter(actor);
       if (query.type === 'threads') {
-        const candidates = await ThreadModel.find(filter, { terms: 0 })
+        const candidates = await ThreadModel.find(listed ? { $and: [filter, listed] } : filter, { terms: 0 })
           .sort({ lastActivityAt: -1 })
           .limit(SEARCH_CANDIDATES)
           .lean<ThreadLean[]>();
@@ -104,7 +107,10 @@ export function createSearchService() {
           .limit(SEARCH_CANDIDATES)
           .lean<PostLean[]>();
         const threads = await ThreadModel.find(
-          { _id: trusted({ $in: [...new Set(candidates.map((p) => p.threadId.toHexString()))] }) },
+          {
+            _id: trusted({ $in: [...new Set(candidates.map((p) => p.threadId.toHexString()))] }),
+            ...(listed ?? {}),
+          },
           { title: 1, titleTerms: 1, categoryId: 1, lastActivityAt: 1 },
         ).lean<ThreadLean[]>();
         const threadById = new Map(threads.map((t) => [t._id.toHexString(), t]));

@@ -133,8 +133,9 @@ export const threadListQuerySchema = z
   .strict();
 export type ThreadListQuery = z.infer<typeof threadListQuerySchema>;
 
+/** `title`: the thread's author or a moderator; the rest: moderators. */
 export const threadPatchBodySchema = z
-  .object({ pinned: z.boolean(), locked: z.boolean(), categoryId: objectIdSchema })
+  .object({ title: threadTitleSchema, pinned: z.boolean(), locked: z.boolean(), categoryId: objectIdSchema })
   .partial()
   .strict()
   .refine((b) => Object.keys(b).length > 0, { message: 'change at least one field' });
