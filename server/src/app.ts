@@ -17,6 +17,9 @@ import { createForumService } from './forums/service.js';
 import { forumSocket } from './forums/socket.js';
 import { healthRoutes } from './health/routes.js';
 import { registerLabListeners } from './labs/listeners.js';
+import { registerEventListeners } from './events/listeners.js';
+import { eventRoutes } from './events/routes.js';
+import { createEventService } from './events/service.js';
 import { LabPresence } from './labs/presence.js';
 import { labRoutes } from './labs/routes.js';
 import { createLabService } from './labs/service.js';
@@ -45,6 +48,7 @@ import { openApiRoutes } from './openapi/routes.js';
 import { httpMetrics, metricsRoutes } from './metrics/routes.js';
 import { notificationSettings } from './notifications/config.js';
 import { registerNotificationListeners } from './notifications/listeners.js';
+import { registerNoticeListeners } from './notifications/notice-listeners.js';
 import { notificationRoutes, oneClickUnsubscribeRoute } from './notifications/routes.js';
 import { createNotificationService } from './notifications/service.js';
 import { unsubscribeTokens } from './notifications/tokens.js';
@@ -118,6 +122,7 @@ function createServices(deps: AppDeps) {
     forums: hubForums,
     publishLimiter: hubLimit('story-publish', 10),
   });
+  const labs = createLabService({ events: deps.events, sequence: redisLabSequence(deps.redis, deps.config.REDIS_PREFIX) });
   const uploadDir = deps.config.UPLOAD_DIR ?? path.resolve(deps.config.DATA_DIR, 'uploads');
   return {
     library,
@@ -138,7 +143,13 @@ function createServices(deps: AppDeps) {
     members: createMemberService({ events: deps.events }),
     forums,
     search: createSearchService(),
-    labs: createLabService({ events: deps.events, sequence: redisLabSequence(deps.redis, deps.config.REDIS_PREFIX) }),
+    labs,
+    events: createEventService({
+      events: deps.events,
+      labs,
+      assertCanPost: (id) => moderation.assertCanPost(id),
+      createLimiter: hubLimit('event-create', 10),
+    }),
     webhooks: createWebhookService({ queues: deps.queues, settings: webhookSettings(deps.config) }),
   };
 }
@@ -185,6 +196,7 @@ export function buildApp(deps: AppDeps): BuiltApp {
   registerMemberListeners(deps.events, { queues: deps.queues, publicUrl: config.PUBLIC_URL });
   registerScreeningListeners(deps.events, { queues: deps.queues });
   registerNotificationListeners(deps.events, { queues: deps.queues });
+  registerNoticeListeners(deps.events, { queues: deps.queues });
   registerWebhookListeners(deps.events, {
     queues: deps.queues,
     settings: webhookSettings(config),
@@ -254,6 +266,7 @@ export function buildApp(deps: AppDeps): BuiltApp {
   api.use('/members', memberRoutes(services.members));
   api.use('/search', searchRoutes(services.search));
   api.use('/labs', labRoutes(services.labs, { publicUrl: config.PUBLIC_URL }));
+  api.use('/events', eventRoutes(services.events, { publicUrl: config.PUBLIC_URL }));
   api.use(libraryRoutes(services.library));
   api.use(storyRoutes(services.stories));
   api.use(coalitionRoutes(services.coalitions));
@@ -306,6 +319,7 @@ export function buildApp(deps: AppDeps): BuiltApp {
   });
   httpServer.on('close', () => labPresence.close());
   registerLabListeners(deps.events, { queues: deps.queues, emitter: io });
+  registerEventListeners(deps.events, { queues: deps.queues });
   registerForumListeners(deps.events, { emitter: io, forums: services.forums });
   registerModerationListeners(deps.events, {
     emitter: io,

@@ -18,6 +18,7 @@ export const errorCodes = [
   'rate_limited',
   'thread_locked',
   'lab_closed',
+  'event_closed',
   'member_silenced',
   'member_suspended',
   'service_unavailable',

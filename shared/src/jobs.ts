@@ -1,6 +1,8 @@
 import { z } from 'zod';
+import type { EventJob } from './hub/events.js';
 import { labReminderMailSchema, labSummaryMailSchema, type LabJob } from './labs/jobs.js';
 import { localeSchema } from './members/schemas.js';
+import { noticeKindSchema, noticeSubjectSchema } from './notifications/schemas.js';
 import { webhookDisabledMailSchema, type WebhookJob } from './webhooks/schemas.js';
 
 /** Queue names: one BullMQ queue per kind of work, each with its own worker file. */
@@ -11,6 +13,7 @@ export const queueNames = {
   notifications: 'notifications',
   digests: 'digests',
   webhooks: 'webhooks',
+  events: 'events',
 } as const;
 export type QueueName = (typeof queueNames)[keyof typeof queueNames];
 
@@ -63,6 +66,7 @@ export interface JobPayloads {
   notifications: NotificationJob;
   digests: DigestJob;
   webhooks: WebhookJob;
+  events: EventJob;
 }
 
 /** Moderation work: screening a new or edited post, recomputing trust levels, lifting expired sanctions. */
@@ -90,7 +94,27 @@ export const instantEmailJobSchema = z.object({
   /** The batching window (job id `instant-<memberId>-<windowKey>`). */
   windowKey: z.string(),
 });
-export const notificationJobSchema = z.discriminatedUnion('kind', [notificationFanoutJobSchema, instantEmailJobSchema]);
+/** One fact of another domain told to some members (job id `notice-<key>`). */
+export const noticeJobSchema = z.object({
+  kind: z.literal('notice'),
+  notice: z.object({
+    kind: noticeKindSchema,
+    /** Unique per fact: a retried job, or the same fact published twice, notifies nobody twice. */
+    key: z.string().min(1).max(200),
+    memberIds: z.array(z.string()),
+    subject: noticeSubjectSchema,
+    detail: z.string().nullable(),
+    actorId: z.string().nullable(),
+    /** The domain mails this fact itself (a lab reminder, a summary): no instant mail from here. */
+    mailedSeparately: z.boolean().optional(),
+  }),
+});
+export type NoticeInput = z.infer<typeof noticeJobSchema>['notice'];
+export const notificationJobSchema = z.discriminatedUnion('kind', [
+  notificationFanoutJobSchema,
+  instantEmailJobSchema,
+  noticeJobSchema,
+]);
 export type NotificationJob = z.infer<typeof notificationJobSchema>;
 
 /** Digests: the hourly tick (a job scheduler) and one member's digest (job id `digest-<memberId>-<periodKey>`). */

@@ -1,10 +1,12 @@
 import { registerWebhookListeners } from '@commons/server/webhooks/listeners';
+import { registerNoticeListeners } from '@commons/server/notifications/notice-listeners';
 import { metrics } from '@commons/server/metrics/registry';
 import { createMailService } from '@commons/server/mail/service';
 import type { Runtime } from '@commons/server/runtime';
 import type { Worker } from 'bullmq';
 import { createForumService } from '@commons/server/forums/service';
 import { startLabsWorker } from './labs.worker.js';
+import { startEventsWorker } from './events.worker.js';
 import { startMailWorker } from './mail.worker.js';
 import { startWebhooksWorker } from './webhooks.worker.js';
 import { startModerationWorker } from './moderation.worker.js';
@@ -31,6 +33,7 @@ export function startWorkers(runtime: Runtime): RunningWorkers {
     startNotificationsWorker(runtime, notify.notifications),
     startDigestsWorker(runtime, notify.digests, { concurrency: notify.settings.digestConcurrency }),
     startWebhooksWorker(runtime),
+    startEventsWorker(runtime),
   ];
   // Jobs publish domain events too (a lab summary, the forum thread it opens): their webhooks
   // are queued from here. In the all-in-one process the API registers the same listeners; the
@@ -41,6 +44,8 @@ export function startWorkers(runtime: Runtime): RunningWorkers {
     publicUrl: runtime.config.PUBLIC_URL,
     log: runtime.log,
   });
+  // Facts told to members as notices (lab reminders and summaries are published by jobs here).
+  registerNoticeListeners(runtime.events, { queues: runtime.queues });
   declareSchedulers(runtime.queues).catch((err: unknown) =>
     runtime.log.error({ err }, 'declaring the job schedulers failed'),
   );

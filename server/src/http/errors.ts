@@ -20,6 +20,7 @@ const statusByCode: Record<ErrorCode, number> = {
   rate_limited: 429,
   thread_locked: 423,
   lab_closed: 409,
+  event_closed: 409,
   member_silenced: 403,
   member_suspended: 403,
   service_unavailable: 503,

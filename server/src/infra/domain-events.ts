@@ -67,6 +67,10 @@ export interface DomainEventMap {
   'lab.rescheduled': { labId: string; previousStartsAt: Date; startsAt: Date };
   'lab.cancelled': { labId: string; startsAt: Date };
   'lab.ended': { labId: string };
+  /** Members were invited to an invite-only lab (each hears of it once). */
+  'lab.invited': { labId: string; title: string; memberIds: string[]; actorId: string };
+  /** A reminder job reminded these members (the lab mails them itself). */
+  'lab.reminded': { labId: string; title: string; lead: '24h' | '15m'; startsAt: Date; memberIds: string[] };
   /** The summary job posted the lab's summary thread (published once per lab). */
   'lab.summarized': {
     labId: string;
@@ -89,6 +93,13 @@ export interface DomainEventMap {
   'lab.idea': { idea: LabIdea };
   'lab.consensus': { labId: string; tally: ConsensusTally };
   'lab.action': { labId: string; action: ActionItem };
+  // events (server/src/events): the schedule drives reminder jobs; the two facts below are told to members
+  'event.scheduled': { eventId: string; startsAt: Date };
+  'event.rescheduled': { eventId: string; previousStartsAt: Date; startsAt: Date };
+  /** A reminder job found members going who have not had this reminder yet (published once per member and start). */
+  'event.reminderDue': { eventId: string; title: string; startsAt: Date; memberIds: string[]; lead: 'day' | 'hour' };
+  /** Members who had not said no (going, waitlisted, maybe), except whoever cancelled it. */
+  'event.cancelled': { eventId: string; title: string; startsAt: Date; memberIds: string[] };
   // moderation (server/src/moderation)
   'moderation.itemChanged': { itemId: string };
   'moderation.postHidden': {

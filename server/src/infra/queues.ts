@@ -43,7 +43,13 @@ export function createQueues(connection: ConnectionOptions, prefix: string): Que
     prefix: `${prefix}:bull`,
     defaultJobOptions,
   });
-  return { labs, mail, notifications, digests, moderation, webhooks };
+  // Event reminders (server/src/events/listeners.ts), delayed jobs under deterministic ids.
+  const events = new Queue<JobPayloads['events']>(queueNames.events, {
+    connection,
+    prefix: `${prefix}:bull`,
+    defaultJobOptions,
+  });
+  return { labs, mail, notifications, digests, moderation, webhooks, events };
 }
 
 export async function closeQueues(queues: Queues): Promise<void> {

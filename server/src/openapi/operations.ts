@@ -1,6 +1,7 @@
 import { authOperations } from '../auth/openapi.js';
 import { forumOperations } from '../forums/openapi.js';
 import { labOperations } from '../labs/openapi.js';
+import { eventOperations } from '../events/openapi.js';
 import { searchOperations } from '../search/openapi.js';
 import { healthOperations } from '../health/openapi.js';
 import { memberOperations } from '../members/openapi.js';
@@ -65,6 +66,7 @@ export const allOperations: Operation[] = [
   ...storyOperations,
   ...coalitionOperations,
   ...labOperations,
+  ...eventOperations,
   ...webhookOperations,
   ...mailOperations,
 ];
