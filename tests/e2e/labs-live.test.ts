@@ -1,0 +1,141 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signUp, type Someone } from '../forums/support.js';
+import { createLab, minutesFromNow } from '../labs/support.js';
+import { launchBrowser } from '../support/browser.js';
+import { startTestPlatform, type TestPlatform } from '../support/platform.js';
+
+let p: TestPlatform;
+let browser: Browser;
+let host: Someone;
+let ana: Someone;
+let ben: Someone;
+
+beforeAll(async () => {
+  p = await startTestPlatform('e2e_labs_live');
+  browser = await launchBrowser();
+  [host, ana, ben] = (await Promise.all(['Hana Host', 'Ana Alvarez', 'Ben Brooks'].map((n) => signUp(p, n)))) as [
+    Someone,
+    Someone,
+    Someone,
+  ];
+});
+afterAll(async () => {
+  await browser?.close();
+  await p?.close();
+});
+
+/** A browser context of its own (its own cookies), signed in as the member, on the lab room. */
+async function roomAs(who: Someone, labId: string, width = 1024): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width, height: 900 } });
+  const [name, ...rest] = who.c.cookieHeader().split('; ')[0]!.split('=');
+  await context.addCookies([{ name: name!, value: rest.join('='), url: p.url }]);
+  const page = await context.newPage();
+  await page.goto(`${p.url}/labs/${labId}/room`);
+  await page.getByRole('heading', { level: 1, name: /Lab room/ }).waitFor();
+  return page;
+}
+
+const spoken = (page: Page) => page.locator('[role="status"][aria-live="polite"]').first();
+
+describe('a short lab, live, in three browsers', () => {
+  it('a facilitator and two participants go through chat, ideas, dots, consensus and action items to the end', async () => {
+    const lab = await createLab(host, {
+      title: 'Playground safety walk',
+      startsAt: minutesFromNow(10),
+      durationMinutes: 30,
+      agenda: [
+        { title: 'Check-in', minutes: 5, kind: 'discuss' },
+        { title: 'Ideas for the walk', minutes: 5, kind: 'ideas' },
+        { title: 'Dot vote', minutes: 5, kind: 'vote' },
+        { title: 'Do we agree?', minutes: 5, kind: 'consensus' },
+        { title: 'Who does what', minutes: 5, kind: 'actions' },
+      ],
+    });
+    const facilitator = await roomAs(host, lab.id);
+    const anaPage = await roomAs(ana, lab.id, 360);
+    const benPage = await roomAs(ben, lab.id);
+    const all = [facilitator, anaPage, benPage];
+
+    // Everyone sees everyone arrive (presence is live and batched).
+    for (const page of all) await page.getByText('3 people here').waitFor({ timeout: 15_000 });
+    await anaPage.getByText('Waiting for the facilitators to start.').waitFor();
+    // Participants have no facilitator controls.
+    expect(await anaPage.getByRole('button', { name: 'Start the lab' }).count()).toBe(0);
+
+    await facilitator.getByRole('button', { name: 'Start the lab' }).click();
+    for (const page of all) await page.getByText('Phase 1 of 5: Check-in').waitFor();
+    await expect.poll(() => spoken(benPage).textContent(), { timeout: 10_000 }).toContain('New phase: Check-in');
+
+    // A chat message reaches the two others and is announced to them.
+    await anaPage.getByLabel('Message').fill('Hello from the Elm Street parents!');
+    await anaPage.getByRole('button', { name: 'Send' }).click();
+    for (const page of [facilitator, benPage]) await page.getByText('Hello from the Elm Street parents!').waitFor();
+    await expect
+      .poll(() => spoken(facilitator).textContent(), { timeout: 10_000 })
+      .toContain('Ana Alvarez: Hello from the Elm Street parents!');
+
+    // Ideas phase: both participants add an idea, one anonymously; all see both.
+    await facilitator.getByRole('button', { name: 'Next phase' }).click();
+    for (const page of all) await page.getByText('Phase 2 of 5: Ideas for the walk').waitFor();
+    await anaPage.getByLabel('Your idea').fill('Paint a crossing at the school gate');
+    await anaPage.getByRole('button', { name: 'Add idea' }).click();
+    await benPage.getByLabel('Your idea').fill('Walking buses with parent volunteers');
+    await benPage.getByLabel('Post anonymously').check();
+    await benPage.getByRole('button', { name: 'Add idea' }).click();
+    for (const page of all) {
+      await page.getByText('Paint a crossing at the school gate').waitFor();
+      await page.getByText('Walking buses with parent volunteers').waitFor();
+    }
+    const benIdea = facilitator.locator('.lab-ideas__item', { hasText: 'Walking buses' });
+    await expect.poll(() => benIdea.textContent()).toContain('Anonymous');
+    expect(await benIdea.textContent()).not.toContain('Ben Brooks');
+
+    // Vote phase: both put a dot on the walking buses; the facilitator sees the tally live.
+    await facilitator.getByRole('button', { name: 'Next phase' }).click();
+    for (const page of all) await page.getByText('Phase 3 of 5: Dot vote').waitFor();
+    for (const page of [anaPage, benPage]) {
+      await page.getByRole('button', { name: 'Put a dot on “Walking buses with parent volunteers”' }).click();
+      await page.getByText('You have 2 dots left.').waitFor();
+    }
+    await expect.poll(() => benIdea.locator('.badge').textContent(), { timeout: 10_000 }).toBe('2 dots');
+    // Ideas cannot be added any more.
+    expect(await anaPage.getByLabel('Your idea').count()).toBe(0);
+
+    // Consensus phase: both agree; everyone sees the outcome.
+    await facilitator.getByRole('button', { name: 'Next phase' }).click();
+    for (const page of all) await page.getByText('Phase 4 of 5: Do we agree?').waitFor();
+    for (const page of [anaPage, benPage]) {
+      await page.getByLabel('Agree').check();
+      await page.getByRole('button', { name: 'Send my answer' }).click();
+    }
+    const tally = facilitator.locator('#consensus-heading + p');
+    await expect.poll(() => tally.textContent(), { timeout: 10_000 }).toContain('Agree 2');
+    expect(await tally.textContent()).toContain('Agreed');
+
+    // Actions phase: the facilitator adds an action item, the others see it arrive.
+    await facilitator.getByRole('button', { name: 'Next phase' }).click();
+    for (const page of all) await page.getByText('Phase 5 of 5: Who does what').waitFor();
+    // The last phase has no "next".
+    expect(await facilitator.getByRole('button', { name: 'Next phase' }).count()).toBe(0);
+    await facilitator.getByLabel('New action item').fill('Ask the city for a crossing guard');
+    await facilitator.getByRole('button', { name: 'Add', exact: true }).click();
+    for (const page of [anaPage, benPage]) await page.getByText('Ask the city for a crossing guard').waitFor();
+
+    // The end, announced to the participants.
+    await facilitator.getByRole('button', { name: 'End the lab' }).click();
+    for (const page of all) await page.getByText('This lab has ended.').waitFor();
+    await expect.poll(() => spoken(anaPage).textContent(), { timeout: 10_000 }).toContain('The lab has ended.');
+    expect(await anaPage.getByLabel('Message').count()).toBe(0);
+
+    // What the browsers showed is what the server kept.
+    const kept = await ana.c.get(`/api/labs/${lab.id}`);
+    expect(kept.body.lab.status).toBe('ended');
+    const actions = await ana.c.get(`/api/labs/${lab.id}/actions`);
+    expect(actions.body.actions.map((a: { title: string }) => a.title)).toEqual(['Ask the city for a crossing guard']);
+
+    // The phone-width participant never had to scroll sideways.
+    const overflow = await anaPage.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+  }, 120_000);
+});
