@@ -5,12 +5,13 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { categoryId, newThread, signUp, type Someone } from '../forums/support.js';
 import { resourceBody } from '../hub/support.js';
+import { MailDeliveryModel } from '@commons/server/mail/delivery.model';
 import { createLab, minutesFromNow } from '../labs/support.js';
 import { axeViolations, describeViolations, launchBrowser } from '../support/browser.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 
 /**
- * Every page of the client, signed out, as a member and as a moderator, in English and Spanish,
+ * Every page of the client, signed out, as a member, a moderator and an admin, in English and Spanish,
  * at phone width: zero axe-core WCAG 2.2 A/AA violations and no horizontal scroll.
  */
 let p: TestPlatform;
@@ -18,6 +19,7 @@ let browser: Browser;
 let uploadDir: string;
 let member: Someone;
 let moderator: Someone;
+let admin: Someone;
 const ids = { thread: '', category: '', lab: '', resource: '', story: '', coalition: '' };
 
 beforeAll(async () => {
@@ -40,6 +42,18 @@ beforeAll(async () => {
   ids.story = story.body.story.id;
   const coalition = await member.c.post('/api/coalitions', { name: 'Dudley Family Council', joinPolicy: 'open' });
   ids.coalition = coalition.body.coalition.id;
+  admin = await signUp(p, 'Ada Admin', 'admin');
+  // One refused mail, so the admins' mail failures page shows its table.
+  await MailDeliveryModel.create({
+    key: 'every-page-failure',
+    kind: 'digest',
+    to: member.email,
+    memberId: member.id,
+    status: 'failed',
+    permanent: true,
+    error: 'permanent: 550 5.1.1 mailbox unavailable',
+    attempts: 1,
+  });
 });
 afterAll(async () => {
   await browser?.close();
@@ -83,6 +97,8 @@ const memberPages = (who: Someone) => [
   `/coalitions/${ids.coalition}`,
 ];
 const moderatorPages = () => [...memberPages(moderator), '/moderation', '/moderation/audit'];
+// Admin-only pages (members and moderators get "page not found" there).
+const adminPages = () => ['/', '/moderation', '/admin/mail-failures'];
 
 async function sweep(locale: 'en' | 'es', who: Someone | null, pages: string[]): Promise<string> {
   const context = await browser.newContext({ viewport: { width: 360, height: 780 }, bypassCSP: true });
@@ -119,4 +135,7 @@ describe.each(['en', 'es'] as const)('every page in %s at 360 px', (locale) => {
   it('as a moderator', async () => {
     expect(await sweep(locale, moderator, moderatorPages())).toBe('');
   }, 240_000);
+  it('as an admin', async () => {
+    expect(await sweep(locale, admin, adminPages())).toBe('');
+  }, 120_000);
 });

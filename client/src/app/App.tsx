@@ -55,6 +55,8 @@ const NewCoalitionPage = lazy(() =>
   import('../coalitions/NewCoalitionPage').then((m) => ({ default: m.NewCoalitionPage })),
 );
 const CoalitionPage = lazy(() => import('../coalitions/CoalitionPage').then((m) => ({ default: m.CoalitionPage })));
+const MailFailuresPage = lazy(() => import('../admin/MailFailuresPage').then((m) => ({ default: m.MailFailuresPage })));
+const RequireAdmin = lazy(() => import('../admin/RequireAdmin').then((m) => ({ default: m.RequireAdmin })));
 const NotFoundPage = lazy(() => import('./NotFoundPage').then((m) => ({ default: m.NotFoundPage })));
 
 export function App() {
@@ -145,6 +147,14 @@ export function App() {
               <RequireModerator>
                 <ModerationAuditPage />
               </RequireModerator>
+            }
+          />
+          <Route
+            path="admin/mail-failures"
+            element={
+              <RequireAdmin>
+                <MailFailuresPage />
+              </RequireAdmin>
             }
           />
           <Route

@@ -83,6 +83,11 @@ function NavItems() {
           <NavLink to="/moderation">{t('moderation.nav')}</NavLink>
         </li>
       )}
+      {user.role === 'admin' && (
+        <li>
+          <NavLink to="/admin/mail-failures">{t('admin.nav')}</NavLink>
+        </li>
+      )}
       <li>
         <NavLink to={`/members/${user.id}`}>{user.displayName}</NavLink>
       </li>

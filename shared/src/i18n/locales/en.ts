@@ -909,6 +909,28 @@ const en = {
       browse: 'Browse the resource library',
     },
   },
+  admin: {
+    nav: 'Mail failures',
+    queues: 'Job queues dashboard',
+    mailFailures: {
+      title: 'Mail failures',
+      intro:
+        'Mails the mail server refused, newest first. A permanent refusal is not retried, and notification mails and digests to that address stop until the member changes it; a temporary one is retried with growing delays.',
+      caption: 'Failed mail deliveries',
+      empty: 'No mail has failed.',
+      when: 'When',
+      member: 'Member',
+      address: 'Address',
+      kind: 'Kind',
+      type: 'Failure',
+      error: 'Error',
+      noMember: 'No member',
+      permanent: 'Permanent',
+      temporary_one: 'Temporary ({{count}} attempt)',
+      temporary_other: 'Temporary ({{count}} attempts)',
+      loadMore: 'Show older failures',
+    },
+  },
   notFound: {
     title: 'Page not found',
     body: 'We could not find this page. The address may be mistyped, or the page may have moved.',

@@ -917,6 +917,28 @@ const es: Messages = {
       browse: 'Explorar la biblioteca de recursos',
     },
   },
+  admin: {
+    nav: 'Correos fallidos',
+    queues: 'Panel de colas de trabajos',
+    mailFailures: {
+      title: 'Correos fallidos',
+      intro:
+        'Correos que el servidor de correo rechazó, del más reciente al más antiguo. Un rechazo permanente no se reintenta, y los avisos y resúmenes a esa dirección se detienen hasta que el miembro la cambie; uno temporal se reintenta con esperas cada vez mayores.',
+      caption: 'Entregas de correo fallidas',
+      empty: 'Ningún correo ha fallado.',
+      when: 'Cuándo',
+      member: 'Miembro',
+      address: 'Dirección',
+      kind: 'Tipo',
+      type: 'Fallo',
+      error: 'Error',
+      noMember: 'Ningún miembro',
+      permanent: 'Permanente',
+      temporary_one: 'Temporal ({{count}} intento)',
+      temporary_other: 'Temporal ({{count}} intentos)',
+      loadMore: 'Mostrar fallos anteriores',
+    },
+  },
   notFound: {
     title: 'Página no encontrada',
     body: 'No encontramos esta página. Puede que la dirección tenga un error o que la página se haya movido.',
