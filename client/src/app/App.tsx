@@ -40,6 +40,10 @@ const LabsPage = lazy(() => import('../labs/LabsPage').then((m) => ({ default: m
 const NewLabPage = lazy(() => import('../labs/NewLabPage').then((m) => ({ default: m.NewLabPage })));
 const LabPage = lazy(() => import('../labs/LabPage').then((m) => ({ default: m.LabPage })));
 const LabRoomPage = lazy(() => import('../labs/LabRoomPage').then((m) => ({ default: m.LabRoomPage })));
+const EventsPage = lazy(() => import('../events/EventsPage').then((m) => ({ default: m.EventsPage })));
+const EventPage = lazy(() => import('../events/EventPage').then((m) => ({ default: m.EventPage })));
+const NewEventPage = lazy(() => import('../events/EventFormPage').then((m) => ({ default: m.NewEventPage })));
+const EditEventPage = lazy(() => import('../events/EventFormPage').then((m) => ({ default: m.EditEventPage })));
 const LibraryPage = lazy(() => import('../library/LibraryPage').then((m) => ({ default: m.LibraryPage })));
 const SubmitResourcePage = lazy(() =>
   import('../library/SubmitResourcePage').then((m) => ({ default: m.SubmitResourcePage })),
@@ -211,6 +215,38 @@ export function App() {
             element={
               <RequireAuth>
                 <LabRoomPage />
+              </RequireAuth>
+            }
+          />
+          <Route
+            path="events"
+            element={
+              <RequireAuth>
+                <EventsPage />
+              </RequireAuth>
+            }
+          />
+          <Route
+            path="events/new"
+            element={
+              <RequireAuth>
+                <NewEventPage />
+              </RequireAuth>
+            }
+          />
+          <Route
+            path="events/:id"
+            element={
+              <RequireAuth>
+                <EventPage />
+              </RequireAuth>
+            }
+          />
+          <Route
+            path="events/:id/edit"
+            element={
+              <RequireAuth>
+                <EditEventPage />
               </RequireAuth>
             }
           />

@@ -59,6 +59,9 @@ function NavItems() {
         <NavLink to="/labs">{t('labs.nav')}</NavLink>
       </li>
       <li>
+        <NavLink to="/events">{t('events.nav')}</NavLink>
+      </li>
+      <li>
         <NavLink to="/search">{t('nav.search')}</NavLink>
       </li>
       <li>

@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { useAuth } from '../auth/store';
 import { RecentDiscussions } from '../forums/RecentDiscussions';
+import { UpcomingEvents } from '../events/UpcomingEvents';
 import { HubHome } from '../library/HubHome';
 import { Loading, Page } from '../ui/Page';
 
@@ -46,6 +47,7 @@ function Dashboard({ name, profileIncomplete }: { name: string; profileIncomplet
         <RecentDiscussions headingId="recent-discussions" />
         <HubHome />
         <DashboardSection id="upcoming-labs" title={t('home.upcomingLabs')} empty={t('home.noLabs')} />
+        <UpcomingEvents headingId="upcoming-events" />
       </div>
     </Page>
   );
