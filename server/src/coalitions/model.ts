@@ -1,8 +1,10 @@
 import {
   coalitionRoles,
+  coalitionVisibilities,
   joinPolicies,
   membershipStatuses,
   type CoalitionRole,
+  type CoalitionVisibility,
   type JoinPolicy,
   type MembershipStatus,
 } from '@commons/shared';
@@ -16,6 +18,8 @@ export interface CoalitionFields {
   description: string;
   community: string;
   joinPolicy: JoinPolicy;
+  /** Private: its categories, threads, posts and labs are for its active members (and staff) only. */
+  visibility: CoalitionVisibility;
   createdById: Types.ObjectId;
   /** Active members (kept with $inc beside each membership change). */
   memberCount: number;
@@ -30,12 +34,14 @@ const coalitionSchema = new Schema<CoalitionFields>(
     description: { type: String, default: '' },
     community: { type: String, default: '' },
     joinPolicy: { type: String, enum: joinPolicies, required: true },
+    visibility: { type: String, enum: coalitionVisibilities, default: 'public' },
     createdById: { type: Schema.Types.ObjectId, required: true },
     memberCount: { type: Number, default: 0 },
   },
   { timestamps: true },
 );
 coalitionSchema.index({ nameKey: 1 }, { unique: true });
+coalitionSchema.index({ visibility: 1 });
 
 export const CoalitionModel = mongoose.model<CoalitionFields>('Coalition', coalitionSchema);
 

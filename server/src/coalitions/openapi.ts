@@ -3,6 +3,7 @@ import {
   coalitionDetailResponseSchema,
   coalitionListQuerySchema,
   coalitionListResponseSchema,
+  coalitionPatchBodySchema,
   coalitionRequestDecisionSchema,
   objectIdSchema,
 } from '@commons/shared';
@@ -41,6 +42,28 @@ export const coalitionOperations = defineOperations([
     params: idParams,
     responses: { 200: coalitionDetailResponseSchema },
     errors: [401, 404],
+  },
+  {
+    method: 'patch',
+    path: '/api/coalitions/{id}',
+    summary:
+      'Change a coalition (its admins, or site administrators); making it private drops outsiders’ subscriptions',
+    tag: 'coalitions',
+    access: 'member',
+    params: idParams,
+    body: coalitionPatchBodySchema,
+    responses: { 200: coalitionDetailResponseSchema },
+    errors: [400, 401, 403, 404, 409],
+  },
+  {
+    method: 'delete',
+    path: '/api/coalitions/{id}',
+    summary: 'Delete a coalition (site administrators); its categories are archived',
+    tag: 'coalitions',
+    access: 'member',
+    params: idParams,
+    responses: { 204: null },
+    errors: [401, 403, 404],
   },
   {
     method: 'post',

@@ -1,6 +1,7 @@
 import {
   coalitionCreateBodySchema,
   coalitionListQuerySchema,
+  coalitionPatchBodySchema,
   coalitionRequestDecisionSchema,
   objectIdSchema,
 } from '@commons/shared';
@@ -25,6 +26,16 @@ export function coalitionRoutes(coalitions: CoalitionService): Router {
 
   router.get('/coalitions/:id', async (req, res) => {
     res.json(await coalitions.get(actorOf(currentMember(req)), req.params.id));
+  });
+
+  router.patch('/coalitions/:id', async (req, res) => {
+    const actor = actorOf(currentMember(req));
+    res.json(await coalitions.update(actor, req.params.id, parse(coalitionPatchBodySchema, req.body)));
+  });
+
+  router.delete('/coalitions/:id', async (req, res) => {
+    await coalitions.remove(actorOf(currentMember(req)), req.params.id);
+    res.status(204).end();
   });
 
   router.post('/coalitions/:id/membership', async (req, res) => {

@@ -3,12 +3,14 @@ import type {
   CoalitionCreateBody,
   CoalitionDetailResponse,
   CoalitionListQuery,
+  CoalitionPatchBody,
   CoalitionRequestDecision,
 } from '@commons/shared';
 import mongoose, { isValidObjectId, Types } from 'mongoose';
 import { z } from 'zod';
 import { decodeCursor, encodeCursor } from '../forums/cursor.js';
 import { loadMemberRefs } from '../forums/mentions.js';
+import { CategoryModel, CategorySubscriptionModel } from '../forums/model.js';
 import { isAdmin, type Actor } from '../forums/policy.js';
 import { AppError } from '../http/errors.js';
 import { escapeRegex, fold } from '../search/terms.js';
@@ -18,8 +20,11 @@ const { trusted } = mongoose;
 
 const cursorSchema = z.object({ n: z.string(), i: z.string().regex(/^[0-9a-f]{24}$/) }).strict();
 
+/** A unique index refused the write (FerretDB 1.24 reports it on updates as an InternalError). */
 function isDuplicateKey(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 11000;
+  if (typeof err !== 'object' || err === null) return false;
+  const { code, message } = err as { code?: unknown; message?: unknown };
+  return code === 11000 || (typeof message === 'string' && message.includes('UNIQUE constraint failed'));
 }
 
 /** Coalitions: open ones anyone joins; others by request, approved by the coalition's admins. */
@@ -41,6 +46,7 @@ export function createCoalitionService() {
       description: doc.description,
       community: doc.community,
       joinPolicy: doc.joinPolicy,
+      visibility: doc.visibility ?? 'public',
       memberCount: doc.memberCount,
       createdAt: doc.createdAt.toISOString(),
       myMembership: mine ? { role: mine.role, status: mine.status } : null,
@@ -53,6 +59,34 @@ export function createCoalitionService() {
     const mine = await membershipOf(coalition._id, actor.id);
     if (mine?.status === 'active' && mine.role === 'admin') return;
     throw new AppError('forbidden', 'Only the coalition’s admins can do that.');
+  }
+
+  const nameKeyOf = (name: string) => fold(name).replace(/\s+/g, ' ');
+  const nameTaken = () =>
+    new AppError('conflict', 'A coalition with this name already exists.', {
+      fieldErrors: { name: ['taken'] },
+      formErrors: [],
+    });
+
+  /**
+   * A private coalition's category subscriptions are for its members: those of anyone else (who
+   * left, or were never in) are dropped, so no digest lists its threads to them.
+   */
+  async function dropOutsiderSubscriptions(coalition: Pick<CoalitionFields, '_id' | 'visibility'>, only?: string) {
+    if (coalition.visibility !== 'private') return;
+    const categories = await CategoryModel.find({ coalitionId: coalition._id }, { _id: 1 }).lean();
+    if (categories.length === 0) return;
+    const members = await MembershipModel.find(
+      { coalitionId: coalition._id, status: 'active' },
+      { memberId: 1 },
+    ).lean();
+    const filter: Record<string, unknown> = {
+      categoryId: trusted({ $in: categories.map((c) => c._id) }),
+      memberId: trusted({ $nin: members.map((m) => m.memberId) }),
+    };
+    if (only && !members.some((m) => m.memberId.toHexString() === only)) filter.memberId = new Types.ObjectId(only);
+    else if (only) return;
+    await CategorySubscriptionModel.deleteMany(filter);
   }
 
   async function detail(actor: Actor, coalition: CoalitionFields): Promise<CoalitionDetailResponse> {
@@ -84,17 +118,13 @@ export function createCoalitionService() {
         doc = (
           await CoalitionModel.create({
             ...body,
-            nameKey: fold(body.name).replace(/\s+/g, ' '),
+            nameKey: nameKeyOf(body.name),
             createdById: new Types.ObjectId(actor.id),
             memberCount: 1,
           })
         ).toObject() as CoalitionFields;
       } catch (err) {
-        if (isDuplicateKey(err))
-          throw new AppError('conflict', 'A coalition with this name already exists.', {
-            fieldErrors: { name: ['taken'] },
-            formErrors: [],
-          });
+        if (isDuplicateKey(err)) throw nameTaken();
         throw err;
       }
       await MembershipModel.create({
@@ -188,7 +218,49 @@ export function createCoalitionService() {
       const removed = await MembershipModel.deleteOne({ _id: mine._id });
       if (removed.deletedCount > 0 && mine.status === 'active')
         await CoalitionModel.updateOne({ _id: coalition._id }, { $inc: { memberCount: -1 } });
+      await dropOutsiderSubscriptions(coalition, actor.id);
       return detail(actor, await find(id));
+    },
+
+    /** Coalition admins (and site administrators) change its name, description, place and policies. */
+    async update(actor: Actor, id: string, patch: CoalitionPatchBody): Promise<CoalitionDetailResponse> {
+      const coalition = await find(id);
+      await assertManager(actor, coalition);
+      const set: Record<string, unknown> = { ...patch };
+      if (patch.name !== undefined) {
+        set.nameKey = nameKeyOf(patch.name);
+        const clash = await CoalitionModel.exists({ nameKey: set.nameKey, _id: trusted({ $ne: coalition._id }) });
+        if (clash) throw nameTaken();
+      }
+      let updated: CoalitionFields | null;
+      try {
+        updated = await CoalitionModel.findOneAndUpdate(
+          { _id: coalition._id },
+          { $set: set },
+          { returnDocument: 'after' },
+        ).lean<CoalitionFields>();
+      } catch (err) {
+        if (isDuplicateKey(err)) throw nameTaken();
+        throw err;
+      }
+      if (!updated) throw new AppError('not_found', 'No coalition with this id.');
+      // Turning private: outsiders' subscriptions to its categories go.
+      if (coalition.visibility !== 'private') await dropOutsiderSubscriptions(updated);
+      return detail(actor, updated);
+    },
+
+    /**
+     * Site administrators delete a coalition: its memberships go, its categories are archived
+     * (with their threads, then seen by administrators only), its labs stay for staff and their
+     * facilitators (coalitions/access.ts treats a missing coalition as private with no members).
+     */
+    async remove(actor: Actor, id: string): Promise<void> {
+      if (!isAdmin(actor)) throw new AppError('forbidden', 'Only administrators can delete a coalition.');
+      const coalition = await find(id);
+      await CoalitionModel.deleteOne({ _id: coalition._id });
+      await MembershipModel.deleteMany({ coalitionId: coalition._id });
+      await CategoryModel.updateMany({ coalitionId: coalition._id }, { $set: { archived: true } });
+      await dropOutsiderSubscriptions({ _id: coalition._id, visibility: 'private' });
     },
 
     async decide(

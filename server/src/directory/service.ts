@@ -2,6 +2,7 @@ import type { DirectoryQuery, DirectoryResponse, FollowState, MemberActivityResp
 import mongoose, { isValidObjectId, Types } from 'mongoose';
 import { z } from 'zod';
 import { decodeCursor, encodeCursor } from '../forums/cursor.js';
+import { hiddenCategoryIds } from '../forums/coalition-visibility.js';
 import { CategoryModel, PostModel, ThreadModel } from '../forums/model.js';
 import type { Actor } from '../forums/policy.js';
 import { canSeePost } from '../forums/visibility.js';
@@ -99,7 +100,10 @@ export function createDirectoryService({ library, stories }: { library: LibraryS
     /** A profile's threads (visible ones, outside archived categories), resources and follow state. */
     async activity(actor: Actor, memberId: string): Promise<MemberActivityResponse> {
       const member = await findMember(memberId);
-      const archived = (await CategoryModel.find({ archived: true }, { _id: 1 }).lean()).map((c) => c._id);
+      const archived = [
+        ...(await CategoryModel.find({ archived: true }, { _id: 1 }).lean()).map((c) => c._id),
+        ...(await hiddenCategoryIds(actor)),
+      ];
       const threads = await ThreadModel.find({
         authorId: member._id,
         ...(archived.length ? { categoryId: trusted({ $nin: archived }) } : {}),

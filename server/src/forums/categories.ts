@@ -6,7 +6,9 @@ import type {
   SubscriptionLevel,
 } from '@commons/shared';
 import mongoose from 'mongoose';
+import { activeCoalitionIds, assertCoalitionAdmin } from '../coalitions/access.js';
 import { AppError } from '../http/errors.js';
+import { assertCanReadCategory } from './coalition-visibility.js';
 import { slugHandle } from './mentions.js';
 import { idOr404, isDuplicateKey, notFound, type ForumContext } from './context.js';
 import { CategoryModel, CategorySubscriptionModel, ThreadModel, type CategoryFields } from './model.js';
@@ -70,6 +72,7 @@ async function presentCategories(categories: CategoryLean[], actor: Actor): Prom
       description: c.description,
       position: c.position,
       archived: c.archived,
+      coalitionId: c.coalitionId ? c.coalitionId.toHexString() : null,
       threadCount: counts.get(id) ?? 0,
       unreadThreadCount: unread.get(id) ?? 0,
       subscription: levels.get(id) ?? 'normal',
@@ -94,9 +97,17 @@ export function categoryOps(ctx: ForumContext) {
       await ctx.ready();
       const includeArchived = query.includeArchived === 'true';
       if (includeArchived) forumPolicy.manageCategories(actor);
-      const categories = await CategoryModel.find(includeArchived ? {} : { archived: false })
-        .sort({ position: 1, name: 1 })
-        .lean<CategoryLean[]>();
+      const filter: Record<string, unknown> = includeArchived ? {} : { archived: false };
+      if (query.coalitionId) {
+        // One coalition's categories (its page), if the actor may read them.
+        const coalitionId = new mongoose.Types.ObjectId(query.coalitionId);
+        await assertCanReadCategory(actor, { coalitionId });
+        filter.coalitionId = coalitionId;
+      } else {
+        // The forum index: site-wide categories and those of the coalitions the actor belongs to.
+        filter.coalitionId = trusted({ $in: [null, ...(await activeCoalitionIds(actor.id))] });
+      }
+      const categories = await CategoryModel.find(filter).sort({ position: 1, name: 1 }).lean<CategoryLean[]>();
       return presentCategories(categories, actor);
     },
 
@@ -108,13 +119,16 @@ export function categoryOps(ctx: ForumContext) {
         : await CategoryModel.findOne({ slug: idOrSlug.toLowerCase() }).lean<CategoryLean>();
       if (!category) throw notFound('category');
       forumPolicy.seeCategory(actor, category);
+      await assertCanReadCategory(actor, category);
       return presentOne(category, actor);
     },
 
     async createCategory(actor: Actor, body: CategoryCreateBody): Promise<Category> {
-      forumPolicy.manageCategories(actor);
+      // A coalition's own category: made by its admins; its default slug carries the coalition's name.
+      const coalition = body.coalitionId ? await assertCoalitionAdmin(actor, body.coalitionId) : null;
+      if (!coalition) forumPolicy.manageCategories(actor);
       await ctx.ready();
-      const slug = body.slug ?? slugHandle(body.name);
+      const slug = body.slug ?? slugHandle(coalition ? `${coalition.name} ${body.name}` : body.name);
       let position = body.position;
       if (position === undefined) {
         const last = await CategoryModel.findOne({}, { position: 1 }).sort({ position: -1 }).lean();
@@ -127,6 +141,7 @@ export function categoryOps(ctx: ForumContext) {
           description: body.description,
           position,
           archived: false,
+          coalitionId: coalition?._id ?? null,
         });
         return presentOne(created.toObject<CategoryLean>(), actor);
       } catch (err) {
@@ -139,7 +154,9 @@ export function categoryOps(ctx: ForumContext) {
     },
 
     async updateCategory(actor: Actor, id: string, patch: CategoryPatchBody): Promise<Category> {
-      forumPolicy.manageCategories(actor);
+      const existing = await findCategory(id);
+      if (existing.coalitionId) await assertCoalitionAdmin(actor, existing.coalitionId.toHexString());
+      else forumPolicy.manageCategories(actor);
       const updated = await CategoryModel.findOneAndUpdate(
         { _id: idOr404(id, 'category') },
         { $set: patch },
@@ -153,6 +170,7 @@ export function categoryOps(ctx: ForumContext) {
     async joinCategory(actor: Actor, id: string): Promise<{ categoryId: string }> {
       const category = await findCategory(id);
       forumPolicy.seeCategory(actor, category);
+      await assertCanReadCategory(actor, category);
       return { categoryId: category._id.toHexString() };
     },
 
@@ -163,6 +181,7 @@ export function categoryOps(ctx: ForumContext) {
     ): Promise<{ level: SubscriptionLevel }> {
       const category = await findCategory(id);
       forumPolicy.seeCategory(actor, category);
+      await assertCanReadCategory(actor, category);
       await CategorySubscriptionModel.updateOne(
         { memberId: actor.id, categoryId: category._id },
         { $set: { level } },

@@ -8,6 +8,7 @@ import {
 } from '@commons/shared';
 import mongoose, { Types } from 'mongoose';
 import { z } from 'zod';
+import { assertCanReadIn, hiddenCategoryIds } from './coalition-visibility.js';
 import { isDuplicateKey, type ForumContext } from './context.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { suggestMentions } from './mentions.js';
@@ -38,6 +39,7 @@ export function engagementOps(ctx: ForumContext) {
       on: boolean,
     ): Promise<{ postId: string; reactions: ReactionCounts; myReactions: ReactionKind[] }> {
       const post = await findPost(postId);
+      await assertCanReadIn(actor, post.categoryId, 'post');
       forumPolicy.react(post);
       const memberId = new Types.ObjectId(actor.id);
       let changed: boolean;
@@ -86,6 +88,7 @@ export function engagementOps(ctx: ForumContext) {
 
     async bookmark(actor: Actor, postId: string, on: boolean): Promise<{ postId: string; bookmarked: boolean }> {
       const post = await findPost(postId);
+      if (on) await assertCanReadIn(actor, post.categoryId, 'post');
       const memberId = new Types.ObjectId(actor.id);
       if (on) {
         forumPolicy.react(post);
@@ -123,8 +126,12 @@ export function engagementOps(ctx: ForumContext) {
         .limit(query.limit + 1)
         .lean<Lean<BookmarkFields>[]>();
       const page = rows.slice(0, query.limit);
+      const hidden = await hiddenCategoryIds(actor);
       const [posts, threads] = await Promise.all([
-        PostModel.find({ _id: trusted({ $in: page.map((b) => b.postId) }) }).lean<PostLean[]>(),
+        PostModel.find({
+          _id: trusted({ $in: page.map((b) => b.postId) }),
+          ...(hidden.length ? { categoryId: trusted({ $nin: hidden }) } : {}),
+        }).lean<PostLean[]>(),
         ThreadModel.find({ _id: trusted({ $in: page.map((b) => b.threadId) }) }, { title: 1, categoryId: 1 }).lean<
           ThreadLean[]
         >(),

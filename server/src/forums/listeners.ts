@@ -1,5 +1,6 @@
 import type { DomainEvents } from '../infra/domain-events.js';
 import { rooms, type RoomEmitter } from '../realtime/types.js';
+import { isCoalitionCategory } from './coalition-visibility.js';
 import type { ForumService } from './service.js';
 
 /**
@@ -11,21 +12,25 @@ export function registerForumListeners(
   deps: { emitter: RoomEmitter; forums: ForumService },
 ): void {
   const { emitter } = deps;
-  const listRooms = (categoryId: string) => [rooms.forum, rooms.category(categoryId)];
+  const openRooms = (categoryId: string) => [rooms.forum, rooms.category(categoryId)];
+  // A coalition's category: its list updates go to its own room only (joining it is checked),
+  // never to the forum-wide room, so a private coalition's thread titles reach no outsider.
+  const listRooms = async (categoryId: string) =>
+    (await isCoalitionCategory(categoryId)) ? [rooms.category(categoryId)] : openRooms(categoryId);
 
-  events.on('thread.created', ({ thread }) => {
-    emitter.to(listRooms(thread.categoryId)).emit('thread:created', { thread });
+  events.on('thread.created', async ({ thread }) => {
+    emitter.to(await listRooms(thread.categoryId)).emit('thread:created', { thread });
   });
 
-  events.on('thread.updated', ({ thread, previousCategoryId }) => {
-    const targets = [rooms.thread(thread.id), ...listRooms(thread.categoryId)];
+  events.on('thread.updated', async ({ thread, previousCategoryId }) => {
+    const targets = [rooms.thread(thread.id), ...(await listRooms(thread.categoryId))];
     if (previousCategoryId) targets.push(rooms.category(previousCategoryId));
     emitter.to(targets).emit('thread:updated', { thread, previousCategoryId });
   });
 
-  events.on('post.created', ({ thread, post }) => {
+  events.on('post.created', async ({ thread, post }) => {
     emitter.to(rooms.thread(thread.id)).emit('post:created', { threadId: thread.id, post });
-    emitter.to(listRooms(thread.categoryId)).emit('thread:activity', {
+    emitter.to(await listRooms(thread.categoryId)).emit('thread:activity', {
       threadId: thread.id,
       categoryId: thread.categoryId,
       lastSeq: thread.lastSeq,

@@ -22,6 +22,8 @@ export interface CategoryFields {
   description: string;
   position: number;
   archived: boolean;
+  /** A coalition's own category (see coalitions/access.ts for who sees it); null: site-wide. */
+  coalitionId: Types.ObjectId | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -33,10 +35,12 @@ const categorySchema = new Schema<CategoryFields>(
     description: { type: String, default: '' },
     position: { type: Number, default: 0 },
     archived: { type: Boolean, default: false },
+    coalitionId: { type: Schema.Types.ObjectId, default: null },
   },
   { timestamps: true },
 );
 categorySchema.index({ slug: 1 }, { unique: true });
+categorySchema.index({ coalitionId: 1 });
 categorySchema.index({ archived: 1, position: 1 });
 
 export const CategoryModel = mongoose.model<CategoryFields>('ForumCategory', categorySchema, 'forum_categories');

@@ -2,6 +2,7 @@ import { forumLimits, type MemberRef, type Post, type PostCreateBody } from '@co
 import { Types } from 'mongoose';
 import { AppError } from '../http/errors.js';
 import { upsertRetrying } from '../infra/db.js';
+import { assertCanReadCategory, assertCanReadIn, readersOf } from './coalition-visibility.js';
 import { idOr404, isDuplicateKey, notFound, type ForumContext, type WriteOptions } from './context.js';
 import { loadMemberRefs } from './mentions.js';
 import { CategoryModel, PostModel, ThreadModel, ThreadStateModel } from './model.js';
@@ -59,6 +60,7 @@ export function postOps(ctx: ForumContext) {
     async createPost(actor: Actor, threadId: string, body: PostCreateBody, opts: WriteOptions = {}): Promise<Post> {
       const thread = await findThread(threadId);
       const category = await CategoryModel.findById(thread.categoryId).lean();
+      if (category) await assertCanReadCategory(actor, category, 'thread');
       forumPolicy.postInThread(actor, thread, category);
       await ctx.assertCanPost(actor.id);
       const [target, quoted] = await Promise.all([
@@ -154,13 +156,23 @@ export function postOps(ctx: ForumContext) {
         presentPublicThreads([reserved]),
         presentPublicPosts([postLean]),
       ]);
+      // In a private coalition's thread, only members who may read it hear of the post.
+      const readers = new Set(
+        await readersOf(thread.categoryId, [
+          ...rendered.mentionIds,
+          ...(target ? [target.authorId.toHexString()] : []),
+          ...(quoted ? [quoted.authorId.toHexString()] : []),
+        ]),
+      );
+      const replyToAuthorId = target ? target.authorId.toHexString() : null;
+      const quotedAuthorId = quoted ? quoted.authorId.toHexString() : null;
       ctx.events.publish('post.created', {
         thread: publicThread!,
         post: publicPost!,
         actorId: actor.id,
-        replyToAuthorId: target ? target.authorId.toHexString() : null,
-        quotedAuthorId: quoted ? quoted.authorId.toHexString() : null,
-        mentionIds: rendered.mentionIds,
+        replyToAuthorId: replyToAuthorId && readers.has(replyToAuthorId) ? replyToAuthorId : null,
+        quotedAuthorId: quotedAuthorId && readers.has(quotedAuthorId) ? quotedAuthorId : null,
+        mentionIds: rendered.mentionIds.filter((id) => readers.has(id)),
       });
       return presentOne(postLean, actor);
     },
@@ -168,12 +180,14 @@ export function postOps(ctx: ForumContext) {
     async getPost(actor: Actor, id: string): Promise<Post> {
       const post = await findPost(id);
       if (!canSeePost(actor, post)) throw notFound('post');
+      await assertCanReadIn(actor, post.categoryId, 'post');
       return presentOne(post, actor);
     },
 
     /** The author or a moderator edits; the replaced body goes to `revisions`. */
     async editPost(actor: Actor, id: string, body: string): Promise<Post> {
       const post = await findPost(id);
+      await assertCanReadIn(actor, post.categoryId, 'post');
       const thread = await findThread(post.threadId.toHexString());
       forumPolicy.editPost(actor, post, thread);
       await ctx.assertCanPost(actor.id);
@@ -202,7 +216,10 @@ export function postOps(ctx: ForumContext) {
       ctx.events.publish('post.updated', {
         post: publicPost!,
         actorId: actor.id,
-        newMentionIds: rendered.mentionIds.filter((m) => !before.has(m)),
+        newMentionIds: await readersOf(
+          post.categoryId,
+          rendered.mentionIds.filter((m) => !before.has(m)),
+        ),
       });
       return presentOne(updated, actor);
     },
@@ -213,6 +230,7 @@ export function postOps(ctx: ForumContext) {
      */
     async deletePost(actor: Actor, id: string): Promise<void> {
       const post = await findPost(id);
+      await assertCanReadIn(actor, post.categoryId, 'post');
       forumPolicy.deletePost(actor, post);
       if (post.deleted) return;
       const now = new Date();
@@ -251,6 +269,7 @@ export function postOps(ctx: ForumContext) {
       id: string,
     ): Promise<Array<{ body: string; editedAt: string; editor: MemberRef | null }>> {
       const post = await findPost(id);
+      await assertCanReadIn(actor, post.categoryId, 'post');
       forumPolicy.readRevisions(actor, post);
       const refs = await loadMemberRefs(post.revisions.map((r) => r.editorId));
       return [...post.revisions].reverse().map((r) => ({

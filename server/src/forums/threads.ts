@@ -14,6 +14,13 @@ import { z } from 'zod';
 import { AppError } from '../http/errors.js';
 import { termsOf } from '../search/terms.js';
 import { findCategory } from './categories.js';
+import {
+  assertCanReadCategory,
+  assertCanReadIn,
+  hiddenCategoryIds,
+  readersOf,
+  viewerById,
+} from './coalition-visibility.js';
 import { idOr404, notFound, type ForumContext, type WriteOptions } from './context.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { htmlToText, renderMarkdown } from './markdown.js';
@@ -70,6 +77,7 @@ export function threadOps(ctx: ForumContext) {
       await ctx.ready();
       const category = await findCategory(body.categoryId);
       forumPolicy.startThread(actor, category);
+      await assertCanReadCategory(actor, category);
       await ctx.assertCanPost(actor.id);
       await ctx.postLimiter?.consume(actor.id);
       const now = opts.at ?? new Date();
@@ -133,7 +141,8 @@ export function threadOps(ctx: ForumContext) {
         thread: publicThread!,
         post: publicPost!,
         actorId: actor.id,
-        mentionIds: rendered.mentionIds,
+        // Members mentioned in a private coalition's thread who cannot read it hear nothing.
+        mentionIds: await readersOf(category._id, rendered.mentionIds),
       });
       const [summary, [ownPost]] = await Promise.all([
         presentThread(threadLean, actor),
@@ -151,10 +160,12 @@ export function threadOps(ctx: ForumContext) {
       if (query.categoryId) {
         const category = await findCategory(query.categoryId);
         forumPolicy.seeCategory(actor, category);
+        await assertCanReadCategory(actor, category);
         filter.categoryId = category._id;
       } else {
         const archived = await CategoryModel.find({ archived: true }, { _id: 1 }).lean();
-        if (archived.length > 0) filter.categoryId = trusted({ $nin: archived.map((c) => c._id) });
+        const hidden = [...archived.map((c) => c._id), ...(await hiddenCategoryIds(actor))];
+        if (hidden.length > 0) filter.categoryId = trusted({ $nin: hidden });
       }
       const and: Array<Record<string, unknown>> = [];
       const listed = listedThreadsFilter(actor);
@@ -188,6 +199,7 @@ export function threadOps(ctx: ForumContext) {
     /** The thread, its first page of posts in tree order, and where the member's unread posts begin. */
     async getThread(actor: Actor, id: string) {
       const thread = await findThread(id);
+      await assertCanReadIn(actor, thread.categoryId, 'thread');
       const [rows, state] = await Promise.all([
         PostModel.find({ threadId: thread._id, ...visiblePostsFilter(actor) })
           .sort({ path: 1 })
@@ -222,6 +234,7 @@ export function threadOps(ctx: ForumContext) {
       query: PostListQuery,
     ): Promise<{ posts: Post[]; hasMore: boolean; nextCursor: string | null }> {
       const thread = await findThread(id);
+      await assertCanReadIn(actor, thread.categoryId, 'thread');
       if (query.after !== undefined) {
         const rows = await PostModel.find({
           threadId: thread._id,
@@ -254,6 +267,7 @@ export function threadOps(ctx: ForumContext) {
       const { title, ...moderated } = patch;
       if (Object.keys(moderated).length > 0) forumPolicy.moderateThread(actor);
       const thread = await findThread(id);
+      await assertCanReadIn(actor, thread.categoryId, 'thread');
       const set: Record<string, unknown> = {};
       let retitledAt: Date | null = null;
       if (title !== undefined && title !== thread.title) {
@@ -298,8 +312,9 @@ export function threadOps(ctx: ForumContext) {
     },
 
     /** For `thread:join`: the thread must exist; the caller learns its last sequence number. */
-    async joinThread(_memberId: string, id: string): Promise<ThreadJoined> {
+    async joinThread(memberId: string, id: string): Promise<ThreadJoined> {
       const thread = await findThread(id);
+      await assertCanReadIn(await viewerById(memberId), thread.categoryId, 'thread');
       return { threadId: thread._id.toHexString(), lastSeq: thread.lastSeq };
     },
 
@@ -309,6 +324,7 @@ export function threadOps(ctx: ForumContext) {
       level: SubscriptionLevel,
     ): Promise<{ level: SubscriptionLevel }> {
       const thread = await findThread(id);
+      await assertCanReadIn(actor, thread.categoryId, 'thread');
       await ThreadStateModel.updateOne(
         { memberId: actor.id, threadId: thread._id },
         // A first state starts where the member's reading already was (see effectiveLastRead).
@@ -335,12 +351,14 @@ export function threadOps(ctx: ForumContext) {
       const watchers = new Set(own.filter((s) => s.level === 'watching').map((s) => s.memberId.toHexString()));
       for (const sub of viaCategory)
         if (!decided.has(sub.memberId.toHexString())) watchers.add(sub.memberId.toHexString());
-      return [...watchers];
+      // A private coalition's thread: only those who may still read it (members who left are out).
+      return readersOf(thread.categoryId, [...watchers]);
     },
 
     /** Moves the member's read mark forward (never back) to `seq`, capped at the thread's last post. */
     async markRead(actor: Actor, id: string, seq: number): Promise<{ lastReadSeq: number; unreadCount: number }> {
       const thread = await findThread(id);
+      await assertCanReadIn(actor, thread.categoryId, 'thread');
       const existing = await ThreadStateModel.exists({ memberId: actor.id, threadId: thread._id });
       // A first mark never goes below what effectiveLastRead already counted as read.
       const floor = existing ? 0 : effectiveLastRead(thread, undefined, actor);

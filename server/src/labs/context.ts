@@ -1,8 +1,9 @@
 import { Types } from 'mongoose';
+import { canSeeCoalitionContent } from '../coalitions/access.js';
 import { AppError } from '../http/errors.js';
 import type { DomainEvents } from '../infra/domain-events.js';
 import { LabModel, LabParticipantModel, type LabLean } from './model.js';
-import { labPolicy, type LabActor } from './policy.js';
+import { isFacilitator, labPolicy, type LabActor } from './policy.js';
 import type { LabSequence } from './sequence.js';
 
 export interface LabContext {
@@ -30,6 +31,9 @@ export async function findLab(id: string): Promise<LabLean> {
 /** The lab, if the actor may see it (invite-only labs are not found for others). */
 export async function visibleLab(actor: LabActor, id: string): Promise<LabLean> {
   const lab = await findLab(id);
+  // A private coalition's lab: for its members (and staff); its facilitators still run it.
+  if (lab.coalitionId && !isFacilitator(actor, lab) && !(await canSeeCoalitionContent(actor, lab.coalitionId)))
+    throw labNotFound();
   if (lab.visibility === 'invite') {
     const invited = await LabParticipantModel.exists({ labId: lab._id, memberId: actor.id, invited: true });
     labPolicy.see(actor, lab, Boolean(invited));

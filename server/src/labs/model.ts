@@ -28,6 +28,8 @@ export interface LabFields {
   dotsPerMember: number;
   allowAnonymousIdeas: boolean;
   summaryCategoryId: Types.ObjectId | null;
+  /** The coalition it belongs to: a private coalition's labs are for its members (coalitions/access.ts). */
+  coalitionId: Types.ObjectId | null;
   status: LabStatus;
   /** -1 before the start. */
   phaseIndex: number;
@@ -72,6 +74,7 @@ const labSchema = new Schema<LabFields>(
     dotsPerMember: { type: Number, default: 3 },
     allowAnonymousIdeas: { type: Boolean, default: true },
     summaryCategoryId: { type: Schema.Types.ObjectId, default: null },
+    coalitionId: { type: Schema.Types.ObjectId, default: null },
     status: { type: String, enum: labStatuses, default: 'scheduled' },
     phaseIndex: { type: Number, default: -1 },
     phaseEndsAt: { type: Date, default: null },
@@ -88,6 +91,7 @@ const labSchema = new Schema<LabFields>(
 );
 labSchema.index({ startsAt: 1 });
 labSchema.index({ status: 1, startsAt: 1 });
+labSchema.index({ coalitionId: 1, startsAt: 1 });
 
 /**
  * One row per member and lab: their RSVP, invitation, attendance, dots spent and the reminders

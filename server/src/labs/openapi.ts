@@ -36,12 +36,12 @@ export const labOperations = defineOperations([
   {
     method: 'post',
     path: '/api/labs',
-    summary: 'Schedule an Action Lab (I become its host)',
+    summary: 'Schedule an Action Lab (I become its host; with coalitionId, for a coalition I belong to)',
     tag,
     access: 'member',
     body: labCreateBodySchema,
     responses: { 201: labResponseSchema },
-    errors: [400, 401],
+    errors: [400, 401, 403, 404],
   },
   {
     method: 'get',

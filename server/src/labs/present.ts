@@ -67,6 +67,7 @@ export async function presentLabs(labs: LabLean[], actor: LabActor, now = new Da
       durationMinutes: lab.durationMinutes,
       capacity: lab.capacity,
       visibility: lab.visibility,
+      coalitionId: lab.coalitionId ? lab.coalitionId.toHexString() : null,
       status: lab.status,
       host: ref(lab.hostId, names),
       facilitators: lab.facilitatorIds.map((id) => ref(id, names)),

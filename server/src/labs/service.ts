@@ -11,6 +11,7 @@ import type {
 } from '@commons/shared';
 import { createEvent } from 'ics';
 import { Types } from 'mongoose';
+import { assertCoalitionMember, visibleCoalitionIds } from '../coalitions/access.js';
 import { AppError } from '../http/errors.js';
 import type { DomainEvents } from '../infra/domain-events.js';
 import { MemberModel } from '../members/model.js';
@@ -102,6 +103,8 @@ export function createLabService(deps: { events: DomainEvents; sequence: LabSequ
           formErrors: [],
         });
       await assertMembersExist(body.facilitatorIds, 'facilitators');
+      // A coalition's lab is hosted by one of its members.
+      const coalition = body.coalitionId ? await assertCoalitionMember(actor, body.coalitionId) : null;
       const hostId = new Types.ObjectId(actor.id);
       const doc = await LabModel.create({
         title: body.title,
@@ -116,6 +119,7 @@ export function createLabService(deps: { events: DomainEvents; sequence: LabSequ
         dotsPerMember: body.dotsPerMember ?? 3,
         allowAnonymousIdeas: body.allowAnonymousIdeas ?? true,
         summaryCategoryId: body.summaryCategoryId ?? null,
+        coalitionId: coalition?._id ?? null,
       });
       const lab = doc.toObject() as LabLean;
       events.publish('lab.scheduled', { labId: lab._id.toHexString(), startsAt });
@@ -126,6 +130,14 @@ export function createLabService(deps: { events: DomainEvents; sequence: LabSequ
       const me = new Types.ObjectId(actor.id);
       const statuses = query.when === 'upcoming' ? ['scheduled', 'live'] : ['ended', 'cancelled'];
       const filter: Record<string, unknown> = { status: { $in: statuses } };
+      const and: Array<Record<string, unknown>> = [];
+      if (query.coalitionId) filter.coalitionId = new Types.ObjectId(query.coalitionId);
+      const coalitions = await visibleCoalitionIds(actor);
+      if (coalitions)
+        and.push({
+          $or: [{ coalitionId: null }, { coalitionId: { $in: coalitions } }, { hostId: me }, { facilitatorIds: me }],
+        });
+      if (and.length) filter.$and = and;
       if (actor.role !== 'admin') {
         const invited = await LabParticipantModel.find({ memberId: me, invited: true }, { labId: 1 }).lean();
         filter.$or = [

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { decodeCursor, encodeCursor } from '../forums/cursor.js';
 import { htmlToText } from '../forums/markdown.js';
 import { loadMemberRefs } from '../forums/mentions.js';
+import { hiddenCategoryIds } from '../forums/coalition-visibility.js';
 import { CategoryModel, PostModel, ThreadModel } from '../forums/model.js';
 import type { Actor } from '../forums/policy.js';
 import type { PostLean, ThreadLean } from '../forums/present.js';
@@ -30,8 +31,13 @@ function termsFilter(q: ParsedQuery): Record<string, unknown> {
   return { $and: conditions };
 }
 
-async function archivedCategoryIds(): Promise<mongoose.Types.ObjectId[]> {
-  return (await CategoryModel.find({ archived: true }, { _id: 1 }).lean()).map((c) => c._id);
+/** Archived categories, and those of private coalitions the actor is not in. */
+async function unsearchedCategoryIds(actor: Actor): Promise<mongoose.Types.ObjectId[]> {
+  const [archived, hidden] = await Promise.all([
+    CategoryModel.find({ archived: true }, { _id: 1 }).lean(),
+    hiddenCategoryIds(actor),
+  ]);
+  return [...archived.map((c) => c._id), ...hidden];
 }
 
 type Ranked<T> = { doc: T; titleHits: number; at: number };
@@ -51,7 +57,7 @@ export function createSearchService() {
       const offset = query.cursor ? decodeCursor(offsetCursorSchema, query.cursor).o : 0;
       if (!parsed.last) return { results: [], nextCursor: null, terms: [] };
       const filter = termsFilter(parsed);
-      const archived = await archivedCategoryIds();
+      const archived = await unsearchedCategoryIds(actor);
       if (archived.length > 0) filter.categoryId = trusted({ $nin: archived });
 
       let results: SearchHit[];

@@ -55,6 +55,8 @@ export const categorySchema = z
     description: z.string(),
     position: z.number().int(),
     archived: z.boolean(),
+    /** The coalition that owns it (its admins manage it); null: a site-wide category. */
+    coalitionId: objectIdSchema.nullable(),
     threadCount: z.number().int(),
     /** Threads of this category with posts the signed-in member has not read. */
     unreadThreadCount: z.number().int(),
@@ -68,6 +70,8 @@ export const categoryListQuerySchema = z
   .object({
     /** Admins only: also list archived categories. */
     includeArchived: z.enum(['true', 'false']).optional(),
+    /** Only this coalition's categories (without it: site-wide ones and those of my coalitions). */
+    coalitionId: objectIdSchema.optional(),
   })
   .strict();
 export type CategoryListQuery = z.infer<typeof categoryListQuerySchema>;
@@ -78,6 +82,8 @@ export const categoryCreateBodySchema = z
     slug: categorySlugSchema.optional(),
     description: z.string().trim().max(500).default(''),
     position: z.number().int().min(0).max(10_000).optional(),
+    /** A coalition's own category: created by that coalition's admins. */
+    coalitionId: objectIdSchema.optional(),
   })
   .strict();
 export type CategoryCreateBody = z.infer<typeof categoryCreateBodySchema>;

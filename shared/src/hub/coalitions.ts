@@ -6,21 +6,46 @@ export const joinPolicies = ['open', 'request'] as const;
 export const joinPolicySchema = z.enum(joinPolicies);
 export type JoinPolicy = z.infer<typeof joinPolicySchema>;
 
+/**
+ * Public: everything in it is for every member. Private: its categories, threads, posts and labs
+ * are for its active members, moderators and administrators only (the coalition itself, its
+ * name, description and members, stays listed so people can ask to join).
+ */
+export const coalitionVisibilities = ['public', 'private'] as const;
+export const coalitionVisibilitySchema = z.enum(coalitionVisibilities);
+export type CoalitionVisibility = z.infer<typeof coalitionVisibilitySchema>;
+
 export const coalitionRoles = ['admin', 'member'] as const;
 export type CoalitionRole = (typeof coalitionRoles)[number];
 export const membershipStatuses = ['active', 'pending'] as const;
 export type MembershipStatus = (typeof membershipStatuses)[number];
 
+const coalitionFields = {
+  name: z.string().trim().min(3).max(120),
+  description: z.string().trim().max(2000),
+  /** The place it serves: a county, city, neighbourhood or tribal nation. */
+  community: z.string().trim().max(120),
+  joinPolicy: joinPolicySchema,
+  visibility: coalitionVisibilitySchema,
+};
+
 export const coalitionCreateBodySchema = z
   .object({
-    name: z.string().trim().min(3).max(120),
-    description: z.string().trim().max(2000).default(''),
-    /** The place it serves: a county, city, neighbourhood or tribal nation. */
-    community: z.string().trim().max(120).default(''),
-    joinPolicy: joinPolicySchema,
+    ...coalitionFields,
+    description: coalitionFields.description.default(''),
+    community: coalitionFields.community.default(''),
+    visibility: coalitionFields.visibility.default('public'),
   })
   .strict();
 export type CoalitionCreateBody = z.infer<typeof coalitionCreateBodySchema>;
+
+/** Coalition admins (and site administrators) change any of these. */
+export const coalitionPatchBodySchema = z
+  .object(coalitionFields)
+  .partial()
+  .strict()
+  .refine((b) => Object.keys(b).length > 0, { message: 'change at least one field' });
+export type CoalitionPatchBody = z.infer<typeof coalitionPatchBodySchema>;
 
 export const coalitionListQuerySchema = z
   .object({
@@ -45,6 +70,7 @@ export const coalitionSchema = z
     description: z.string(),
     community: z.string(),
     joinPolicy: joinPolicySchema,
+    visibility: coalitionVisibilitySchema,
     memberCount: z.number().int(),
     createdAt: z.string(),
     /** The signed-in member's membership, if any. */

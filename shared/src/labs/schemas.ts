@@ -108,6 +108,8 @@ export const labCreateBodySchema = z
     dotsPerMember: labFields.dotsPerMember.optional(),
     allowAnonymousIdeas: labFields.allowAnonymousIdeas.optional(),
     summaryCategoryId: labFields.summaryCategoryId.optional(),
+    /** The coalition the lab belongs to (its members host it); a private coalition's labs are for its members. */
+    coalitionId: objectIdSchema.optional(),
   })
   .strict()
   .superRefine(agendaFits);
@@ -121,7 +123,13 @@ export const labPatchBodySchema = z
   .superRefine(agendaFits);
 export type LabPatchBody = z.infer<typeof labPatchBodySchema>;
 
-export const labListQuerySchema = z.object({ when: z.enum(['upcoming', 'past']).default('upcoming') }).strict();
+export const labListQuerySchema = z
+  .object({
+    when: z.enum(['upcoming', 'past']).default('upcoming'),
+    /** Only the labs of this coalition. */
+    coalitionId: objectIdSchema.optional(),
+  })
+  .strict();
 export type LabListQuery = z.infer<typeof labListQuerySchema>;
 
 export const rsvpBodySchema = z.object({ status: rsvpChoiceSchema }).strict();
@@ -145,6 +153,8 @@ export const labSchema = z
     durationMinutes: z.number().int(),
     capacity: z.number().int().nullable(),
     visibility: labVisibilitySchema,
+    /** The coalition it belongs to, if any. */
+    coalitionId: objectIdSchema.nullable(),
     status: labStatusSchema,
     host: labRefSchema,
     facilitators: z.array(labRefSchema),

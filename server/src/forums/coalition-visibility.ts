@@ -1,0 +1,70 @@
+import mongoose, { type Types } from 'mongoose';
+import {
+  canSeeCoalitionContent,
+  readersAmong,
+  visibleCoalitionIds,
+  type CoalitionViewer,
+} from '../coalitions/access.js';
+import { MemberModel } from '../members/model.js';
+import { notFound } from './context.js';
+import { CategoryModel } from './model.js';
+
+const { trusted } = mongoose;
+
+/*
+ * Coalition categories in the forums. A private coalition's categories, their threads and posts
+ * are for its active members, moderators and administrators only; everywhere else they simply do
+ * not exist (404, left out of lists, counts, search, bookmarks, live rooms and notifications).
+ * The rule itself is in coalitions/access.ts.
+ */
+
+/** Categories the viewer may not read (those of private coalitions they are not in). */
+export async function hiddenCategoryIds(viewer: CoalitionViewer): Promise<Types.ObjectId[]> {
+  const visible = await visibleCoalitionIds(viewer);
+  if (visible === null) return [];
+  const rows = await CategoryModel.find({ coalitionId: trusted({ $ne: null, $nin: visible }) }, { _id: 1 }).lean();
+  return rows.map((r) => r._id);
+}
+
+/** 404 unless the viewer may read the category. */
+export async function assertCanReadCategory(
+  viewer: CoalitionViewer,
+  category: { coalitionId?: Types.ObjectId | null },
+  what: 'category' | 'thread' | 'post' = 'category',
+): Promise<void> {
+  if (!(await canSeeCoalitionContent(viewer, category.coalitionId))) throw notFound(what);
+}
+
+async function coalitionOf(categoryId: Types.ObjectId): Promise<Types.ObjectId | null> {
+  const category = await CategoryModel.findById(categoryId, { coalitionId: 1 }).lean();
+  return category?.coalitionId ?? null;
+}
+
+/** 404 unless the viewer may read threads and posts of this category (by id). */
+export async function assertCanReadIn(
+  viewer: CoalitionViewer,
+  categoryId: Types.ObjectId,
+  what: 'thread' | 'post',
+): Promise<void> {
+  const coalitionId = await coalitionOf(categoryId);
+  if (coalitionId) await assertCanReadCategory(viewer, { coalitionId }, what);
+}
+
+/** Of these members, those who may read the category (watchers, mentions). */
+export async function readersOf(categoryId: Types.ObjectId, memberIds: string[]): Promise<string[]> {
+  if (memberIds.length === 0) return memberIds;
+  const coalitionId = await coalitionOf(categoryId);
+  return coalitionId ? readersAmong(coalitionId, memberIds) : memberIds;
+}
+
+/** Whether the category belongs to a coalition (live list updates then go to its own room only). */
+export async function isCoalitionCategory(categoryId: Types.ObjectId | string): Promise<boolean> {
+  const category = await CategoryModel.findById(categoryId, { coalitionId: 1 }).lean();
+  return Boolean(category?.coalitionId);
+}
+
+/** The viewer for a member id (socket joins hold an id); an unknown id sees no coalition content. */
+export async function viewerById(memberId: string): Promise<CoalitionViewer> {
+  const member = await MemberModel.findById(memberId, { role: 1 }).lean();
+  return { id: memberId, role: member?.role ?? 'member' };
+}
