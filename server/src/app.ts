@@ -122,7 +122,11 @@ function createServices(deps: AppDeps) {
     forums: hubForums,
     publishLimiter: hubLimit('story-publish', 10),
   });
-  const labs = createLabService({ events: deps.events, sequence: redisLabSequence(deps.redis, deps.config.REDIS_PREFIX) });
+  const labs = createLabService({
+    events: deps.events,
+    sequence: redisLabSequence(deps.redis, deps.config.REDIS_PREFIX),
+    mutex: redisMutex(deps.redis, deps.config.REDIS_PREFIX),
+  });
   const uploadDir = deps.config.UPLOAD_DIR ?? path.resolve(deps.config.DATA_DIR, 'uploads');
   return {
     library,

@@ -28,8 +28,14 @@ import type {
   LabRoomPayload,
   LabSincePayload,
   LabState,
+  LabBoardPayload,
+  LabMemberPayload,
+  LabMutePayload,
+  LabOutcome,
+  LabRemovedEvent,
+  LabSpotlightPayload,
 } from './labs/schemas.js';
-import type { NotificationNewEvent } from './notifications/schemas.js';
+import type { NotificationNewEvent, NotificationReadEvent } from './notifications/schemas.js';
 import type { ModerationItemEvent, ModerationNoticeEvent, PostHiddenEvent } from './moderation/schemas.js';
 
 /** Every socket acknowledgement: success with data, or one error body. */
@@ -59,6 +65,7 @@ export interface ServerToClientEvents {
   'thread:read': (e: ThreadReadEvent) => void;
   // notifications: to the member's own room
   'notification:new': (e: NotificationNewEvent) => void;
+  'notification:read': (e: NotificationReadEvent) => void;
   // moderation: post:hidden to the thread room (and, with reasons, the author's room);
   // moderation:item to the moderators room; moderation:notice to the member's own room
   'post:hidden': (e: PostHiddenEvent) => void;
@@ -72,6 +79,8 @@ export interface ServerToClientEvents {
   'lab:idea': (e: LabIdea) => void;
   'lab:consensus': (e: { labId: string; tally: ConsensusTally }) => void;
   'lab:action': (e: { labId: string; action: ActionItem }) => void;
+  'lab:removed': (e: LabRemovedEvent) => void;
+  'lab:outcome': (e: { labId: string; outcome: LabOutcome }) => void;
 }
 
 /** Commands clients send (`domain:verb`); each is validated and answered with an Ack. */
@@ -105,6 +114,12 @@ export interface ClientToServerEvents {
   'lab:idea:add': (payload: LabIdeaAdd, ack: AckCallback<LabIdea>) => void;
   'lab:idea:dot': (payload: LabDotPayload, ack: AckCallback<{ idea: LabIdea; dotsLeft: number }>) => void;
   'lab:consensus:vote': (payload: LabConsensusVote, ack: AckCallback<ConsensusTally>) => void;
+  // labs: facilitator controls (the one holding the controls after a hand-over)
+  'lab:spotlight': (payload: LabSpotlightPayload, ack: AckCallback<LabPhase>) => void;
+  'lab:board:set': (payload: LabBoardPayload, ack: AckCallback<LabPhase>) => void;
+  'lab:mute': (payload: LabMutePayload, ack: AckCallback<LabPhase>) => void;
+  'lab:remove': (payload: LabMemberPayload, ack: AckCallback<LabRemovedEvent>) => void;
+  'lab:handoff': (payload: LabMemberPayload, ack: AckCallback<LabPhase>) => void;
 }
 
 export type InterServerEvents = Record<string, never>;

@@ -1,6 +1,7 @@
 import { labJobSchema, queueNames, type JobPayloads, type LabJob } from '@commons/shared';
 import type { ForumService } from '@commons/server/forums/service';
 import { createLabJobs } from '@commons/server/labs/jobs';
+import { labsForWorkers } from '@commons/server/labs/worker-support';
 import type { Runtime } from '@commons/server/runtime';
 import { Worker } from 'bullmq';
 
@@ -9,6 +10,7 @@ type Handlers = { [K in LabJob['kind']]: (job: Extract<LabJob, { kind: K }>) => 
 /** Lab lifecycle: reminders before a lab, the summary (forum thread and mails) after it. */
 export function startLabsWorker(runtime: Runtime, forums: ForumService): Worker<JobPayloads['labs']> {
   const jobs = createLabJobs({
+    labs: labsForWorkers(runtime),
     forums,
     queues: runtime.queues,
     publicUrl: runtime.config.PUBLIC_URL,

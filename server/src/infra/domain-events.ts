@@ -4,6 +4,7 @@ import type {
   ConsensusTally,
   LabIdea,
   LabMessage,
+  LabOutcome,
   LabPhase,
   LabQueue,
   Locale,
@@ -93,6 +94,19 @@ export interface DomainEventMap {
   'lab.idea': { idea: LabIdea };
   'lab.consensus': { labId: string; tally: ConsensusTally };
   'lab.action': { labId: string; action: ActionItem };
+  /** A facilitator removed a participant from the lab room. */
+  'lab.removed': { labId: string; memberId: string };
+  /** A decision was recorded as an outcome (its review date, if any, schedules a reminder). */
+  'lab.outcome': { labId: string; outcome: LabOutcome };
+  /** An outcome's review date has come: remind these members (published once per outcome and date). */
+  'lab.outcomeReviewDue': {
+    labId: string;
+    outcomeId: string;
+    title: string;
+    text: string;
+    reviewAt: Date;
+    memberIds: string[];
+  };
   // events (server/src/events): the schedule drives reminder jobs; the two facts below are told to members
   'event.scheduled': { eventId: string; startsAt: Date };
   'event.rescheduled': { eventId: string; previousStartsAt: Date; startsAt: Date };

@@ -2,6 +2,7 @@ import { Types } from 'mongoose';
 import { canSeeCoalitionContent } from '../coalitions/access.js';
 import { AppError } from '../http/errors.js';
 import type { DomainEvents } from '../infra/domain-events.js';
+import type { Mutex } from '../infra/mutex.js';
 import { LabModel, LabParticipantModel, type LabLean } from './model.js';
 import { isFacilitator, labPolicy, type LabActor } from './policy.js';
 import type { LabSequence } from './sequence.js';
@@ -9,6 +10,8 @@ import type { LabSequence } from './sequence.js';
 export interface LabContext {
   events: DomainEvents;
   sequence: LabSequence;
+  /** Serialises facilitator changes of one lab across processes (FerretDB does not isolate them). */
+  mutex?: Mutex;
   /** The clock (tests move it). */
   now(): Date;
 }

@@ -12,11 +12,14 @@ import {
   LabActionModel,
   LabIdeaModel,
   LabModel,
+  LabOutcomeModel,
   LabParticipantModel,
   type ActionLean,
   type IdeaLean,
   type LabLean,
+  type OutcomeLean,
 } from './model.js';
+import { channelsFor } from '../notifications/settings.js';
 import { labEndsAt } from './policy.js';
 import { dotCounts } from './present.js';
 
@@ -40,6 +43,8 @@ async function topIdeas(labId: Types.ObjectId): Promise<RankedIdea[]> {
 
 type Reminder = Extract<LabJob, { kind: 'reminder' }>;
 type Summary = Extract<LabJob, { kind: 'summary' }>;
+type PhaseEnd = Extract<LabJob, { kind: 'phase_end' }>;
+type OutcomeReview = Extract<LabJob, { kind: 'outcome_review' }>;
 
 /** How many ideas the summary lists. */
 export const SUMMARY_TOP_IDEAS = 10;
@@ -58,6 +63,8 @@ export function createLabJobs(deps: {
   log: Logger;
   /** Where `lab.summarized` is published once the summary thread exists (webhooks listen). */
   events?: DomainEvents;
+  /** Advances a phase whose countdown ended (the labs service, with its own events and emitter). */
+  labs?: { advanceIfDue(labId: string, phaseIndex: number, endsAt: Date): Promise<unknown> };
 }) {
   const { forums, queues, publicUrl, log } = deps;
   const labUrl = (id: string) => `${publicUrl}/labs/${id}`;
@@ -77,31 +84,46 @@ export function createLabJobs(deps: {
       { email: 1, displayName: 1, locale: 1, timeZone: 1 },
     ).lean();
     let sent = 0;
+    // The member's notification settings decide whether the reminder is mailed (in-app follows lab.reminded).
+    const channels = await channelsFor(
+      'lab_reminder',
+      members.map((m) => m._id.toHexString()),
+    );
+    const reminded: string[] = [];
     for (const m of members) {
       const memberId = m._id.toHexString();
+      reminded.push(memberId);
       // Deterministic mail job id: a retried reminder job enqueues nothing twice (and mail delivery is keyed on it).
-      await queues.mail.add(
-        'lab_reminder',
-        {
-          kind: 'lab_reminder',
-          memberId,
-          to: m.email,
-          locale: m.locale,
-          displayName: m.displayName,
-          timeZone: m.timeZone,
-          labTitle: lab.title,
-          startsAt: lab.startsAt.toISOString(),
-          lead: job.lead,
-          labUrl: labUrl(job.labId),
-        },
-        { jobId: `lab-${job.labId}-reminder-${marker}-${memberId}` },
-      );
+      if (channels.get(memberId) === 'email')
+        await queues.mail.add(
+          'lab_reminder',
+          {
+            kind: 'lab_reminder',
+            memberId,
+            to: m.email,
+            locale: m.locale,
+            displayName: m.displayName,
+            timeZone: m.timeZone,
+            labTitle: lab.title,
+            startsAt: lab.startsAt.toISOString(),
+            lead: job.lead,
+            labUrl: labUrl(job.labId),
+          },
+          { jobId: `lab-${job.labId}-reminder-${marker}-${memberId}` },
+        );
       const marked = await LabParticipantModel.updateOne(
         { labId: lab._id, memberId: m._id, remindersSent: { $ne: marker } },
         { $push: { remindersSent: marker } },
       );
       if (marked.modifiedCount === 1) sent++;
     }
+    deps.events?.publish('lab.reminded', {
+      labId: job.labId,
+      title: lab.title,
+      lead: job.lead,
+      startsAt: lab.startsAt,
+      memberIds: reminded,
+    });
     return { sent };
   }
 
@@ -204,9 +226,51 @@ export function createLabJobs(deps: {
     return first.id;
   }
 
+  /** The countdown ended: the next phase, if the lab is still in that phase (see live.ts advanceIfDue). */
+  async function phaseEnd(job: PhaseEnd): Promise<{ advanced: boolean }> {
+    if (!deps.labs) return { advanced: false };
+    const phase = await deps.labs.advanceIfDue(job.labId, job.phaseIndex, new Date(job.endsAt));
+    return { advanced: phase !== null };
+  }
+
+  /**
+   * An outcome's review date came: publishes `lab.outcomeReviewDue` for the members who took part
+   * and the facilitators, once per outcome and date (the outcome records the date it reminded for).
+   */
+  async function outcomeReview(job: OutcomeReview): Promise<{ reminded: number } | { skipped: string }> {
+    const reviewAt = new Date(job.reviewAt);
+    const outcome = await LabOutcomeModel.findById(job.outcomeId).lean<OutcomeLean>();
+    if (!outcome) return { skipped: 'no such outcome' };
+    if (outcome.reviewAt?.getTime() !== reviewAt.getTime()) return { skipped: 'review date was moved' };
+    const marked = await LabOutcomeModel.updateOne(
+      { _id: outcome._id, reviewRemindedFor: { $ne: reviewAt } },
+      { $set: { reviewRemindedFor: reviewAt } },
+    );
+    if (marked.modifiedCount !== 1) return { skipped: 'already reminded' };
+    const lab = await LabModel.findById(outcome.labId).lean<LabLean>();
+    if (!lab) return { skipped: 'no such lab' };
+    const took = await LabParticipantModel.find(
+      { labId: lab._id, attended: true, removed: { $ne: true } },
+      { memberId: 1 },
+    ).lean();
+    const memberIds = [
+      ...new Set([lab.hostId, ...lab.facilitatorIds, ...took.map((p) => p.memberId)].map((id) => id.toHexString())),
+    ];
+    deps.events?.publish('lab.outcomeReviewDue', {
+      labId: lab._id.toHexString(),
+      outcomeId: outcome._id.toHexString(),
+      title: outcome.title,
+      text: outcome.text,
+      reviewAt,
+      memberIds,
+    });
+    log.info({ labId: job.labId, outcomeId: job.outcomeId, members: memberIds.length }, 'outcome review due');
+    return { reminded: memberIds.length };
+  }
+
   return {
     queue: queueNames.labs,
-    handlers: { reminder, summary },
+    handlers: { reminder, summary, phase_end: phaseEnd, outcome_review: outcomeReview },
   };
 }
 

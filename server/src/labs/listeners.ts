@@ -10,6 +10,11 @@ export type ReminderLead = keyof typeof reminderLeads;
 export const reminderJobId = (labId: string, lead: ReminderLead, startsAt: Date) =>
   `lab-${labId}-reminder-${lead}-${startsAt.getTime()}`;
 export const summaryJobId = (labId: string) => `lab-${labId}-summary`;
+/** One per lab, phase and countdown end: an extended phase gets a new job, the stale one does nothing. */
+export const phaseEndJobId = (labId: string, phaseIndex: number, endsAt: Date) =>
+  `lab-${labId}-phase-${phaseIndex}-${endsAt.getTime()}`;
+export const outcomeReviewJobId = (labId: string, outcomeId: string, reviewAt: Date) =>
+  `lab-${labId}-outcome-${outcomeId}-review-${reviewAt.getTime()}`;
 
 /**
  * After lab writes: reminder jobs follow the schedule (added as delayed jobs, moved by removing
@@ -59,8 +64,33 @@ export function registerLabListeners(
   events.on('lab.message', ({ message }) => {
     emitter.to(labRoom(message.labId)).emit('lab:message', message);
   });
-  events.on('lab.phase', ({ phase }) => {
+  events.on('lab.phase', async ({ phase }) => {
     emitter.to(labRoom(phase.labId)).emit('lab:phase', phase);
+    // The countdown advances the phase by itself when it ends (unless it changed meanwhile).
+    if (phase.status === 'live' && phase.endsAt && phase.index >= 0) {
+      const endsAt = new Date(phase.endsAt);
+      await queues.labs.add(
+        'phase_end',
+        { kind: 'phase_end', labId: phase.labId, phaseIndex: phase.index, endsAt: endsAt.toISOString() },
+        {
+          jobId: phaseEndJobId(phase.labId, phase.index, endsAt),
+          delay: Math.max(0, endsAt.getTime() - now()),
+        },
+      );
+    }
+  });
+  events.on('lab.removed', ({ labId, memberId }) => {
+    emitter.to(labRoom(labId)).emit('lab:removed', { labId, memberId });
+  });
+  events.on('lab.outcome', async ({ labId, outcome }) => {
+    emitter.to(labRoom(labId)).emit('lab:outcome', { labId, outcome });
+    if (!outcome.reviewAt) return;
+    const reviewAt = new Date(outcome.reviewAt);
+    await queues.labs.add(
+      'outcome_review',
+      { kind: 'outcome_review', labId, outcomeId: outcome.id, reviewAt: reviewAt.toISOString() },
+      { jobId: outcomeReviewJobId(labId, outcome.id, reviewAt), delay: Math.max(0, reviewAt.getTime() - now()) },
+    );
   });
   events.on('lab.queue', ({ queue }) => {
     emitter.to(labRoom(queue.labId)).emit('lab:queue', queue);

@@ -11,6 +11,9 @@ import {
   type LabPhase,
   type LabQueue,
   type LabState,
+  type LabBoardPayload,
+  type LabOutcome,
+  type OutcomeCreateBody,
 } from '@commons/shared';
 import { Types } from 'mongoose';
 import { AppError } from '../http/errors.js';
@@ -22,11 +25,13 @@ import {
   LabIdeaModel,
   LabMessageModel,
   LabModel,
+  LabOutcomeModel,
   LabParticipantModel,
   type ActionLean,
   type IdeaLean,
   type LabLean,
   type MessageLean,
+  type OutcomeLean,
 } from './model.js';
 import { isFacilitator, labPolicy, type LabActor } from './policy.js';
 import {
@@ -36,6 +41,7 @@ import {
   presentIdea,
   presentLabs,
   presentMessage,
+  presentOutcome,
   presentPhase,
   ref,
 } from './present.js';
@@ -80,7 +86,7 @@ export function liveOps(ctx: LabContext) {
   const { events } = ctx;
 
   async function publishPhase(lab: LabLean): Promise<LabPhase> {
-    const phase = presentPhase(lab);
+    const phase = await presentPhase(lab);
     events.publish('lab.phase', { phase });
     return phase;
   }
@@ -100,14 +106,44 @@ export function liveOps(ctx: LabContext) {
   ): Promise<LabLean> {
     const lab = await visibleLab(actor, labId);
     check(actor, lab);
-    const { filter = {}, update } = change(lab);
-    const updated = await LabModel.findOneAndUpdate(
-      { _id: lab._id, status: lab.status, phaseIndex: lab.phaseIndex, ...filter },
-      update,
-      { returnDocument: 'after' },
-    ).lean<LabLean>();
-    if (!updated) throw new AppError('conflict', 'The lab changed meanwhile; try again.');
-    return updated;
+    labPolicy.holdsControls(actor, lab);
+    return controlled(lab._id.toHexString(), async () => {
+      // Read again under the lock: a change that just finished is seen, not overwritten.
+      const current = (await LabModel.findById(lab._id).lean<LabLean>()) ?? lab;
+      if (current.status !== lab.status || current.phaseIndex !== lab.phaseIndex)
+        throw new AppError('conflict', 'The lab changed meanwhile; try again.');
+      const { filter = {}, update } = change(current);
+      const updated = await LabModel.findOneAndUpdate(
+        { _id: lab._id, status: current.status, phaseIndex: current.phaseIndex, ...filter },
+        update,
+        { returnDocument: 'after' },
+      ).lean<LabLean>();
+      if (!updated) throw new AppError('conflict', 'The lab changed meanwhile; try again.');
+      return updated;
+    });
+  }
+
+  /**
+   * Runs a change of the lab's controls holding its lock (two facilitators clicking at once: one
+   * wins, the other is told to try again). Without a mutex (unit tests) it runs as is.
+   */
+  function controlled<T>(labId: string, fn: () => Promise<T>): Promise<T> {
+    if (!ctx.mutex) return fn();
+    return ctx.mutex.exclusive(`lab-control:${labId}`, fn, () => {
+      throw new AppError('conflict', 'Another facilitator is changing the lab right now; try again.');
+    });
+  }
+
+  /** A member the facilitators act on (mute, remove): a participant, never a facilitator. */
+  async function targetParticipant(lab: LabLean, memberId: string): Promise<void> {
+    if (isFacilitator({ id: memberId, role: 'member', displayName: '' }, lab))
+      throw new AppError('forbidden', 'Facilitators cannot be muted or removed.');
+    const row = await LabParticipantModel.exists({ labId: lab._id, memberId });
+    if (!row) throw new AppError('not_found', 'This member has not taken part in the lab.');
+  }
+
+  async function participantRow(labId: Types.ObjectId, memberId: string) {
+    return LabParticipantModel.findOne({ labId, memberId }, { muted: 1, removed: 1 }).lean();
   }
 
   const phaseEnd = (lab: LabLean, index: number, from: Date) =>
@@ -137,6 +173,8 @@ export function liveOps(ctx: LabContext) {
     async enterRoom(actor: LabActor, labId: string): Promise<LabLean> {
       const lab = await visibleLab(actor, labId);
       labPolicy.enter(lab, ctx.now());
+      if ((await participantRow(lab._id, actor.id))?.removed)
+        throw new AppError('forbidden', 'A facilitator removed you from this lab.');
       await ensureParticipant(lab._id, actor.id);
       await LabParticipantModel.updateOne({ labId: lab._id, memberId: actor.id }, { $set: { attended: true } });
       return lab;
@@ -145,7 +183,7 @@ export function liveOps(ctx: LabContext) {
     /** Everything a member needs on entering (or re-entering) the room. */
     async roomState(actor: LabActor, lab: LabLean, presentIds: string[]): Promise<LabState> {
       const fresh = (await LabModel.findById(lab._id).lean<LabLean>()) ?? lab;
-      const [presented, names, recent, ideas, myDots, actions, myVote, queue] = await Promise.all([
+      const [presented, names, recent, ideas, myDots, actions, myVote, queue, phase, outcomes] = await Promise.all([
         presentLabs([fresh], actor, ctx.now()),
         memberNames(presentIds.map((id) => new Types.ObjectId(id))),
         LabMessageModel.find({ labId: lab._id })
@@ -157,12 +195,14 @@ export function liveOps(ctx: LabContext) {
         LabActionModel.find({ labId: lab._id }).sort({ createdAt: 1, _id: 1 }).lean<ActionLean[]>(),
         LabConsensusModel.findOne({ labId: lab._id, phaseIndex: fresh.phaseIndex, memberId: actor.id }).lean(),
         loadQueue(fresh),
+        presentPhase(fresh),
+        LabOutcomeModel.find({ labId: lab._id }).sort({ createdAt: 1, _id: 1 }).lean<OutcomeLean[]>(),
       ]);
       const kind = fresh.agenda[fresh.phaseIndex]?.kind;
       const messages = recent.reverse().map(presentMessage);
       return {
         lab: presented[0]!,
-        phase: presentPhase(fresh),
+        phase,
         participants: presentIds.map((id) => ref(new Types.ObjectId(id), names)),
         messages,
         lastSeq: Math.max(fresh.msgSeq, messages.at(-1)?.seq ?? 0),
@@ -172,12 +212,15 @@ export function liveOps(ctx: LabContext) {
         myConsensus: (myVote?.choice as ConsensusChoice | undefined) ?? null,
         queue,
         actions: actions.map(presentAction),
+        outcomes: outcomes.map(presentOutcome),
       };
     },
 
     async sendMessage(actor: LabActor, input: LabMessageSend): Promise<LabMessage> {
       const lab = await visibleLab(actor, input.labId);
       labPolicy.chat(actor, lab);
+      if (!isFacilitator(actor, lab) && (await participantRow(lab._id, actor.id))?.muted)
+        throw new AppError('forbidden', 'A facilitator muted you in this lab.');
       const storedMax = async () =>
         (await LabMessageModel.findOne({ labId: lab._id }, { seq: 1 }).sort({ seq: -1 }).lean())?.seq ?? 0;
       let doc;
@@ -242,9 +285,128 @@ export function liveOps(ctx: LabContext) {
         const next = l.phaseIndex + 1;
         if (next >= l.agenda.length)
           throw new AppError('conflict', 'This is the last phase of the agenda; end the lab instead.');
-        return { update: { $set: { phaseIndex: next, phaseEndsAt: phaseEnd(l, next, now) } } };
+        return {
+          update: {
+            $set: { phaseIndex: next, phaseEndsAt: phaseEnd(l, next, now), ideasOpen: true, votingOpen: true },
+          },
+        };
       });
       return publishPhase(lab);
+    },
+
+    /**
+     * The countdown of phase `phaseIndex` ended at `endsAt` (a delayed job): moves to the next
+     * phase, but only if the lab is still live in that phase with that end (not advanced,
+     * extended or ended meanwhile) and it is not the last phase. Holds the same lock as the
+     * facilitators' controls.
+     */
+    async advanceIfDue(labId: string, phaseIndex: number, endsAt: Date): Promise<LabPhase | null> {
+      return controlled(labId, async () => {
+        const lab = await LabModel.findById(labIdOr404(labId)).lean<LabLean>();
+        if (!lab || lab.status !== 'live' || lab.phaseIndex !== phaseIndex) return null;
+        if (lab.phaseEndsAt?.getTime() !== endsAt.getTime()) return null;
+        const next = phaseIndex + 1;
+        if (next >= lab.agenda.length) return null;
+        const now = ctx.now();
+        const updated = await LabModel.findOneAndUpdate(
+          { _id: lab._id, status: 'live', phaseIndex, phaseEndsAt: endsAt },
+          {
+            $set: { phaseIndex: next, phaseEndsAt: phaseEnd(lab, next, now), ideasOpen: true, votingOpen: true },
+          },
+          { returnDocument: 'after' },
+        ).lean<LabLean>();
+        return updated ? publishPhase(updated) : null;
+      });
+    },
+
+    /** Puts a message in the spotlight (seq) or clears it (null). */
+    async spotlight(actor: LabActor, labId: string, seq: number | null): Promise<LabPhase> {
+      if (seq !== null) {
+        const lab = await visibleLab(actor, labId);
+        if (!(await LabMessageModel.exists({ labId: lab._id, seq })))
+          throw new AppError('not_found', 'No message with this number in the lab.');
+      }
+      const lab = await facilitate(actor, labId, () => ({ update: { $set: { spotlightSeq: seq } } }));
+      return publishPhase(lab);
+    },
+
+    /** Opens or closes adding ideas and placing dots in this phase, and allows anonymous ideas or not. */
+    async setBoard(actor: LabActor, input: LabBoardPayload): Promise<LabPhase> {
+      const set: Record<string, boolean> = {};
+      if (input.ideasOpen !== undefined) set.ideasOpen = input.ideasOpen;
+      if (input.votingOpen !== undefined) set.votingOpen = input.votingOpen;
+      if (input.anonymousIdeas !== undefined) set.allowAnonymousIdeas = input.anonymousIdeas;
+      const lab = await facilitate(actor, input.labId, () => ({ update: { $set: set } }));
+      return publishPhase(lab);
+    },
+
+    /** Mutes (or unmutes) a participant: a muted member cannot chat or add ideas. */
+    async mute(actor: LabActor, labId: string, memberId: string, muted: boolean): Promise<LabPhase> {
+      const lab = await visibleLab(actor, labId);
+      labPolicy.runLive(actor, lab);
+      labPolicy.holdsControls(actor, lab);
+      await targetParticipant(lab, memberId);
+      await LabParticipantModel.updateOne({ labId: lab._id, memberId }, { $set: { muted } });
+      return publishPhase((await LabModel.findById(lab._id).lean<LabLean>()) ?? lab);
+    },
+
+    /** Removes a participant: they leave the room now and cannot enter it again. */
+    async remove(actor: LabActor, labId: string, memberId: string): Promise<{ labId: string; memberId: string }> {
+      const lab = await visibleLab(actor, labId);
+      labPolicy.runLive(actor, lab);
+      labPolicy.holdsControls(actor, lab);
+      await targetParticipant(lab, memberId);
+      await LabParticipantModel.updateOne(
+        { labId: lab._id, memberId },
+        { $set: { removed: true, handRaisedAt: null } },
+      );
+      events.publish('lab.removed', { labId, memberId });
+      await publishQueue(lab);
+      return { labId, memberId };
+    },
+
+    /** Hands the controls to another facilitator (the host or a co-facilitator): only they run the lab then. */
+    async handOff(actor: LabActor, labId: string, memberId: string): Promise<LabPhase> {
+      const lab = await facilitate(actor, labId, (l) => {
+        if (!isFacilitator({ id: memberId, role: 'member', displayName: '' }, l))
+          throw new AppError('validation_failed', 'Controls can only go to one of the lab’s facilitators.', {
+            fieldErrors: { memberId: ['not a facilitator of this lab'] },
+            formErrors: [],
+          });
+        return { update: { $set: { leadId: new Types.ObjectId(memberId) } } };
+      });
+      return publishPhase(lab);
+    },
+
+    async listOutcomes(actor: LabActor, labId: string): Promise<LabOutcome[]> {
+      const lab = await visibleLab(actor, labId);
+      const rows = await LabOutcomeModel.find({ labId: lab._id }).sort({ createdAt: 1, _id: 1 }).lean<OutcomeLean[]>();
+      return rows.map(presentOutcome);
+    },
+
+    /** Records a decision reached in the lab (facilitators, live or after), with an optional review date. */
+    async createOutcome(actor: LabActor, labId: string, body: OutcomeCreateBody): Promise<LabOutcome> {
+      const lab = await visibleLab(actor, labId);
+      labPolicy.manage(actor, lab);
+      if (lab.status !== 'live' && lab.status !== 'ended')
+        throw new AppError('lab_closed', 'Outcomes are recorded once the lab has started.');
+      const reviewAt = body.reviewAt ? new Date(body.reviewAt) : null;
+      if (reviewAt && reviewAt.getTime() <= ctx.now().getTime())
+        throw new AppError('validation_failed', 'The review date must be in the future.', {
+          fieldErrors: { reviewAt: ['must be in the future'] },
+          formErrors: [],
+        });
+      const doc = await LabOutcomeModel.create({
+        labId: lab._id,
+        title: body.title.trim(),
+        text: (body.text ?? '').trim(),
+        reviewAt,
+        createdById: new Types.ObjectId(actor.id),
+        createdByName: actor.displayName,
+      });
+      const outcome = presentOutcome(doc.toObject() as OutcomeLean);
+      events.publish('lab.outcome', { labId, outcome });
+      return outcome;
     },
 
     async extend(actor: LabActor, labId: string, minutes: number): Promise<LabPhase> {
@@ -298,6 +460,7 @@ export function liveOps(ctx: LabContext) {
     async callNext(actor: LabActor, labId: string): Promise<LabQueue> {
       const lab = await visibleLab(actor, labId);
       labPolicy.runLive(actor, lab);
+      labPolicy.holdsControls(actor, lab);
       const first = await LabParticipantModel.findOne({ labId: lab._id, handRaisedAt: { $ne: null } })
         .sort({ handRaisedAt: 1, _id: 1 })
         .lean();
@@ -325,6 +488,9 @@ export function liveOps(ctx: LabContext) {
     async addIdea(actor: LabActor, input: LabIdeaAdd): Promise<LabIdea> {
       const lab = await visibleLab(actor, input.labId);
       labPolicy.phaseIs(lab, ['ideas'], 'Ideas can be added');
+      if (lab.ideasOpen === false) throw new AppError('lab_closed', 'The facilitators closed the idea board for now.');
+      if (!isFacilitator(actor, lab) && (await participantRow(lab._id, actor.id))?.muted)
+        throw new AppError('forbidden', 'A facilitator muted you in this lab.');
       const anonymous = input.anonymous === true;
       if (anonymous && !lab.allowAnonymousIdeas)
         throw new AppError('forbidden', 'This lab does not allow anonymous ideas.');
@@ -356,6 +522,7 @@ export function liveOps(ctx: LabContext) {
     ): Promise<{ idea: LabIdea; dotsLeft: number }> {
       const lab = await visibleLab(actor, labId);
       labPolicy.phaseIs(lab, ['ideas', 'vote'], 'Dots can be placed');
+      if (lab.votingOpen === false) throw new AppError('lab_closed', 'The facilitators closed voting for now.');
       const me = new Types.ObjectId(actor.id);
       const ideaObjectId = labIdOr404(ideaId);
       const idea = await LabIdeaModel.findOne({ _id: ideaObjectId, labId: lab._id }).lean<IdeaLean>();

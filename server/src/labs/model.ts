@@ -38,6 +38,13 @@ export interface LabFields {
   /** The last chat sequence number written (a hint; the counter itself lives in Redis, see sequence.ts). */
   msgSeq: number;
   speakingId: Types.ObjectId | null;
+  /** Ideas may be added / dots placed in the current phase (reset to open on each phase). */
+  ideasOpen: boolean;
+  votingOpen: boolean;
+  /** The spotlighted message (seq), if any. */
+  spotlightSeq: number | null;
+  /** The facilitator holding the controls; null: the host. */
+  leadId: Types.ObjectId | null;
   startedAt: Date | null;
   endedAt: Date | null;
   cancelledAt: Date | null;
@@ -81,6 +88,10 @@ const labSchema = new Schema<LabFields>(
     chatOpen: { type: Boolean, default: true },
     msgSeq: { type: Number, default: 0 },
     speakingId: { type: Schema.Types.ObjectId, default: null },
+    ideasOpen: { type: Boolean, default: true },
+    votingOpen: { type: Boolean, default: true },
+    spotlightSeq: { type: Number, default: null },
+    leadId: { type: Schema.Types.ObjectId, default: null },
     startedAt: { type: Date, default: null },
     endedAt: { type: Date, default: null },
     cancelledAt: { type: Date, default: null },
@@ -109,6 +120,10 @@ export interface ParticipantFields {
   contributed: boolean;
   /** Set while their hand is raised: the speaking queue is served in this order. */
   handRaisedAt: Date | null;
+  /** A facilitator muted them: no chat, no ideas. */
+  muted: boolean;
+  /** A facilitator removed them: they cannot enter the room again. */
+  removed: boolean;
   remindersSent: string[];
   summaryMailed: boolean;
   createdAt: Date;
@@ -125,6 +140,8 @@ const participantSchema = new Schema<ParticipantFields>(
     attended: { type: Boolean, default: false },
     contributed: { type: Boolean, default: false },
     handRaisedAt: { type: Date, default: null },
+    muted: { type: Boolean, default: false },
+    removed: { type: Boolean, default: false },
     remindersSent: { type: [String], default: [] },
     summaryMailed: { type: Boolean, default: false },
   },
@@ -255,7 +272,35 @@ const actionSchema = new Schema<LabActionFields>(
 );
 actionSchema.index({ labId: 1, createdAt: 1 });
 
+/** A decision reached in a lab, with an optional review date (members are reminded then). */
+export interface LabOutcomeFields {
+  labId: Types.ObjectId;
+  title: string;
+  text: string;
+  reviewAt: Date | null;
+  createdById: Types.ObjectId;
+  createdByName: string;
+  /** The review date members were reminded for (the marker that keeps it from going out twice). */
+  reviewRemindedFor: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+const outcomeSchema = new Schema<LabOutcomeFields>(
+  {
+    labId: { type: Schema.Types.ObjectId, required: true },
+    title: { type: String, required: true },
+    text: { type: String, default: '' },
+    reviewAt: { type: Date, default: null },
+    createdById: { type: Schema.Types.ObjectId, required: true },
+    createdByName: { type: String, required: true },
+    reviewRemindedFor: { type: Date, default: null },
+  },
+  { timestamps: true },
+);
+outcomeSchema.index({ labId: 1, createdAt: 1 });
+
 export const LabModel = mongoose.model<LabFields>('Lab', labSchema);
+export const LabOutcomeModel = mongoose.model<LabOutcomeFields>('LabOutcome', outcomeSchema);
 export const LabParticipantModel = mongoose.model<ParticipantFields>('LabParticipant', participantSchema);
 export const LabSeatModel = mongoose.model<LabSeatFields>('LabSeat', seatSchema);
 export const LabDotModel = mongoose.model<LabDotFields>('LabDot', dotSchema);
@@ -269,3 +314,4 @@ export type ParticipantLean = ParticipantFields & { _id: Types.ObjectId };
 export type IdeaLean = LabIdeaFields & { _id: Types.ObjectId };
 export type ActionLean = LabActionFields & { _id: Types.ObjectId };
 export type MessageLean = LabMessageFields & { _id: Types.ObjectId };
+export type OutcomeLean = LabOutcomeFields & { _id: Types.ObjectId };

@@ -11,6 +11,9 @@ import {
   labPatchBodySchema,
   labResponseSchema,
   objectIdSchema,
+  outcomeCreateBodySchema,
+  outcomeListResponseSchema,
+  outcomeResponseSchema,
   rsvpBodySchema,
 } from '@commons/shared';
 import { z } from 'zod';
@@ -137,5 +140,26 @@ export const labOperations = defineOperations([
     body: actionPatchBodySchema,
     responses: { 200: actionResponseSchema },
     errors: [400, 401, 404],
+  },
+  {
+    method: 'get',
+    path: '/api/labs/{id}/outcomes',
+    summary: 'Decisions recorded in a lab (outcomes), with their review dates',
+    tag,
+    access: 'member',
+    params: byId,
+    responses: { 200: outcomeListResponseSchema },
+    errors: [401, 404],
+  },
+  {
+    method: 'post',
+    path: '/api/labs/{id}/outcomes',
+    summary: 'Record a decision as an outcome (facilitators; a review date reminds the members then)',
+    tag,
+    access: 'member',
+    params: byId,
+    body: outcomeCreateBodySchema,
+    responses: { 201: outcomeResponseSchema },
+    errors: [400, 401, 403, 404, 409],
   },
 ]);

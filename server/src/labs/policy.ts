@@ -75,6 +75,12 @@ export const labPolicy = {
       throw new AppError('lab_closed', `A lab can start at most ${labLimits.earlyEntryMinutes} minutes early.`);
   },
 
+  /** After a hand-over only the facilitator holding the controls (or an admin) runs them. */
+  holdsControls(actor: LabActor, lab: Pick<LabLean, 'leadId'>): void {
+    if (!lab.leadId || actor.role === 'admin' || lab.leadId.toHexString() === actor.id) return;
+    throw new AppError('forbidden', 'Another facilitator holds the controls now.');
+  },
+
   runLive(actor: LabActor, lab: LabLean): void {
     labPolicy.manage(actor, lab);
     if (lab.status !== 'live') throw new AppError('lab_closed', 'The lab is not running.');

@@ -67,6 +67,19 @@ export class LabPresence {
     if (removed === 1) this.queue(labId, (b) => (b.joined.delete(memberId), b.left.add(memberId)));
   }
 
+  /** Takes a member out of the lab whatever sockets they have (a facilitator removed them). */
+  async evict(labId: string, memberId: string): Promise<void> {
+    const [, removed] = (await this.redis
+      .multi()
+      .del(this.socketsKey(labId, memberId))
+      .srem(this.membersKey(labId), memberId)
+      .exec()) ?? [
+      [null, 0],
+      [null, 0],
+    ];
+    if (removed?.[1] === 1) this.queue(labId, (b) => (b.joined.delete(memberId), b.left.add(memberId)));
+  }
+
   members(labId: string): Promise<string[]> {
     return this.redis.smembers(this.membersKey(labId));
   }

@@ -1,4 +1,4 @@
-import type { ActionItem, Lab, LabIdea, LabMemberRef, LabMessage, LabPhase } from '@commons/shared';
+import type { ActionItem, Lab, LabIdea, LabMemberRef, LabMessage, LabOutcome, LabPhase } from '@commons/shared';
 import type { Types } from 'mongoose';
 import { MemberModel } from '../members/model.js';
 import {
@@ -9,6 +9,7 @@ import {
   type IdeaLean,
   type LabLean,
   type MessageLean,
+  type OutcomeLean,
 } from './model.js';
 import { isFacilitator, labEndsAt, roomOpen, type LabActor } from './policy.js';
 
@@ -86,8 +87,14 @@ export async function presentLabs(labs: LabLean[], actor: LabActor, now = new Da
   });
 }
 
-export function presentPhase(lab: LabLean): LabPhase {
+/** The room's control state: phase, countdown, what is open, spotlight, who leads, who is muted. */
+export async function presentPhase(lab: LabLean): Promise<LabPhase> {
   const item = lab.phaseIndex >= 0 ? lab.agenda[lab.phaseIndex] : undefined;
+  const leadId = lab.leadId ?? null;
+  const [muted, names] = await Promise.all([
+    LabParticipantModel.find({ labId: lab._id, muted: true }, { memberId: 1 }).lean(),
+    memberNames(leadId ? [leadId] : []),
+  ]);
   return {
     labId: lab._id.toHexString(),
     status: lab.status,
@@ -96,6 +103,12 @@ export function presentPhase(lab: LabLean): LabPhase {
     kind: item?.kind ?? null,
     endsAt: lab.status === 'live' ? (lab.phaseEndsAt?.toISOString() ?? null) : null,
     chatOpen: lab.chatOpen,
+    ideasOpen: lab.ideasOpen ?? true,
+    votingOpen: lab.votingOpen ?? true,
+    anonymousIdeas: lab.allowAnonymousIdeas,
+    spotlightSeq: lab.spotlightSeq ?? null,
+    lead: leadId ? ref(leadId, names) : null,
+    mutedIds: muted.map((m) => m.memberId.toHexString()),
   };
 }
 
@@ -129,6 +142,18 @@ export function presentIdea(idea: IdeaLean, dots: number, mine: boolean): LabIde
     dots,
     mine,
     createdAt: idea.createdAt.toISOString(),
+  };
+}
+
+export function presentOutcome(o: OutcomeLean): LabOutcome {
+  return {
+    id: o._id.toHexString(),
+    labId: o.labId.toHexString(),
+    title: o.title,
+    text: o.text,
+    reviewAt: o.reviewAt?.toISOString() ?? null,
+    createdBy: { id: o.createdById.toHexString(), displayName: o.createdByName },
+    createdAt: o.createdAt.toISOString(),
   };
 }
 

@@ -5,6 +5,7 @@ import {
   labCreateBodySchema,
   labListQuerySchema,
   labPatchBodySchema,
+  outcomeCreateBodySchema,
   rsvpBodySchema,
 } from '@commons/shared';
 import { Router } from 'express';
@@ -77,6 +78,16 @@ export function labRoutes(labs: LabService, opts: { publicUrl: string }): Router
     const actor = me(req);
     const patch = parse(actionPatchBodySchema, req.body);
     res.json({ action: await labs.updateAction(actor, req.params.id, req.params.actionId, patch) });
+  });
+
+  router.get('/:id/outcomes', async (req, res) => {
+    res.json({ outcomes: await labs.listOutcomes(me(req), req.params.id) });
+  });
+
+  router.post('/:id/outcomes', async (req, res) => {
+    const actor = me(req);
+    const body = parse(outcomeCreateBodySchema, req.body);
+    res.status(201).json({ outcome: await labs.createOutcome(actor, req.params.id, body) });
   });
 
   return router;

@@ -14,6 +14,7 @@ import { Types } from 'mongoose';
 import { assertCoalitionMember, visibleCoalitionIds } from '../coalitions/access.js';
 import { AppError } from '../http/errors.js';
 import type { DomainEvents } from '../infra/domain-events.js';
+import type { Mutex } from '../infra/mutex.js';
 import { MemberModel } from '../members/model.js';
 import { ensureParticipant, findLab, isDuplicateKey, labIdOr404, visibleLab, type LabContext } from './context.js';
 import { liveOps } from './live.js';
@@ -40,8 +41,19 @@ async function assertMembersExist(ids: string[], what: string): Promise<void> {
  * file, action items and (live.ts) the live room. Knows nothing of HTTP or sockets; publishes
  * domain events after each write.
  */
-export function createLabService(deps: { events: DomainEvents; sequence: LabSequence; now?: () => Date }) {
-  const ctx: LabContext = { events: deps.events, sequence: deps.sequence, now: deps.now ?? (() => new Date()) };
+export function createLabService(deps: {
+  events: DomainEvents;
+  sequence: LabSequence;
+  /** The lock around facilitator changes of a lab (see infra/mutex.ts). */
+  mutex?: Mutex;
+  now?: () => Date;
+}) {
+  const ctx: LabContext = {
+    events: deps.events,
+    sequence: deps.sequence,
+    ...(deps.mutex ? { mutex: deps.mutex } : {}),
+    now: deps.now ?? (() => new Date()),
+  };
   const { events } = ctx;
 
   const one = async (lab: LabLean, actor: LabActor): Promise<Lab> => (await presentLabs([lab], actor, ctx.now()))[0]!;
@@ -249,6 +261,7 @@ export function createLabService(deps: { events: DomainEvents; sequence: LabSequ
         await ensureParticipant(lab._id, memberId);
         await LabParticipantModel.updateOne({ labId: lab._id, memberId }, { $set: { invited: true } });
       }
+      events.publish('lab.invited', { labId: id, title: lab.title, memberIds: ids, actorId: actor.id });
       return ids;
     },
 

@@ -1,4 +1,8 @@
 import {
+  labBoardPayloadSchema,
+  labMemberPayloadSchema,
+  labMutePayloadSchema,
+  labSpotlightSchema,
   labChatPayloadSchema,
   labConsensusVoteSchema,
   labDotPayloadSchema,
@@ -14,7 +18,7 @@ import { Limiter } from '../http/rate-limit.js';
 import type { SocketRegistrar } from '../io.js';
 import type { Logger } from '../infra/log.js';
 import { handle } from '../realtime/handle.js';
-import type { IoSocket } from '../realtime/types.js';
+import { rooms, type IoSocket } from '../realtime/types.js';
 import type { LabActor } from './policy.js';
 import { labRoom, type LabPresence } from './presence.js';
 import type { LabService } from './service.js';
@@ -150,6 +154,45 @@ export function labSocket(deps: {
       'lab:consensus:vote',
       labConsensusVoteSchema,
       async (p) => (inRoom(p.labId), labs.vote(actor(), p)),
+      budget,
+    );
+    handle(
+      socket,
+      log,
+      'lab:spotlight',
+      labSpotlightSchema,
+      ({ labId, seq }) => labs.spotlight(actor(), labId, seq),
+      budget,
+    );
+    handle(socket, log, 'lab:board:set', labBoardPayloadSchema, (p) => labs.setBoard(actor(), p), budget);
+    handle(
+      socket,
+      log,
+      'lab:mute',
+      labMutePayloadSchema,
+      ({ labId, memberId, muted }) => labs.mute(actor(), labId, memberId, muted),
+      budget,
+    );
+    handle(
+      socket,
+      log,
+      'lab:remove',
+      labMemberPayloadSchema,
+      async ({ labId, memberId }) => {
+        const removed = await labs.remove(actor(), labId, memberId);
+        // Their sockets leave the room on every process, and they no longer count as present.
+        socket.nsp.in(rooms.member(memberId)).socketsLeave(labRoom(labId));
+        await presence.evict(labId, memberId);
+        return removed;
+      },
+      budget,
+    );
+    handle(
+      socket,
+      log,
+      'lab:handoff',
+      labMemberPayloadSchema,
+      ({ labId, memberId }) => labs.handOff(actor(), labId, memberId),
       budget,
     );
   };

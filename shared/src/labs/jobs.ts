@@ -42,5 +42,24 @@ export const labReminderJobSchema = z.object({
   startsAt: z.string(),
 });
 export const labSummaryJobSchema = z.object({ kind: z.literal('summary'), labId: z.string() });
-export const labJobSchema = z.discriminatedUnion('kind', [labReminderJobSchema, labSummaryJobSchema]);
+/** When a phase's countdown ends: advances the lab if it is still in that phase with that end. */
+export const labPhaseEndJobSchema = z.object({
+  kind: z.literal('phase_end'),
+  labId: z.string(),
+  phaseIndex: z.number().int(),
+  endsAt: z.string(),
+});
+/** On an outcome's review date: members are reminded (once; a moved date's stale job does nothing). */
+export const labOutcomeReviewJobSchema = z.object({
+  kind: z.literal('outcome_review'),
+  labId: z.string(),
+  outcomeId: z.string(),
+  reviewAt: z.string(),
+});
+export const labJobSchema = z.discriminatedUnion('kind', [
+  labReminderJobSchema,
+  labSummaryJobSchema,
+  labPhaseEndJobSchema,
+  labOutcomeReviewJobSchema,
+]);
 export type LabJob = z.infer<typeof labJobSchema>;

@@ -25,6 +25,8 @@ export const labLimits = {
   defaultDots: 3,
   dotsMax: 10,
   extendMaxMinutes: 60,
+  outcomeTitleMax: 200,
+  outcomeTextMax: 4000,
 } as const;
 
 export const phaseKinds = ['discuss', 'ideas', 'vote', 'consensus', 'actions'] as const;
@@ -271,6 +273,18 @@ export const labPhaseSchema = z
     kind: phaseKindSchema.nullable(),
     endsAt: z.string().nullable(),
     chatOpen: z.boolean(),
+    /** Ideas may be added (during an ideas phase); facilitators close and reopen it. Reopens with each phase. */
+    ideasOpen: z.boolean(),
+    /** Dots may be placed (during an ideas or vote phase); facilitators close and reopen it. */
+    votingOpen: z.boolean(),
+    /** Ideas may be posted anonymously (the facilitators allow it). */
+    anonymousIdeas: z.boolean(),
+    /** The message the facilitators put in the spotlight (its seq), if any. */
+    spotlightSeq: z.number().int().nullable(),
+    /** The facilitator who holds the controls after a hand-over; null: every facilitator may run them. */
+    lead: labRefSchema.nullable(),
+    /** Members the facilitators muted: they cannot chat or add ideas. */
+    mutedIds: z.array(objectIdSchema),
   })
   .strict();
 export type LabPhase = z.infer<typeof labPhaseSchema>;
@@ -299,6 +313,7 @@ export interface LabState {
   myConsensus: ConsensusChoice | null;
   queue: LabQueue;
   actions: ActionItem[];
+  outcomes: LabOutcome[];
 }
 
 export const labRoomPayloadSchema = z.object({ labId: objectIdSchema }).strict();
@@ -335,3 +350,55 @@ export const labConsensusVoteSchema = z
     path: ['reason'],
   });
 export type LabConsensusVote = z.infer<typeof labConsensusVoteSchema>;
+
+// ---------------------------------------------------------------- facilitation and outcomes
+
+export const labSpotlightSchema = z.object({ labId: objectIdSchema, seq: z.number().int().min(1).nullable() }).strict();
+export type LabSpotlightPayload = z.infer<typeof labSpotlightSchema>;
+export const labMemberPayloadSchema = z.object({ labId: objectIdSchema, memberId: objectIdSchema }).strict();
+export type LabMemberPayload = z.infer<typeof labMemberPayloadSchema>;
+export const labMutePayloadSchema = z
+  .object({ labId: objectIdSchema, memberId: objectIdSchema, muted: z.boolean() })
+  .strict();
+export type LabMutePayload = z.infer<typeof labMutePayloadSchema>;
+export const labBoardPayloadSchema = z
+  .object({
+    labId: objectIdSchema,
+    ideasOpen: z.boolean().optional(),
+    votingOpen: z.boolean().optional(),
+    anonymousIdeas: z.boolean().optional(),
+  })
+  .strict()
+  .refine((b) => b.ideasOpen !== undefined || b.votingOpen !== undefined || b.anonymousIdeas !== undefined, {
+    message: 'change at least one of ideasOpen, votingOpen, anonymousIdeas',
+  });
+export type LabBoardPayload = z.infer<typeof labBoardPayloadSchema>;
+/** Sent to the lab room when a facilitator removes someone (their client leaves the room). */
+export interface LabRemovedEvent {
+  labId: string;
+  memberId: string;
+}
+
+/** A decision reached in the lab, with an optional date to review it (members are reminded then). */
+export const outcomeCreateBodySchema = z
+  .object({
+    title: nonBlank(labLimits.outcomeTitleMax),
+    text: z.string().trim().max(labLimits.outcomeTextMax).default(''),
+    reviewAt: isoInstant.nullable().default(null),
+  })
+  .strict();
+export type OutcomeCreateBody = z.input<typeof outcomeCreateBodySchema>;
+export const labOutcomeSchema = z
+  .object({
+    id: objectIdSchema,
+    labId: objectIdSchema,
+    title: z.string(),
+    text: z.string(),
+    reviewAt: z.string().nullable(),
+    createdBy: labRefSchema,
+    createdAt: z.string(),
+  })
+  .strict();
+export type LabOutcome = z.infer<typeof labOutcomeSchema>;
+export const outcomeResponseSchema = z.object({ outcome: labOutcomeSchema }).strict();
+export const outcomeListResponseSchema = z.object({ outcomes: z.array(labOutcomeSchema) }).strict();
