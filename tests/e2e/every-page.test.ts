@@ -20,7 +20,7 @@ let uploadDir: string;
 let member: Someone;
 let moderator: Someone;
 let admin: Someone;
-const ids = { thread: '', category: '', lab: '', resource: '', story: '', coalition: '' };
+const ids = { thread: '', category: '', lab: '', resource: '', story: '', coalition: '', event: '' };
 
 beforeAll(async () => {
   uploadDir = mkdtempSync(path.join(tmpdir(), 'commons-every-page-'));
@@ -42,6 +42,16 @@ beforeAll(async () => {
   ids.story = story.body.story.id;
   const coalition = await member.c.post('/api/coalitions', { name: 'Dudley Family Council', joinPolicy: 'open' });
   ids.coalition = coalition.body.coalition.id;
+  const event = await member.c.post('/api/events', {
+    title: 'Spring family resource fair',
+    description: 'Bring **ideas** for the fair.',
+    kind: 'meeting',
+    startsAt: minutesFromNow(48 * 60),
+    durationMinutes: 90,
+    place: 'Dudley Library, room 2',
+    onlineUrl: 'https://meet.example.org/fair',
+  });
+  ids.event = event.body.event.id;
   admin = await signUp(p, 'Ada Admin', 'admin');
   // One refused mail, so the admins' mail failures page shows its table.
   await MailDeliveryModel.create({
@@ -86,6 +96,10 @@ const memberPages = (who: Someone) => [
   '/labs/new',
   `/labs/${ids.lab}`,
   `/labs/${ids.lab}/room`,
+  '/events',
+  '/events/new',
+  `/events/${ids.event}`,
+  `/events/${ids.event}/edit`,
   '/library',
   '/library/new',
   `/library/${ids.resource}`,
