@@ -228,8 +228,9 @@ export function createCoalitionService() {
       await assertManager(actor, coalition);
       const set: Record<string, unknown> = { ...patch };
       if (patch.name !== undefined) {
-        set.nameKey = nameKeyOf(patch.name);
-        const clash = await CoalitionModel.exists({ nameKey: set.nameKey, _id: trusted({ $ne: coalition._id }) });
+        const nameKey = nameKeyOf(patch.name);
+        set.nameKey = nameKey;
+        const clash = await CoalitionModel.exists({ nameKey, _id: trusted({ $ne: coalition._id }) });
         if (clash) throw nameTaken();
       }
       let updated: CoalitionFields | null;

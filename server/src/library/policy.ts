@@ -27,6 +27,16 @@ export const libraryPolicy = {
     if (!isAdmin(actor)) throw new AppError('forbidden', 'Only administrators import resources.');
   },
 
+  /** The submitter edits their own resource; moderators edit any. */
+  edit(actor: Actor, doc: Pick<ResourceFields, 'submittedById'>): void {
+    if (doc.submittedById.toHexString() === actor.id || isModerator(actor)) return;
+    throw new AppError('forbidden', 'Only the submitter or a moderator can edit this resource.');
+  },
+
+  remove(actor: Actor): void {
+    if (!isModerator(actor)) throw new AppError('forbidden', 'Only moderators and administrators delete resources.');
+  },
+
   /** Saving and marking useful are for resources in the public library. */
   mark(doc: Pick<ResourceFields, 'status'>): void {
     if (doc.status !== 'approved')

@@ -3,6 +3,7 @@ import {
   resourceCreateBodySchema,
   resourceFeatureBodySchema,
   resourceListQuerySchema,
+  resourcePatchBodySchema,
   resourceReviewBodySchema,
 } from '@commons/shared';
 import { Router } from 'express';
@@ -36,6 +37,16 @@ export function libraryRoutes(library: LibraryService): Router {
 
   router.get('/resources/:id', async (req, res) => {
     res.json({ resource: await library.get(actor(req), req.params.id) });
+  });
+
+  router.patch('/resources/:id', async (req, res) => {
+    const a = actor(req);
+    res.json({ resource: await library.update(a, req.params.id, parse(resourcePatchBodySchema, req.body)) });
+  });
+
+  router.delete('/resources/:id', async (req, res) => {
+    await library.remove(actor(req), req.params.id);
+    res.status(204).end();
   });
 
   router.post('/resources/:id/review', async (req, res) => {

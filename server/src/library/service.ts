@@ -12,6 +12,7 @@ import {
   type ResourceImportRow,
   type ResourceListQuery,
   type ResourceListResponse,
+  type ResourcePatchBody,
   type ResourceReviewBody,
 } from '@commons/shared';
 import { parse as parseCsv } from 'csv-parse/sync';
@@ -20,7 +21,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { decodeCursor, encodeCursor } from '../forums/cursor.js';
 import { loadMemberRefs } from '../forums/mentions.js';
-import type { Actor } from '../forums/policy.js';
+import { isModerator, type Actor } from '../forums/policy.js';
 import type { ForumService } from '../forums/service.js';
 import { AppError } from '../http/errors.js';
 import type { Limiter } from '../http/rate-limit.js';
@@ -302,6 +303,49 @@ export function createLibraryService(deps: LibraryServiceDeps) {
         reviewerId: actor.id,
       });
       return (await present(actor, [updated]))[0]!;
+    },
+
+    /**
+     * The submitter or a moderator edits. A submitter's edit of a reviewed (approved or rejected)
+     * resource sends it back to review: nothing unreviewed is ever public. A moderator's edit
+     * keeps the status.
+     */
+    async update(actor: Actor, id: string, patch: ResourcePatchBody): Promise<Resource> {
+      const doc = await find(id);
+      libraryPolicy.see(actor, doc);
+      libraryPolicy.edit(actor, doc);
+      const next = {
+        title: patch.title ?? doc.title,
+        summary: patch.summary ?? doc.summary,
+        organisation: patch.organisation ?? doc.organisation,
+        url: patch.url === undefined ? doc.url : patch.url,
+      };
+      if (!next.url && !doc.fileId)
+        throw new AppError('validation_failed', 'A resource needs a link or a file.', {
+          fieldErrors: { url: ['give a link, a file, or both'] },
+          formErrors: [],
+        });
+      const set: Record<string, unknown> = { ...patch, ...next, ...searchTermsOf(next) };
+      const byModerator = isModerator(actor);
+      const backToReview = !byModerator && doc.status !== 'pending';
+      if (backToReview) Object.assign(set, { status: 'pending', reviewerId: null, reviewNote: null, reviewedAt: null });
+      const updated = await ResourceModel.findOneAndUpdate(
+        { _id: doc._id },
+        { $set: set },
+        { returnDocument: 'after' },
+      ).lean<ResourceFields>();
+      if (!updated) throw new AppError('not_found', 'No resource with this id.');
+      if (backToReview)
+        events.publish('resource.submitted', { resourceId: updated._id.toHexString(), submittedById: actor.id });
+      return (await present(actor, [updated]))[0]!;
+    },
+
+    /** Moderators and administrators delete a resource, with its saves and useful marks (its discussion thread stays). */
+    async remove(actor: Actor, id: string): Promise<void> {
+      libraryPolicy.remove(actor);
+      const doc = await find(id);
+      await ResourceModel.deleteOne({ _id: doc._id });
+      await ResourceMarkModel.deleteMany({ resourceId: doc._id });
     },
 
     async setMark(actor: Actor, id: string, kind: MarkKind, on: boolean): Promise<Resource> {

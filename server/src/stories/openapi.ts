@@ -4,6 +4,7 @@ import {
   storyFeatureBodySchema,
   storyListQuerySchema,
   storyListResponseSchema,
+  storyPatchBodySchema,
   storyResponseSchema,
 } from '@commons/shared';
 import { z } from 'zod';
@@ -41,6 +42,27 @@ export const storyOperations = defineOperations([
     params: idParams,
     responses: { 200: storyResponseSchema },
     errors: [401, 404],
+  },
+  {
+    method: 'patch',
+    path: '/api/stories/{id}',
+    summary: 'Edit a story (its author, or administrators)',
+    tag: 'stories',
+    access: 'member',
+    params: idParams,
+    body: storyPatchBodySchema,
+    responses: { 200: storyResponseSchema },
+    errors: [400, 401, 403, 404],
+  },
+  {
+    method: 'delete',
+    path: '/api/stories/{id}',
+    summary: 'Delete a story (its author, or administrators); its discussion thread stays',
+    tag: 'stories',
+    access: 'member',
+    params: idParams,
+    responses: { 204: null },
+    errors: [401, 403, 404],
   },
   {
     method: 'patch',

@@ -1,4 +1,9 @@
-import { storyCreateBodySchema, storyFeatureBodySchema, storyListQuerySchema } from '@commons/shared';
+import {
+  storyCreateBodySchema,
+  storyFeatureBodySchema,
+  storyListQuerySchema,
+  storyPatchBodySchema,
+} from '@commons/shared';
 import { Router } from 'express';
 import { currentMember } from '../auth/routes.js';
 import { actorOf } from '../forums/service.js';
@@ -21,6 +26,16 @@ export function storyRoutes(stories: StoryService): Router {
   router.get('/stories/:id', async (req, res) => {
     const actor = actorOf(currentMember(req));
     res.json({ story: await stories.get(actor, req.params.id) });
+  });
+
+  router.patch('/stories/:id', async (req, res) => {
+    const actor = actorOf(currentMember(req));
+    res.json({ story: await stories.update(actor, req.params.id, parse(storyPatchBodySchema, req.body)) });
+  });
+
+  router.delete('/stories/:id', async (req, res) => {
+    await stories.remove(actorOf(currentMember(req)), req.params.id);
+    res.status(204).end();
   });
 
   router.patch('/stories/:id/featured', async (req, res) => {

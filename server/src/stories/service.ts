@@ -1,4 +1,4 @@
-import type { Story, StoryCreateBody, StoryListQuery, StorySummary } from '@commons/shared';
+import type { Story, StoryCreateBody, StoryListQuery, StoryPatchBody, StorySummary } from '@commons/shared';
 import mongoose, { isValidObjectId, Types } from 'mongoose';
 import { z } from 'zod';
 import { decodeCursor, encodeCursor } from '../forums/cursor.js';
@@ -74,21 +74,50 @@ export function createStoryService(deps: StoryServiceDeps) {
     return docs.map((d) => map.get(d._id.toHexString())!);
   }
 
+  /** Stories show only images their author uploaded. */
+  async function assertOwnImages(author: { id: string }, imageIds: string[]): Promise<void> {
+    if (imageIds.length === 0) return;
+    const unique = [...new Set(imageIds)];
+    const own = await UploadModel.countDocuments({
+      _id: trusted({ $in: unique.map((id) => new Types.ObjectId(id)) }),
+      ownerId: new Types.ObjectId(author.id),
+      kind: 'image',
+    });
+    if (own !== unique.length)
+      throw new AppError('validation_failed', 'Stories can show only images you uploaded.', {
+        fieldErrors: { body: ['unknown image'] },
+        formErrors: [],
+      });
+  }
+
+  function assertAuthorOrAdmin(actor: Actor, doc: StoryFields, what: 'edit' | 'delete'): void {
+    if (doc.authorId.toHexString() === actor.id || isAdmin(actor)) return;
+    throw new AppError('forbidden', `Only the author or an administrator can ${what} this story.`);
+  }
+
+  /** Opens the story's discussion thread (a failure leaves the story without one). */
+  async function afterPublish(actor: Actor, doc: StoryFields): Promise<Story> {
+    const id = doc._id.toHexString();
+    try {
+      const threadId = await openDiscussionThread(deps.forums, actor, {
+        topics: doc.topics,
+        title: doc.title,
+        body: `${doc.excerpt}\n\n[Read the story](/stories/${id})`,
+      });
+      if (threadId) {
+        doc.threadId = new Types.ObjectId(threadId);
+        await StoryModel.updateOne({ _id: doc._id }, { $set: { threadId: doc.threadId } });
+      }
+    } catch (err) {
+      deps.log?.warn({ err, storyId: id }, 'opening the story thread failed');
+    }
+    return present(doc);
+  }
+
   return {
     async publish(actor: Actor, body: StoryCreateBody): Promise<Story> {
       const rendered = renderStory(body.body);
-      if (rendered.imageIds.length > 0) {
-        const own = await UploadModel.countDocuments({
-          _id: trusted({ $in: [...new Set(rendered.imageIds)].map((id) => new Types.ObjectId(id)) }),
-          ownerId: new Types.ObjectId(actor.id),
-          kind: 'image',
-        });
-        if (own !== new Set(rendered.imageIds).size)
-          throw new AppError('validation_failed', 'Stories can show only images you uploaded.', {
-            fieldErrors: { body: ['unknown image'] },
-            formErrors: [],
-          });
-      }
+      await assertOwnImages(actor, rendered.imageIds);
       await deps.publishLimiter?.consume(actor.id);
       const doc = (
         await StoryModel.create({
@@ -103,21 +132,43 @@ export function createStoryService(deps: StoryServiceDeps) {
           terms: termsOf(body.title, body.community, htmlToText(rendered.html)),
         })
       ).toObject() as StoryFields;
-      const id = doc._id.toHexString();
-      try {
-        const threadId = await openDiscussionThread(deps.forums, actor, {
-          topics: doc.topics,
-          title: doc.title,
-          body: `${doc.excerpt}\n\n[Read the story](/stories/${id})`,
-        });
-        if (threadId) {
-          doc.threadId = new Types.ObjectId(threadId);
-          await StoryModel.updateOne({ _id: doc._id }, { $set: { threadId: doc.threadId } });
-        }
-      } catch (err) {
-        deps.log?.warn({ err, storyId: id }, 'opening the story thread failed');
-      }
-      return present(doc);
+      return afterPublish(actor, doc);
+    },
+
+    /** Its author or an administrator edits a story (images: the author's own uploads). */
+    async update(actor: Actor, id: string, patch: StoryPatchBody): Promise<Story> {
+      const doc = await find(id);
+      assertAuthorOrAdmin(actor, doc, 'edit');
+      const next = {
+        title: patch.title ?? doc.title,
+        body: patch.body ?? doc.body,
+        community: patch.community ?? doc.community,
+        topics: patch.topics ?? doc.topics,
+      };
+      const rendered = renderStory(next.body);
+      await assertOwnImages({ id: doc.authorId.toHexString() }, rendered.imageIds);
+      const updated = await StoryModel.findOneAndUpdate(
+        { _id: doc._id },
+        {
+          $set: {
+            ...next,
+            html: rendered.html,
+            excerpt: excerptOf(rendered.html),
+            imageIds: [...new Set(rendered.imageIds)].map((i) => new Types.ObjectId(i)),
+            terms: termsOf(next.title, next.community, htmlToText(rendered.html)),
+          },
+        },
+        { returnDocument: 'after' },
+      ).lean<StoryFields>();
+      if (!updated) throw new AppError('not_found', 'No story with this id.');
+      return present(updated);
+    },
+
+    /** Its author or an administrator deletes a story (its discussion thread stays in the forums). */
+    async remove(actor: Actor, id: string): Promise<void> {
+      const doc = await find(id);
+      assertAuthorOrAdmin(actor, doc, 'delete');
+      await StoryModel.deleteOne({ _id: doc._id });
     },
 
     async get(_actor: Actor, id: string): Promise<Story> {

@@ -132,6 +132,22 @@ export const resourceCreateBodySchema = z
   .refine(linkOrFile, linkOrFileIssue);
 export type ResourceCreateBody = z.infer<typeof resourceCreateBodySchema>;
 
+/**
+ * The submitter (or a moderator) edits a resource; its file stays. `url: null` removes the link
+ * (allowed when the resource has a file). A submitter's edit of an approved or rejected resource
+ * sends it back to review; a moderator's edit does not.
+ */
+export const resourcePatchBodySchema = z
+  .object({
+    ...resourceFields,
+    organisation: z.string().trim().max(libraryLimits.organisationMax),
+    url: httpUrlSchema.nullable(),
+  })
+  .partial()
+  .strict()
+  .refine((b) => Object.keys(b).length > 0, { message: 'change at least one field' });
+export type ResourcePatchBody = z.infer<typeof resourcePatchBodySchema>;
+
 /** One row of a CSV import (no files: links only). */
 export const resourceImportRowSchema = z.object({ ...resourceFields, url: httpUrlSchema }).strict();
 export type ResourceImportRow = z.infer<typeof resourceImportRowSchema>;

@@ -5,24 +5,32 @@ import { resourceTopicSchema, resourceTopics } from './library.js';
 
 export const storyLimits = { titleMin: 3, titleMax: 200, bodyMax: 20_000, communityMax: 120, pageMax: 50 } as const;
 
-export const storyCreateBodySchema = z
-  .object({
-    title: z.string().trim().min(storyLimits.titleMin).max(storyLimits.titleMax),
-    /** Markdown; images as `![description](/api/uploads/<id>)` of the member's own uploads. */
-    body: z
-      .string()
-      .max(storyLimits.bodyMax)
-      .refine((s) => s.trim().length > 0, { message: 'must not be empty' }),
-    /** The community or place the story comes from. */
-    community: z.string().trim().min(2).max(storyLimits.communityMax),
-    topics: z
-      .array(resourceTopicSchema)
-      .min(1)
-      .max(resourceTopics.length)
-      .transform((xs) => [...new Set(xs)]),
-  })
-  .strict();
+const storyFields = {
+  title: z.string().trim().min(storyLimits.titleMin).max(storyLimits.titleMax),
+  /** Markdown; images as `![description](/api/uploads/<id>)` of the member's own uploads. */
+  body: z
+    .string()
+    .max(storyLimits.bodyMax)
+    .refine((s) => s.trim().length > 0, { message: 'must not be empty' }),
+  /** The community or place the story comes from. */
+  community: z.string().trim().min(2).max(storyLimits.communityMax),
+  topics: z
+    .array(resourceTopicSchema)
+    .min(1)
+    .max(resourceTopics.length)
+    .transform((xs) => [...new Set(xs)]),
+};
+
+export const storyCreateBodySchema = z.object(storyFields).strict();
 export type StoryCreateBody = z.infer<typeof storyCreateBodySchema>;
+
+/** Its author (or an administrator) edits a story. */
+export const storyPatchBodySchema = z
+  .object(storyFields)
+  .partial()
+  .strict()
+  .refine((b) => Object.keys(b).length > 0, { message: 'change at least one field' });
+export type StoryPatchBody = z.infer<typeof storyPatchBodySchema>;
 
 export const storyListQuerySchema = z
   .object({
