@@ -2,7 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signUp, type Someone } from '../forums/support.js';
 import { createLab, minutesFromNow } from '../labs/support.js';
-import { launchBrowser } from '../support/browser.js';
+import { axeViolations, describeViolations, launchBrowser } from '../support/browser.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 
 let p: TestPlatform;
@@ -27,7 +27,8 @@ afterAll(async () => {
 
 /** A browser context of its own (its own cookies), signed in as the member, on the lab room. */
 async function roomAs(who: Someone, labId: string, width = 1024): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width, height: 900 } });
+  // bypassCSP only lets the test inject axe-core.
+  const context = await browser.newContext({ viewport: { width, height: 900 }, bypassCSP: true });
   const [name, ...rest] = who.c.cookieHeader().split('; ')[0]!.split('=');
   await context.addCookies([{ name: name!, value: rest.join('='), url: p.url }]);
   const page = await context.newPage();
@@ -75,6 +76,14 @@ describe('a short lab, live, in three browsers', () => {
       .poll(() => spoken(facilitator).textContent(), { timeout: 10_000 })
       .toContain('Ana Alvarez: Hello from the Elm Street parents!');
 
+    // The facilitator spotlights it for everyone.
+    await facilitator.getByRole('button', { name: 'Spotlight this message from Ana Alvarez' }).click();
+    for (const page of [anaPage, benPage])
+      await page
+        .getByRole('note', { name: 'In the spotlight' })
+        .getByText('Hello from the Elm Street parents!')
+        .waitFor();
+
     // Ideas phase: both participants add an idea, one anonymously; all see both.
     await facilitator.getByRole('button', { name: 'Next phase' }).click();
     for (const page of all) await page.getByText('Phase 2 of 5: Ideas for the walk').waitFor();
@@ -84,8 +93,8 @@ describe('a short lab, live, in three browsers', () => {
     await benPage.getByLabel('Post anonymously').check();
     await benPage.getByRole('button', { name: 'Add idea' }).click();
     for (const page of all) {
-      await page.getByText('Paint a crossing at the school gate').waitFor();
-      await page.getByText('Walking buses with parent volunteers').waitFor();
+      await page.locator('.lab-ideas__item', { hasText: 'Paint a crossing at the school gate' }).waitFor();
+      await page.locator('.lab-ideas__item', { hasText: 'Walking buses with parent volunteers' }).waitFor();
     }
     const benIdea = facilitator.locator('.lab-ideas__item', { hasText: 'Walking buses' });
     await expect.poll(() => benIdea.textContent()).toContain('Anonymous');
@@ -106,7 +115,7 @@ describe('a short lab, live, in three browsers', () => {
     await facilitator.getByRole('button', { name: 'Next phase' }).click();
     for (const page of all) await page.getByText('Phase 4 of 5: Do we agree?').waitFor();
     for (const page of [anaPage, benPage]) {
-      await page.getByLabel('Agree').check();
+      await page.getByRole('radio', { name: 'Agree', exact: true }).check();
       await page.getByRole('button', { name: 'Send my answer' }).click();
     }
     const tally = facilitator.locator('#consensus-heading + p');
@@ -122,6 +131,16 @@ describe('a short lab, live, in three browsers', () => {
     await facilitator.getByRole('button', { name: 'Add', exact: true }).click();
     for (const page of [anaPage, benPage]) await page.getByText('Ask the city for a crossing guard').waitFor();
 
+    // A decision is recorded, with a review date; the others see it arrive.
+    await facilitator.getByLabel('Decision', { exact: true }).fill('Walking buses start in March');
+    await facilitator.getByLabel(/^Review on/).fill('2027-03-01');
+    await facilitator.getByRole('button', { name: 'Record the decision' }).click();
+    for (const page of [anaPage, benPage]) await page.getByText('Walking buses start in March').waitFor();
+
+    // The facilitator's room, with all its controls, passes the WCAG checks.
+    const violations = await axeViolations(facilitator);
+    expect(violations, describeViolations(violations)).toEqual([]);
+
     // The end, announced to the participants.
     await facilitator.getByRole('button', { name: 'End the lab' }).click();
     for (const page of all) await page.getByText('This lab has ended.').waitFor();
@@ -133,6 +152,8 @@ describe('a short lab, live, in three browsers', () => {
     expect(kept.body.lab.status).toBe('ended');
     const actions = await ana.c.get(`/api/labs/${lab.id}/actions`);
     expect(actions.body.actions.map((a: { title: string }) => a.title)).toEqual(['Ask the city for a crossing guard']);
+    const outcomes = await ana.c.get(`/api/labs/${lab.id}/outcomes`);
+    expect(outcomes.body.outcomes).toMatchObject([{ title: 'Walking buses start in March' }]);
 
     // The phone-width participant never had to scroll sideways.
     const overflow = await anaPage.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);

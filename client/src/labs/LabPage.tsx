@@ -11,6 +11,7 @@ import { useFormSubmit } from '../ui/form';
 import { Page } from '../ui/Page';
 import { calendarUrl, cancelLab, fetchLab, roomPath, rsvp, updateLab } from './api';
 import './labs.css';
+import { Invitations, LabFollowUp, LabSettings } from './LabManage';
 import { StatusBadge, When } from './ui';
 
 function Rsvp({ lab, onChange }: { lab: Lab; onChange: (lab: Lab) => void }) {
@@ -187,7 +188,12 @@ export function LabPage() {
           ))}
         </ol>
       </section>
+      <LabFollowUp lab={lab} />
       {lab.canManage && lab.status === 'scheduled' && <Reschedule lab={lab} onChange={setLab} />}
+      {lab.canManage && lab.status === 'scheduled' && <LabSettings lab={lab} onChange={setLab} />}
+      {lab.canManage && lab.visibility === 'invite' && (lab.status === 'scheduled' || lab.status === 'live') && (
+        <Invitations lab={lab} />
+      )}
       {lab.canManage && lab.status === 'scheduled' && (
         <p>
           <button type="button" className="button button--secondary" onClick={() => void onCancel()}>

@@ -1,4 +1,4 @@
-import { consensusChoices, labLimits, type ConsensusChoice, type LabState } from '@commons/shared';
+import { consensusChoices, labLimits, type ConsensusChoice, type LabMemberRef, type LabState } from '@commons/shared';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
@@ -7,7 +7,9 @@ import { useAuth } from '../auth/store';
 import { announce } from '../app/LiveAnnouncer';
 import { socket, useConnection } from '../socket';
 import { Loading, Page } from '../ui/Page';
-import { createAction, labPath, updateAction } from './api';
+import { useFormatDate } from '../i18n/format';
+import { createAction, createOutcome, labPath, updateAction } from './api';
+import { OutcomeList } from './LabManage';
 import './labs.css';
 import { useLabRoom } from './store';
 
@@ -42,6 +44,16 @@ function useRoom(labId: string): { error: string | null } {
       mine(e) && useLabRoom.getState().consensus(e.tally);
     const onAction: Parameters<typeof socket.on<'lab:action'>>[1] = (e) =>
       mine(e) && useLabRoom.getState().action(e.action);
+    const onOutcome: Parameters<typeof socket.on<'lab:outcome'>>[1] = (e) => {
+      if (!mine(e)) return;
+      useLabRoom.getState().outcome(e.outcome);
+      announce(t('labs.outcomes.recorded', { title: e.outcome.title }));
+    };
+    const onRemoved: Parameters<typeof socket.on<'lab:removed'>>[1] = (e) => {
+      if (!mine(e) || e.memberId !== me) return;
+      setError(t('labs.facilitation.youWereRemoved'));
+      announce(t('labs.facilitation.youWereRemoved'));
+    };
     socket.on('lab:presence', onPresence);
     socket.on('lab:message', onMessage);
     socket.on('lab:phase', onPhase);
@@ -49,6 +61,8 @@ function useRoom(labId: string): { error: string | null } {
     socket.on('lab:idea', onIdea);
     socket.on('lab:consensus', onConsensus);
     socket.on('lab:action', onAction);
+    socket.on('lab:outcome', onOutcome);
+    socket.on('lab:removed', onRemoved);
     return () => {
       socket.off('lab:presence', onPresence);
       socket.off('lab:message', onMessage);
@@ -57,6 +71,8 @@ function useRoom(labId: string): { error: string | null } {
       socket.off('lab:idea', onIdea);
       socket.off('lab:consensus', onConsensus);
       socket.off('lab:action', onAction);
+      socket.off('lab:outcome', onOutcome);
+      socket.off('lab:removed', onRemoved);
     };
   }, [labId, me, t]);
 
@@ -136,6 +152,7 @@ function Controls({ state }: { state: LabState }) {
   return (
     <section className="panel" aria-labelledby="controls-heading">
       <h2 id="controls-heading">{t('labs.room.controls')}</h2>
+      {phase.lead && <p className="meta">{t('labs.facilitation.lead', { name: phase.lead.displayName })}</p>}
       <div className="lab-buttons">
         {phase.status === 'scheduled' && (
           <button type="button" className="button" onClick={() => run((d) => socket.emit('lab:start', { labId }, d))}>
@@ -167,6 +184,38 @@ function Controls({ state }: { state: LabState }) {
             >
               {phase.chatOpen ? t('labs.room.closeChat') : t('labs.room.openChat')}
             </button>
+            {(phase.kind === 'ideas' || phase.kind === 'vote') && (
+              <>
+                {phase.kind === 'ideas' && (
+                  <button
+                    type="button"
+                    className="button button--secondary"
+                    aria-pressed={phase.ideasOpen}
+                    onClick={() => run((d) => socket.emit('lab:board:set', { labId, ideasOpen: !phase.ideasOpen }, d))}
+                  >
+                    {t('labs.facilitation.ideasOpen')}
+                  </button>
+                )}
+                <button
+                  type="button"
+                  className="button button--secondary"
+                  aria-pressed={phase.votingOpen}
+                  onClick={() => run((d) => socket.emit('lab:board:set', { labId, votingOpen: !phase.votingOpen }, d))}
+                >
+                  {t('labs.facilitation.votingOpen')}
+                </button>
+                <button
+                  type="button"
+                  className="button button--secondary"
+                  aria-pressed={phase.anonymousIdeas}
+                  onClick={() =>
+                    run((d) => socket.emit('lab:board:set', { labId, anonymousIdeas: !phase.anonymousIdeas }, d))
+                  }
+                >
+                  {t('labs.facilitation.anonymousIdeas')}
+                </button>
+              </>
+            )}
             <button
               type="button"
               className="button button--secondary"
@@ -246,6 +295,10 @@ function Chat({ state }: { state: LabState }) {
   const canPost = (state.phase.chatOpen || state.lab.canManage) && state.phase.status !== 'ended';
   const list = useRef<HTMLOListElement>(null);
   const count = state.messages.length;
+  const run = useCommand();
+  const spotlit = state.messages.find((m) => m.seq === state.phase.spotlightSeq);
+  const me = useAuth((s) => s.user?.id);
+  const muted = Boolean(me && state.phase.mutedIds.includes(me));
 
   useEffect(() => {
     list.current?.scrollTo({ top: list.current.scrollHeight });
@@ -268,15 +321,44 @@ function Chat({ state }: { state: LabState }) {
   return (
     <section className="panel lab-chat" aria-labelledby="chat-heading">
       <h2 id="chat-heading">{t('labs.room.chat')}</h2>
+      {spotlit && (
+        <div className="lab-spotlight" role="note" aria-label={t('labs.facilitation.spotlightHeading')}>
+          <p>
+            <strong>{t('labs.facilitation.spotlightHeading')}:</strong> {spotlit.author.displayName}: {spotlit.body}
+          </p>
+          {state.lab.canManage && (
+            <button
+              type="button"
+              className="button button--secondary"
+              onClick={() => run((d) => socket.emit('lab:spotlight', { labId, seq: null }, d))}
+            >
+              {t('labs.facilitation.clearSpotlight')}
+            </button>
+          )}
+        </div>
+      )}
       <ol ref={list} className="lab-chat__list" tabIndex={0} aria-labelledby="chat-heading">
         {state.messages.map((m) => (
-          <li key={m.seq}>
+          <li key={m.seq} className={m.seq === state.phase.spotlightSeq ? 'lab-chat__spotlit' : undefined}>
             <strong>{m.author.displayName}</strong> <span className="lab-chat__body">{m.body}</span>
+            {state.lab.canManage && state.phase.status === 'live' && m.seq !== state.phase.spotlightSeq && (
+              <>
+                {' '}
+                <button
+                  type="button"
+                  className="button button--secondary button--small"
+                  onClick={() => run((d) => socket.emit('lab:spotlight', { labId, seq: m.seq }, d))}
+                >
+                  {t('labs.facilitation.spotlight', { name: m.author.displayName })}
+                </button>
+              </>
+            )}
           </li>
         ))}
       </ol>
       {!state.phase.chatOpen && <p className="meta">{t('labs.room.chatClosed')}</p>}
-      {canPost && (
+      {muted && <p className="notice">{t('labs.facilitation.youAreMuted')}</p>}
+      {canPost && !muted && (
         <form className="lab-chat__form" onSubmit={onSubmit}>
           <label htmlFor="lab-message" className="visually-hidden">
             {t('labs.room.message')}
@@ -322,7 +404,7 @@ function Ideas({ state }: { state: LabState }) {
     });
   }
 
-  const canDot = kind === 'ideas' || kind === 'vote';
+  const canDot = (kind === 'ideas' || kind === 'vote') && state.phase.votingOpen;
   return (
     <section className="panel" aria-labelledby="ideas-heading">
       <h2 id="ideas-heading">{t('labs.room.ideas')}</h2>
@@ -358,13 +440,17 @@ function Ideas({ state }: { state: LabState }) {
           </li>
         ))}
       </ul>
-      {kind === 'ideas' && (
+      {kind === 'ideas' && !state.phase.ideasOpen && <p className="meta">{t('labs.facilitation.ideasClosed')}</p>}
+      {(kind === 'ideas' || kind === 'vote') && !state.phase.votingOpen && (
+        <p className="meta">{t('labs.facilitation.votingClosed')}</p>
+      )}
+      {kind === 'ideas' && state.phase.ideasOpen && (
         <form className="form" onSubmit={onSubmit}>
           <div className="field">
             <label htmlFor="lab-idea">{t('labs.room.idea')}</label>
             <input id="lab-idea" value={text} maxLength={labLimits.ideaMax} onChange={(e) => setText(e.target.value)} />
           </div>
-          {state.lab.allowAnonymousIdeas && (
+          {state.phase.anonymousIdeas && (
             <div className="field lab-check">
               <input
                 id="lab-idea-anonymous"
@@ -524,6 +610,138 @@ function Actions({ state }: { state: LabState }) {
   );
 }
 
+/** Who is here; facilitators mute, remove, or hand the controls to a co-facilitator from this list. */
+function People({ state }: { state: LabState }) {
+  const { t } = useTranslation();
+  const run = useCommand();
+  const me = useAuth((s) => s.user?.id);
+  const { lab, phase } = state;
+  const labId = lab.id;
+  const facilitatorIds = new Set([lab.host.id, ...lab.facilitators.map((f) => f.id)]);
+  const manage = lab.canManage && phase.status === 'live';
+  const controls = (m: LabMemberRef) => {
+    if (!manage || m.id === me) return null;
+    if (facilitatorIds.has(m.id))
+      return phase.lead?.id === m.id ? null : (
+        <button
+          type="button"
+          className="button button--secondary button--small"
+          onClick={() => run((d) => socket.emit('lab:handoff', { labId, memberId: m.id }, d))}
+        >
+          {t('labs.facilitation.handOff', { name: m.displayName })}
+        </button>
+      );
+    const muted = phase.mutedIds.includes(m.id);
+    return (
+      <>
+        <button
+          type="button"
+          className="button button--secondary button--small"
+          aria-pressed={muted}
+          onClick={() => run((d) => socket.emit('lab:mute', { labId, memberId: m.id, muted: !muted }, d))}
+        >
+          {t('labs.facilitation.mute', { name: m.displayName })}
+        </button>{' '}
+        <button
+          type="button"
+          className="button button--secondary button--small"
+          onClick={() => run((d) => socket.emit('lab:remove', { labId, memberId: m.id }, d))}
+        >
+          {t('labs.facilitation.remove', { name: m.displayName })}
+        </button>
+      </>
+    );
+  };
+  return (
+    <details className="lab-people">
+      <summary>{t('labs.room.participants', { count: state.participants.length })}</summary>
+      <ul>
+        {state.participants.map((m) => (
+          <li key={m.id}>
+            {m.displayName}
+            {phase.mutedIds.includes(m.id) && <span className="meta"> {t('labs.facilitation.muted')}</span>}{' '}
+            {controls(m)}
+          </li>
+        ))}
+      </ul>
+    </details>
+  );
+}
+
+/** Decisions recorded in the lab; facilitators record one with an optional review date. */
+function Outcomes({ state }: { state: LabState }) {
+  const { t } = useTranslation();
+  const format = useFormatDate();
+  const [title, setTitle] = useState('');
+  const [text, setText] = useState('');
+  const [reviewOn, setReviewOn] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const labId = state.lab.id;
+  const canRecord = state.lab.canManage && (state.phase.status === 'live' || state.phase.status === 'ended');
+  if (!canRecord && state.outcomes.length === 0) return null;
+
+  async function onSubmit(event: FormEvent<HTMLFormElement>): Promise<void> {
+    event.preventDefault();
+    if (!title.trim()) {
+      setError(t('errors.validation_failed'));
+      return;
+    }
+    try {
+      // A review date means the morning of that day, in the member's own time.
+      const reviewAt = reviewOn ? new Date(`${reviewOn}T09:00`).toISOString() : null;
+      const outcome = await createOutcome(labId, { title: title.trim(), text: text.trim(), reviewAt });
+      useLabRoom.getState().outcome(outcome);
+      setTitle('');
+      setText('');
+      setReviewOn('');
+      setError(null);
+    } catch (err) {
+      setError(t(`errors.${isApiError(err) ? err.code : 'internal'}`));
+    }
+  }
+
+  return (
+    <section className="panel" aria-labelledby="outcomes-heading">
+      <h2 id="outcomes-heading">{t('labs.outcomes.heading')}</h2>
+      <OutcomeList outcomes={state.outcomes} format={format} />
+      {canRecord && (
+        <form className="form" noValidate onSubmit={(e) => void onSubmit(e)}>
+          <div className="field">
+            <label htmlFor="outcome-title">{t('labs.outcomes.title')}</label>
+            <input
+              id="outcome-title"
+              value={title}
+              maxLength={labLimits.outcomeTitleMax}
+              onChange={(e) => setTitle(e.target.value)}
+            />
+          </div>
+          <div className="field">
+            <label htmlFor="outcome-text">{t('labs.outcomes.text')}</label>
+            <textarea
+              id="outcome-text"
+              value={text}
+              maxLength={labLimits.outcomeTextMax}
+              onChange={(e) => setText(e.target.value)}
+            />
+          </div>
+          <div className="field">
+            <label htmlFor="outcome-review">{t('labs.outcomes.review')}</label>
+            <input id="outcome-review" type="date" value={reviewOn} onChange={(e) => setReviewOn(e.target.value)} />
+          </div>
+          <button type="submit" className="button">
+            {t('labs.outcomes.record')}
+          </button>
+          {error && (
+            <p className="notice notice--error" role="alert">
+              {error}
+            </p>
+          )}
+        </form>
+      )}
+    </section>
+  );
+}
+
 /** /labs/:id/room — the live room: phase bar with countdown, chat, presence, queue, ideas, consensus, actions. */
 export function LabRoomPage() {
   const { t } = useTranslation();
@@ -552,20 +770,14 @@ export function LabRoomPage() {
         <Link to={labPath(labId)}>{t('labs.room.back')}</Link>
       </p>
       <PhaseBar state={state} />
-      <details className="lab-people">
-        <summary>{t('labs.room.participants', { count: state.participants.length })}</summary>
-        <ul>
-          {state.participants.map((m) => (
-            <li key={m.id}>{m.displayName}</li>
-          ))}
-        </ul>
-      </details>
+      <People state={state} />
       <div className="lab-room">
         <div className="lab-room__main">
           <Chat state={state} />
           <Ideas state={state} />
           <Consensus state={state} />
           <Actions state={state} />
+          <Outcomes state={state} />
         </div>
         <div className="lab-room__side">
           {state.lab.canManage && <Controls state={state} />}

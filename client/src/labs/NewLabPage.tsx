@@ -1,5 +1,13 @@
-import { labLimits, phaseKinds, type AgendaItem, type LabVisibility, type PhaseKind } from '@commons/shared';
-import { useState, type FormEvent } from 'react';
+import {
+  labLimits,
+  phaseKinds,
+  type AgendaItem,
+  type Category,
+  type LabMemberRef,
+  type LabVisibility,
+  type PhaseKind,
+} from '@commons/shared';
+import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { announce } from '../app/LiveAnnouncer';
@@ -7,8 +15,43 @@ import { ErrorSummary } from '../ui/ErrorSummary';
 import { SelectField, TextAreaField, TextField } from '../ui/fields';
 import { useFormSubmit, type FieldMessages } from '../ui/form';
 import { Page } from '../ui/Page';
+import { useAuth } from '../auth/store';
+import { fetchCategories } from '../forums/api';
 import { createLab, labPath } from './api';
 import './labs.css';
+import { MemberPicker } from './MemberPicker';
+
+/** The forum categories a lab's summary can be posted in (loaded once; empty while loading). */
+export function useCategories(): Category[] {
+  const [categories, setCategories] = useState<Category[]>([]);
+  useEffect(() => {
+    const abort = new AbortController();
+    fetchCategories(abort.signal).then(setCategories, () => undefined);
+    return () => abort.abort();
+  }, []);
+  return categories;
+}
+
+/** Where the summary goes: a forum category, or the first one when none is chosen. */
+export function CategorySelect({ value, onChange }: { value: string; onChange: (id: string) => void }) {
+  const { t } = useTranslation();
+  const categories = useCategories();
+  return (
+    <SelectField
+      id="summaryCategory"
+      label={t('labs.settings.category')}
+      value={value}
+      onChange={(e) => onChange(e.target.value)}
+    >
+      <option value="">{t('labs.settings.categoryDefault')}</option>
+      {categories.map((c) => (
+        <option key={c.id} value={c.id}>
+          {c.name}
+        </option>
+      ))}
+    </SelectField>
+  );
+}
 
 const defaultAgenda: AgendaItem[] = [
   { title: '', minutes: 10, kind: 'discuss' },
@@ -29,6 +72,9 @@ export function NewLabPage() {
   const [capacity, setCapacity] = useState('');
   const [visibility, setVisibility] = useState<LabVisibility>('public');
   const [agenda, setAgenda] = useState<AgendaItem[]>(defaultAgenda);
+  const [facilitators, setFacilitators] = useState<LabMemberRef[]>([]);
+  const [categoryId, setCategoryId] = useState('');
+  const me = useAuth((s) => s.user?.id);
   const { errors, submitting, submit } = useFormSubmit(t);
 
   const setPhase = (index: number, change: Partial<AgendaItem>) =>
@@ -61,7 +107,8 @@ export function NewLabPage() {
           durationMinutes: Number(duration),
           capacity: capacity ? Number(capacity) : null,
           visibility,
-          facilitatorIds: [],
+          facilitatorIds: facilitators.map((f) => f.id),
+          summaryCategoryId: categoryId || null,
           agenda: agenda.map((a) => ({ ...a, title: a.title.trim() })),
         });
         announce(t('labs.form.created'));
@@ -131,6 +178,15 @@ export function NewLabPage() {
           <option value="public">{t('labs.visibility.public')}</option>
           <option value="invite">{t('labs.visibility.invite')}</option>
         </SelectField>
+        <MemberPicker
+          id="facilitators"
+          label={t('labs.settings.facilitators')}
+          chosen={facilitators}
+          onChange={setFacilitators}
+          exclude={me ? [me] : []}
+        />
+        {errors.fields.facilitatorIds && <p className="field__error">{errors.fields.facilitatorIds}</p>}
+        <CategorySelect value={categoryId} onChange={setCategoryId} />
         <fieldset className="lab-agenda">
           <legend>{t('labs.form.agenda')}</legend>
           {errors.fields.agenda && <p className="field__error">{errors.fields.agenda}</p>}

@@ -4,7 +4,9 @@ import type {
   ActionPatchBody,
   Lab,
   LabCreateBody,
+  LabOutcome,
   LabPatchBody,
+  OutcomeCreateBody,
   RsvpChoice,
 } from '@commons/shared';
 import { api, request } from '../api';
@@ -45,4 +47,20 @@ export async function createAction(labId: string, body: ActionCreateBody): Promi
 
 export async function updateAction(labId: string, actionId: string, patch: ActionPatchBody): Promise<ActionItem> {
   return (await api.patch<{ action: ActionItem }>(`/api/labs/${id(labId)}/actions/${id(actionId)}`, patch)).action;
+}
+
+export async function fetchActions(labId: string, signal?: AbortSignal): Promise<ActionItem[]> {
+  return (await api.get<{ actions: ActionItem[] }>(`/api/labs/${id(labId)}/actions`, signal)).actions;
+}
+
+export async function inviteMembers(labId: string, memberIds: string[]): Promise<string[]> {
+  return (await api.post<{ invitedIds: string[] }>(`/api/labs/${id(labId)}/invitations`, { memberIds })).invitedIds;
+}
+
+export async function fetchOutcomes(labId: string, signal?: AbortSignal): Promise<LabOutcome[]> {
+  return (await api.get<{ outcomes: LabOutcome[] }>(`/api/labs/${id(labId)}/outcomes`, signal)).outcomes;
+}
+
+export async function createOutcome(labId: string, body: OutcomeCreateBody): Promise<LabOutcome> {
+  return (await api.post<{ outcome: LabOutcome }>(`/api/labs/${id(labId)}/outcomes`, body)).outcome;
 }

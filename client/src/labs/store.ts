@@ -4,6 +4,7 @@ import type {
   LabIdea,
   LabMemberRef,
   LabMessage,
+  LabOutcome,
   LabPhase,
   LabPresenceEvent,
   LabQueue,
@@ -25,6 +26,7 @@ interface LabRoomStore {
   idea(idea: LabIdea, mine?: { mine: boolean; dotsLeft: number }): void;
   consensus(tally: ConsensusTally): void;
   action(action: ActionItem): void;
+  outcome(outcome: LabOutcome): void;
 }
 
 const MAX_MESSAGES = 500;
@@ -56,7 +58,7 @@ export const useLabRoom = create<LabRoomStore>((set) => ({
     update(set, (s) => ({
       ...s,
       phase,
-      lab: { ...s.lab, status: phase.status },
+      lab: { ...s.lab, status: phase.status, allowAnonymousIdeas: phase.anonymousIdeas },
       consensus: phase.kind === 'consensus' && phase.index !== s.phase.index ? null : s.consensus,
       myConsensus: phase.index !== s.phase.index ? null : s.myConsensus,
     })),
@@ -76,4 +78,8 @@ export const useLabRoom = create<LabRoomStore>((set) => ({
         ? s.actions.map((a) => (a.id === action.id ? action : a))
         : [...s.actions, action],
     })),
+  outcome: (outcome) =>
+    update(set, (s) =>
+      s.outcomes.some((o) => o.id === outcome.id) ? s : { ...s, outcomes: [...s.outcomes, outcome] },
+    ),
 }));
