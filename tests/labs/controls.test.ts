@@ -1,3 +1,4 @@
+import type { LabCreateBody } from '@commons/shared';
 import { createLabJobs } from '@commons/server/labs/jobs';
 import { outcomeReviewJobId, phaseEndJobId } from '@commons/server/labs/listeners';
 import { LabModel, LabParticipantModel } from '@commons/server/labs/model';
@@ -31,7 +32,7 @@ const emit = (s: ClientSocket, event: string, payload: unknown) =>
   (s.emitWithAck as (e: string, p: unknown) => Promise<Res>)(event, payload);
 
 /** A live lab (started) with host + co-facilitator Cleo, and Ana and Ben in the room. */
-async function liveLab(agenda?: Parameters<typeof createLab>[1]['agenda']) {
+async function liveLab(agenda?: LabCreateBody['agenda']) {
   const lab = await createLab(host, {
     startsAt: minutesFromNow(10),
     facilitatorIds: [cleo.id],
