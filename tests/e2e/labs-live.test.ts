@@ -160,3 +160,72 @@ describe('a short lab, live, in three browsers', () => {
     expect(overflow).toBeLessThanOrEqual(0);
   }, 120_000);
 });
+
+describe('managing a lab from its page, on a phone', () => {
+  it('schedules with a co-facilitator and a summary category, invites, and edits an action item after the lab', async () => {
+    const categories = (await host.c.get('/api/categories')).body.categories as Array<{ id: string; name: string }>;
+    const category = categories[1]!;
+    const context = await browser.newContext({ viewport: { width: 360, height: 800 }, bypassCSP: true });
+    const [name, ...rest] = host.c.cookieHeader().split('; ')[0]!.split('=');
+    await context.addCookies([{ name: name!, value: rest.join('='), url: p.url }]);
+    const page = await context.newPage();
+    await page.goto(`${p.url}/labs/new`);
+    await page.getByLabel('Title', { exact: true }).fill('Family literacy nights');
+    await page.getByLabel('Purpose').fill('Plan reading evenings with the library and the parents group.');
+    const start = new Date(Date.now() + 3 * 86_400_000);
+    const pad = (n: number) => String(n).padStart(2, '0');
+    await page
+      .getByLabel('Starts at (your time)')
+      .fill(`${start.getFullYear()}-${pad(start.getMonth() + 1)}-${pad(start.getDate())}T18:00`);
+    await page.getByLabel('Who can join').selectOption('invite');
+    for (let i = 0; i < 5; i++) await page.locator(`#phase-${i}-title`).fill(`Step ${i + 1}`);
+    const cofac = page.getByRole('group', { name: 'Co-facilitators' });
+    await cofac.getByLabel('Search members for: Co-facilitators').fill('Ben');
+    await cofac.getByRole('button', { name: 'Find' }).click();
+    await cofac.getByRole('button', { name: 'Add Ben Brooks' }).click();
+    await cofac.getByRole('button', { name: 'Remove Ben Brooks' }).waitFor();
+    await page.getByLabel('Forum category for the summary').selectOption(category.id);
+    await page.getByRole('button', { name: 'Schedule the lab' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Family literacy nights' }).waitFor();
+    const labId = new URL(page.url()).pathname.split('/')[2]!;
+    const saved = (await host.c.get(`/api/labs/${labId}`)).body.lab;
+    expect(saved.facilitators.map((f: { id: string }) => f.id)).toEqual([ben.id]);
+    expect(saved.summaryCategoryId).toBe(category.id);
+    expect(saved.visibility).toBe('invite');
+
+    // Ana cannot see the invite-only lab until she is invited from the page.
+    expect((await ana.c.get(`/api/labs/${labId}`)).status).toBe(404);
+    const invite = page.getByRole('group', { name: 'Members to invite' });
+    await invite.getByLabel('Search members for: Members to invite').fill('Ana');
+    await invite.getByRole('button', { name: 'Find' }).click();
+    await invite.getByRole('button', { name: 'Add Ana Alvarez' }).click();
+    await page.getByRole('button', { name: 'Send invitations' }).click();
+    await page.getByText('Invitation sent to 1 member.').waitFor();
+    expect((await ana.c.get(`/api/labs/${labId}`)).status).toBe(200);
+
+    // After a lab, its action items get an owner, a due date and a status on the lab page.
+    const done = await createLab(host, { title: 'Library corner clean-up', startsAt: minutesFromNow(10) });
+    const labs = p.api.services.labs;
+    const hostActor = { id: host.id, role: 'member' as const, displayName: host.name };
+    await labs.start(hostActor, done.id);
+    const created = await host.c.post(`/api/labs/${done.id}/actions`, { title: 'Order new shelves' });
+    expect(created.status).toBe(201);
+    await labs.end(hostActor, done.id);
+    await page.goto(`${p.url}/labs/${done.id}`);
+    const owner = page.getByRole('group', { name: 'Owner of “Order new shelves”' });
+    await owner.getByLabel(/^Search members for/).fill('Ana');
+    await owner.getByRole('button', { name: 'Find' }).click();
+    await owner.getByRole('button', { name: 'Add Ana Alvarez' }).click();
+    await page.getByLabel('Due date of “Order new shelves”').fill('2027-01-15');
+    await page.getByLabel('Status of “Order new shelves”').selectOption('in_progress');
+    await page.getByRole('button', { name: 'Save “Order new shelves”' }).click();
+    await expect
+      .poll(async () => (await host.c.get(`/api/labs/${done.id}/actions`)).body.actions[0], { timeout: 10_000 })
+      .toMatchObject({ owner: { id: ana.id }, dueDate: '2027-01-15', status: 'in_progress' });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    const violations = await axeViolations(page);
+    expect(violations, describeViolations(violations)).toEqual([]);
+    await context.close();
+  }, 90_000);
+});
