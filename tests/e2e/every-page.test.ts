@@ -103,12 +103,15 @@ const memberPages = (who: Someone) => [
   '/library',
   '/library/new',
   `/library/${ids.resource}`,
+  `/library/${ids.resource}/edit`,
   '/stories',
   '/stories/new',
   `/stories/${ids.story}`,
+  `/stories/${ids.story}/edit`,
   '/coalitions',
   '/coalitions/new',
   `/coalitions/${ids.coalition}`,
+  `/coalitions/${ids.coalition}/edit`,
 ];
 const moderatorPages = () => [...memberPages(moderator), '/moderation', '/moderation/audit'];
 // Admin-only pages (members and moderators get "page not found" there).

@@ -283,6 +283,14 @@ export function App() {
             }
           />
           <Route
+            path="library/:id/edit"
+            element={
+              <RequireAuth>
+                <SubmitResourcePage />
+              </RequireAuth>
+            }
+          />
+          <Route
             path="members"
             element={
               <RequireAuth>
@@ -315,6 +323,14 @@ export function App() {
             }
           />
           <Route
+            path="stories/:id/edit"
+            element={
+              <RequireAuth>
+                <NewStoryPage />
+              </RequireAuth>
+            }
+          />
+          <Route
             path="coalitions"
             element={
               <RequireAuth>
@@ -335,6 +351,14 @@ export function App() {
             element={
               <RequireAuth>
                 <CoalitionPage />
+              </RequireAuth>
+            }
+          />
+          <Route
+            path="coalitions/:id/edit"
+            element={
+              <RequireAuth>
+                <NewCoalitionPage />
               </RequireAuth>
             }
           />

@@ -1,20 +1,102 @@
-import type { CoalitionDetailResponse } from '@commons/shared';
-import { useState } from 'react';
+import type { Category, CoalitionDetailResponse, Lab } from '@commons/shared';
+import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useParams } from 'react-router';
+import { Link, useNavigate, useParams } from 'react-router';
 import { announce } from '../app/LiveAnnouncer';
+import { useAuth } from '../auth/store';
 import { isNotFound, useLoad } from '../forums/load';
+import { ConfirmDelete } from '../hub/ConfirmDelete';
+import { ErrorSummary } from '../ui/ErrorSummary';
+import { TextField } from '../ui/fields';
+import { useFormSubmit } from '../ui/form';
 import { Page } from '../ui/Page';
-import { decideRequest, fetchCoalition, joinCoalition, leaveCoalition } from './api';
+import {
+  createCoalitionCategory,
+  decideRequest,
+  deleteCoalition,
+  fetchCoalition,
+  fetchCoalitionCategories,
+  fetchCoalitionLabs,
+  joinCoalition,
+  leaveCoalition,
+} from './api';
 
-/** /coalitions/:id — a coalition, its members; join, leave; its admins answer requests. */
+/** A coalition admin adds one of its own forum categories. */
+function NewCategoryForm({ coalitionId, onAdded }: { coalitionId: string; onAdded: (c: Category) => void }) {
+  const { t } = useTranslation();
+  const { errors, submitting, submit } = useFormSubmit(t);
+  const [name, setName] = useState('');
+  const [description, setDescription] = useState('');
+
+  async function onSubmit(event: FormEvent<HTMLFormElement>): Promise<void> {
+    event.preventDefault();
+    let added: Category | null = null;
+    const ok = await submit({
+      validate: () =>
+        name.trim().length < 2 || name.trim().length > 80 ? { name: t('hub.coalitionSpace.categoryNameError') } : {},
+      codeFields: { conflict: 'name' },
+      action: async () => {
+        added = await createCoalitionCategory(coalitionId, name.trim(), description.trim());
+      },
+    });
+    if (ok && added) {
+      onAdded(added);
+      announce(t('hub.coalitionSpace.categoryAdded', { name: name.trim() }));
+      setName('');
+      setDescription('');
+    }
+  }
+
+  return (
+    <form className="form" noValidate onSubmit={(e) => void onSubmit(e)} aria-labelledby="new-category-heading">
+      <h3 id="new-category-heading">{t('hub.coalitionSpace.newCategory')}</h3>
+      <ErrorSummary items={errors.summary} />
+      <TextField
+        id="category-name"
+        label={t('hub.coalitionSpace.categoryName')}
+        value={name}
+        maxLength={80}
+        onChange={(e) => setName(e.target.value)}
+        error={errors.fields.name}
+      />
+      <TextField
+        id="category-description"
+        label={t('hub.coalitionSpace.categoryDescription')}
+        value={description}
+        maxLength={500}
+        onChange={(e) => setDescription(e.target.value)}
+      />
+      <p className="actions">
+        <button type="submit" className="button" aria-disabled={submitting}>
+          {submitting ? t('hub.coalitionSpace.adding') : t('hub.coalitionSpace.addCategory')}
+        </button>
+      </p>
+    </form>
+  );
+}
+
+/** /coalitions/:id — a coalition, its members, categories and labs; join, leave; its admins manage it. */
 export function CoalitionPage() {
   const { t } = useTranslation();
+  const navigate = useNavigate();
   const { id = '' } = useParams();
+  const role = useAuth((s) => s.user?.role);
   const [data, setData] = useState<CoalitionDetailResponse | null>(null);
+  const [categories, setCategories] = useState<Category[]>([]);
+  const [labs, setLabs] = useState<Lab[]>([]);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const state = useLoad(id, async (signal) => setData(await fetchCoalition(id, signal)));
+  const state = useLoad(id, async (signal) => {
+    const detail = await fetchCoalition(id, signal);
+    // A private coalition's content is not found for outsiders: show none.
+    const [cats, upcoming] = await Promise.all([
+      fetchCoalitionCategories(id, signal).catch(() => [] as Category[]),
+      fetchCoalitionLabs(id, signal).catch(() => [] as Lab[]),
+    ]);
+    setCategories(cats);
+    setLabs(upcoming);
+    setData(detail);
+  });
 
   if (state.status === 'loading' || (state.status === 'loaded' && data?.coalition.id !== id))
     return <Page title={t('hub.coalitions.loadingTitle')} />;
@@ -26,6 +108,18 @@ export function CoalitionPage() {
     );
   const { coalition, members, requests } = data!;
   const mine = coalition.myMembership;
+  const manages = role === 'admin' || (mine?.status === 'active' && mine.role === 'admin');
+  const canRead =
+    coalition.visibility === 'public' || mine?.status === 'active' || role === 'admin' || role === 'moderator';
+
+  async function refreshContent(): Promise<void> {
+    const [cats, upcoming] = await Promise.all([
+      fetchCoalitionCategories(coalition.id).catch(() => [] as Category[]),
+      fetchCoalitionLabs(coalition.id).catch(() => [] as Lab[]),
+    ]);
+    setCategories(cats);
+    setLabs(upcoming);
+  }
 
   async function act(action: () => Promise<CoalitionDetailResponse>, message: string): Promise<void> {
     if (busy) return;
@@ -33,6 +127,7 @@ export function CoalitionPage() {
     setError(null);
     try {
       setData(await action());
+      await refreshContent();
       announce(message);
     } catch (err) {
       const code = (err as { code?: string }).code ?? 'internal';
@@ -46,10 +141,19 @@ export function CoalitionPage() {
     <Page title={coalition.name}>
       <p className="meta">
         <span className="badge">{t(`hub.coalitions.policy.${coalition.joinPolicy}`)}</span>{' '}
+        <span className="badge">{t(`hub.coalitionSpace.visibility.${coalition.visibility}`)}</span>{' '}
         {t('hub.coalitions.members', { count: coalition.memberCount })}
         {coalition.community && <> · {coalition.community}</>}
       </p>
       {coalition.description && <p className="prose">{coalition.description}</p>}
+      {coalition.visibility === 'private' && <p className="meta">{t('hub.coalitionSpace.privateNote')}</p>}
+      {manages && (
+        <p className="actions">
+          <Link className="button button--secondary" to={`/coalitions/${coalition.id}/edit`}>
+            {t('hub.manage.editCoalition')}
+          </Link>
+        </p>
+      )}
       {error && (
         <p className="notice notice--error" role="alert">
           {error}
@@ -86,6 +190,44 @@ export function CoalitionPage() {
           </button>
         )}
       </p>
+      {canRead && (
+        <section aria-labelledby="categories-heading">
+          <h2 id="categories-heading">{t('hub.coalitionSpace.categoriesHeading')}</h2>
+          {categories.length === 0 ? (
+            <p className="empty">{t('hub.coalitionSpace.noCategories')}</p>
+          ) : (
+            <ul className="recent-list">
+              {categories.map((c) => (
+                <li key={c.id}>
+                  <Link to={`/forums/c/${c.slug}`}>{c.name}</Link>{' '}
+                  <span className="meta">{t('hub.coalitionSpace.threads', { count: c.threadCount })}</span>
+                  {c.description && <p className="meta">{c.description}</p>}
+                </li>
+              ))}
+            </ul>
+          )}
+          {manages && <NewCategoryForm coalitionId={coalition.id} onAdded={(c) => setCategories((cs) => [...cs, c])} />}
+        </section>
+      )}
+      {canRead && (
+        <section aria-labelledby="labs-heading">
+          <h2 id="labs-heading">{t('hub.coalitionSpace.labsHeading')}</h2>
+          {labs.length === 0 ? (
+            <p className="empty">{t('hub.coalitionSpace.noLabs')}</p>
+          ) : (
+            <ul className="recent-list">
+              {labs.map((l) => (
+                <li key={l.id}>
+                  <Link to={`/labs/${l.id}`}>{l.title}</Link>{' '}
+                  <span className="meta">
+                    <time dateTime={l.startsAt}>{new Date(l.startsAt).toLocaleString()}</time>
+                  </span>
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+      )}
       <section aria-labelledby="members-heading">
         <h2 id="members-heading">{t('hub.coalitions.membersHeading')}</h2>
         <ul className="recent-list">
@@ -141,6 +283,25 @@ export function CoalitionPage() {
               ))}
             </ul>
           )}
+        </section>
+      )}
+      {role === 'admin' && (
+        <section aria-labelledby="delete-heading">
+          <h2 id="delete-heading">{t('hub.manage.deleteCoalition')}</h2>
+          <ConfirmDelete
+            label={t('hub.manage.deleteCoalition')}
+            question={t('hub.manage.confirmCoalition')}
+            onConfirm={async () => {
+              try {
+                await deleteCoalition(coalition.id);
+                announce(t('hub.manage.deleted'));
+                navigate('/coalitions');
+              } catch (err) {
+                const code = (err as { code?: string }).code ?? 'internal';
+                setError(t(`errors.${code}`, { defaultValue: t('errors.internal') }));
+              }
+            }}
+          />
         </section>
       )}
     </Page>

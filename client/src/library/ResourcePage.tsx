@@ -1,15 +1,16 @@
 import type { Resource } from '@commons/shared';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useLocation, useParams } from 'react-router';
+import { Link, useLocation, useNavigate, useParams } from 'react-router';
 import { announce } from '../app/LiveAnnouncer';
 import { useAuth } from '../auth/store';
 import { isNotFound, useLoad } from '../forums/load';
 import { AuthorLink, Time } from '../forums/ui';
+import { ConfirmDelete } from '../hub/ConfirmDelete';
 import { TextAreaField } from '../ui/fields';
 import { Page } from '../ui/Page';
 import { SuccessMessage } from '../ui/SuccessMessage';
-import { fetchResource, reviewResource, setFeatured, setMark } from './api';
+import { deleteResource, fetchResource, reviewResource, setFeatured, setMark } from './api';
 import './library.css';
 import { useLibrary } from './store';
 
@@ -89,6 +90,10 @@ function ResourceView({ initial }: { initial: Resource }) {
   const { t } = useTranslation();
   const [resource, setResource] = useState(initial);
   const role = useAuth((s) => s.user?.role);
+  const myId = useAuth((s) => s.user?.id);
+  const navigate = useNavigate();
+  const moderates = role === 'moderator' || role === 'admin';
+  const canEdit = moderates || (myId !== undefined && resource.submittedBy?.id === myId);
   const updateInList = useLibrary((s) => s.updateResource);
   const { busy, error, run } = useAction();
   const location = useLocation();
@@ -214,6 +219,28 @@ function ResourceView({ initial }: { initial: Resource }) {
       </section>
       {(role === 'moderator' || role === 'admin') && resource.status !== 'approved' && (
         <ReviewForm resource={resource} onChange={changed} />
+      )}
+      {(canEdit || moderates) && (
+        <div className="actions">
+          {canEdit && (
+            <Link className="button button--secondary" to={`/library/${resource.id}/edit`}>
+              {t('hub.manage.editResource')}
+            </Link>
+          )}
+          {moderates && (
+            <ConfirmDelete
+              label={t('hub.manage.deleteResource')}
+              question={t('hub.manage.confirmResource')}
+              onConfirm={() =>
+                run(async () => {
+                  await deleteResource(resource.id);
+                  announce(t('hub.manage.deleted'));
+                  navigate('/library');
+                })
+              }
+            />
+          )}
+        </div>
       )}
     </Page>
   );

@@ -7,15 +7,16 @@ import {
   type ResourceLanguage,
   type ResourceTopic,
 } from '@commons/shared';
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useNavigate } from 'react-router';
+import { useAuth } from '../auth/store';
+import { useNavigate, useParams } from 'react-router';
 import { announce } from '../app/LiveAnnouncer';
 import { ErrorSummary } from '../ui/ErrorSummary';
 import { SelectField, TextAreaField, TextField } from '../ui/fields';
 import { useFormSubmit, type FieldMessages } from '../ui/form';
 import { Page } from '../ui/Page';
-import { submitResource, uploadFile } from './api';
+import { fetchResource, submitResource, updateResource, uploadFile } from './api';
 import { CheckboxGroup } from './CheckboxGroup';
 import './library.css';
 
@@ -28,10 +29,17 @@ function isHttpUrl(value: string): boolean {
   }
 }
 
-/** /library/new — share a resource; it waits for a moderator's review. */
+/**
+ * /library/new — share a resource; it waits for a moderator's review.
+ * /library/:id/edit — its submitter (or a moderator) edits it; the file stays.
+ */
 export function SubmitResourcePage() {
   const { t } = useTranslation();
   const navigate = useNavigate();
+  const { id: editingId } = useParams();
+  const role = useAuth((s) => s.user?.role);
+  const [loadState, setLoadState] = useState<'loading' | 'ready' | 'failed'>(editingId ? 'loading' : 'ready');
+  const [hasFile, setHasFile] = useState(false);
   const { errors, submitting, submit } = useFormSubmit(t);
   const [title, setTitle] = useState('');
   const [summary, setSummary] = useState('');
@@ -43,6 +51,28 @@ export function SubmitResourcePage() {
   const [organisation, setOrganisation] = useState('');
   const [uploading, setUploading] = useState(false);
 
+  useEffect(() => {
+    if (!editingId) return;
+    const controller = new AbortController();
+    fetchResource(editingId, controller.signal).then(
+      (r) => {
+        setTitle(r.title);
+        setSummary(r.summary);
+        setUrl(r.url ?? '');
+        setHasFile(r.file !== null);
+        setTopics(r.topics);
+        setAudiences(r.audiences);
+        setLanguage(r.language);
+        setOrganisation(r.organisation);
+        setLoadState('ready');
+      },
+      () => {
+        if (!controller.signal.aborted) setLoadState('failed');
+      },
+    );
+    return () => controller.abort();
+  }, [editingId]);
+
   function validate(): FieldMessages {
     const m: FieldMessages = {};
     const trimmed = title.trim();
@@ -50,7 +80,7 @@ export function SubmitResourcePage() {
       m.title = t('hub.submit.errors.title');
     if (!summary.trim() || summary.length > libraryLimits.summaryMax) m.summary = t('hub.submit.errors.summary');
     if (url.trim() && !isHttpUrl(url.trim())) m.url = t('hub.submit.errors.url');
-    if (!url.trim() && !file) m.url = t('hub.submit.errors.linkOrFile');
+    if (!url.trim() && !file && !hasFile) m.url = t('hub.submit.errors.linkOrFile');
     if (file && file.size > libraryLimits.uploadMaxBytes) m.file = t('hub.submit.errors.file');
     if (topics.length === 0) m.topics = t('hub.submit.errors.topics');
     if (audiences.length === 0) m.audiences = t('hub.submit.errors.audiences');
@@ -64,6 +94,20 @@ export function SubmitResourcePage() {
       validate,
       codeFields: { unsupported_media_type: 'file', payload_too_large: 'file' },
       action: async () => {
+        if (editingId) {
+          id = (
+            await updateResource(editingId, {
+              title: title.trim(),
+              summary: summary.trim(),
+              url: url.trim() || null,
+              topics,
+              audiences,
+              language,
+              organisation: organisation.trim(),
+            })
+          ).id;
+          return;
+        }
         let fileId: string | undefined;
         if (file) {
           setUploading(true);
@@ -87,14 +131,25 @@ export function SubmitResourcePage() {
       },
     });
     if (ok && id) {
-      announce(t('hub.submit.done'));
-      navigate(`/library/${id}`, { state: { submitted: true } });
+      announce(editingId ? t('hub.manage.saved') : t('hub.submit.done'));
+      navigate(`/library/${id}`, editingId ? {} : { state: { submitted: true } });
     }
   }
 
+  const pageTitle = editingId ? t('hub.manage.editResourceTitle') : t('hub.submit.title');
+  if (loadState !== 'ready')
+    return (
+      <Page title={pageTitle}>
+        <p role={loadState === 'failed' ? 'alert' : 'status'}>
+          {loadState === 'failed' ? t('hub.manage.loadFailed') : t('hub.manage.loading')}
+        </p>
+      </Page>
+    );
+
   return (
-    <Page title={t('hub.submit.title')}>
-      <p>{t('hub.submit.intro')}</p>
+    <Page title={pageTitle}>
+      {!editingId && <p>{t('hub.submit.intro')}</p>}
+      {editingId && role !== 'moderator' && role !== 'admin' && <p>{t('hub.manage.backToReview')}</p>}
       <ErrorSummary items={errors.summary} />
       <form className="form form--wide" noValidate onSubmit={(e) => void onSubmit(e)}>
         <TextField
@@ -125,15 +180,19 @@ export function SubmitResourcePage() {
           onChange={(e) => setUrl(e.target.value)}
           error={errors.fields.url}
         />
-        <TextField
-          id="file"
-          type="file"
-          accept="application/pdf,image/png,image/jpeg,image/gif,image/webp"
-          label={t('hub.submit.fields.file')}
-          hint={t('hub.submit.fields.fileHint')}
-          onChange={(e) => setFile(e.target.files?.[0] ?? null)}
-          error={errors.fields.file}
-        />
+        {editingId ? (
+          hasFile && <p className="meta">{t('hub.manage.fileKept')}</p>
+        ) : (
+          <TextField
+            id="file"
+            type="file"
+            accept="application/pdf,image/png,image/jpeg,image/gif,image/webp"
+            label={t('hub.submit.fields.file')}
+            hint={t('hub.submit.fields.fileHint')}
+            onChange={(e) => setFile(e.target.files?.[0] ?? null)}
+            error={errors.fields.file}
+          />
+        )}
         <CheckboxGroup
           id="topics"
           legend={t('hub.submit.fields.topics')}
@@ -174,7 +233,15 @@ export function SubmitResourcePage() {
         />
         <p className="actions">
           <button type="submit" className="button" aria-disabled={submitting}>
-            {uploading ? t('hub.submit.uploading') : submitting ? t('hub.submit.sending') : t('hub.submit.send')}
+            {editingId
+              ? submitting
+                ? t('hub.manage.saving')
+                : t('hub.manage.save')
+              : uploading
+                ? t('hub.submit.uploading')
+                : submitting
+                  ? t('hub.submit.sending')
+                  : t('hub.submit.send')}
           </button>
         </p>
       </form>

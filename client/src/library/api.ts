@@ -7,6 +7,7 @@ import type {
   ResourceCreateBody,
   ResourceImportResponse,
   ResourceListResponse,
+  ResourcePatchBody,
   Upload,
 } from '@commons/shared';
 import { api, ApiError, request } from '../api';
@@ -44,6 +45,14 @@ export async function fetchResource(id: string, signal?: AbortSignal): Promise<R
 
 export async function submitResource(body: ResourceCreateBody): Promise<Resource> {
   return (await api.post<{ resource: Resource }>('/api/resources', body)).resource;
+}
+
+export async function updateResource(id: string, body: ResourcePatchBody): Promise<Resource> {
+  return (await api.patch<{ resource: Resource }>(`/api/resources/${id}`, body)).resource;
+}
+
+export function deleteResource(id: string) {
+  return request<void>('DELETE', `/api/resources/${id}`);
 }
 
 export async function reviewResource(id: string, decision: 'approve' | 'reject', note: string): Promise<Resource> {

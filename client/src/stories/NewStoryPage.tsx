@@ -1,7 +1,7 @@
 import { libraryLimits, resourceTopics, storyLimits, type ResourceTopic } from '@commons/shared';
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useNavigate } from 'react-router';
+import { useNavigate, useParams } from 'react-router';
 import { announce } from '../app/LiveAnnouncer';
 import { uploadFile } from '../library/api';
 import { CheckboxGroup } from '../library/CheckboxGroup';
@@ -9,13 +9,15 @@ import { ErrorSummary } from '../ui/ErrorSummary';
 import { TextAreaField, TextField } from '../ui/fields';
 import { fromError, useFormSubmit, type FieldMessages } from '../ui/form';
 import { Page } from '../ui/Page';
-import { publishStory } from './api';
+import { fetchStory, publishStory, updateStory } from './api';
 import '../library/library.css';
 
-/** /stories/new — write a story in Markdown, with photos uploaded here. */
+/** /stories/new — write a story in Markdown, with photos uploaded here; /stories/:id/edit — its author edits it. */
 export function NewStoryPage() {
   const { t } = useTranslation();
   const navigate = useNavigate();
+  const { id: editingId } = useParams();
+  const [loadState, setLoadState] = useState<'loading' | 'ready' | 'failed'>(editingId ? 'loading' : 'ready');
   const { errors, submitting, submit } = useFormSubmit(t);
   const [title, setTitle] = useState('');
   const [community, setCommunity] = useState('');
@@ -24,6 +26,24 @@ export function NewStoryPage() {
   const [alt, setAlt] = useState('');
   const [imageError, setImageError] = useState<string | undefined>();
   const [uploading, setUploading] = useState(false);
+
+  useEffect(() => {
+    if (!editingId) return;
+    const controller = new AbortController();
+    fetchStory(editingId, controller.signal).then(
+      (story) => {
+        setTitle(story.title);
+        setCommunity(story.community);
+        setTopics(story.topics);
+        setBody(story.body);
+        setLoadState('ready');
+      },
+      () => {
+        if (!controller.signal.aborted) setLoadState('failed');
+      },
+    );
+    return () => controller.abort();
+  }, [editingId]);
 
   async function addImage(file: File | undefined): Promise<void> {
     if (!file) return;
@@ -68,14 +88,28 @@ export function NewStoryPage() {
     const ok = await submit({
       validate,
       action: async () => {
-        id = (await publishStory({ title: title.trim(), community: community.trim(), topics, body })).id;
+        const fields = { title: title.trim(), community: community.trim(), topics, body };
+        id = (editingId ? await updateStory(editingId, fields) : await publishStory(fields)).id;
       },
     });
-    if (ok && id) navigate(`/stories/${id}`);
+    if (ok && id) {
+      if (editingId) announce(t('hub.manage.saved'));
+      navigate(`/stories/${id}`);
+    }
   }
 
+  const pageTitle = editingId ? t('hub.manage.editStoryTitle') : t('hub.stories.write');
+  if (loadState !== 'ready')
+    return (
+      <Page title={pageTitle}>
+        <p role={loadState === 'failed' ? 'alert' : 'status'}>
+          {loadState === 'failed' ? t('hub.manage.loadFailed') : t('hub.manage.loading')}
+        </p>
+      </Page>
+    );
+
   return (
-    <Page title={t('hub.stories.write')}>
+    <Page title={pageTitle}>
       <ErrorSummary items={errors.summary} />
       <form className="form form--wide" noValidate onSubmit={(e) => void onSubmit(e)}>
         <TextField
@@ -133,7 +167,13 @@ export function NewStoryPage() {
         />
         <p className="actions">
           <button type="submit" className="button" aria-disabled={submitting || uploading}>
-            {submitting ? t('hub.stories.form.publishing') : t('hub.stories.form.publish')}
+            {editingId
+              ? submitting
+                ? t('hub.manage.saving')
+                : t('hub.manage.save')
+              : submitting
+                ? t('hub.stories.form.publishing')
+                : t('hub.stories.form.publish')}
           </button>
         </p>
       </form>

@@ -1,20 +1,23 @@
 import type { Story } from '@commons/shared';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useParams } from 'react-router';
+import { Link, useNavigate, useParams } from 'react-router';
 import { announce } from '../app/LiveAnnouncer';
 import { useAuth } from '../auth/store';
 import { isNotFound, useLoad } from '../forums/load';
 import { AuthorLink, Time } from '../forums/ui';
+import { ConfirmDelete } from '../hub/ConfirmDelete';
 import { Page } from '../ui/Page';
-import { fetchStory, setStoryFeatured } from './api';
+import { deleteStory, fetchStory, setStoryFeatured } from './api';
 import '../library/library.css';
 
 /** /stories/:id — one story, its discussion; administrators feature it. */
 export function StoryPage() {
   const { t } = useTranslation();
   const { id = '' } = useParams();
+  const navigate = useNavigate();
   const isAdmin = useAuth((s) => s.user?.role === 'admin');
+  const myId = useAuth((s) => s.user?.id);
   const [story, setStory] = useState<Story | null>(null);
   const [busy, setBusy] = useState(false);
   const state = useLoad(id, async (signal) => setStory(await fetchStory(id, signal)));
@@ -28,6 +31,7 @@ export function StoryPage() {
       </Page>
     );
   const s = story!;
+  const canManage = isAdmin || (myId !== undefined && s.author?.id === myId);
 
   async function toggleFeatured(): Promise<void> {
     if (busy) return;
@@ -60,6 +64,26 @@ export function StoryPage() {
         <p>
           <Link to={`/forums/t/${s.threadId}`}>{t('hub.stories.discuss')}</Link>
         </p>
+      )}
+      {canManage && (
+        <div className="actions">
+          <Link className="button button--secondary" to={`/stories/${s.id}/edit`}>
+            {t('hub.manage.editStory')}
+          </Link>
+          <ConfirmDelete
+            label={t('hub.manage.deleteStory')}
+            question={t('hub.manage.confirmStory')}
+            onConfirm={async () => {
+              try {
+                await deleteStory(s.id);
+                announce(t('hub.manage.deleted'));
+                navigate('/stories');
+              } catch {
+                announce(t('errors.internal'));
+              }
+            }}
+          />
+        </div>
       )}
       {isAdmin && (
         <p>

@@ -1,5 +1,5 @@
-import type { Story, StoryCreateBody, StorySummary } from '@commons/shared';
-import { api } from '../api';
+import type { Story, StoryCreateBody, StoryPatchBody, StorySummary } from '@commons/shared';
+import { api, request } from '../api';
 
 export function listStories(query: string, signal?: AbortSignal) {
   return api.get<{ stories: StorySummary[]; nextCursor: string | null }>(`/api/stories?${query}`, signal);
@@ -11,6 +11,14 @@ export async function fetchStory(id: string, signal?: AbortSignal): Promise<Stor
 
 export async function publishStory(body: StoryCreateBody): Promise<Story> {
   return (await api.post<{ story: Story }>('/api/stories', body)).story;
+}
+
+export async function updateStory(id: string, body: StoryPatchBody): Promise<Story> {
+  return (await api.patch<{ story: Story }>(`/api/stories/${id}`, body)).story;
+}
+
+export function deleteStory(id: string) {
+  return request<void>('DELETE', `/api/stories/${id}`);
 }
 
 export async function setStoryFeatured(id: string, featured: boolean): Promise<Story> {
