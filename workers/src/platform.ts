@@ -2,12 +2,13 @@ import { bootProcess } from '@commons/server/boot';
 import { startApi } from '@commons/server/runtime';
 import { seedForums } from '@commons/server/forums/seed';
 import { seedDemo } from '@commons/server/seed/demo';
+import { seedHub } from '@commons/server/seed/hub';
 import { startWorkers } from './runtime.js';
 
 /** `npm start`: API, Socket.IO and workers in one process, with demo content on first run. */
 const booted = await bootProcess('platform');
 const { config, log, runtime } = booted;
-const seeded = config.SEED_DEMO === false ? null : await seedDemo(log, [seedForums]);
+const seeded = config.SEED_DEMO === false ? null : await seedDemo(log, [seedForums, seedHub]);
 const api = await startApi(runtime, { host: config.HOST, port: config.PORT });
 const workers = startWorkers(runtime);
 // Stop accepting first, then let running jobs finish.
