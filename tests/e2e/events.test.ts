@@ -117,8 +117,39 @@ describe('events in a real browser', () => {
     // The home page shows upcoming events beside the rest.
     await page.goto(`${p.url}/`);
     await page.getByRole('heading', { level: 2, name: 'Upcoming events' }).waitFor();
+    const labsPanel = page.getByRole('region', { name: 'Upcoming labs' });
+    await labsPanel.getByRole('link', { name: lab.title }).waitFor();
     await expectAccessible(page);
     await olgaTab.close();
     await benTab.close();
   }, 120_000);
+
+  it('the events pages in Spanish at 360 px', async () => {
+    const res = await ben.c.post('/api/events', {
+      title: 'Taller de lectura en familia',
+      description: 'Traiga sus **preguntas**.',
+      kind: 'webinar',
+      startsAt: new Date(Date.now() + 3 * 24 * 3600_000).toISOString(),
+      durationMinutes: 60,
+      onlineUrl: 'https://meet.example.org/lectura',
+      capacity: 20,
+    });
+    const id: string = res.body.event.id;
+    await ben.c.patch('/api/members/me', { locale: 'es' });
+    const tab = await tabFor(ben);
+    await tab.addInitScript(() => window.localStorage.setItem('commons.locale', 'es'));
+    const page = await tab.newPage();
+    for (const [path, title] of [
+      ['/events', 'Eventos'],
+      ['/events/new', 'Organizar un evento'],
+      [`/events/${id}`, 'Taller de lectura en familia'],
+      [`/events/${id}/edit`, 'Editar el evento'],
+    ] as const) {
+      await page.goto(p.url + path);
+      await page.getByRole('heading', { level: 1, name: title }).waitFor();
+      expect(await page.getAttribute('html', 'lang')).toBe('es');
+      await expectAccessible(page);
+    }
+    await tab.close();
+  }, 60_000);
 });

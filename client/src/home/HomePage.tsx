@@ -24,16 +24,6 @@ function Welcome() {
   );
 }
 
-/** A dashboard section; later features fill it, until then it shows its empty state. */
-function DashboardSection({ id, title, empty }: { id: string; title: string; empty: string }) {
-  return (
-    <section className="panel" aria-labelledby={id}>
-      <h2 id={id}>{title}</h2>
-      <p className="empty">{empty}</p>
-    </section>
-  );
-}
-
 function Dashboard({ name, profileIncomplete }: { name: string; profileIncomplete: boolean }) {
   const { t } = useTranslation();
   return (
@@ -46,7 +36,7 @@ function Dashboard({ name, profileIncomplete }: { name: string; profileIncomplet
       <div className="dashboard">
         <RecentDiscussions headingId="recent-discussions" />
         <HubHome />
-        <DashboardSection id="upcoming-labs" title={t('home.upcomingLabs')} empty={t('home.noLabs')} />
+        <UpcomingEvents headingId="upcoming-labs" type="lab" />
         <UpcomingEvents headingId="upcoming-events" />
       </div>
     </Page>
