@@ -29,6 +29,7 @@ import type {
   LabSincePayload,
   LabState,
   LabBoardPayload,
+  LabConsensusSet,
   LabMemberPayload,
   LabMutePayload,
   LabOutcome,
@@ -120,6 +121,7 @@ export interface ClientToServerEvents {
   'lab:mute': (payload: LabMutePayload, ack: AckCallback<LabPhase>) => void;
   'lab:remove': (payload: LabMemberPayload, ack: AckCallback<LabRemovedEvent>) => void;
   'lab:handoff': (payload: LabMemberPayload, ack: AckCallback<LabPhase>) => void;
+  'lab:consensus:set': (payload: LabConsensusSet, ack: AckCallback<ConsensusTally>) => void;
 }
 
 export type InterServerEvents = Record<string, never>;

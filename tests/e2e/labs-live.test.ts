@@ -121,6 +121,11 @@ describe('a short lab, live, in three browsers', () => {
     const tally = facilitator.locator('#consensus-heading + p');
     await expect.poll(() => tally.textContent(), { timeout: 10_000 }).toContain('Agree 2');
     expect(await tally.textContent()).toContain('Agreed');
+    // The facilitator's consensus settings are labelled controls too.
+    await facilitator.getByRole('button', { name: 'Close the check' }).click();
+    await anaPage.getByText('This consensus check is closed.').waitFor();
+    const consensusViolations = await axeViolations(facilitator);
+    expect(consensusViolations, describeViolations(consensusViolations)).toEqual([]);
 
     // Actions phase: the facilitator adds an action item, the others see it arrive.
     await facilitator.getByRole('button', { name: 'Next phase' }).click();

@@ -181,6 +181,65 @@ describe('the idea board by phase', () => {
   });
 });
 
+describe('consensus check settings', () => {
+  it('hides results until closed, names answers when not anonymous, and needs its quorum', async () => {
+    const { lab, h, c, a, b } = await liveLab();
+    expect(await emit(h, 'lab:consensus:set', { labId: lab.id, hideResults: true })).toMatchObject({
+      ok: false,
+      error: { code: 'lab_closed' },
+    });
+    for (let i = 0; i < 3; i++) await h.emitWithAck('lab:phase:advance', { labId: lab.id }); // consensus
+    expect(await emit(a, 'lab:consensus:set', { labId: lab.id, hideResults: true })).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden' },
+    });
+    expect(await emit(h, 'lab:consensus:set', { labId: lab.id })).toMatchObject({
+      ok: false,
+      error: { code: 'validation_failed' },
+    });
+    expect(await emit(h, 'lab:consensus:set', { labId: lab.id, quorum: 0 })).toMatchObject({
+      ok: false,
+      error: { code: 'validation_failed' },
+    });
+    expect(
+      await emit(h, 'lab:consensus:set', { labId: lab.id, hideResults: true, anonymous: false, quorum: 3 }),
+    ).toMatchObject({ ok: true, data: { hidden: true, anonymous: false, quorum: 3, closed: false } });
+
+    const hidden = await a.emitWithAck('lab:consensus:vote', { labId: lab.id, choice: 'agree' });
+    expect(hidden).toMatchObject({
+      ok: true,
+      data: { outcome: 'pending', total: 1, counts: { agree: 0 }, voters: [] },
+    });
+    await b.emitWithAck('lab:consensus:vote', { labId: lab.id, choice: 'block', reason: 'Too costly' });
+
+    // Closed with two answers of three needed: no result, but the answers show now, with names.
+    const closed = await emit(h, 'lab:consensus:set', { labId: lab.id, closed: true });
+    expect(closed).toMatchObject({
+      ok: true,
+      data: { outcome: 'no_quorum', total: 2, counts: { agree: 1, block: 1 }, blockReasons: ['Too costly'] },
+    });
+    const voters = (closed.data as { voters: Array<{ member: { id: string }; choice: string }> }).voters;
+    expect(voters.map((v) => [v.member.id, v.choice]).sort()).toEqual(
+      [
+        [ana.id, 'agree'],
+        [ben.id, 'block'],
+      ].sort(),
+    );
+    expect(await c.emitWithAck('lab:consensus:vote', { labId: lab.id, choice: 'agree' })).toMatchObject({
+      ok: false,
+      error: { code: 'lab_closed' },
+    });
+
+    await emit(h, 'lab:consensus:set', { labId: lab.id, closed: false, hideResults: false });
+    await b.emitWithAck('lab:consensus:vote', { labId: lab.id, choice: 'agree' });
+    const third = await c.emitWithAck('lab:consensus:vote', { labId: lab.id, choice: 'agree' });
+    expect(third).toMatchObject({ ok: true, data: { outcome: 'agreed', total: 3, counts: { agree: 3 } } });
+    // A new phase opens the next check again.
+    expect(await h.emitWithAck('lab:phase:advance', { labId: lab.id })).toMatchObject({ ok: true });
+    expect((await LabModel.findById(lab.id).lean())?.consensusClosed).toBe(false);
+  });
+});
+
 describe('handing over the controls', () => {
   it('gives the controls to a co-facilitator; the others are refused until it comes back', async () => {
     const { lab, h, c, a } = await liveLab();

@@ -475,8 +475,22 @@ function Consensus({ state }: { state: LabState }) {
   const [choice, setChoice] = useState<ConsensusChoice>('agree');
   const [reason, setReason] = useState('');
   const [error, setError] = useState<string | null>(null);
+  const [quorum, setQuorum] = useState('');
+  const run = useCommand();
   if (state.phase.status !== 'live' || state.phase.kind !== 'consensus') return null;
   const tally = state.consensus;
+  const labId = state.lab.id;
+  // Before the first answer there is no tally yet: the defaults apply.
+  const anonymous = tally?.anonymous ?? true;
+  const hidden = tally?.hidden ?? false;
+  const closed = tally?.closed ?? false;
+  const setting = (change: Omit<Parameters<typeof socket.emit<'lab:consensus:set'>>[1], 'labId'>) =>
+    run((d) =>
+      socket.emit('lab:consensus:set', { labId, ...change }, (ack) => {
+        if (ack.ok) useLabRoom.getState().consensus(ack.data);
+        d(ack);
+      }),
+    );
 
   function onSubmit(event: FormEvent<HTMLFormElement>): void {
     event.preventDefault();
@@ -498,8 +512,69 @@ function Consensus({ state }: { state: LabState }) {
       {tally && (
         <p>
           <strong>{t(`labs.room.outcome.${tally.outcome}`)}</strong>{' '}
-          {consensusChoices.map((c) => `${t(`labs.room.choices.${c}`)} ${tally.counts[c]}`).join(' · ')}
+          {!(tally.hidden && !tally.closed) &&
+            consensusChoices.map((c) => `${t(`labs.room.choices.${c}`)} ${tally.counts[c]}`).join(' · ')}
         </p>
+      )}
+      {tally && (
+        <p className="meta">
+          {t('labs.consensusSet.answered', { count: tally.total })}
+          {tally.quorum !== null && <> {t('labs.consensusSet.quorumLine', { quorum: tally.quorum })}</>}
+          {tally.closed && <> {t('labs.consensusSet.closedNote')}</>}
+        </p>
+      )}
+      {tally && tally.voters.length > 0 && (
+        <>
+          <h3>{t('labs.consensusSet.voters')}</h3>
+          <ul>
+            {tally.voters.map((v) => (
+              <li key={v.member.id}>
+                {v.member.displayName}: {t(`labs.room.choices.${v.choice}`)}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+      {state.lab.canManage && (
+        <div className="lab-buttons">
+          <button
+            type="button"
+            className="button button--secondary"
+            aria-pressed={anonymous}
+            onClick={() => setting({ anonymous: !anonymous })}
+          >
+            {t('labs.consensusSet.anonymous')}
+          </button>
+          <button
+            type="button"
+            className="button button--secondary"
+            aria-pressed={hidden}
+            onClick={() => setting({ hideResults: !hidden })}
+          >
+            {t('labs.consensusSet.hide')}
+          </button>
+          <button type="button" className="button button--secondary" onClick={() => setting({ closed: !closed })}>
+            {closed ? t('labs.consensusSet.reopen') : t('labs.consensusSet.close')}
+          </button>
+          <div className="lab-chat__form">
+            <label htmlFor="consensus-quorum">{t('labs.consensusSet.quorum')}</label>
+            <input
+              id="consensus-quorum"
+              type="number"
+              inputMode="numeric"
+              min={1}
+              value={quorum}
+              onChange={(e) => setQuorum(e.target.value)}
+            />
+            <button
+              type="button"
+              className="button button--secondary"
+              onClick={() => setting({ quorum: quorum ? Number(quorum) : null })}
+            >
+              {t('labs.consensusSet.setQuorum')}
+            </button>
+          </div>
+        </div>
       )}
       <form className="form" onSubmit={onSubmit}>
         <fieldset>

@@ -7,7 +7,7 @@ import type { DomainEvents } from '../infra/domain-events.js';
 import type { Logger } from '../infra/log.js';
 import type { Queues } from '../infra/queues.js';
 import { MemberModel } from '../members/model.js';
-import { tallyConsensus } from './live.js';
+import { consensusSettingsOf, tallyConsensus } from './live.js';
 import {
   LabActionModel,
   LabIdeaModel,
@@ -287,7 +287,8 @@ export async function summaryMarkdown(
   const consensusPhases = lab.agenda
     .map((item, index) => ({ item, index }))
     .filter(({ item, index }) => item.kind === 'consensus' && index <= lab.phaseIndex);
-  const tallies = await Promise.all(consensusPhases.map(({ index }) => tallyConsensus(lab._id, index)));
+  const settings = { ...consensusSettingsOf(lab), hidden: false, closed: true };
+  const tallies = await Promise.all(consensusPhases.map(({ index }) => tallyConsensus(lab._id, index, settings)));
   const none = `_${t('labs.summary.none')}_`;
   const lines: string[] = [
     `**${formatDateTime(lab.startsAt, locale, timeZone)} – ${formatDateTime(labEndsAt(lab), locale, timeZone)}**`,

@@ -2,6 +2,7 @@ import {
   labLimits,
   type ConsensusChoice,
   type ConsensusTally,
+  type LabConsensusSet,
   type LabConsensusVote,
   type LabIdea,
   type LabIdeaAdd,
@@ -60,24 +61,61 @@ export async function loadQueue(lab: LabLean): Promise<LabQueue> {
   };
 }
 
-/** The consensus votes of one phase, tallied; a single block blocks. */
-export async function tallyConsensus(labId: Types.ObjectId, phaseIndex: number): Promise<ConsensusTally> {
-  const votes = await LabConsensusModel.find({ labId, phaseIndex }).lean();
+/** How a consensus check runs: the lab's settings, or (for the summary afterwards) everything revealed. */
+export interface ConsensusSettings {
+  anonymous: boolean;
+  quorum: number | null;
+  hidden: boolean;
+  closed: boolean;
+}
+
+export const consensusSettingsOf = (
+  lab: Pick<LabLean, 'consensusAnonymous' | 'consensusQuorum' | 'consensusHidden' | 'consensusClosed'>,
+): ConsensusSettings => ({
+  anonymous: lab.consensusAnonymous ?? true,
+  quorum: lab.consensusQuorum ?? null,
+  hidden: lab.consensusHidden ?? false,
+  closed: lab.consensusClosed ?? false,
+});
+
+/**
+ * The consensus votes of one phase, tallied; a single block blocks, and below the quorum there is
+ * no result. While the results are hidden (until the check closes) only the number of answers shows.
+ */
+export async function tallyConsensus(
+  labId: Types.ObjectId,
+  phaseIndex: number,
+  settings: ConsensusSettings = { anonymous: true, quorum: null, hidden: false, closed: true },
+): Promise<ConsensusTally> {
+  const votes = await LabConsensusModel.find({ labId, phaseIndex }).sort({ updatedAt: 1, _id: 1 }).lean();
   const counts = { agree: 0, abstain: 0, disagree: 0, block: 0 };
   for (const v of votes) counts[v.choice]++;
-  const outcome =
-    votes.length === 0
+  const masked = settings.hidden && !settings.closed;
+  const outcome = masked
+    ? 'pending'
+    : votes.length === 0
       ? 'no_votes'
-      : counts.block > 0
-        ? 'blocked'
-        : counts.disagree === 0 && counts.agree > 0
-          ? 'agreed'
-          : 'not_agreed';
+      : settings.quorum !== null && votes.length < settings.quorum
+        ? 'no_quorum'
+        : counts.block > 0
+          ? 'blocked'
+          : counts.disagree === 0 && counts.agree > 0
+            ? 'agreed'
+            : 'not_agreed';
+  const names =
+    settings.anonymous || masked ? new Map<string, string>() : await memberNames(votes.map((v) => v.memberId));
   return {
     phaseIndex,
-    counts,
-    blockReasons: votes.filter((v) => v.choice === 'block').map((v) => v.reason),
+    counts: masked ? { agree: 0, abstain: 0, disagree: 0, block: 0 } : counts,
+    blockReasons: masked ? [] : votes.filter((v) => v.choice === 'block').map((v) => v.reason),
     outcome,
+    total: votes.length,
+    quorum: settings.quorum,
+    anonymous: settings.anonymous,
+    hidden: settings.hidden,
+    closed: settings.closed,
+    voters:
+      settings.anonymous || masked ? [] : votes.map((v) => ({ member: ref(v.memberId, names), choice: v.choice })),
   };
 }
 
@@ -208,7 +246,8 @@ export function liveOps(ctx: LabContext) {
         lastSeq: Math.max(fresh.msgSeq, messages.at(-1)?.seq ?? 0),
         ideas,
         dotsLeft: Math.max(0, fresh.dotsPerMember - myDots),
-        consensus: kind === 'consensus' ? await tallyConsensus(fresh._id, fresh.phaseIndex) : null,
+        consensus:
+          kind === 'consensus' ? await tallyConsensus(fresh._id, fresh.phaseIndex, consensusSettingsOf(fresh)) : null,
         myConsensus: (myVote?.choice as ConsensusChoice | undefined) ?? null,
         queue,
         actions: actions.map(presentAction),
@@ -287,7 +326,13 @@ export function liveOps(ctx: LabContext) {
           throw new AppError('conflict', 'This is the last phase of the agenda; end the lab instead.');
         return {
           update: {
-            $set: { phaseIndex: next, phaseEndsAt: phaseEnd(l, next, now), ideasOpen: true, votingOpen: true },
+            $set: {
+              phaseIndex: next,
+              phaseEndsAt: phaseEnd(l, next, now),
+              ideasOpen: true,
+              votingOpen: true,
+              consensusClosed: false,
+            },
           },
         };
       });
@@ -311,7 +356,13 @@ export function liveOps(ctx: LabContext) {
         const updated = await LabModel.findOneAndUpdate(
           { _id: lab._id, status: 'live', phaseIndex, phaseEndsAt: endsAt },
           {
-            $set: { phaseIndex: next, phaseEndsAt: phaseEnd(lab, next, now), ideasOpen: true, votingOpen: true },
+            $set: {
+              phaseIndex: next,
+              phaseEndsAt: phaseEnd(lab, next, now),
+              ideasOpen: true,
+              votingOpen: true,
+              consensusClosed: false,
+            },
           },
           { returnDocument: 'after' },
         ).lean<LabLean>();
@@ -565,13 +616,30 @@ export function liveOps(ctx: LabContext) {
     async vote(actor: LabActor, input: LabConsensusVote): Promise<ConsensusTally> {
       const lab = await visibleLab(actor, input.labId);
       labPolicy.phaseIs(lab, ['consensus'], 'Consensus votes are taken');
+      if (lab.consensusClosed) throw new AppError('lab_closed', 'The facilitators closed this consensus check.');
       await LabConsensusModel.updateOne(
         { labId: lab._id, phaseIndex: lab.phaseIndex, memberId: new Types.ObjectId(actor.id) },
         { $set: { choice: input.choice, reason: input.reason ?? '', updatedAt: ctx.now() } },
         { upsert: true },
       );
       await contributed(lab._id, actor.id);
-      const tally = await tallyConsensus(lab._id, lab.phaseIndex);
+      const tally = await tallyConsensus(lab._id, lab.phaseIndex, consensusSettingsOf(lab));
+      events.publish('lab.consensus', { labId: input.labId, tally });
+      return tally;
+    },
+
+    /** Facilitators choose anonymity, a quorum and hidden results for the current check, and close or reopen it. */
+    async setConsensus(actor: LabActor, input: LabConsensusSet): Promise<ConsensusTally> {
+      const set: Record<string, unknown> = {};
+      if (input.anonymous !== undefined) set.consensusAnonymous = input.anonymous;
+      if (input.quorum !== undefined) set.consensusQuorum = input.quorum;
+      if (input.hideResults !== undefined) set.consensusHidden = input.hideResults;
+      if (input.closed !== undefined) set.consensusClosed = input.closed;
+      const lab = await facilitate(actor, input.labId, (l) => {
+        labPolicy.phaseIs(l, ['consensus'], 'Consensus checks are set');
+        return { update: { $set: set } };
+      });
+      const tally = await tallyConsensus(lab._id, lab.phaseIndex, consensusSettingsOf(lab));
       events.publish('lab.consensus', { labId: input.labId, tally });
       return tally;
     },

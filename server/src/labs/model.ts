@@ -45,6 +45,11 @@ export interface LabFields {
   spotlightSeq: number | null;
   /** The facilitator holding the controls; null: the host. */
   leadId: Types.ObjectId | null;
+  /** How the consensus check runs (set by facilitators; `consensusClosed` resets with each phase). */
+  consensusAnonymous: boolean;
+  consensusQuorum: number | null;
+  consensusHidden: boolean;
+  consensusClosed: boolean;
   startedAt: Date | null;
   endedAt: Date | null;
   cancelledAt: Date | null;
@@ -92,6 +97,10 @@ const labSchema = new Schema<LabFields>(
     votingOpen: { type: Boolean, default: true },
     spotlightSeq: { type: Number, default: null },
     leadId: { type: Schema.Types.ObjectId, default: null },
+    consensusAnonymous: { type: Boolean, default: true },
+    consensusQuorum: { type: Number, default: null },
+    consensusHidden: { type: Boolean, default: false },
+    consensusClosed: { type: Boolean, default: false },
     startedAt: { type: Date, default: null },
     endedAt: { type: Date, default: null },
     cancelledAt: { type: Date, default: null },

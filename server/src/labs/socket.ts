@@ -4,6 +4,7 @@ import {
   labMutePayloadSchema,
   labSpotlightSchema,
   labChatPayloadSchema,
+  labConsensusSetSchema,
   labConsensusVoteSchema,
   labDotPayloadSchema,
   labExtendPayloadSchema,
@@ -187,6 +188,7 @@ export function labSocket(deps: {
       },
       budget,
     );
+    handle(socket, log, 'lab:consensus:set', labConsensusSetSchema, (p) => labs.setConsensus(actor(), p), budget);
     handle(
       socket,
       log,

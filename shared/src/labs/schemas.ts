@@ -257,8 +257,22 @@ export const consensusTallySchema = z
     phaseIndex: z.number().int(),
     counts: z.object({ agree: z.number(), abstain: z.number(), disagree: z.number(), block: z.number() }),
     blockReasons: z.array(z.string()),
-    /** blocked if anyone blocks; agreed if nobody disagrees or blocks and someone agrees. */
-    outcome: z.enum(['agreed', 'blocked', 'not_agreed', 'no_votes']),
+    /**
+     * blocked if anyone blocks; agreed if nobody disagrees or blocks and someone agrees;
+     * no_quorum when fewer answered than the quorum; pending while the results are hidden.
+     */
+    outcome: z.enum(['agreed', 'blocked', 'not_agreed', 'no_votes', 'no_quorum', 'pending']),
+    /** How many answered (shown even while the results are hidden). */
+    total: z.number().int(),
+    /** Answers needed for a result (null: none). */
+    quorum: z.number().int().nullable(),
+    /** The facilitators chose anonymous answers (else `voters` names who answered what). */
+    anonymous: z.boolean(),
+    /** Results are hidden until the check closes (counts are zero and reasons empty meanwhile). */
+    hidden: z.boolean(),
+    /** The facilitators closed the check: no more answers. */
+    closed: z.boolean(),
+    voters: z.array(z.object({ member: labRefSchema, choice: consensusChoiceSchema }).strict()),
   })
   .strict();
 export type ConsensusTally = z.infer<typeof consensusTallySchema>;
@@ -402,3 +416,15 @@ export const labOutcomeSchema = z
 export type LabOutcome = z.infer<typeof labOutcomeSchema>;
 export const outcomeResponseSchema = z.object({ outcome: labOutcomeSchema }).strict();
 export const outcomeListResponseSchema = z.object({ outcomes: z.array(labOutcomeSchema) }).strict();
+/** Facilitators set how the current consensus check runs, and close or reopen it. */
+export const labConsensusSetSchema = z
+  .object({
+    labId: objectIdSchema,
+    anonymous: z.boolean().optional(),
+    quorum: z.number().int().min(1).max(labLimits.capacityMax).nullable().optional(),
+    hideResults: z.boolean().optional(),
+    closed: z.boolean().optional(),
+  })
+  .strict()
+  .refine((b) => Object.keys(b).length > 1, { message: 'change at least one setting' });
+export type LabConsensusSet = z.infer<typeof labConsensusSetSchema>;
