@@ -2,6 +2,7 @@ import { createEventJobs } from '@commons/server/events/jobs';
 import { eventReminderJobId } from '@commons/server/events/listeners';
 import { EventAttendeeModel, EventModel, EventReminderModel } from '@commons/server/events/model';
 import type { DomainEventMap } from '@commons/server/infra/domain-events';
+import { SanctionModel } from '@commons/server/moderation/model';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { put, signUp, type Someone } from '../forums/support.js';
 import { createLab, minutesFromNow, waitUntil } from '../labs/support.js';
@@ -153,6 +154,26 @@ describe('organising an event', () => {
     expect(closed.body.error.code).toBe('event_closed');
   });
 
+  it('refuses silenced members as organisers, but lets them answer', async () => {
+    const event = await createEvent(mod);
+    const sanction = await SanctionModel.create({
+      memberId: cy.id,
+      kind: 'silence',
+      reason: 'Cooling off',
+      expiresAt: new Date(Date.now() + 3600_000),
+      liftedAt: null,
+      createdById: mod.id,
+      createdAt: new Date(),
+    });
+    const before = await EventModel.countDocuments();
+    const res = await cy.c.post('/api/events', eventBody());
+    expect(res.status).toBe(403);
+    expect(res.body.error.code).toBe('member_silenced');
+    expect(await EventModel.countDocuments()).toBe(before);
+    expect((await rsvp(cy, event.id, 'maybe')).status).toBe(200);
+    await SanctionModel.updateOne({ _id: sanction._id }, { $set: { liftedAt: new Date() } });
+  });
+
   it('serves an iCalendar file with the place and link, and marks a cancelled one', async () => {
     const event = await createEvent(org);
     const res = await ana.c.get(`/api/events/${event.id}/calendar.ics`);
@@ -165,7 +186,10 @@ describe('organising an event', () => {
     expect(text).toContain(`UID:event-${event.id}@commons`);
     expect(text).toContain('LOCATION:Dudley Library\\, room 2 · https://meet.example.org/fair');
     expect(text).toContain('STATUS:CONFIRMED');
-    const start = new Date(event.startsAt).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+    const start = new Date(event.startsAt)
+      .toISOString()
+      .replace(/[-:]/g, '')
+      .replace(/\.\d{3}/, '');
     expect(text).toContain(`DTSTART:${start}`);
     await org.c.post(`/api/events/${event.id}/cancel`);
     expect((await ana.c.get(`/api/events/${event.id}/calendar.ics`)).text).toContain('STATUS:CANCELLED');
@@ -254,9 +278,9 @@ describe('the calendar', () => {
     await org.c.post(`/api/events/${later.id}/cancel`);
     const past = (await ana.c.get('/api/events?when=past&limit=100')).body.items;
     expect(past.find((i: { id: string }) => i.id === later.id)).toMatchObject({ status: 'cancelled' });
-    expect(
-      (await ana.c.get('/api/events?limit=100')).body.items.map((i: { id: string }) => i.id),
-    ).not.toContain(later.id);
+    expect((await ana.c.get('/api/events?limit=100')).body.items.map((i: { id: string }) => i.id)).not.toContain(
+      later.id,
+    );
   });
 });
 
