@@ -30,6 +30,8 @@ import type {
   LabState,
   LabBoardPayload,
   LabConsensusSet,
+  LabIdeaGroup,
+  LabIdeaMerge,
   LabMemberPayload,
   LabMutePayload,
   LabOutcome,
@@ -122,6 +124,8 @@ export interface ClientToServerEvents {
   'lab:remove': (payload: LabMemberPayload, ack: AckCallback<LabRemovedEvent>) => void;
   'lab:handoff': (payload: LabMemberPayload, ack: AckCallback<LabPhase>) => void;
   'lab:consensus:set': (payload: LabConsensusSet, ack: AckCallback<ConsensusTally>) => void;
+  'lab:idea:merge': (payload: LabIdeaMerge, ack: AckCallback<LabIdea>) => void;
+  'lab:idea:group': (payload: LabIdeaGroup, ack: AckCallback<LabIdea>) => void;
 }
 
 export type InterServerEvents = Record<string, never>;

@@ -1,3 +1,4 @@
+import { defaultNotificationPreferences } from '@commons/shared';
 import { DigestMarkerModel } from '@commons/server/notifications/model';
 import { digestPeriod } from '@commons/server/notifications/digest';
 import { createNotificationWorkerServices } from '@commons/server/notifications/wiring';
@@ -115,7 +116,7 @@ describe('digest content', () => {
     expect(res.body).toEqual({ digest: 'off' });
     const prefs = (await dora.c.get('/api/members/me/preferences')).body.preferences;
     expect(prefs.digest.frequency).toBe('off');
-    expect(prefs.kinds).toEqual({ reply: 'digest', mention: 'email', thread_post: 'digest' });
+    expect(prefs.kinds).toEqual(defaultNotificationPreferences.kinds);
     // Nobody else's setting moved.
     expect((await author.c.get('/api/members/me/preferences')).body.preferences.digest.frequency).toBe('daily');
 

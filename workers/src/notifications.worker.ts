@@ -9,11 +9,12 @@ type Handlers = {
   [K in Payload['kind']]: (data: Extract<Payload, { kind: K }>, job: Job<Payload>) => Promise<unknown>;
 };
 
-/** Fan-out of new posts to in-app notifications, and each member's batched instant mail. */
+/** Fan-out of new posts to in-app notifications, notices of other domains' facts, and each member's batched instant mail. */
 export function startNotificationsWorker(runtime: Runtime, notifications: NotificationService): Worker<Payload> {
   const handlers: Handlers = {
     fanout: (data) => notifications.fanout(data),
     instant_email: (data) => notifications.sendInstantEmail(data.memberId, data.windowKey),
+    notice: (data) => notifications.notice(data.notice),
   };
   return new Worker<Payload>(
     queueNames.notifications,

@@ -7,7 +7,7 @@ import { Loading, Page } from '../ui/Page';
 import { useNotifications } from './store';
 import { notificationText } from './text';
 
-/** `/notifications`: newest first, grouped per thread, with mark read and mark all read. */
+/** `/notifications`: newest first (forum activity grouped per thread, notices one by one), with mark read and mark all read. */
 export function NotificationsPage() {
   const { t } = useTranslation();
   const formatDate = useFormatDate();
@@ -71,7 +71,7 @@ export function NotificationsPage() {
                   <p className="notification__text">
                     {!n.read && <span className="visually-hidden">{t('notifications.unread')}: </span>}
                     <Link
-                      to={`/forums/t/${n.threadId}#post-${n.postId}`}
+                      to={n.path}
                       onClick={() => {
                         if (!n.read) void useNotifications.getState().markRead([n.id]);
                       }}

@@ -1,4 +1,4 @@
-import type { Notification, NotificationNewEvent } from '@commons/shared';
+import type { Notification, NotificationNewEvent, NotificationReadEvent } from '@commons/shared';
 import { create } from 'zustand';
 import { socket } from '../socket';
 import { fetchNotifications, fetchUnreadCount, markRead } from './api';
@@ -64,7 +64,18 @@ function onNew(e: NotificationNewEvent): void {
   });
 }
 
+/** Read in another tab or device: the same items and count here. */
+function onRead(e: NotificationReadEvent): void {
+  const { items } = useNotifications.getState();
+  const marked = e.ids === 'all' ? null : new Set(e.ids);
+  useNotifications.setState({
+    unreadCount: e.unreadCount,
+    items: items.map((n) => (!marked || marked.has(n.id) ? { ...n, read: true } : n)),
+  });
+}
+
 socket.on('notification:new', onNew);
+socket.on('notification:read', onRead);
 // After a (re)connect the count may have moved while we were away.
 socket.on('session:ready', () => {
   void useNotifications

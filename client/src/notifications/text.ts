@@ -1,11 +1,13 @@
-import type { Notification } from '@commons/shared';
+import { notificationMessage, type Messages, type Notification } from '@commons/shared';
 import type { TFunction } from 'i18next';
 
-/** "Ana replied to you in …", "5 new replies in …". */
+type LineKey =
+  | `notifications.line.${keyof Messages['notifications']['line'] extends `${infer K}_${'one' | 'other'}` ? K : never}`
+  | `notifications.notice.${keyof Messages['notifications']['notice']}`;
+
+/** "Ana replied to you in …", "5 new replies in …", "The Action Lab … starts in 15 minutes". */
 export function notificationText(t: TFunction, n: Notification): string {
-  return t(`notifications.line.${n.kind}`, {
-    count: n.count,
-    name: n.actor?.displayName ?? t('notifications.someone'),
-    title: n.threadTitle,
-  });
+  const { key, values } = notificationMessage(n, t('notifications.someone'));
+  // The key is built from the kind and detail; the catalogue tests check every kind has its line.
+  return t(key as LineKey, values);
 }

@@ -39,6 +39,8 @@ const envSchema = z.object({
   WORKER_CONCURRENCY_DIGESTS: z.coerce.number().int().min(1).max(100).default(3),
   /** How long instant notification mails of one member are gathered into one. */
   NOTIFY_EMAIL_WINDOW_MS: z.coerce.number().int().min(100).max(3_600_000).default(120_000),
+  /** Members not seen for this many days get one last digest saying so, then none until they return. */
+  DIGEST_INACTIVE_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
   /** Outgoing webhooks may target loopback and private networks (tests and local development only). */
   WEBHOOK_ALLOW_PRIVATE: bool.default(false),
   /** Final delivery failures in a row after which a webhook is turned off and its admin mailed. */

@@ -6,11 +6,13 @@ import type { Logger } from '../infra/log.js';
 import type { Mailer } from '../infra/mail.js';
 import type { Queues } from '../infra/queues.js';
 import type { Site } from '../mail/templates.js';
+import { RESTRICTED_STATUSES } from '../forums/visibility.js';
 import { MemberModel } from '../members/model.js';
 import { deliverMail } from './delivery.js';
+import { collectHubSections, isEmptyHub } from './digest-sections.js';
 import { renderDigestMail, type DigestThreadItem } from './mails.js';
 import { DigestMarkerModel, NotificationModel, NotificationSettingsModel } from './model.js';
-import { presentNotifications, visibleGroups, type NotificationLean } from './present.js';
+import { presentNotifications, type NotificationLean } from './present.js';
 import { isBounced, loadSettings, toPreferences } from './settings.js';
 import type { UnsubscribeTokens } from './tokens.js';
 
@@ -70,6 +72,8 @@ export interface DigestServiceDeps {
   site: Site;
   log: Logger;
   tokens: UnsubscribeTokens;
+  /** Members not seen for this long get one last digest saying so, then none until they return. */
+  inactiveAfterMs: number;
   /** Fault injection for the crash test: called right after a digest was claimed. */
   afterClaim?: () => void;
 }
@@ -93,7 +97,7 @@ export function createDigestService(deps: DigestServiceDeps) {
   }
 
   /** What the member missed since `since`: unread notification groups and active watched-category threads. */
-  async function collect(memberId: string, since: Date) {
+  async function collect(memberId: string, since: Date, at = new Date()) {
     const settings = await NotificationSettingsModel.findOne({ memberId }).lean();
     const prefs = toPreferences(settings);
     const rows = await NotificationModel.find({ memberId, read: false, updatedAt: { $gt: since } })
@@ -101,8 +105,7 @@ export function createDigestService(deps: DigestServiceDeps) {
       .limit(50)
       .lean<NotificationLean[]>();
     // Only kinds the member routes to the digest (in-app-only ones stay in the app, email ones were mailed).
-    const groups = (await visibleGroups(rows)).filter((g) => prefs.kinds[g.row.kind] === 'digest');
-    const notifications = await presentNotifications(groups.map((g) => g.row));
+    const notifications = (await presentNotifications(rows)).filter((n) => prefs.kinds[n.kind] === 'digest');
     const covered = new Set(notifications.map((n) => n.threadId));
 
     const subs = await CategorySubscriptionModel.find({ memberId, level: 'watching' }, { categoryId: 1 }).lean();
@@ -125,17 +128,31 @@ export function createDigestService(deps: DigestServiceDeps) {
         { threadId: 1, level: 1, lastReadSeq: 1 },
       ).lean();
       const stateOf = new Map(states.map((s) => [s.threadId.toHexString(), s]));
-      for (const thread of active) {
+      const candidates = active.filter(
+        (t) => !covered.has(t._id.toHexString()) && stateOf.get(t._id.toHexString())?.level !== 'muted',
+      );
+      // The new posts of all candidate threads in one query (one count per thread made a digest slow).
+      const recent = candidates.length
+        ? await PostModel.find(
+            {
+              threadId: { $in: candidates.map((t) => t._id) },
+              deleted: false,
+              // Held or hidden posts are for their authors and moderators, never for digests.
+              status: { $nin: RESTRICTED_STATUSES },
+              createdAt: { $gt: since },
+              authorId: { $ne: memberId },
+            },
+            { _id: 0, threadId: 1, seq: 1 },
+          ).lean()
+        : [];
+      const newPostsOf = new Map<string, number>();
+      for (const post of recent) {
+        const id = post.threadId.toHexString();
+        if (post.seq > (stateOf.get(id)?.lastReadSeq ?? 0)) newPostsOf.set(id, (newPostsOf.get(id) ?? 0) + 1);
+      }
+      for (const thread of candidates) {
         const id = thread._id.toHexString();
-        const state = stateOf.get(id);
-        if (covered.has(id) || state?.level === 'muted') continue;
-        const newPosts = await PostModel.countDocuments({
-          threadId: thread._id,
-          deleted: false,
-          createdAt: { $gt: since },
-          seq: { $gt: state?.lastReadSeq ?? 0 },
-          authorId: { $ne: memberId },
-        });
+        const newPosts = newPostsOf.get(id) ?? 0;
         if (newPosts === 0) continue;
         threads.push({
           threadId: id,
@@ -146,7 +163,7 @@ export function createDigestService(deps: DigestServiceDeps) {
         if (threads.length >= 10) break;
       }
     }
-    return { notifications, threads };
+    return { notifications, threads, hub: await collectHubSections(memberId, since, at) };
   }
 
   return {
@@ -233,7 +250,9 @@ export function createDigestService(deps: DigestServiceDeps) {
         email: 1,
         displayName: 1,
         locale: 1,
+        timeZone: 1,
         lastSeenAt: 1,
+        createdAt: 1,
       }).lean();
       if (!member) return skip('no member');
       const settings = await NotificationSettingsModel.findOne({ memberId }).lean();
@@ -244,9 +263,18 @@ export function createDigestService(deps: DigestServiceDeps) {
         .lean();
       const since = previous?.sentAt ?? new Date(at.getTime() - periodLength[job.frequency]);
       if (member.lastSeenAt && member.lastSeenAt > since) return skip('seen');
+      // Long-absent members get one last digest that says so, then none until they are seen again.
+      const lastSeen = member.lastSeenAt ?? member.createdAt;
+      const inactive = at.getTime() - lastSeen.getTime() > deps.inactiveAfterMs;
+      if (
+        inactive &&
+        (await DigestMarkerModel.exists({ memberId, reason: 'last_for_inactive', sentAt: { $gt: lastSeen } }))
+      )
+        return skip('inactive');
 
-      const { notifications, threads } = await collect(memberId, since);
-      if (notifications.length === 0 && threads.length === 0) return skip('empty');
+      const { notifications, threads, hub } = await collect(memberId, since, at);
+      // The last digest of an inactive member goes out even when empty: it is the one that says so.
+      if (!inactive && notifications.length === 0 && threads.length === 0 && isEmptyHub(hub)) return skip('empty');
 
       const token = deps.tokens.create(memberId);
       const mail = renderDigestMail({
@@ -254,9 +282,12 @@ export function createDigestService(deps: DigestServiceDeps) {
         to: member.email,
         displayName: member.displayName,
         locale: member.locale,
+        timeZone: member.timeZone,
         frequency: job.frequency,
         notifications,
         threads,
+        hub,
+        ...(inactive ? { lastForInactive: { days: Math.floor(deps.inactiveAfterMs / 86_400_000) } } : {}),
         unsubscribeUrl: `${deps.site.url}/unsubscribe?token=${encodeURIComponent(token)}`,
         oneClickUrl: `${deps.site.url}/api/notifications/unsubscribe/one-click?token=${encodeURIComponent(token)}`,
         settingsUrl: `${deps.site.url}/settings/notifications`,
@@ -278,7 +309,12 @@ export function createDigestService(deps: DigestServiceDeps) {
       await mark(
         memberId,
         period,
-        { status: 'sent', sentAt: new Date(), itemCount: notifications.length + threads.length },
+        {
+          status: 'sent',
+          sentAt: new Date(),
+          itemCount: notifications.length + threads.length,
+          ...(inactive ? { reason: 'last_for_inactive' } : {}),
+        },
         owner,
       );
       return 'sent';

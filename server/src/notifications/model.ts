@@ -19,13 +19,22 @@ import mongoose, { Schema, type Types } from 'mongoose';
 export interface NotificationFields {
   memberId: Types.ObjectId;
   kind: NotificationKind;
-  threadId: Types.ObjectId;
+  /** Forum kinds: the thread of the group. Notices: null. */
+  threadId: Types.ObjectId | null;
   openKey: string;
   /** Every post in the group (a retried fan-out finds its post here and adds nothing). */
   postIds: Types.ObjectId[];
-  /** The latest post of the group. */
-  postId: Types.ObjectId;
-  seq: number;
+  /** The latest post of the group (forum kinds). */
+  postId: Types.ObjectId | null;
+  seq: number | null;
+  /** Notices: the fact's key (a retried notice job finds it here and adds nothing). */
+  noticeKey: string | null;
+  /** Notices: what it is about, as it was when told. */
+  subjectType: string | null;
+  subjectId: string | null;
+  title: string | null;
+  path: string | null;
+  detail: string | null;
   actorId: Types.ObjectId | null;
   count: number;
   read: boolean;
@@ -40,11 +49,17 @@ const notificationSchema = new Schema<NotificationFields>(
   {
     memberId: { type: Schema.Types.ObjectId, required: true },
     kind: { type: String, enum: notificationKinds, required: true },
-    threadId: { type: Schema.Types.ObjectId, required: true },
+    threadId: { type: Schema.Types.ObjectId, default: null },
     openKey: { type: String, required: true },
     postIds: { type: [Schema.Types.ObjectId], default: [] },
-    postId: { type: Schema.Types.ObjectId, required: true },
-    seq: { type: Number, required: true },
+    postId: { type: Schema.Types.ObjectId, default: null },
+    seq: { type: Number, default: null },
+    noticeKey: { type: String, default: null },
+    subjectType: { type: String, default: null },
+    subjectId: { type: String, default: null },
+    title: { type: String, default: null },
+    path: { type: String, default: null },
+    detail: { type: String, default: null },
     actorId: { type: Schema.Types.ObjectId, default: null },
     count: { type: Number, default: 1 },
     read: { type: Boolean, default: false },
@@ -57,6 +72,7 @@ notificationSchema.index({ memberId: 1, openKey: 1 }, { unique: true });
 notificationSchema.index({ memberId: 1, updatedAt: -1, _id: -1 });
 notificationSchema.index({ memberId: 1, read: 1 });
 notificationSchema.index({ memberId: 1, emailPending: 1 });
+notificationSchema.index({ memberId: 1, noticeKey: 1 });
 
 export const NotificationModel = mongoose.model<NotificationFields>(
   'Notification',
@@ -81,8 +97,9 @@ export interface NotificationSettingsFields {
   updatedAt: Date;
 }
 
+// Kinds added later are absent from older rows: reading fills them with the defaults (settings.ts).
 const kindsSchema = new Schema<Record<NotificationKind, NotificationChannel>>(
-  Object.fromEntries(notificationKinds.map((k) => [k, { type: String, enum: notificationChannels, required: true }])),
+  Object.fromEntries(notificationKinds.map((k) => [k, { type: String, enum: notificationChannels }])),
   { _id: false },
 );
 

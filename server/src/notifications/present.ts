@@ -2,6 +2,7 @@ import type { Notification } from '@commons/shared';
 import type { Types } from 'mongoose';
 import { loadMemberRefs } from '../forums/mentions.js';
 import { CategoryModel, PostModel, ThreadModel } from '../forums/model.js';
+import { RESTRICTED_STATUSES } from '../forums/visibility.js';
 import type { NotificationFields } from './model.js';
 
 export type NotificationLean = NotificationFields & { _id: Types.ObjectId };
@@ -18,15 +19,18 @@ export interface VisibleGroup {
 
 /**
  * Keeps what the member may still see: the thread exists in a category that is not archived and
- * at least one post of the group is not deleted; counts and "latest" follow the live posts.
+ * at least one post of the group is neither deleted nor held/hidden; counts and "latest" follow those posts.
  */
-export async function visibleGroups(rows: NotificationLean[]): Promise<VisibleGroup[]> {
+export async function visibleGroups(all: NotificationLean[]): Promise<VisibleGroup[]> {
+  const rows = all.filter(
+    (r): r is NotificationLean & { threadId: Types.ObjectId } => r.threadId !== null && !r.noticeKey,
+  );
   if (rows.length === 0) return [];
   const threadIds = [...new Set(rows.map((r) => r.threadId.toHexString()))];
   const postIds = rows.flatMap((r) => r.postIds);
   const [threads, posts] = await Promise.all([
     ThreadModel.find({ _id: { $in: threadIds } }, { title: 1, categoryId: 1 }).lean(),
-    PostModel.find({ _id: { $in: postIds } }, { deleted: 1, seq: 1 }).lean(),
+    PostModel.find({ _id: { $in: postIds } }, { deleted: 1, seq: 1, status: 1 }).lean(),
   ]);
   const categories = await CategoryModel.find(
     { _id: { $in: [...new Set(threads.map((t) => t.categoryId.toHexString()))] } },
@@ -41,7 +45,8 @@ export async function visibleGroups(rows: NotificationLean[]): Promise<VisibleGr
     if (!thread || archived.has(thread.categoryId.toHexString())) continue;
     const live = row.postIds
       .map((id) => postById.get(id.toHexString()))
-      .filter((p): p is NonNullable<typeof p> => Boolean(p && !p.deleted));
+      // Deleted posts, and posts held or hidden by moderation, are never shown or mailed.
+      .filter((p): p is NonNullable<typeof p> => Boolean(p && !p.deleted && !RESTRICTED_STATUSES.includes(p.status)));
     if (live.length === 0) continue;
     const latest = live.reduce((a, b) => (b.seq > a.seq ? b : a));
     out.push({
@@ -56,20 +61,56 @@ export async function visibleGroups(rows: NotificationLean[]): Promise<VisibleGr
   return out;
 }
 
+export function isNotice(row: NotificationLean): boolean {
+  return Boolean(row.noticeKey);
+}
+
+/**
+ * Rows as the API shows them, in their order: forum groups that are still visible (see
+ * visibleGroups), and notices as they were told.
+ */
 export async function presentNotifications(rows: NotificationLean[]): Promise<Notification[]> {
-  const groups = await visibleGroups(rows);
-  const refs = await loadMemberRefs(groups.map((g) => g.row.actorId));
-  return groups.map(({ row, threadTitle, livePostIds, latestPostId, latestSeq }) => ({
-    id: row._id.toHexString(),
-    kind: row.kind,
-    threadId: row.threadId.toHexString(),
-    threadTitle,
-    postId: latestPostId,
-    seq: latestSeq,
-    actor: (row.actorId && refs.get(row.actorId.toHexString())) ?? null,
-    count: livePostIds.length,
-    read: row.read,
-    createdAt: row.createdAt.toISOString(),
-    updatedAt: row.updatedAt.toISOString(),
-  }));
+  const groups = new Map((await visibleGroups(rows)).map((g) => [g.row._id.toHexString(), g]));
+  const refs = await loadMemberRefs(rows.map((r) => r.actorId));
+  const out: Notification[] = [];
+  for (const row of rows) {
+    const actor = (row.actorId && refs.get(row.actorId.toHexString())) ?? null;
+    const common = {
+      id: row._id.toHexString(),
+      kind: row.kind,
+      actor,
+      read: row.read,
+      createdAt: row.createdAt.toISOString(),
+      updatedAt: row.updatedAt.toISOString(),
+    };
+    if (isNotice(row)) {
+      out.push({
+        ...common,
+        path: row.path ?? '/',
+        title: row.title ?? '',
+        detail: row.detail ?? null,
+        threadId: null,
+        threadTitle: null,
+        postId: null,
+        seq: null,
+        count: 1,
+      });
+      continue;
+    }
+    const group = groups.get(common.id);
+    if (!group) continue;
+    const threadId = group.row.threadId!.toHexString();
+    out.push({
+      ...common,
+      path: `/forums/t/${threadId}#post-${group.latestPostId}`,
+      title: group.threadTitle,
+      detail: null,
+      threadId,
+      threadTitle: group.threadTitle,
+      postId: group.latestPostId,
+      seq: group.latestSeq,
+      count: group.livePostIds.length,
+    });
+  }
+  return out;
 }

@@ -1,7 +1,7 @@
 import {
   markReadBodySchema,
   notificationListQuerySchema,
-  notificationPreferencesSchema,
+  notificationPreferencesBodySchema,
   unsubscribeBodySchema,
 } from '@commons/shared';
 import express, { Router } from 'express';
@@ -42,7 +42,7 @@ export function notificationRoutes(notifications: NotificationService): Router {
 
   router.put('/members/me/preferences', async (req, res) => {
     const me = currentMember(req);
-    const body = parse(notificationPreferencesSchema, req.body);
+    const body = parse(notificationPreferencesBodySchema, req.body);
     res.json(await notifications.updatePreferences(me._id.toHexString(), body));
   });
 

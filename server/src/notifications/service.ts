@@ -1,9 +1,11 @@
 import {
   type MarkReadBody,
+  type NoticeInput,
   type Notification,
   type NotificationChannel,
-  type NotificationKind,
   type NotificationPreferences,
+  type NotificationPreferencesBody,
+  type PostNotificationKind,
 } from '@commons/shared';
 import { Types } from 'mongoose';
 import { z } from 'zod';
@@ -18,8 +20,8 @@ import { rooms, type RoomEmitter } from '../realtime/types.js';
 import { deliverMail } from './delivery.js';
 import { renderInstantMail } from './mails.js';
 import { NotificationModel, NotificationSettingsModel, DigestMarkerModel } from './model.js';
-import { presentNotifications, visibleGroups, type NotificationLean } from './present.js';
-import { defaultSettingsRow, isBounced, loadSettings, toPreferences } from './settings.js';
+import { presentNotifications, type NotificationLean } from './present.js';
+import { channelsFor, defaultSettingsRow, isBounced, loadSettings, toPreferences } from './settings.js';
 import type { UnsubscribeTokens } from './tokens.js';
 
 export interface NotificationServiceDeps {
@@ -66,7 +68,7 @@ function decodeCursor(raw: string): z.infer<typeof cursorSchema> {
 }
 
 /** Kinds by precedence: a member mentioned in a reply to their own post hears of it once, as a mention. */
-const precedence: NotificationKind[] = ['mention', 'reply', 'thread_post'];
+const precedence: PostNotificationKind[] = ['mention', 'reply', 'thread_post'];
 
 /**
  * In-app notifications, preferences, one-click unsubscribe and instant mails. Knows nothing of
@@ -90,7 +92,7 @@ export function createNotificationService(deps: NotificationServiceDeps) {
    */
   async function addToGroup(
     memberId: string,
-    kind: NotificationKind,
+    kind: PostNotificationKind,
     post: { _id: Types.ObjectId; threadId: Types.ObjectId; seq: number },
     actorId: string,
     emailPending: boolean,
@@ -214,7 +216,13 @@ export function createNotificationService(deps: NotificationServiceDeps) {
           ),
         ),
       );
-      return { unreadCount: await unreadCount(memberId) };
+      const count = await unreadCount(memberId);
+      // The member's other tabs and devices clear the same items.
+      deps.emitter.to(rooms.member(memberId)).emit('notification:read', {
+        ids: body.all ? 'all' : rows.map((r) => r._id.toHexString()),
+        unreadCount: count,
+      });
+      return { unreadCount: count };
     },
 
     async preferences(
@@ -232,10 +240,12 @@ export function createNotificationService(deps: NotificationServiceDeps) {
       };
     },
 
-    async updatePreferences(memberId: string, prefs: NotificationPreferences) {
+    async updatePreferences(memberId: string, body: NotificationPreferencesBody) {
+      const current = toPreferences(await NotificationSettingsModel.findOne({ memberId }).lean());
+      const kinds = { ...current.kinds, ...body.kinds };
       await NotificationSettingsModel.updateOne(
         { memberId },
-        { $set: { kinds: prefs.kinds, digestFrequency: prefs.digest.frequency, digestHour: prefs.digest.hour } },
+        { $set: { kinds, digestFrequency: body.digest.frequency, digestHour: body.digest.hour } },
         { upsert: true },
       );
       return this.preferences(memberId);
@@ -267,8 +277,8 @@ export function createNotificationService(deps: NotificationServiceDeps) {
       if (!thread) return { notified: 0 };
       const category = await CategoryModel.findById(thread.categoryId, { archived: 1 }).lean();
 
-      const kindOf = new Map<string, NotificationKind>();
-      const offer = (id: string | null | undefined, kind: NotificationKind) => {
+      const kindOf = new Map<string, PostNotificationKind>();
+      const offer = (id: string | null | undefined, kind: PostNotificationKind) => {
         if (!id || id === input.actorId) return;
         const current = kindOf.get(id);
         if (!current || precedence.indexOf(kind) < precedence.indexOf(current)) kindOf.set(id, kind);
@@ -310,6 +320,56 @@ export function createNotificationService(deps: NotificationServiceDeps) {
       return { notified };
     },
 
+    /**
+     * Tells members one fact of another domain (a lab invitation, a reminder, a moderation outcome…),
+     * each by their channel for its kind, once: a member who already holds the fact's key is skipped.
+     */
+    async notice(input: NoticeInput): Promise<{ notified: number }> {
+      await ready();
+      const ids = [...new Set(input.memberIds)].filter((id) => Types.ObjectId.isValid(id) && id !== input.actorId);
+      if (ids.length === 0) return { notified: 0 };
+      const blocked = input.actorId ? await deps.blockedBy(input.actorId, ids) : new Set<string>();
+      const [channels, existing, members] = await Promise.all([
+        channelsFor(input.kind, ids),
+        NotificationModel.find({ memberId: { $in: ids }, noticeKey: input.key }, { memberId: 1 }).lean(),
+        MemberModel.find({ _id: { $in: ids } }, { _id: 1 }).lean(),
+      ]);
+      const told = new Set(existing.map((r) => r.memberId.toHexString()));
+      const live = new Set(members.map((m) => m._id.toHexString()));
+      let notified = 0;
+      for (const memberId of ids) {
+        const channel = channels.get(memberId) ?? 'off';
+        if (channel === 'off' || told.has(memberId) || blocked.has(memberId) || !live.has(memberId)) continue;
+        const emailPending = channel === 'email' && !input.mailedSeparately;
+        let row: NotificationLean;
+        try {
+          const doc = await NotificationModel.create({
+            memberId: new Types.ObjectId(memberId),
+            kind: input.kind,
+            openKey: `${input.kind}:${input.key}`,
+            noticeKey: input.key,
+            subjectType: input.subject.type,
+            subjectId: input.subject.id,
+            title: input.subject.title,
+            path: input.subject.path,
+            detail: input.detail,
+            actorId: input.actorId ? new Types.ObjectId(input.actorId) : null,
+            count: 1,
+            read: false,
+            emailPending,
+          });
+          row = doc.toObject() as NotificationLean;
+        } catch (err) {
+          if (isDuplicateKey(err)) continue; // a concurrent run told this member first
+          throw err;
+        }
+        notified++;
+        if (emailPending) await openBatch(memberId);
+        await push(memberId, row);
+      }
+      return { notified };
+    },
+
     /** One mail with everything pending for the member since their last instant mail. */
     async sendInstantEmail(
       memberId: string,
@@ -326,14 +386,13 @@ export function createNotificationService(deps: NotificationServiceDeps) {
       const settings = await NotificationSettingsModel.findOne({ memberId }).lean();
       const prefs = toPreferences(settings);
       // Read ones, deleted posts and kinds switched away from email since are left out.
-      const groups = (await visibleGroups(pending.filter((p) => !p.read))).filter(
-        (g) => prefs.kinds[g.row.kind] === 'email',
+      const refs = (await presentNotifications(pending.filter((p) => !p.read))).filter(
+        (n) => prefs.kinds[n.kind] === 'email',
       );
-      if (groups.length === 0 || isBounced(settings, member.email)) {
+      if (refs.length === 0 || isBounced(settings, member.email)) {
         await clear();
         return isBounced(settings, member.email) ? 'bounced' : 'nothing';
       }
-      const refs = await presentNotifications(groups.map((g) => g.row));
       const mail = renderInstantMail({
         site: deps.site,
         to: member.email,

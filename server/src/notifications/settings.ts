@@ -1,4 +1,10 @@
-import { defaultNotificationPreferences, type NotificationPreferences } from '@commons/shared';
+import {
+  defaultNotificationPreferences,
+  notificationKinds,
+  type NotificationChannel,
+  type NotificationKind,
+  type NotificationPreferences,
+} from '@commons/shared';
 import type { Types } from 'mongoose';
 import { NotificationSettingsModel, type NotificationSettingsFields } from './model.js';
 
@@ -14,10 +20,11 @@ export function toPreferences(
   row: Pick<SettingsLean, 'kinds' | 'digestFrequency' | 'digestHour'> | null,
 ): NotificationPreferences {
   if (!row) return structuredClone(defaultNotificationPreferences);
-  return {
-    kinds: { reply: row.kinds.reply, mention: row.kinds.mention, thread_post: row.kinds.thread_post },
-    digest: { frequency: row.digestFrequency, hour: row.digestHour },
-  };
+  const stored: Partial<Record<NotificationKind, NotificationChannel | null>> = row.kinds ?? {};
+  const kinds = Object.fromEntries(
+    notificationKinds.map((k) => [k, stored[k] ?? defaultNotificationPreferences.kinds[k]]),
+  ) as Record<NotificationKind, NotificationChannel>;
+  return { kinds, digest: { frequency: row.digestFrequency, hour: row.digestHour } };
 }
 
 /** Settings of many members at once; members without a row are absent (defaults apply). */
@@ -30,4 +37,13 @@ export async function loadSettings(memberIds: string[]): Promise<Map<string, Set
 /** A bounce applies only while the member still has the address that bounced. */
 export function isBounced(row: SettingsLean | undefined | null, email: string): boolean {
   return Boolean(row?.bouncedAt && row.bouncedAddress === email);
+}
+
+/** Each member's channel for one kind (members without settings get the default). */
+export async function channelsFor(
+  kind: NotificationKind,
+  memberIds: string[],
+): Promise<Map<string, NotificationChannel>> {
+  const settings = await loadSettings(memberIds);
+  return new Map(memberIds.map((id) => [id, toPreferences(settings.get(id) ?? null).kinds[kind]]));
 }

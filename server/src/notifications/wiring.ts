@@ -34,6 +34,7 @@ export function createNotificationWorkerServices(runtime: Runtime) {
     site,
     log,
     tokens,
+    inactiveAfterMs: settings.inactiveAfterMs,
     ...(killAfter > 0
       ? {
           afterClaim: () => {

@@ -2,10 +2,42 @@ import { z } from 'zod';
 import { memberRefSchema } from '../forums/schemas.js';
 import { objectIdSchema } from '../ids.js';
 
-/** What a member is told about: a reply to their post, an @mention, a new post in a thread they watch. */
-export const notificationKinds = ['reply', 'mention', 'thread_post'] as const;
+/** Forum kinds: a reply to my post, an @mention, a new post in a thread I watch (grouped per thread). */
+export const postNotificationKinds = ['reply', 'mention', 'thread_post'] as const;
+/**
+ * Notice kinds: one notification per fact of another domain: an invitation to a lab, a lab's
+ * reminders, its rescheduling or cancellation, its summary, an action item given to me (or a
+ * decision's review date come), an event's reminders or cancellation, a moderation outcome on my
+ * content or account, the review of a resource I submitted.
+ */
+export const noticeKinds = [
+  'lab_invitation',
+  'lab_reminder',
+  'lab_update',
+  'lab_summary',
+  'action_item',
+  'event_reminder',
+  'moderation',
+  'resource_reviewed',
+] as const;
+export const notificationKinds = [...postNotificationKinds, ...noticeKinds] as const;
 export const notificationKindSchema = z.enum(notificationKinds);
 export type NotificationKind = z.infer<typeof notificationKindSchema>;
+export type PostNotificationKind = (typeof postNotificationKinds)[number];
+export type NoticeKind = (typeof noticeKinds)[number];
+export const noticeKindSchema = z.enum(noticeKinds);
+
+/** What a notice is about, and where it leads (a path on the site). */
+export const noticeSubjectTypes = ['lab', 'event', 'resource', 'post', 'thread', 'account', 'action_item'] as const;
+export const noticeSubjectSchema = z
+  .object({
+    type: z.enum(noticeSubjectTypes),
+    id: z.string().min(1).max(64),
+    title: z.string().max(300),
+    path: z.string().startsWith('/').max(300),
+  })
+  .strict();
+export type NoticeSubject = z.infer<typeof noticeSubjectSchema>;
 
 /**
  * Per kind: `in_app` only, `email` (in-app plus an instant email, batched over a short window),
@@ -21,15 +53,14 @@ export type DigestFrequency = z.infer<typeof digestFrequencySchema>;
 
 export const notificationLimits = { pageSize: 30, readIdsMax: 100 } as const;
 
+const kindChannels = Object.fromEntries(notificationKinds.map((k) => [k, notificationChannelSchema])) as Record<
+  NotificationKind,
+  typeof notificationChannelSchema
+>;
+
 export const notificationPreferencesSchema = z
   .object({
-    kinds: z
-      .object({
-        reply: notificationChannelSchema,
-        mention: notificationChannelSchema,
-        thread_post: notificationChannelSchema,
-      })
-      .strict(),
+    kinds: z.object(kindChannels).strict(),
     digest: z
       .object({
         frequency: digestFrequencySchema,
@@ -41,8 +72,29 @@ export const notificationPreferencesSchema = z
   .strict();
 export type NotificationPreferences = z.infer<typeof notificationPreferencesSchema>;
 
+/** What a member sends to PUT preferences: kinds left out keep their current channel. */
+export const notificationPreferencesBodySchema = z
+  .object({
+    kinds: z.object(kindChannels).partial().strict(),
+    digest: notificationPreferencesSchema.shape.digest,
+  })
+  .strict();
+export type NotificationPreferencesBody = z.infer<typeof notificationPreferencesBodySchema>;
+
 export const defaultNotificationPreferences: NotificationPreferences = {
-  kinds: { reply: 'digest', mention: 'email', thread_post: 'digest' },
+  kinds: {
+    reply: 'digest',
+    mention: 'email',
+    thread_post: 'digest',
+    lab_invitation: 'email',
+    lab_reminder: 'email',
+    lab_update: 'email',
+    lab_summary: 'in_app',
+    action_item: 'email',
+    event_reminder: 'email',
+    moderation: 'email',
+    resource_reviewed: 'email',
+  },
   digest: { frequency: 'daily', hour: 8 },
 };
 
@@ -55,16 +107,25 @@ export const preferencesResponseSchema = z
   })
   .strict();
 
-/** One (possibly grouped) notification: `count` posts of one kind in one thread. */
+/**
+ * One notification. Forum kinds are groups: `count` posts of one kind in one thread (thread and
+ * post fields set). Notice kinds stand alone (`count` 1, thread fields null).
+ */
 export const notificationSchema = z
   .object({
     id: objectIdSchema,
     kind: notificationKindSchema,
-    threadId: objectIdSchema,
-    threadTitle: z.string(),
+    /** Where it leads on the site (a post, a lab, an event, a resource…). */
+    path: z.string(),
+    /** The title of what it is about (the thread's, the lab's…). */
+    title: z.string(),
+    /** A notice's variant: a reminder's lead, a review's outcome, a moderation notice's kind. */
+    detail: z.string().nullable(),
+    threadId: objectIdSchema.nullable(),
+    threadTitle: z.string().nullable(),
     /** The latest post of the group. */
-    postId: objectIdSchema,
-    seq: z.number().int(),
+    postId: objectIdSchema.nullable(),
+    seq: z.number().int().nullable(),
     actor: memberRefSchema.nullable(),
     count: z.number().int().min(1),
     read: z.boolean(),
@@ -100,4 +161,26 @@ export const unsubscribeResponseSchema = z.object({ digest: digestFrequencySchem
 export interface NotificationNewEvent {
   notification: Notification;
   unreadCount: number;
+}
+
+/** Pushed to `member:<id>` when notifications were marked read (in another tab, say). */
+export interface NotificationReadEvent {
+  /** The ids marked read, or `all` when every notification was. */
+  ids: string[] | 'all';
+  unreadCount: number;
+}
+
+/**
+ * The catalogue key and values of a notification's one-line text, for the client and the mails
+ * alike: `notifications.line.<kind>` (pluralised by count) for forum groups,
+ * `notifications.notice.<kind>[_<detail>]` for notices.
+ */
+export function notificationMessage(
+  n: Pick<Notification, 'kind' | 'count' | 'title' | 'detail' | 'actor'>,
+  someone: string,
+): { key: string; values: { count: number; name: string; title: string } } {
+  const values = { count: n.count, name: n.actor?.displayName ?? someone, title: n.title };
+  if ((postNotificationKinds as readonly string[]).includes(n.kind))
+    return { key: `notifications.line.${n.kind}`, values };
+  return { key: `notifications.notice.${n.kind}${n.detail ? `_${n.detail}` : ''}`, values };
 }

@@ -705,6 +705,15 @@ const en = {
       closedNote: 'This consensus check is closed.',
       voters: 'Who answered what',
     },
+    ideaTools: {
+      organise: 'Organise “{{text}}”',
+      mergeInto: 'Merge “{{text}}” into',
+      merge: 'Merge',
+      merged: '“{{text}}” was merged; its dots moved.',
+      group: 'Group of “{{text}}”',
+      saveGroup: 'Save the group',
+      inGroup: '{{group}}: ',
+    },
     facilitation: {
       lead: '{{name}} holds the controls.',
       handOff: 'Hand the controls to {{name}}',
@@ -1126,7 +1135,8 @@ const en = {
       maybe: 'Maybe',
       no: 'Not going',
       saved: 'Your answer is saved.',
-      waitlisted: 'The event is full: you are number {{position}} on the waitlist. You get a seat as soon as one frees up.',
+      waitlisted:
+        'The event is full: you are number {{position}} on the waitlist. You get a seat as soon as one frees up.',
       reminders: 'Members who are going get a reminder a day and an hour before the start.',
       mine: {
         going: 'You are going',

@@ -417,7 +417,8 @@ const es: Messages = {
     bellUnread_one: 'Notificaciones {{count}} sin leer',
     bellUnread_other: 'Notificaciones {{count}} sin leer',
     title: 'Notificaciones',
-    intro: 'Respuestas, menciones, mensajes nuevos en los temas que sigue de cerca, Laboratorios de Acción, eventos y decisiones sobre su contenido.',
+    intro:
+      'Respuestas, menciones, mensajes nuevos en los temas que sigue de cerca, Laboratorios de Acción, eventos y decisiones sobre su contenido.',
     empty: 'Todavía no tiene notificaciones.',
     unreadCount_one: '{{count}} sin leer',
     unreadCount_other: '{{count}} sin leer',
@@ -712,6 +713,15 @@ const es: Messages = {
       quorumLine: 'Quórum: {{quorum}} respuestas.',
       closedNote: 'Esta verificación de consenso está cerrada.',
       voters: 'Quién respondió qué',
+    },
+    ideaTools: {
+      organise: 'Organizar «{{text}}»',
+      mergeInto: 'Fusionar «{{text}}» con',
+      merge: 'Fusionar',
+      merged: 'Se fusionó «{{text}}»; sus puntos pasaron a la otra idea.',
+      group: 'Grupo de «{{text}}»',
+      saveGroup: 'Guardar el grupo',
+      inGroup: '{{group}}: ',
     },
     facilitation: {
       lead: '{{name}} tiene los controles.',
@@ -1118,7 +1128,8 @@ const es: Messages = {
     online: 'En línea',
     list: {
       title: 'Eventos',
-      intro: 'Seminarios web, reuniones y Laboratorios de Acción, por hora de inicio. Indique si asistirá y reciba un recordatorio.',
+      intro:
+        'Seminarios web, reuniones y Laboratorios de Acción, por hora de inicio. Indique si asistirá y reciba un recordatorio.',
       create: 'Organizar un evento',
       show: 'Qué eventos',
       upcoming: 'Próximos',
@@ -1136,7 +1147,8 @@ const es: Messages = {
       maybe: 'Quizás',
       no: 'No asistiré',
       saved: 'Su respuesta quedó guardada.',
-      waitlisted: 'El evento está completo: usted es el número {{position}} de la lista de espera. Recibirá una plaza en cuanto se libere una.',
+      waitlisted:
+        'El evento está completo: usted es el número {{position}} de la lista de espera. Recibirá una plaza en cuanto se libere una.',
       reminders: 'Quienes asistan reciben un recordatorio un día y una hora antes del inicio.',
       mine: {
         going: 'Usted asistirá',
@@ -1182,7 +1194,8 @@ const es: Messages = {
       description: 'Descripción',
       descriptionHint: 'De qué trata y para quién es. Puede usar Markdown: **negrita**, listas, enlaces.',
       timeZone: 'Zona horaria',
-      timeZoneHint: 'La zona horaria en la que usted planifica, como America/Chicago. Los miembros también ven las horas en su propia zona.',
+      timeZoneHint:
+        'La zona horaria en la que usted planifica, como America/Chicago. Los miembros también ven las horas en su propia zona.',
       startsAt: 'Empieza a las ({{zone}})',
       duration: 'Duración en minutos',
       onlineUrl: 'Enlace en línea (opcional)',

@@ -1,0 +1,106 @@
+import { Types } from 'mongoose';
+import { LabActionModel, LabModel, LabParticipantModel } from '../labs/model.js';
+import { ResourceModel } from '../library/model.js';
+
+/** How far ahead a digest looks for Action Labs to come. */
+const UPCOMING_WINDOW_MS = 14 * 24 * 3_600_000;
+const SECTION_LIMIT = 5;
+
+export interface DigestHubSections {
+  /** Labs the member may join, starting within two weeks. */
+  upcomingLabs: { id: string; title: string; startsAt: Date }[];
+  /** Labs the member took part in that ended (and were summarised) since the last digest. */
+  labOutcomes: { id: string; title: string; threadId: string | null; actionItems: number }[];
+  /** Open action items the member owns, given since the last digest or due within a week. */
+  actionItems: { labId: string; labTitle: string; title: string; dueDate: string | null }[];
+  /** Resources approved into the library since the last digest. */
+  newResources: { id: string; title: string }[];
+}
+
+export function isEmptyHub(s: DigestHubSections): boolean {
+  return !s.upcomingLabs.length && !s.labOutcomes.length && !s.actionItems.length && !s.newResources.length;
+}
+
+/**
+ * The hub's part of a digest. Only what the member may see: public labs or labs they are
+ * invited to or run (a lab of a coalition only when they take part in it), approved resources.
+ */
+export async function collectHubSections(memberId: string, since: Date, at: Date): Promise<DigestHubSections> {
+  const me = new Types.ObjectId(memberId);
+  const participations = await LabParticipantModel.find(
+    { memberId: me },
+    { labId: 1, invited: 1, rsvp: 1, attended: 1 },
+  ).lean();
+  const mine = participations.map((p) => p.labId);
+  const tookPart = participations.filter((p) => p.attended || p.rsvp === 'going').map((p) => p.labId);
+
+  const [upcoming, ended, owned, resources] = await Promise.all([
+    LabModel.find(
+      {
+        status: 'scheduled',
+        startsAt: { $gt: at, $lt: new Date(at.getTime() + UPCOMING_WINDOW_MS) },
+        $or: [
+          // strictQuery drops `coalitionId` while labs have no such path; once they do, it keeps coalition labs out.
+          { visibility: 'public', coalitionId: null },
+          { hostId: me },
+          { facilitatorIds: me },
+          { _id: { $in: mine } },
+        ],
+      },
+      { title: 1, startsAt: 1 },
+    )
+      .sort({ startsAt: 1 })
+      .limit(SECTION_LIMIT)
+      .lean(),
+    tookPart.length
+      ? LabModel.find(
+          { _id: { $in: tookPart }, status: 'ended', endedAt: { $gt: since } },
+          { title: 1, summaryThreadId: 1 },
+        )
+          .sort({ endedAt: -1 })
+          .limit(SECTION_LIMIT)
+          .lean()
+      : Promise.resolve([]),
+    LabActionModel.find(
+      {
+        ownerId: me,
+        status: { $ne: 'done' },
+        $or: [
+          { createdAt: { $gt: since } },
+          { dueDate: { $lte: new Date(at.getTime() + 7 * 24 * 3_600_000).toISOString().slice(0, 10) } },
+        ],
+      },
+      { labId: 1, title: 1, dueDate: 1 },
+    )
+      .sort({ dueDate: 1, _id: 1 })
+      .limit(SECTION_LIMIT)
+      .lean(),
+    ResourceModel.find({ status: 'approved', approvedAt: { $gt: since } }, { title: 1 })
+      .sort({ approvedAt: -1 })
+      .limit(SECTION_LIMIT)
+      .lean(),
+  ]);
+
+  const actionCounts = await Promise.all(ended.map((l) => LabActionModel.countDocuments({ labId: l._id })));
+  const labTitles = new Map(
+    (
+      await LabModel.find({ _id: { $in: [...new Set(owned.map((a) => a.labId.toHexString()))] } }, { title: 1 }).lean()
+    ).map((l) => [l._id.toHexString(), l.title]),
+  );
+  return {
+    upcomingLabs: upcoming.map((l) => ({ id: l._id.toHexString(), title: l.title, startsAt: l.startsAt })),
+    labOutcomes: ended.map((l, i) => ({
+      id: l._id.toHexString(),
+      title: l.title,
+      threadId: l.summaryThreadId?.toHexString() ?? null,
+      actionItems: actionCounts[i] ?? 0,
+    })),
+    actionItems: owned.map((a) => ({
+      labId: a.labId.toHexString(),
+      labTitle: labTitles.get(a.labId.toHexString()) ?? '',
+      title: a.title,
+      dueDate: a.dueDate,
+    })),
+    newResources: resources.map((r) => ({ id: r._id.toHexString(), title: r.title })),
+  };
+}
