@@ -1,4 +1,11 @@
-import { eventKinds, eventStatuses, rsvpStatuses, type EventKind, type EventStatus, type RsvpStatus } from '@commons/shared';
+import {
+  eventKinds,
+  eventStatuses,
+  rsvpStatuses,
+  type EventKind,
+  type EventStatus,
+  type RsvpStatus,
+} from '@commons/shared';
 import mongoose, { Schema, type Types } from 'mongoose';
 
 export interface EventFields {

@@ -1,4 +1,9 @@
-import { eventCreateBodySchema, eventListQuerySchema, eventPatchBodySchema, eventRsvpBodySchema } from '@commons/shared';
+import {
+  eventCreateBodySchema,
+  eventListQuerySchema,
+  eventPatchBodySchema,
+  eventRsvpBodySchema,
+} from '@commons/shared';
 import { Router } from 'express';
 import { currentMember } from '../auth/routes.js';
 import { parse } from '../http/validate.js';

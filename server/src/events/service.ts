@@ -86,7 +86,9 @@ export function createEventService(deps: EventServiceDeps) {
       const here = rows.filter((r) => r.eventId.equals(d._id));
       const waitlist = here
         .filter((r) => r.rsvp === 'waitlisted')
-        .sort((a, b) => (a.waitlistedAt?.getTime() ?? 0) - (b.waitlistedAt?.getTime() ?? 0) || (a._id < b._id ? -1 : 1));
+        .sort(
+          (a, b) => (a.waitlistedAt?.getTime() ?? 0) - (b.waitlistedAt?.getTime() ?? 0) || (a._id < b._id ? -1 : 1),
+        );
       const own = mine.find((r) => r.eventId.equals(d._id)) ?? null;
       const position = own?.rsvp === 'waitlisted' ? waitlist.findIndex((r) => r._id.equals(own._id)) + 1 : 0;
       return {

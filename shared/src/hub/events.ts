@@ -49,9 +49,7 @@ export const eventTimeZoneSchema = z
     { message: 'must be an IANA time zone such as America/New_York' },
   );
 
-const httpUrl = z
-  .url({ protocol: /^https?$/, message: 'must be an http(s) address' })
-  .max(eventLimits.urlMax);
+const httpUrl = z.url({ protocol: /^https?$/, message: 'must be an http(s) address' }).max(eventLimits.urlMax);
 
 const eventFields = {
   title: z.string().trim().min(eventLimits.titleMin).max(eventLimits.titleMax),
