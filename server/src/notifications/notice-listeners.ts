@@ -11,13 +11,20 @@ const short = (text: string) => createHash('sha256').update(text).digest('hex').
 /**
  * Facts of other domains that members are told about (lab invitations and reminders, summaries,
  * action items, events, moderation outcomes, resource reviews) become `notice` jobs. The job id
- * is the fact's key, so the same fact heard by two processes (the API and the workers register
- * these listeners alike) or a retried job tells nobody twice.
+ * is the fact's key and audience, so the same fact heard by two processes (the API and the
+ * workers register these listeners alike) is one job, and the job tells nobody twice.
  */
 export function registerNoticeListeners(events: DomainEvents, deps: { queues: Pick<Queues, 'notifications'> }): void {
   async function enqueue(notice: NoticeInput): Promise<void> {
     if (notice.memberIds.length === 0) return;
-    await deps.queues.notifications.add('notice', { kind: 'notice', notice }, { jobId: `notice-${short(notice.key)}` });
+    // The same fact told to other members (a later batch of a retried reminder) is a job of its own;
+    // each member's copy is kept once by its key (NotificationService.notice).
+    const audience = short([...notice.memberIds].sort().join(','));
+    await deps.queues.notifications.add(
+      'notice',
+      { kind: 'notice', notice },
+      { jobId: `notice-${short(notice.key)}-${audience}` },
+    );
   }
 
   async function labMembers(labId: string, rsvps: ('going' | 'maybe')[]): Promise<string[]> {
@@ -107,6 +114,18 @@ export function registerNoticeListeners(events: DomainEvents, deps: { queues: Pi
       actorId: null,
     });
   });
+
+  // A decision recorded in a lab reached its review date.
+  events.on('lab.outcomeReviewDue', (e) =>
+    enqueue({
+      kind: 'action_item',
+      key: `outcome-${e.outcomeId}-review-${e.reviewAt.getTime()}`,
+      memberIds: e.memberIds,
+      subject: { type: 'lab', id: e.labId, title: e.text, path: `/labs/${e.labId}` },
+      detail: 'review_due',
+      actorId: null,
+    }),
+  );
 
   events.on('event.reminderDue', (e) =>
     enqueue({
