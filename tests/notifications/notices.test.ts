@@ -143,6 +143,39 @@ describe('notices from other domains', () => {
     expect(mail.text).toContain('Los moderadores ocultaron su publicación en «Nuestra escuela de barrio»');
   });
 
+  it('turns event reminders and a decision’s review date into notices, each once per member', async () => {
+    const eventId = '0123456789abcdef0123abcd';
+    const startsAt = new Date(Date.now() + 3_600_000);
+    const reminder = { eventId, title: 'Webinar on data walks', startsAt, memberIds: [ana.id], lead: 'hour' as const };
+    p.runtime.events.publish('event.reminderDue', reminder);
+    // The same fact again, and then for a second member: Ana still has one, Ben gets his.
+    p.runtime.events.publish('event.reminderDue', reminder);
+    p.runtime.events.publish('event.reminderDue', { ...reminder, memberIds: [ana.id, ben.id] });
+    p.runtime.events.publish('lab.outcomeReviewDue', {
+      labId: eventId,
+      outcomeId: '0123456789abcdef0123abce',
+      title: 'Safe routes',
+      text: 'Walking school bus on Tuesdays',
+      reviewAt: new Date(),
+      memberIds: [ben.id],
+    });
+    for (const who of [ana, ben]) {
+      const rows = await eventually(async () => {
+        const found = (await noticesOf(who, 'event_reminder')).filter((n) => n.path === `/events/${eventId}`);
+        return found.length > 0 && found;
+      });
+      await new Promise((r) => setTimeout(r, 500));
+      expect(await noticesOf(who, 'event_reminder')).toHaveLength(1);
+      expect(rows[0]).toMatchObject({ detail: 'hour', title: 'Webinar on data walks' });
+    }
+    const review = await eventually(async () => (await noticesOf(ben, 'action_item'))[0]);
+    expect(review).toMatchObject({
+      detail: 'review_due',
+      title: 'Walking school bus on Tuesdays',
+      path: `/labs/${eventId}`,
+    });
+  });
+
   it('off means no notice of that kind', async () => {
     const cai = await signUp(p, 'Cai Quiet');
     const prefs = (await cai.c.get('/api/members/me/preferences')).body.preferences;
