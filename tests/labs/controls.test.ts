@@ -181,6 +181,66 @@ describe('the idea board by phase', () => {
   });
 });
 
+describe('merging and grouping ideas', () => {
+  it('moves the dots of a merged idea (one per member) and groups ideas; only facilitators may', async () => {
+    const { lab, h, a, b } = await liveLab();
+    await h.emitWithAck('lab:phase:advance', { labId: lab.id }); // ideas
+    const add = async (s: ClientSocket, text: string) => {
+      const r = await s.emitWithAck('lab:idea:add', { labId: lab.id, text });
+      if (!r.ok) throw new Error('idea refused');
+      return r.data.id;
+    };
+    const buses = await add(a, 'Walking buses');
+    const busesToo = await add(b, 'Walking school bus with parents');
+    const lights = await add(b, 'Better street lights');
+    for (const id of [buses, busesToo]) await a.emitWithAck('lab:idea:dot', { labId: lab.id, ideaId: id, on: true });
+    await b.emitWithAck('lab:idea:dot', { labId: lab.id, ideaId: busesToo, on: true });
+
+    expect(await emit(a, 'lab:idea:merge', { labId: lab.id, fromId: busesToo, intoId: buses })).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden' },
+    });
+    expect(await emit(h, 'lab:idea:merge', { labId: lab.id, fromId: buses, intoId: buses })).toMatchObject({
+      ok: false,
+      error: { code: 'validation_failed' },
+    });
+    const heard = next(b, 'lab:idea', (i) => i.id === busesToo && i.mergedIntoId === buses);
+    // Ana had a dot on both (she keeps one); Ben's dot moves over.
+    expect(await emit(h, 'lab:idea:merge', { labId: lab.id, fromId: busesToo, intoId: buses })).toMatchObject({
+      ok: true,
+      data: { id: buses, dots: 2 },
+    });
+    await heard;
+    expect(await emit(h, 'lab:idea:merge', { labId: lab.id, fromId: busesToo, intoId: lights })).toMatchObject({
+      ok: false,
+      error: { code: 'not_found' },
+    });
+    expect(await a.emitWithAck('lab:idea:dot', { labId: lab.id, ideaId: busesToo, on: true })).toMatchObject({
+      ok: false,
+      error: { code: 'conflict' },
+    });
+    // Ana got her second dot back: two left of three.
+    expect(await a.emitWithAck('lab:idea:dot', { labId: lab.id, ideaId: lights, on: true })).toMatchObject({
+      ok: true,
+      data: { dotsLeft: 1 },
+    });
+
+    expect(await emit(b, 'lab:idea:group', { labId: lab.id, ideaId: lights, group: 'Safety' })).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden' },
+    });
+    expect(await emit(h, 'lab:idea:group', { labId: lab.id, ideaId: lights, group: 'Safety' })).toMatchObject({
+      ok: true,
+      data: { id: lights, group: 'Safety' },
+    });
+    const joined = await a.emitWithAck('lab:join', { labId: lab.id });
+    if (!joined.ok) throw new Error('join failed');
+    const byId = new Map(joined.data.ideas.map((i) => [i.id, i]));
+    expect(byId.get(busesToo)).toMatchObject({ mergedIntoId: buses, dots: 0 });
+    expect(byId.get(lights)).toMatchObject({ group: 'Safety', dots: 1 });
+  });
+});
+
 describe('consensus check settings', () => {
   it('hides results until closed, names answers when not anonymous, and needs its quorum', async () => {
     const { lab, h, c, a, b } = await liveLab();

@@ -1,4 +1,11 @@
-import { consensusChoices, labLimits, type ConsensusChoice, type LabMemberRef, type LabState } from '@commons/shared';
+import {
+  consensusChoices,
+  labLimits,
+  type ConsensusChoice,
+  type LabIdea,
+  type LabMemberRef,
+  type LabState,
+} from '@commons/shared';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
@@ -405,14 +412,22 @@ function Ideas({ state }: { state: LabState }) {
   }
 
   const canDot = (kind === 'ideas' || kind === 'vote') && state.phase.votingOpen;
+  const organise = state.lab.canManage && (kind === 'ideas' || kind === 'vote');
+  // Merged ideas leave the board; grouped ones come together (by group name, then most dots).
+  const board = state.ideas
+    .filter((i) => !i.mergedIntoId)
+    .sort((a, b) => (a.group ?? '\uffff').localeCompare(b.group ?? '\uffff') || b.dots - a.dots);
   return (
     <section className="panel" aria-labelledby="ideas-heading">
       <h2 id="ideas-heading">{t('labs.room.ideas')}</h2>
       {canDot && <p className="meta">{t('labs.room.dotsLeft', { count: state.dotsLeft })}</p>}
       <ul className="lab-ideas">
-        {state.ideas.map((idea) => (
+        {board.map((idea) => (
           <li key={idea.id} className="lab-ideas__item">
             <span>
+              {idea.group && (
+                <span className="lab-ideas__group">{t('labs.ideaTools.inGroup', { group: idea.group })}</span>
+              )}
               {idea.text}{' '}
               <span className="meta">{idea.author ? idea.author.displayName : t('labs.room.anonymousAuthor')}</span>
             </span>
@@ -437,6 +452,7 @@ function Ideas({ state }: { state: LabState }) {
                 {idea.mine ? t('labs.room.undot', { text: idea.text }) : t('labs.room.dot', { text: idea.text })}
               </button>
             )}
+            {organise && <IdeaTools labId={labId} idea={idea} others={board.filter((i) => i.id !== idea.id)} />}
           </li>
         ))}
       </ul>
@@ -467,6 +483,75 @@ function Ideas({ state }: { state: LabState }) {
         </form>
       )}
     </section>
+  );
+}
+
+/** Facilitators merge an idea into another or put it in a group. */
+function IdeaTools({ labId, idea, others }: { labId: string; idea: LabIdea; others: LabIdea[] }) {
+  const { t } = useTranslation();
+  const run = useCommand();
+  const [into, setInto] = useState('');
+  const [group, setGroup] = useState(idea.group ?? '');
+  const key = `idea-${idea.id}`;
+  const apply = (ack: AckResult & { data?: LabIdea }) => {
+    if (ack.ok && ack.data) useLabRoom.getState().idea(ack.data);
+  };
+  return (
+    <details className="lab-idea-tools">
+      <summary>{t('labs.ideaTools.organise', { text: idea.text })}</summary>
+      {others.length > 0 && (
+        <div className="lab-chat__form">
+          <label htmlFor={`${key}-into`}>{t('labs.ideaTools.mergeInto', { text: idea.text })}</label>
+          <select id={`${key}-into`} value={into} onChange={(e) => setInto(e.target.value)}>
+            <option value="">—</option>
+            {others.map((o) => (
+              <option key={o.id} value={o.id}>
+                {o.text}
+              </option>
+            ))}
+          </select>
+          <button
+            type="button"
+            className="button button--secondary"
+            onClick={() =>
+              into &&
+              run((d) =>
+                socket.emit('lab:idea:merge', { labId, fromId: idea.id, intoId: into }, (ack) => {
+                  apply(ack);
+                  if (ack.ok) announce(t('labs.ideaTools.merged', { text: idea.text }));
+                  d(ack);
+                }),
+              )
+            }
+          >
+            {t('labs.ideaTools.merge')}
+          </button>
+        </div>
+      )}
+      <div className="lab-chat__form">
+        <label htmlFor={`${key}-group`}>{t('labs.ideaTools.group', { text: idea.text })}</label>
+        <input
+          id={`${key}-group`}
+          value={group}
+          maxLength={labLimits.groupMax}
+          onChange={(e) => setGroup(e.target.value)}
+        />
+        <button
+          type="button"
+          className="button button--secondary"
+          onClick={() =>
+            run((d) =>
+              socket.emit('lab:idea:group', { labId, ideaId: idea.id, group: group.trim() || null }, (ack) => {
+                apply(ack);
+                d(ack);
+              }),
+            )
+          }
+        >
+          {t('labs.ideaTools.saveGroup')}
+        </button>
+      </div>
+    </details>
   );
 }
 

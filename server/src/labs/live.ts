@@ -3,6 +3,8 @@ import {
   type ConsensusChoice,
   type ConsensusTally,
   type LabConsensusSet,
+  type LabIdeaGroup,
+  type LabIdeaMerge,
   type LabConsensusVote,
   type LabIdea,
   type LabIdeaAdd,
@@ -578,6 +580,7 @@ export function liveOps(ctx: LabContext) {
       const ideaObjectId = labIdOr404(ideaId);
       const idea = await LabIdeaModel.findOne({ _id: ideaObjectId, labId: lab._id }).lean<IdeaLean>();
       if (!idea) throw new AppError('not_found', 'No idea with this id.');
+      if (on && idea.mergedIntoId) throw new AppError('conflict', 'This idea was merged into another one.');
       if (on) {
         for (let attempt = 0; ; attempt++) {
           const mine = await LabDotModel.find({ labId: lab._id, memberId: me }, { slot: 1, ideaId: 1 }).lean();
@@ -610,6 +613,64 @@ export function liveOps(ctx: LabContext) {
         ),
         dotsLeft: Math.max(0, lab.dotsPerMember - mineNow.length),
       };
+    },
+
+    /**
+     * Merges one idea into another (facilitators, during an ideas or vote phase): the dots move
+     * over (a member with a dot on both keeps one and gets the other back) and the merged idea
+     * leaves the board.
+     */
+    async mergeIdeas(actor: LabActor, input: LabIdeaMerge): Promise<LabIdea> {
+      const lab = await visibleLab(actor, input.labId);
+      labPolicy.runLive(actor, lab);
+      labPolicy.holdsControls(actor, lab);
+      labPolicy.phaseIs(lab, ['ideas', 'vote'], 'Ideas can be merged');
+      return controlled(lab._id.toHexString(), async () => {
+        const [from, into] = await Promise.all(
+          [input.fromId, input.intoId].map((id) =>
+            LabIdeaModel.findOne({ _id: labIdOr404(id), labId: lab._id, mergedIntoId: null }).lean<IdeaLean>(),
+          ),
+        );
+        if (!from || !into) throw new AppError('not_found', 'No such idea on the board (or it was merged already).');
+        const dots = await LabDotModel.find({ labId: lab._id, ideaId: from._id }).lean();
+        for (const d of dots) {
+          const both = await LabDotModel.exists({ labId: lab._id, memberId: d.memberId, ideaId: into._id });
+          if (both) await LabDotModel.deleteOne({ _id: d._id });
+          else
+            await LabDotModel.updateOne({ _id: d._id }, { $set: { ideaId: into._id } }).catch(async (err: unknown) => {
+              if (!isDuplicateKey(err)) throw err;
+              await LabDotModel.deleteOne({ _id: d._id });
+            });
+        }
+        const merged = await LabIdeaModel.findByIdAndUpdate(
+          from._id,
+          { $set: { mergedIntoId: into._id } },
+          { returnDocument: 'after' },
+        ).lean<IdeaLean>();
+        const count = await LabDotModel.countDocuments({ labId: lab._id, ideaId: into._id });
+        if (merged) events.publish('lab.idea', { idea: presentIdea(merged, 0, false) });
+        const result = presentIdea(into, count, false);
+        events.publish('lab.idea', { idea: result });
+        return result;
+      });
+    },
+
+    /** Puts an idea in a group (facilitators), or takes it out with null. */
+    async groupIdea(actor: LabActor, input: LabIdeaGroup): Promise<LabIdea> {
+      const lab = await visibleLab(actor, input.labId);
+      labPolicy.runLive(actor, lab);
+      labPolicy.holdsControls(actor, lab);
+      const group = input.group && input.group.length > 0 ? input.group : null;
+      const idea = await LabIdeaModel.findOneAndUpdate(
+        { _id: labIdOr404(input.ideaId), labId: lab._id },
+        { $set: { group } },
+        { returnDocument: 'after' },
+      ).lean<IdeaLean>();
+      if (!idea) throw new AppError('not_found', 'No idea with this id.');
+      const count = await LabDotModel.countDocuments({ labId: lab._id, ideaId: idea._id });
+      const result = presentIdea(idea, count, false);
+      events.publish('lab.idea', { idea: result });
+      return result;
     },
 
     /** One vote per member and consensus phase; voting again changes it. Kept for the summary. */

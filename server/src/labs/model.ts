@@ -225,6 +225,8 @@ export interface LabIdeaFields {
   authorName: string;
   anonymous: boolean;
   text: string;
+  mergedIntoId: Types.ObjectId | null;
+  group: string | null;
   createdAt: Date;
 }
 const ideaSchema = new Schema<LabIdeaFields>({
@@ -234,6 +236,8 @@ const ideaSchema = new Schema<LabIdeaFields>({
   authorName: { type: String, required: true },
   anonymous: { type: Boolean, default: false },
   text: { type: String, required: true },
+  mergedIntoId: { type: Schema.Types.ObjectId, default: null },
+  group: { type: String, default: null },
   createdAt: { type: Date, default: () => new Date() },
 });
 ideaSchema.index({ labId: 1, createdAt: 1 });

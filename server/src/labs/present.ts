@@ -141,6 +141,8 @@ export function presentIdea(idea: IdeaLean, dots: number, mine: boolean): LabIde
     author: idea.anonymous ? null : { id: idea.authorId.toHexString(), displayName: idea.authorName },
     dots,
     mine,
+    mergedIntoId: idea.mergedIntoId?.toHexString() ?? null,
+    group: idea.group ?? null,
     createdAt: idea.createdAt.toISOString(),
   };
 }

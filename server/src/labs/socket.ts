@@ -5,6 +5,8 @@ import {
   labSpotlightSchema,
   labChatPayloadSchema,
   labConsensusSetSchema,
+  labIdeaGroupSchema,
+  labIdeaMergeSchema,
   labConsensusVoteSchema,
   labDotPayloadSchema,
   labExtendPayloadSchema,
@@ -188,6 +190,8 @@ export function labSocket(deps: {
       },
       budget,
     );
+    handle(socket, log, 'lab:idea:merge', labIdeaMergeSchema, (p) => labs.mergeIdeas(actor(), p), budget);
+    handle(socket, log, 'lab:idea:group', labIdeaGroupSchema, (p) => labs.groupIdea(actor(), p), budget);
     handle(socket, log, 'lab:consensus:set', labConsensusSetSchema, (p) => labs.setConsensus(actor(), p), budget);
     handle(
       socket,

@@ -16,6 +16,7 @@ export const labLimits = {
   earlyEntryMinutes: 15,
   messageMax: 2000,
   ideaMax: 500,
+  groupMax: 80,
   reasonMax: 1000,
   actionTitleMax: 300,
   invitesMax: 200,
@@ -247,6 +248,10 @@ export const labIdeaSchema = z
     dots: z.number().int(),
     /** The signed-in member put a dot on it (in acks; broadcasts leave it false). */
     mine: z.boolean(),
+    /** A facilitator merged it into this idea (its dots moved there; the board hides it). */
+    mergedIntoId: objectIdSchema.nullable(),
+    /** The group facilitators put it in (null: ungrouped). */
+    group: z.string().nullable(),
     createdAt: z.string(),
   })
   .strict();
@@ -428,3 +433,16 @@ export const labConsensusSetSchema = z
   .strict()
   .refine((b) => Object.keys(b).length > 1, { message: 'change at least one setting' });
 export type LabConsensusSet = z.infer<typeof labConsensusSetSchema>;
+export const labIdeaMergeSchema = z
+  .object({ labId: objectIdSchema, fromId: objectIdSchema, intoId: objectIdSchema })
+  .strict()
+  .refine((b) => b.fromId !== b.intoId, { message: 'an idea cannot be merged into itself', path: ['intoId'] });
+export type LabIdeaMerge = z.infer<typeof labIdeaMergeSchema>;
+export const labIdeaGroupSchema = z
+  .object({
+    labId: objectIdSchema,
+    ideaId: objectIdSchema,
+    group: z.string().trim().max(labLimits.groupMax).nullable(),
+  })
+  .strict();
+export type LabIdeaGroup = z.infer<typeof labIdeaGroupSchema>;
