@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { provideServices } from '@commons/server/infra/services/index';
 import { freePort, waitForPort } from '@commons/server/infra/services/ports';
+import { ensureLauncher } from '../../scripts/ferretdb-binary.mjs';
 
 export const repoRoot = path.resolve(import.meta.dirname, '../..');
 
@@ -33,6 +34,9 @@ export interface BenchEnv {
  */
 export async function benchEnv(name: string): Promise<BenchEnv> {
   const pgDatabase = usePostgresBackend(name);
+  // Its own FerretDB on that database: whatever answers on 27017 (a shared FerretDB on SQLite,
+  // say) is not the store being measured.
+  const ferret = pgDatabase ? await startPostgresFerretdb(process.env.FERRETDB_POSTGRESQL_URL!) : null;
   const services = await provideServices({
     mode: 'test',
     dataDir: path.join(repoRoot, '.data'),
@@ -116,6 +120,7 @@ export async function benchEnv(name: string): Promise<BenchEnv> {
     async stop() {
       for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
       await services.stop();
+      await ferret?.stop();
       if (pgDatabase) execFileSync('dropdb', ['-h', '127.0.0.1', '-U', 'postgres', '--if-exists', pgDatabase]);
     },
   };
@@ -137,6 +142,37 @@ function usePostgresBackend(name: string): string | null {
   }
   process.env.FERRETDB_POSTGRESQL_URL = `postgres://postgres@127.0.0.1:5432/${database}`;
   return database;
+}
+
+/** Our FerretDB launcher on a free loopback port, on PostgreSQL; sets MONGODB_URI to it. */
+async function startPostgresFerretdb(postgresUrl: string): Promise<{ stop(): Promise<void> }> {
+  const binary = await ensureLauncher({ log: (l) => console.log(`[services] ${l}`) });
+  const port = await freePort();
+  const child = spawn(
+    binary,
+    [
+      '-listen-addr',
+      `127.0.0.1:${port}`,
+      '-handler',
+      'postgresql',
+      '-postgresql-url',
+      postgresUrl,
+      '-log-level',
+      'warn',
+    ],
+    { stdio: ['pipe', 'ignore', 'inherit'] },
+  );
+  await waitForPort('127.0.0.1', port, 30_000);
+  process.env.MONGODB_URI = `mongodb://127.0.0.1:${port}/`;
+  console.log(`[services] mongo: FerretDB on 127.0.0.1:${port}, PostgreSQL backend (bench-only)`);
+  return {
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
 }
 
 export function percentile(sorted: number[], p: number): number {

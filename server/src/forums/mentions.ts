@@ -5,6 +5,7 @@ import { MemberModel } from '../members/model.js';
 import { escapeRegex, fold } from '../search/terms.js';
 import type { MentionTarget } from './markdown.js';
 import { MemberHandleModel } from './model.js';
+import { findEach } from '../infra/each.js';
 
 /*
  * Mentions are written `@handle`. "@Display Name" cannot be parsed reliably (where does the
@@ -128,9 +129,10 @@ export async function loadMemberRefs(
     else missing.push(id);
   }
   if (missing.length === 0) return out;
+  // One equality query per member (see findEach: FerretDB scans whole collections for `$in`).
   const [members, handles] = await Promise.all([
-    MemberModel.find({ _id: trusted({ $in: missing }) }, { displayName: 1 }).lean(),
-    MemberHandleModel.find({ memberId: trusted({ $in: missing }) }, { memberId: 1, handle: 1 }).lean(),
+    findEach(missing, (id) => MemberModel.find({ _id: id }, { displayName: 1 }).lean()),
+    findEach(missing, (id) => MemberHandleModel.find({ memberId: id }, { memberId: 1, handle: 1 }).lean()),
   ]);
   const handleOf = new Map(handles.map((h) => [h.memberId.toHexString(), h.handle]));
   for (const m of members) {

@@ -132,8 +132,14 @@ export function postOps(ctx: ForumContext) {
           });
         } catch (err) {
           if (!isDuplicateKey(err) || attempt >= 20) throw err;
-          const top = await PostModel.findOne({ threadId: thread._id }, { seq: 1 }).sort({ seq: -1 }).lean();
-          await ThreadModel.updateOne({ _id: thread._id }, { $max: { lastSeq: top?.seq ?? seq } });
+          // `seq` is taken: lift lastSeq to at least it, so the next $inc hands out a newer number.
+          // Only after repeated collisions, to the highest stored seq (FerretDB sorts in memory,
+          // reading every post of the thread, so that look-up is kept for the rare case).
+          const top =
+            attempt >= 3
+              ? await PostModel.findOne({ threadId: thread._id }, { seq: 1 }).sort({ seq: -1 }).lean()
+              : null;
+          await ThreadModel.updateOne({ _id: thread._id }, { $max: { lastSeq: Math.max(top?.seq ?? 0, seq) } });
           await new Promise((r) => setTimeout(r, Math.random() * 10 * attempt));
         }
       }
@@ -174,7 +180,8 @@ export function postOps(ctx: ForumContext) {
         quotedAuthorId: quotedAuthorId && readers.has(quotedAuthorId) ? quotedAuthorId : null,
         mentionIds: rendered.mentionIds.filter((id) => readers.has(id)),
       });
-      return presentOne(postLean, actor);
+      // A post just written has no reactions or bookmarks yet: no need to look them up.
+      return { ...publicPost!, myReactions: [], bookmarked: false };
     },
 
     async getPost(actor: Actor, id: string): Promise<Post> {

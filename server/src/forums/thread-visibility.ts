@@ -1,4 +1,5 @@
 import mongoose, { Types } from 'mongoose';
+import { findEach } from '../infra/each.js';
 import { PostModel, ThreadModel, type ThreadFields } from './model.js';
 import { isModerator, type Actor } from './policy.js';
 import { RESTRICTED_STATUSES } from './visibility.js';
@@ -48,7 +49,9 @@ export function unreadCountFor(
 export async function refreshThreadModeration(threadId: Types.ObjectId): Promise<boolean> {
   const [thread, restricted] = await Promise.all([
     ThreadModel.findById(threadId, { firstPostId: 1 }).lean(),
-    PostModel.find({ threadId, status: trusted({ $in: RESTRICTED_STATUSES }) }, { seq: 1 }).lean(),
+    // One equality query per status: FerretDB pushes `{threadId, status}` down to its backend, where
+    // `status: {$in}` would make it read every post of the thread.
+    findEach(RESTRICTED_STATUSES, (status) => PostModel.find({ threadId, status }, { seq: 1 }).lean()),
   ]);
   if (!thread) return false;
   const first = thread.firstPostId;

@@ -16,6 +16,7 @@ import {
   type SanctionBody,
 } from '@commons/shared';
 import mongoose, { Types } from 'mongoose';
+import { findEach } from '../infra/each.js';
 import type { Mutex } from '../infra/mutex.js';
 import { AppError } from '../http/errors.js';
 import type { Limiter } from '../http/rate-limit.js';
@@ -72,7 +73,7 @@ function isDuplicateKey(err: unknown): boolean {
 async function memberRefs(ids: Array<Types.ObjectId | null | undefined>): Promise<Map<string, ModerationMemberRef>> {
   const unique = [...new Set(ids.filter((i): i is Types.ObjectId => Boolean(i)).map((i) => i.toHexString()))];
   if (unique.length === 0) return new Map();
-  const rows = await MemberModel.find({ _id: trusted({ $in: unique }) }, { displayName: 1 }).lean();
+  const rows = await findEach(unique, (id) => MemberModel.find({ _id: id }, { displayName: 1 }).lean());
   return new Map(rows.map((m) => [m._id.toHexString(), { id: m._id.toHexString(), displayName: m.displayName }]));
 }
 
@@ -114,11 +115,8 @@ export function createModerationService(deps: ModerationServiceDeps) {
   /** Sanctions still in force, checked against the clock at use (the expiry job only tidies up). */
   async function activeSanctions(memberIds: Types.ObjectId[]): Promise<SanctionLean[]> {
     if (memberIds.length === 0) return [];
-    const rows = await SanctionModel.find({
-      memberId: trusted({ $in: memberIds }),
-      liftedAt: null,
-      kind: trusted({ $in: ['silence', 'suspend'] }),
-    }).lean<SanctionLean[]>();
+    // Per member, by equality (pushed down on FerretDB); isActive drops warnings and lifted ones.
+    const rows = await findEach(memberIds, (memberId) => SanctionModel.find({ memberId }).lean<SanctionLean[]>());
     return rows.filter((s) => isActive(s));
   }
 
@@ -148,12 +146,13 @@ export function createModerationService(deps: ModerationServiceDeps) {
     if (items.length === 0) return [];
     const postIds = items.map((i) => i.postId);
     const authorIds = items.map((i) => i.authorId);
+    // Equality queries per id (findEach): FerretDB would read whole collections for `$in`.
     const [posts, flags, profiles, sanctions] = await Promise.all([
-      PostModel.find({ _id: trusted({ $in: postIds }) }, { body: 1, status: 1, deleted: 1, revisions: 1 }).lean(),
-      FlagModel.find({ postId: trusted({ $in: postIds }) })
-        .sort({ createdAt: 1 })
-        .lean<Lean<FlagFields>[]>(),
-      ProfileModel.find({ memberId: trusted({ $in: authorIds }) }).lean(),
+      findEach(postIds, (_id) => PostModel.find({ _id }, { body: 1, status: 1, deleted: 1, revisions: 1 }).lean()),
+      findEach(postIds, (postId) => FlagModel.find({ postId }).lean<Lean<FlagFields>[]>()).then((rows) =>
+        rows.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime()),
+      ),
+      findEach(authorIds, (memberId) => ProfileModel.find({ memberId }).lean()),
       activeSanctions(authorIds),
     ]);
     const postCounts = new Map<string, number>();
