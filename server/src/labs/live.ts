@@ -283,10 +283,11 @@ export function liveOps(ctx: LabContext) {
           await ctx.sequence.raise(input.labId, await storedMax());
         }
       }
-      await LabModel.updateOne({ _id: lab._id, msgSeq: { $lt: doc.seq } }, { $set: { msgSeq: doc.seq } });
-      await contributed(lab._id, actor.id);
+      // Broadcast first: the bookkeeping below does not hold up delivery to the room.
       const message = presentMessage(doc.toObject() as MessageLean);
       events.publish('lab.message', { message });
+      await LabModel.updateOne({ _id: lab._id, msgSeq: { $lt: doc.seq } }, { $set: { msgSeq: doc.seq } });
+      await contributed(lab._id, actor.id);
       return message;
     },
 
