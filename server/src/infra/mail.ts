@@ -16,9 +16,16 @@ export interface Mailer {
   close(): void;
 }
 
-/** nodemailer over real SMTP; `SMTP_URL` decides where (the local sink by default). */
+/**
+ * nodemailer over real SMTP; `SMTP_URL` decides where (the local sink by default). Connections
+ * are pooled and reused (a new connection and greeting per mail made digest runs slow); the URL
+ * may still set `?pool=false` or `maxConnections`.
+ */
 export function createMailer(smtpUrl: string, from: string): Mailer {
-  const transport: Transporter = nodemailer.createTransport(smtpUrl, { from });
+  const transport: Transporter = nodemailer.createTransport(
+    { url: smtpUrl, pool: true, maxConnections: 5, maxMessages: 500 },
+    { from },
+  );
   return {
     async send({ kind = 'other', ...mail }) {
       try {
