@@ -152,6 +152,8 @@ console.log(presence);
 console.log(`chat: ${MESSAGES} messages from the facilitator to ${members.length} members…`);
 const arrivals: number[] = [];
 const perMessageP99: number[] = [];
+/** Each receiver's arrival after the message's first arrival: the fan-out alone, without the write before it. */
+const spreads: number[] = [];
 let missed = 0;
 for (let k = 0; k < MESSAGES; k++) {
   const body = `Benchmark message ${k}`;
@@ -179,6 +181,10 @@ for (let k = 0; k < MESSAGES; k++) {
   for (const s of members) s.removeAllListeners('lab:message');
   missed += members.length - got.length;
   arrivals.push(...got);
+  if (got.length) {
+    const first = Math.min(...got);
+    spreads.push(...got.map((g) => g - first));
+  }
   perMessageP99.push(summarize(got).p99);
   await new Promise((r) => setTimeout(r, 100));
 }
@@ -187,6 +193,7 @@ const chat = {
   messages: MESSAGES,
   missedDeliveries: missed,
   fromSendMs: summarize(arrivals),
+  fromFirstArrivalMs: summarize(spreads),
   worstMessageP99Ms: Math.max(...perMessageP99),
   serverRssMiB: rssMiB(server.pid),
 };
