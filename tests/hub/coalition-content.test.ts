@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { coalitionOperations } from '@commons/server/coalitions/openapi';
+import { isPrivateCategory } from '@commons/server/forums/coalition-visibility';
 import { labOperations } from '@commons/server/labs/openapi';
 import { checkResponse } from '@commons/server/openapi/check';
 import { findOperation } from '@commons/server/openapi/operations';
@@ -110,8 +111,9 @@ describe('a private coalition’s categories, threads and labs', () => {
     const labs = await call(ben, 'GET', '/api/labs');
     expect(labs.body.labs.map((l: { id: string }) => l.id)).not.toContain(labId);
     expect((await call(ben, 'POST', '/api/labs', labBody({ coalitionId }))).status).toBe(403);
-    // A mention does not tell him, and he is no watcher.
+    // A mention does not tell him, and he is no watcher; no webhook carries it off the platform.
     expect(await p.api.services.forums.watcherIds(threadId)).toEqual([ana.id]);
+    expect(await isPrivateCategory(categoryId)).toBe(true);
   });
 
   it('is a pending request’s secret too, and opens to the member once approved', async () => {
@@ -159,6 +161,7 @@ describe('a private coalition’s categories, threads and labs', () => {
     });
     expect((await ben.c.get(`/api/threads/${thread.body.thread.id}`)).status).toBe(200);
     expect((await ben.c.get(`/api/categories?coalitionId=${id}`)).body.categories).toHaveLength(1);
+    expect(await isPrivateCategory(category.body.category.id)).toBe(false);
     // Its categories are on its page, not in the forum index of non-members.
     const index = await ben.c.get('/api/categories');
     expect(index.body.categories.map((c: { id: string }) => c.id)).not.toContain(category.body.category.id);

@@ -68,3 +68,13 @@ export async function viewerById(memberId: string): Promise<CoalitionViewer> {
   const member = await MemberModel.findById(memberId, { role: 1 }).lean();
   return { id: memberId, role: member?.role ?? 'member' };
 }
+
+/** A private (or deleted) coalition's category: its threads and posts leave the platform through no webhook. */
+export async function isPrivateCategory(categoryId: Types.ObjectId | string): Promise<boolean> {
+  const category = await CategoryModel.findById(categoryId, { coalitionId: 1 }).lean();
+  if (!category?.coalitionId) return false;
+  // What a member of no coalition may read is what the coalition shows everyone.
+  return !(await canSeeCoalitionContent(OUTSIDER, category.coalitionId));
+}
+
+const OUTSIDER: CoalitionViewer = { id: '000000000000000000000000', role: 'member' };

@@ -1,4 +1,5 @@
 import type { WebhookEvent, WebhookEventType } from '@commons/shared';
+import { isPrivateCategory } from '../forums/coalition-visibility.js';
 import type { DomainEvents } from '../infra/domain-events.js';
 import type { Logger } from '../infra/log.js';
 import type { Queues } from '../infra/queues.js';
@@ -30,12 +31,15 @@ export function registerWebhookListeners(
       if (r.status === 'rejected') deps.log.error({ err: r.reason, type }, 'queueing a webhook delivery failed');
   };
 
-  events.on('thread.created', ({ thread, post }) =>
-    fanOut('thread.created', thread.id, { thread, post, url: `${deps.publicUrl}/threads/${thread.id}` }),
-  );
-  events.on('post.created', ({ thread, post }) =>
-    fanOut('post.created', post.id, { thread, post, url: `${deps.publicUrl}/threads/${thread.id}` }),
-  );
+  // A private coalition's threads and posts stay on the platform (coalitions/access.ts).
+  events.on('thread.created', async ({ thread, post }) => {
+    if (await isPrivateCategory(thread.categoryId)) return;
+    await fanOut('thread.created', thread.id, { thread, post, url: `${deps.publicUrl}/threads/${thread.id}` });
+  });
+  events.on('post.created', async ({ thread, post }) => {
+    if (await isPrivateCategory(thread.categoryId)) return;
+    await fanOut('post.created', post.id, { thread, post, url: `${deps.publicUrl}/threads/${thread.id}` });
+  });
   // Only what the member shows publicly: never the address or locale.
   events.on('member.registered', ({ memberId, displayName }) =>
     fanOut('member.joined', memberId, { member: { id: memberId, displayName } }),
