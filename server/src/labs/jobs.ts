@@ -221,7 +221,11 @@ export function createLabJobs(deps: {
         log.warn({ labId: lab._id.toHexString() }, 'summary category is gone; using the first one');
       }
     }
-    const [first] = await forums.listCategories(actor, {});
+    // A coalition's lab: its summary goes to the coalition's own first category, if it has one.
+    const own = lab.coalitionId
+      ? await forums.listCategories(actor, { coalitionId: lab.coalitionId.toHexString() }).catch(() => [])
+      : [];
+    const [first] = own.length ? own : await forums.listCategories(actor, {});
     if (!first) throw new Error('no forum category to post the lab summary in');
     return first.id;
   }
