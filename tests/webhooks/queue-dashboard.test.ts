@@ -1,3 +1,4 @@
+import { queueNames } from '@commons/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signUp, type Someone } from '../forums/support.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
@@ -34,7 +35,7 @@ describe('the queue dashboard at /admin/queues', () => {
     const api = await admin.c.get('/admin/queues/api/queues');
     expect(api.status).toBe(200);
     const names = (api.body.queues as Array<{ name: string }>).map((q) => q.name).sort();
-    expect(names).toEqual(['digests', 'labs', 'mail', 'moderation', 'notifications', 'webhooks']);
+    expect(names).toEqual(Object.values(queueNames).sort());
   });
 
   it('refuses members with 403 and visitors with 401, in the JSON error shape', async () => {
