@@ -1,7 +1,7 @@
 import {
   digestFrequencies,
   notificationChannels,
-  notificationKinds,
+  notificationKindGroups,
   type DigestFrequency,
   type NotificationChannel,
   type NotificationPreferences,
@@ -72,26 +72,29 @@ export function NotificationSettingsPage() {
       {draft && view && (
         <form onSubmit={(e) => void onSubmit(e)} noValidate>
           <ErrorSummary items={errors.summary} />
-          <fieldset>
-            <legend>{t('notifications.settings.kindsLegend')}</legend>
-            {notificationKinds.map((kind) => (
-              <SelectField
-                key={kind}
-                id={`kind-${kind}`}
-                label={t(`notifications.settings.kinds.${kind}`)}
-                value={draft.kinds[kind]}
-                onChange={(e) =>
-                  setDraft({ ...draft, kinds: { ...draft.kinds, [kind]: e.target.value as NotificationChannel } })
-                }
-              >
-                {notificationChannels.map((c) => (
-                  <option key={c} value={c}>
-                    {t(`notifications.settings.channels.${c}`)}
-                  </option>
-                ))}
-              </SelectField>
-            ))}
-          </fieldset>
+          <h2>{t('notifications.settings.kindsLegend')}</h2>
+          {(Object.keys(notificationKindGroups) as (keyof typeof notificationKindGroups)[]).map((group) => (
+            <fieldset key={group}>
+              <legend>{t(`notifications.settings.groups.${group}`)}</legend>
+              {notificationKindGroups[group].map((kind) => (
+                <SelectField
+                  key={kind}
+                  id={`kind-${kind}`}
+                  label={t(`notifications.settings.kinds.${kind}`)}
+                  value={draft.kinds[kind]}
+                  onChange={(e) =>
+                    setDraft({ ...draft, kinds: { ...draft.kinds, [kind]: e.target.value as NotificationChannel } })
+                  }
+                >
+                  {notificationChannels.map((c) => (
+                    <option key={c} value={c}>
+                      {t(`notifications.settings.channels.${c}`)}
+                    </option>
+                  ))}
+                </SelectField>
+              ))}
+            </fieldset>
+          ))}
           <fieldset>
             <legend>{t('notifications.settings.digestLegend')}</legend>
             <SelectField

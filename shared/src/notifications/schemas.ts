@@ -27,6 +27,13 @@ export type PostNotificationKind = (typeof postNotificationKinds)[number];
 export type NoticeKind = (typeof noticeKinds)[number];
 export const noticeKindSchema = z.enum(noticeKinds);
 
+/** How the settings page groups the kinds (every kind in exactly one group). */
+export const notificationKindGroups: Record<'discussions' | 'labsEvents' | 'myContent', NotificationKind[]> = {
+  discussions: ['reply', 'mention', 'thread_post'],
+  labsEvents: ['lab_invitation', 'lab_reminder', 'lab_update', 'lab_summary', 'action_item', 'event_reminder'],
+  myContent: ['moderation', 'resource_reviewed'],
+};
+
 /** What a notice is about, and where it leads (a path on the site). */
 export const noticeSubjectTypes = ['lab', 'event', 'resource', 'post', 'thread', 'account', 'action_item'] as const;
 export const noticeSubjectSchema = z

@@ -459,6 +459,11 @@ const en = {
       nav: 'Notification settings',
       intro: 'Choose how you hear about each kind of activity, and when your digest arrives.',
       kindsLegend: 'How you are told',
+      groups: {
+        discussions: 'Discussions',
+        labsEvents: 'Action Labs and events',
+        myContent: 'My posts, my account and my resources',
+      },
       kinds: {
         reply: 'Replies to my posts',
         mention: 'Mentions of me',

@@ -466,6 +466,11 @@ const es: Messages = {
       nav: 'Notificaciones',
       intro: 'Elija cómo desea enterarse de cada tipo de actividad y cuándo le llega su resumen.',
       kindsLegend: 'Cómo se le avisa',
+      groups: {
+        discussions: 'Conversaciones',
+        labsEvents: 'Laboratorios de Acción y eventos',
+        myContent: 'Mis publicaciones, mi cuenta y mis recursos',
+      },
       kinds: {
         reply: 'Respuestas a mis mensajes',
         mention: 'Menciones de mi nombre',
