@@ -2,6 +2,7 @@ import type { JobPayloads } from '@commons/shared';
 import type { JobsOptions } from 'bullmq';
 import type { Types } from 'mongoose';
 import { CategoryModel, CategorySubscriptionModel, PostModel, ThreadModel, ThreadStateModel } from '../forums/model.js';
+import { findEach } from '../infra/each.js';
 import type { Logger } from '../infra/log.js';
 import type { Mailer } from '../infra/mail.js';
 import type { Queues } from '../infra/queues.js';
@@ -116,13 +117,23 @@ export function createDigestService(deps: DigestServiceDeps) {
         { name: 1 },
       ).lean();
       const nameOf = new Map(categories.map((c) => [c._id.toHexString(), c.name]));
-      const active = await ThreadModel.find(
-        { categoryId: { $in: categories.map((c) => c._id) }, lastActivityAt: { $gt: since } },
-        { title: 1, categoryId: 1, lastSeq: 1 },
+      // One equality query per category and per thread (findEach): FerretDB scans a whole
+      // collection for `$in`, and threads and posts are the largest ones.
+      const active = (
+        await findEach(
+          categories.map((c) => c._id),
+          (categoryId) =>
+            ThreadModel.find(
+              { categoryId, lastActivityAt: { $gt: since } },
+              { title: 1, categoryId: 1, lastActivityAt: 1 },
+            )
+              .sort({ lastActivityAt: -1 })
+              .limit(30)
+              .lean(),
+        )
       )
-        .sort({ lastActivityAt: -1 })
-        .limit(30)
-        .lean();
+        .sort((a, b) => b.lastActivityAt.getTime() - a.lastActivityAt.getTime())
+        .slice(0, 30);
       const states = await ThreadStateModel.find(
         { memberId, threadId: { $in: active.map((t) => t._id) } },
         { threadId: 1, level: 1, lastReadSeq: 1 },
@@ -131,11 +142,13 @@ export function createDigestService(deps: DigestServiceDeps) {
       const candidates = active.filter(
         (t) => !covered.has(t._id.toHexString()) && stateOf.get(t._id.toHexString())?.level !== 'muted',
       );
-      // The new posts of all candidate threads in one query (one count per thread made a digest slow).
-      const recent = candidates.length
-        ? await PostModel.find(
+      // The new posts of the candidate threads, all at once (one count after another made a digest slow).
+      const recent = await findEach(
+        candidates.map((t) => t._id),
+        (threadId) =>
+          PostModel.find(
             {
-              threadId: { $in: candidates.map((t) => t._id) },
+              threadId,
               deleted: false,
               // Held or hidden posts are for their authors and moderators, never for digests.
               status: { $nin: RESTRICTED_STATUSES },
@@ -143,8 +156,8 @@ export function createDigestService(deps: DigestServiceDeps) {
               authorId: { $ne: memberId },
             },
             { _id: 0, threadId: 1, seq: 1 },
-          ).lean()
-        : [];
+          ).lean(),
+      );
       const newPostsOf = new Map<string, number>();
       for (const post of recent) {
         const id = post.threadId.toHexString();
