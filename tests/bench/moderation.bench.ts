@@ -83,6 +83,8 @@ const bodies = [
 console.log(`posting ${RATE}/s for ${SECONDS} s…`);
 const requestTimes: number[] = [];
 let failures = 0;
+/** Failed posting requests by HTTP status (or "network"), so a failed run says why. */
+const failedBy: Record<string, number> = {};
 const inflight: Promise<void>[] = [];
 const total = RATE * SECONDS;
 const started = performance.now();
@@ -100,10 +102,14 @@ for (let i = 0; i < total; i++) {
       async (res) => {
         await res.arrayBuffer();
         if (res.status === 201) requestTimes.push(performance.now() - t0);
-        else failures++;
+        else {
+          failures++;
+          failedBy[res.status] = (failedBy[res.status] ?? 0) + 1;
+        }
       },
       () => {
         failures++;
+        failedBy.network = (failedBy.network ?? 0) + 1;
       },
     ),
   );
@@ -138,6 +144,7 @@ const result = {
   achievedRatePerSecond: achievedRate,
   posts: total,
   failedRequests: failures,
+  failedBy,
   postRequestMs: summarize(requestTimes),
   postToVerdictMs: summarize(verdictMs),
   verdicts,
