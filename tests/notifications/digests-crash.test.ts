@@ -106,7 +106,9 @@ describe('a worker killed mid-batch', () => {
   it('is restarted and every member still gets exactly one digest', async () => {
     await resetPostingBudgets(p);
     const members = await cast(['Oli Crash', 'Pia Crash', 'Quinn Crash', 'Rae Crash', 'Sol Crash', 'Tia Crash']);
-    await newThread(author, equity, 'Something every crash member missed');
+    // A fresh author: the file's main author has posted enough to be held as a burst, and held posts stay out of digests.
+    const crashAuthor = await signUp(p, 'Uma Crash Author');
+    await newThread(crashAuthor, equity, 'Something every crash member missed');
     // Enqueue from here (the tick), then let a worker that dies after its third claim take the batch.
     const { digests } = createNotificationWorkerServices(p.runtime);
     const { jobIds } = await digests.enqueueDue(at);
