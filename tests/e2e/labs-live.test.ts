@@ -238,3 +238,40 @@ describe('managing a lab from its page, on a phone', () => {
     await context.close();
   }, 90_000);
 });
+
+describe('a coalition’s own lab', () => {
+  it('is scheduled from the coalition page and belongs to it', async () => {
+    const created = await host.c.post('/api/coalitions', {
+      name: 'Eastside Parents Coalition',
+      joinPolicy: 'open',
+      visibility: 'private',
+    });
+    expect(created.status).toBe(201);
+    const coalitionId = (created.body.coalition?.id ?? created.body.id) as string;
+    const context = await browser.newContext({ viewport: { width: 360, height: 800 }, bypassCSP: true });
+    const [name, ...rest] = host.c.cookieHeader().split('; ')[0]!.split('=');
+    await context.addCookies([{ name: name!, value: rest.join('='), url: p.url }]);
+    const page = await context.newPage();
+    await page.goto(`${p.url}/coalitions/${coalitionId}`);
+    await page.getByRole('link', { name: 'Schedule an Action Lab for this coalition' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Schedule an Action Lab' }).waitFor();
+    await expect.poll(() => page.getByLabel('Coalition', { exact: true }).inputValue()).toBe(coalitionId);
+    await page.getByLabel('Title', { exact: true }).fill('Eastside playground plan');
+    await page.getByLabel('Purpose').fill('Decide with families what the new playground needs first.');
+    const start = new Date(Date.now() + 4 * 86_400_000);
+    const pad = (n: number) => String(n).padStart(2, '0');
+    await page
+      .getByLabel('Starts at (your time)')
+      .fill(`${start.getFullYear()}-${pad(start.getMonth() + 1)}-${pad(start.getDate())}T17:00`);
+    for (let i = 0; i < 5; i++) await page.locator(`#phase-${i}-title`).fill(`Part ${i + 1}`);
+    await page.getByRole('button', { name: 'Schedule the lab' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Eastside playground plan' }).waitFor();
+    const labId = new URL(page.url()).pathname.split('/')[2]!;
+    expect((await host.c.get(`/api/labs/${labId}`)).body.lab.coalitionId).toBe(coalitionId);
+    // A private coalition's lab: members outside it do not find it.
+    expect((await ana.c.get(`/api/labs/${labId}`)).status).toBe(404);
+    const violations = await axeViolations(page);
+    expect(violations, describeViolations(violations)).toEqual([]);
+    await context.close();
+  }, 90_000);
+});

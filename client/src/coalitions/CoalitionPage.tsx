@@ -226,6 +226,11 @@ export function CoalitionPage() {
               ))}
             </ul>
           )}
+          {mine?.status === 'active' && (
+            <p>
+              <Link to={`/labs/new?coalition=${coalition.id}`}>{t('hub.coalitionSpace.scheduleLab')}</Link>
+            </p>
+          )}
         </section>
       )}
       <section aria-labelledby="members-heading">

@@ -3,13 +3,15 @@ import {
   phaseKinds,
   type AgendaItem,
   type Category,
+  type Coalition,
   type LabMemberRef,
   type LabVisibility,
   type PhaseKind,
 } from '@commons/shared';
 import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useNavigate } from 'react-router';
+import { useNavigate, useSearchParams } from 'react-router';
+import { listCoalitions } from '../coalitions/api';
 import { announce } from '../app/LiveAnnouncer';
 import { ErrorSummary } from '../ui/ErrorSummary';
 import { SelectField, TextAreaField, TextField } from '../ui/fields';
@@ -53,6 +55,20 @@ export function CategorySelect({ value, onChange }: { value: string; onChange: (
   );
 }
 
+/** The coalitions the member is an active member of (a lab can belong to one of them). */
+function useMyCoalitions(): Coalition[] {
+  const [coalitions, setCoalitions] = useState<Coalition[]>([]);
+  useEffect(() => {
+    const abort = new AbortController();
+    listCoalitions('mine=true', abort.signal).then(
+      (page) => setCoalitions(page.coalitions.filter((c) => c.myMembership?.status === 'active')),
+      () => undefined,
+    );
+    return () => abort.abort();
+  }, []);
+  return coalitions;
+}
+
 const defaultAgenda: AgendaItem[] = [
   { title: '', minutes: 10, kind: 'discuss' },
   { title: '', minutes: 20, kind: 'ideas' },
@@ -74,6 +90,9 @@ export function NewLabPage() {
   const [agenda, setAgenda] = useState<AgendaItem[]>(defaultAgenda);
   const [facilitators, setFacilitators] = useState<LabMemberRef[]>([]);
   const [categoryId, setCategoryId] = useState('');
+  const [params] = useSearchParams();
+  const [coalitionId, setCoalitionId] = useState(params.get('coalition') ?? '');
+  const coalitions = useMyCoalitions();
   const me = useAuth((s) => s.user?.id);
   const { errors, submitting, submit } = useFormSubmit(t);
 
@@ -109,6 +128,7 @@ export function NewLabPage() {
           visibility,
           facilitatorIds: facilitators.map((f) => f.id),
           summaryCategoryId: categoryId || null,
+          ...(coalitionId ? { coalitionId } : {}),
           agenda: agenda.map((a) => ({ ...a, title: a.title.trim() })),
         });
         announce(t('labs.form.created'));
@@ -178,6 +198,22 @@ export function NewLabPage() {
           <option value="public">{t('labs.visibility.public')}</option>
           <option value="invite">{t('labs.visibility.invite')}</option>
         </SelectField>
+        {coalitions.length > 0 && (
+          <SelectField
+            id="coalition"
+            label={t('labs.form.coalition')}
+            hint={t('labs.form.coalitionHint')}
+            value={coalitionId}
+            onChange={(e) => setCoalitionId(e.target.value)}
+          >
+            <option value="">{t('labs.form.coalitionNone')}</option>
+            {coalitions.map((c) => (
+              <option key={c.id} value={c.id}>
+                {c.name}
+              </option>
+            ))}
+          </SelectField>
+        )}
         <MemberPicker
           id="facilitators"
           label={t('labs.settings.facilitators')}

@@ -539,6 +539,9 @@ const en = {
       actions: 'Action items',
     },
     form: {
+      coalition: 'Coalition',
+      coalitionHint: 'A lab of a private coalition is seen only by its members.',
+      coalitionNone: 'None (a lab for the whole community)',
       title: 'Schedule an Action Lab',
       labTitle: 'Title',
       purpose: 'Purpose',
@@ -1059,6 +1062,7 @@ const en = {
       deleted: 'Deleted.',
     },
     coalitionSpace: {
+      scheduleLab: 'Schedule an Action Lab for this coalition',
       visibility: { public: 'Public', private: 'Members only' },
       visibilityLabel: 'Who can read its discussions and labs',
       visibilityOptions: { public: 'Every member of Commons', private: 'Only its members (and moderators)' },

@@ -548,6 +548,9 @@ const es: Messages = {
       actions: 'Tareas',
     },
     form: {
+      coalition: 'Coalición',
+      coalitionHint: 'Un laboratorio de una coalición privada solo lo ven sus miembros.',
+      coalitionNone: 'Ninguna (un laboratorio para toda la comunidad)',
       title: 'Programar un Laboratorio de Acción',
       labTitle: 'Título',
       purpose: 'Propósito',
@@ -1070,6 +1073,7 @@ const es: Messages = {
       deleted: 'Eliminado.',
     },
     coalitionSpace: {
+      scheduleLab: 'Programar un Laboratorio de Acción para esta coalición',
       visibility: { public: 'Pública', private: 'Solo miembros' },
       visibilityLabel: 'Quién puede leer sus conversaciones y laboratorios',
       visibilityOptions: { public: 'Todos los miembros de Commons', private: 'Solo sus miembros (y moderadores)' },
