@@ -1,3 +1,4 @@
+import { useFormatDate } from '../i18n/format';
 import type { Category, CoalitionDetailResponse, Lab } from '@commons/shared';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -78,6 +79,7 @@ function NewCategoryForm({ coalitionId, onAdded }: { coalitionId: string; onAdde
 /** /coalitions/:id — a coalition, its members, categories and labs; join, leave; its admins manage it. */
 export function CoalitionPage() {
   const { t } = useTranslation();
+  const formatDate = useFormatDate();
   const navigate = useNavigate();
   const { id = '' } = useParams();
   const role = useAuth((s) => s.user?.role);
@@ -220,7 +222,7 @@ export function CoalitionPage() {
                 <li key={l.id}>
                   <Link to={`/labs/${l.id}`}>{l.title}</Link>{' '}
                   <span className="meta">
-                    <time dateTime={l.startsAt}>{new Date(l.startsAt).toLocaleString()}</time>
+                    <time dateTime={l.startsAt}>{formatDate(l.startsAt)}</time>
                   </span>
                 </li>
               ))}

@@ -1,4 +1,5 @@
 import { Types } from 'mongoose';
+import { findEach } from '../infra/each.js';
 import { LabActionModel, LabModel, LabParticipantModel } from '../labs/model.js';
 import { ResourceModel } from '../library/model.js';
 
@@ -84,7 +85,10 @@ export async function collectHubSections(memberId: string, since: Date, at: Date
   const actionCounts = await Promise.all(ended.map((l) => LabActionModel.countDocuments({ labId: l._id })));
   const labTitles = new Map(
     (
-      await LabModel.find({ _id: { $in: [...new Set(owned.map((a) => a.labId.toHexString()))] } }, { title: 1 }).lean()
+      await findEach(
+        owned.map((a) => a.labId),
+        (id) => LabModel.find({ _id: id }, { title: 1 }).lean(),
+      )
     ).map((l) => [l._id.toHexString(), l.title]),
   );
   return {

@@ -3,6 +3,7 @@ import type { Types } from 'mongoose';
 import { loadMemberRefs } from '../forums/mentions.js';
 import { CategoryModel, PostModel, ThreadModel } from '../forums/model.js';
 import { RESTRICTED_STATUSES } from '../forums/visibility.js';
+import { findEach } from '../infra/each.js';
 import type { NotificationFields } from './model.js';
 
 export type NotificationLean = NotificationFields & { _id: Types.ObjectId };
@@ -28,14 +29,15 @@ export async function visibleGroups(all: NotificationLean[]): Promise<VisibleGro
   if (rows.length === 0) return [];
   const threadIds = [...new Set(rows.map((r) => r.threadId.toHexString()))];
   const postIds = rows.flatMap((r) => r.postIds);
+  // One equality look-up per id (see infra/each.ts): `$in` scans whole collections on FerretDB.
   const [threads, posts] = await Promise.all([
-    ThreadModel.find({ _id: { $in: threadIds } }, { title: 1, categoryId: 1 }).lean(),
-    PostModel.find({ _id: { $in: postIds } }, { deleted: 1, seq: 1, status: 1 }).lean(),
+    findEach(threadIds, (id) => ThreadModel.find({ _id: id }, { title: 1, categoryId: 1 }).lean()),
+    findEach(postIds, (id) => PostModel.find({ _id: id }, { deleted: 1, seq: 1, status: 1 }).lean()),
   ]);
-  const categories = await CategoryModel.find(
-    { _id: { $in: [...new Set(threads.map((t) => t.categoryId.toHexString()))] } },
-    { archived: 1 },
-  ).lean();
+  const categories = await findEach(
+    threads.map((t) => t.categoryId),
+    (id) => CategoryModel.find({ _id: id }, { archived: 1 }).lean(),
+  );
   const archived = new Set(categories.filter((c) => c.archived).map((c) => c._id.toHexString()));
   const threadById = new Map(threads.map((t) => [t._id.toHexString(), t]));
   const postById = new Map(posts.map((p) => [p._id.toHexString(), p]));
