@@ -14,3 +14,23 @@ export async function findEach<V extends { toString(): string }, T>(
   const parts = await Promise.all([...unique.values()].map(one));
   return parts.flat();
 }
+
+/** Above this many ids, one plain read of the collection beats per-id queries and `$in`. */
+const AMONG_SCAN_THRESHOLD = 200;
+
+/**
+ * Documents whose `key` is one of `values`: by equality queries for a few values (findEach), or
+ * for many by one unfiltered read of the collection, kept with a Set. FerretDB 1.24 evaluates a
+ * long `$in` once per stored document (10,000 watchers × 10,000 settings rows took seconds);
+ * a plain read is linear there and on MongoDB alike.
+ */
+export async function findAmong<T>(
+  values: Iterable<string>,
+  one: (value: string) => Promise<T[]>,
+  all: () => Promise<T[]>,
+  key: (doc: T) => string,
+): Promise<T[]> {
+  const wanted = new Set(values);
+  if (wanted.size <= AMONG_SCAN_THRESHOLD) return findEach(wanted, one);
+  return (await all()).filter((doc) => wanted.has(key(doc)));
+}

@@ -1,4 +1,4 @@
-import type { JobPayloads } from '@commons/shared';
+import { defaultNotificationPreferences, type DigestFrequency, type JobPayloads } from '@commons/shared';
 import type { JobsOptions } from 'bullmq';
 import type { Types } from 'mongoose';
 import { CategoryModel, CategorySubscriptionModel, PostModel, ThreadModel, ThreadStateModel } from '../forums/model.js';
@@ -14,7 +14,7 @@ import { collectHubSections, isEmptyHub } from './digest-sections.js';
 import { renderDigestMail, type DigestThreadItem } from './mails.js';
 import { DigestMarkerModel, NotificationModel, NotificationSettingsModel } from './model.js';
 import { presentNotifications, type NotificationLean } from './present.js';
-import { isBounced, loadSettings, toPreferences } from './settings.js';
+import { isBounced, toPreferences } from './settings.js';
 import type { UnsubscribeTokens } from './tokens.js';
 
 type DigestSendJob = Extract<JobPayloads['digests'], { kind: 'digest' }>;
@@ -188,49 +188,59 @@ export function createDigestService(deps: DigestServiceDeps) {
       await ready();
       const jobIds: string[] = [];
       const batchSize = 500;
-      let lastId: Types.ObjectId | null = null;
-      for (;;) {
-        const members: { _id: Types.ObjectId; timeZone: string }[] = await MemberModel.find(
-          lastId ? { _id: { $gt: lastId } } : {},
-          { timeZone: 1 },
-        )
-          .sort({ _id: 1 })
-          .limit(batchSize)
-          .lean();
-        if (members.length === 0) break;
-        lastId = members.at(-1)!._id;
-        const settings = await loadSettings(members.map((m) => m._id.toHexString()));
-        const due: { memberId: string; key: string; frequency: DigestFrequencyOn }[] = [];
+      // One read of each collection, streamed: on FerretDB 1.24 ranges, sorts and long `$in`
+      // lists are evaluated over the whole collection for every query (see infra/each.ts).
+      const schedules = new Map<string, { digestFrequency: DigestFrequency; digestHour: number }>();
+      for await (const row of NotificationSettingsModel.find({}, { memberId: 1, digestFrequency: 1, digestHour: 1 })
+        .lean()
+        .cursor())
+        schedules.set(row.memberId.toHexString(), row);
+      const claimedByPeriod = new Map<string, Promise<Set<string>>>();
+      const claimed = (period: string) => {
+        let found = claimedByPeriod.get(period);
+        if (!found) {
+          found = DigestMarkerModel.find({ period }, { memberId: 1 })
+            .lean()
+            .then((rows) => new Set(rows.map((r) => r.memberId.toHexString())));
+          claimedByPeriod.set(period, found);
+        }
+        return found;
+      };
+      const enqueue = async (members: { _id: Types.ObjectId; timeZone: string }[]) => {
+        const jobs: { name: string; data: DigestSendJob; opts: JobsOptions }[] = [];
         for (const m of members) {
           const id = m._id.toHexString();
-          const prefs = toPreferences(settings.get(id) ?? null);
-          if (prefs.digest.frequency === 'off') continue;
-          const period = digestPeriod(at, m.timeZone, prefs.digest.frequency, prefs.digest.hour);
-          if (period.due) due.push({ memberId: id, key: period.key, frequency: prefs.digest.frequency });
-        }
-        if (due.length === 0) continue;
-        const done = await DigestMarkerModel.find(
-          { memberId: { $in: due.map((d) => d.memberId) }, period: { $in: [...new Set(due.map((d) => d.key))] } },
-          { memberId: 1, period: 1 },
-        ).lean();
-        const doneKeys = new Set(done.map((d) => `${d.memberId.toHexString()}/${d.period}`));
-        const jobs: { name: string; data: DigestSendJob; opts: JobsOptions }[] = due
-          .filter((d) => !doneKeys.has(`${d.memberId}/${d.key}`))
-          .map((d) => ({
+          const row = schedules.get(id);
+          const digest = row
+            ? { frequency: row.digestFrequency, hour: row.digestHour }
+            : defaultNotificationPreferences.digest;
+          if (digest.frequency === 'off') continue;
+          const period = digestPeriod(at, m.timeZone, digest.frequency, digest.hour);
+          if (!period.due || (await claimed(period.key)).has(id)) continue;
+          jobs.push({
             name: 'digest',
             data: {
               kind: 'digest',
-              memberId: d.memberId,
-              periodKey: d.key,
-              frequency: d.frequency,
+              memberId: id,
+              periodKey: period.key,
+              frequency: digest.frequency,
               at: at.toISOString(),
             },
-            opts: { jobId: digestJobId(d.memberId, d.key) },
-          }));
+            opts: { jobId: digestJobId(id, period.key) },
+          });
+        }
         if (jobs.length) await deps.queues.digests.addBulk(jobs);
         jobIds.push(...jobs.map((j) => j.opts.jobId!));
-        if (members.length < batchSize) break;
+      };
+      let batch: { _id: Types.ObjectId; timeZone: string }[] = [];
+      for await (const m of MemberModel.find({}, { timeZone: 1 }).lean().cursor()) {
+        batch.push(m);
+        if (batch.length >= batchSize) {
+          await enqueue(batch);
+          batch = [];
+        }
       }
+      if (batch.length) await enqueue(batch);
       return { jobIds };
     },
 

@@ -11,6 +11,7 @@ import { Types } from 'mongoose';
 import { z } from 'zod';
 import { CategoryModel, PostModel, ThreadModel, ThreadStateModel } from '../forums/model.js';
 import { AppError } from '../http/errors.js';
+import { findAmong } from '../infra/each.js';
 import type { Logger } from '../infra/log.js';
 import type { Mailer } from '../infra/mail.js';
 import type { Queues } from '../infra/queues.js';
@@ -294,7 +295,12 @@ export function createNotificationService(deps: NotificationServiceDeps) {
       const ids = [...kindOf.keys()];
       const [settings, members, muted] = await Promise.all([
         loadSettings(ids),
-        MemberModel.find({ _id: { $in: ids } }, { role: 1 }).lean(),
+        findAmong(
+          ids,
+          (id) => MemberModel.find({ _id: id }, { role: 1 }).lean(),
+          () => MemberModel.find({}, { role: 1 }).lean(),
+          (m) => m._id.toHexString(),
+        ),
         ThreadStateModel.find(
           { threadId: post.threadId, memberId: { $in: ids }, level: 'muted' },
           { memberId: 1 },
@@ -332,7 +338,12 @@ export function createNotificationService(deps: NotificationServiceDeps) {
       const [channels, existing, members] = await Promise.all([
         channelsFor(input.kind, ids),
         NotificationModel.find({ memberId: { $in: ids }, noticeKey: input.key }, { memberId: 1 }).lean(),
-        MemberModel.find({ _id: { $in: ids } }, { _id: 1 }).lean(),
+        findAmong(
+          ids,
+          (id) => MemberModel.find({ _id: id }, { _id: 1 }).lean(),
+          () => MemberModel.find({}, { _id: 1 }).lean(),
+          (m) => m._id.toHexString(),
+        ),
       ]);
       const told = new Set(existing.map((r) => r.memberId.toHexString()));
       const live = new Set(members.map((m) => m._id.toHexString()));

@@ -6,6 +6,7 @@ import {
   type NotificationPreferences,
 } from '@commons/shared';
 import type { Types } from 'mongoose';
+import { findAmong } from '../infra/each.js';
 import { NotificationSettingsModel, type NotificationSettingsFields } from './model.js';
 
 export type SettingsLean = NotificationSettingsFields & { _id: Types.ObjectId };
@@ -30,7 +31,12 @@ export function toPreferences(
 /** Settings of many members at once; members without a row are absent (defaults apply). */
 export async function loadSettings(memberIds: string[]): Promise<Map<string, SettingsLean>> {
   if (memberIds.length === 0) return new Map();
-  const rows = await NotificationSettingsModel.find({ memberId: { $in: memberIds } }).lean<SettingsLean[]>();
+  const rows = await findAmong(
+    memberIds,
+    (id) => NotificationSettingsModel.find({ memberId: id }).lean<SettingsLean[]>(),
+    () => NotificationSettingsModel.find({}).lean<SettingsLean[]>(),
+    (r) => r.memberId.toHexString(),
+  );
   return new Map(rows.map((r) => [r.memberId.toHexString(), r]));
 }
 
