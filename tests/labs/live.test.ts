@@ -250,11 +250,17 @@ describe('facilitation', () => {
 
     await h.emitWithAck('lab:phase:advance', { labId: lab.id }); // vote
     const tally = next(h, 'lab:idea', (i) => i.id === walking.data.id && i.dots === 2);
-    const dots = await Promise.all(
-      [walking, crossing, lights, extra].map((i) =>
-        a.emitWithAck('lab:idea:dot', { labId: lab.id, ideaId: i.data.id, on: true }),
-      ),
-    );
+    // Ana's first dot goes on the walking bus; the other three race for her two dots left.
+    const first = await a.emitWithAck('lab:idea:dot', { labId: lab.id, ideaId: walking.data.id, on: true });
+    const dots = [
+      first,
+      ...(await Promise.all(
+        [crossing, lights, extra].map((i) =>
+          a.emitWithAck('lab:idea:dot', { labId: lab.id, ideaId: i.data.id, on: true }),
+        ),
+      )),
+    ];
+    expect(first.ok).toBe(true);
     expect(dots.filter((d) => d.ok)).toHaveLength(3); // three dots each
     expect(dots.filter((d) => !d.ok)[0]).toMatchObject({ ok: false, error: { code: 'conflict' } });
     await b.emitWithAck('lab:idea:dot', { labId: lab.id, ideaId: walking.data.id, on: true });
