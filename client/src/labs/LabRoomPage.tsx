@@ -150,6 +150,15 @@ function useCommand() {
     });
 }
 
+/** One of the board's on/off switches (ideas, voting, anonymous ideas), shown pressed when on. */
+function BoardToggle({ label, pressed, onToggle }: { label: string; pressed: boolean; onToggle: () => void }) {
+  return (
+    <button type="button" className="button button--secondary" aria-pressed={pressed} onClick={onToggle}>
+      {label}
+    </button>
+  );
+}
+
 function Controls({ state }: { state: LabState }) {
   const { t } = useTranslation();
   const run = useCommand();
@@ -194,33 +203,24 @@ function Controls({ state }: { state: LabState }) {
             {(phase.kind === 'ideas' || phase.kind === 'vote') && (
               <>
                 {phase.kind === 'ideas' && (
-                  <button
-                    type="button"
-                    className="button button--secondary"
-                    aria-pressed={phase.ideasOpen}
-                    onClick={() => run((d) => socket.emit('lab:board:set', { labId, ideasOpen: !phase.ideasOpen }, d))}
-                  >
-                    {t('labs.facilitation.ideasOpen')}
-                  </button>
+                  <BoardToggle
+                    label={t('labs.facilitation.ideasOpen')}
+                    pressed={phase.ideasOpen}
+                    onToggle={() => run((d) => socket.emit('lab:board:set', { labId, ideasOpen: !phase.ideasOpen }, d))}
+                  />
                 )}
-                <button
-                  type="button"
-                  className="button button--secondary"
-                  aria-pressed={phase.votingOpen}
-                  onClick={() => run((d) => socket.emit('lab:board:set', { labId, votingOpen: !phase.votingOpen }, d))}
-                >
-                  {t('labs.facilitation.votingOpen')}
-                </button>
-                <button
-                  type="button"
-                  className="button button--secondary"
-                  aria-pressed={phase.anonymousIdeas}
-                  onClick={() =>
+                <BoardToggle
+                  label={t('labs.facilitation.votingOpen')}
+                  pressed={phase.votingOpen}
+                  onToggle={() => run((d) => socket.emit('lab:board:set', { labId, votingOpen: !phase.votingOpen }, d))}
+                />
+                <BoardToggle
+                  label={t('labs.facilitation.anonymousIdeas')}
+                  pressed={phase.anonymousIdeas}
+                  onToggle={() =>
                     run((d) => socket.emit('lab:board:set', { labId, anonymousIdeas: !phase.anonymousIdeas }, d))
                   }
-                >
-                  {t('labs.facilitation.anonymousIdeas')}
-                </button>
+                />
               </>
             )}
             <button
