@@ -32,7 +32,7 @@ import { Redis } from 'ioredis';
 import { Types } from 'mongoose';
 import { SMTPServer } from 'smtp-server';
 import { freePort, waitForPort } from '@commons/server/infra/services/ports';
-import { benchEnv, summarize, writeResults } from './harness.js';
+import { benchEnv, summarize, tuneBenchStore, writeResults } from './harness.js';
 
 const DIGESTS = Number(process.env.BENCH_DIGESTS ?? 10_000);
 const RATE = Number(process.env.BENCH_POST_RATE ?? 2);
@@ -85,10 +85,14 @@ async function ownServices(): Promise<{ backend: string; stop(): Promise<void> }
       execFileSync('createdb', ['-h', '127.0.0.1', '-U', 'postgres', database], { stdio: 'ignore' });
       handler = ['-handler', 'postgresql', '-postgresql-url', `postgres://postgres@127.0.0.1:5432/${database}`];
       process.env.FERRETDB_POSTGRESQL_URL = `postgres://postgres@127.0.0.1:5432/${database}`;
+      await tuneBenchStore();
       stops.push(async () => {
         execFileSync('dropdb', ['-h', '127.0.0.1', '-U', 'postgres', '--if-exists', '--force', database]);
       });
-      backend = 'FerretDB 1.24 (PostgreSQL backend)';
+      backend =
+        process.env.BENCH_PG_TUNE === '0'
+          ? 'FerretDB 1.24 (PostgreSQL backend, untuned)'
+          : 'FerretDB 1.24 (PostgreSQL backend, tuned by npm run ferretdb:tune-postgres)';
     } catch {
       backend = 'FerretDB 1.24 (SQLite backend)';
     }
@@ -318,6 +322,7 @@ for (let i = 0; i < subscriptions.length; i += 5000)
   await CategorySubscriptionModel.insertMany(subscriptions.slice(i, i + 5000));
 for (let i = 0; i < notifications.length; i += 5000)
   await NotificationModel.insertMany(notifications.slice(i, i + 5000));
+await tuneBenchStore(); // statistics of the seeded tables, so the planner takes the indexes
 const seedSeconds = Math.round((performance.now() - started) / 100) / 10;
 console.log(`seeded in ${seedSeconds} s`);
 

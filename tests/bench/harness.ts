@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { provideServices } from '@commons/server/infra/services/index';
 import { freePort, waitForPort } from '@commons/server/infra/services/ports';
+import { tuneFerretdbPostgres } from '@commons/server/infra/ferretdb-postgres';
 import { ensureLauncher } from '../../scripts/ferretdb-binary.mjs';
 
 export const repoRoot = path.resolve(import.meta.dirname, '../..');
@@ -36,6 +37,7 @@ export async function benchEnv(name: string): Promise<BenchEnv> {
   const pgDatabase = usePostgresBackend(name);
   // Its own FerretDB on that database: whatever answers on 27017 (a shared FerretDB on SQLite,
   // say) is not the store being measured.
+  if (pgDatabase) await tuneBenchStore();
   const ferret = pgDatabase ? await startPostgresFerretdb(process.env.FERRETDB_POSTGRESQL_URL!) : null;
   const services = await provideServices({
     mode: 'test',
@@ -78,6 +80,8 @@ export async function benchEnv(name: string): Promise<BenchEnv> {
       });
       children.push(child);
       await waitForPort('127.0.0.1', port, 30_000);
+      // The server has built every model's indexes by now: give them their PostgreSQL companions.
+      await tuneBenchStore();
       return {
         url,
         pid: child.pid!,
@@ -124,6 +128,21 @@ export async function benchEnv(name: string): Promise<BenchEnv> {
       if (pgDatabase) execFileSync('dropdb', ['-h', '127.0.0.1', '-U', 'postgres', '--if-exists', pgDatabase]);
     },
   };
+}
+
+/**
+ * On FerretDB-on-PostgreSQL, what an operator does with `npm run ferretdb:tune-postgres`
+ * (server/src/infra/ferretdb-postgres.ts): GIN companions of FerretDB's indexes and custom plans.
+ * Run once on the empty database (before FerretDB connects, so its connections get the plan
+ * mode) and again once tables and indexes exist. BENCH_PG_TUNE=0 measures the untuned store.
+ */
+export async function tuneBenchStore(): Promise<void> {
+  const url = process.env.FERRETDB_POSTGRESQL_URL;
+  if (!url || process.env.BENCH_PG_TUNE === '0') return;
+  const report = await tuneFerretdbPostgres(url);
+  console.log(
+    `[services] PostgreSQL tuned for FerretDB: ${report.created.length} companion indexes added, ${report.existing} there`,
+  );
 }
 
 /**
