@@ -2,6 +2,7 @@ import { Types } from 'mongoose';
 import { findEach } from '../infra/each.js';
 import { LabActionModel, LabModel, LabParticipantModel } from '../labs/model.js';
 import { ResourceModel } from '../library/model.js';
+import type { DigestSharedReads } from './digest-shared-reads.js';
 
 /** How far ahead a digest looks for Action Labs to come. */
 const UPCOMING_WINDOW_MS = 14 * 24 * 3_600_000;
@@ -26,7 +27,12 @@ export function isEmptyHub(s: DigestHubSections): boolean {
  * The hub's part of a digest. Only what the member may see: public labs or labs they are
  * invited to or run (a lab of a coalition only when they take part in it), approved resources.
  */
-export async function collectHubSections(memberId: string, since: Date, at: Date): Promise<DigestHubSections> {
+export async function collectHubSections(
+  memberId: string,
+  since: Date,
+  at: Date,
+  shared?: Pick<DigestSharedReads, 'newResources'>,
+): Promise<DigestHubSections> {
   const me = new Types.ObjectId(memberId);
   const participations = await LabParticipantModel.find(
     { memberId: me },
@@ -76,10 +82,12 @@ export async function collectHubSections(memberId: string, since: Date, at: Date
       .sort({ dueDate: 1, _id: 1 })
       .limit(SECTION_LIMIT)
       .lean(),
-    ResourceModel.find({ status: 'approved', approvedAt: { $gt: since } }, { title: 1 })
-      .sort({ approvedAt: -1 })
-      .limit(SECTION_LIMIT)
-      .lean(),
+    shared
+      ? shared.newResources(since, at)
+      : ResourceModel.find({ status: 'approved', approvedAt: { $gt: since } }, { title: 1 })
+          .sort({ approvedAt: -1 })
+          .limit(SECTION_LIMIT)
+          .lean(),
   ]);
 
   const actionCounts = await Promise.all(ended.map((l) => LabActionModel.countDocuments({ labId: l._id })));

@@ -1,16 +1,20 @@
-import { defaultNotificationPreferences, type DigestFrequency, type JobPayloads } from '@commons/shared';
+import {
+  defaultNotificationPreferences,
+  type DigestFrequency,
+  type JobPayloads,
+  type NotificationPreferences,
+} from '@commons/shared';
 import type { JobsOptions } from 'bullmq';
 import type { Types } from 'mongoose';
-import { CategoryModel, CategorySubscriptionModel, PostModel, ThreadModel, ThreadStateModel } from '../forums/model.js';
-import { findEach } from '../infra/each.js';
+import { CategorySubscriptionModel, ThreadStateModel } from '../forums/model.js';
 import type { Logger } from '../infra/log.js';
 import type { Mailer } from '../infra/mail.js';
 import type { Queues } from '../infra/queues.js';
 import type { Site } from '../mail/templates.js';
-import { RESTRICTED_STATUSES } from '../forums/visibility.js';
 import { MemberModel } from '../members/model.js';
 import { deliverMail } from './delivery.js';
 import { collectHubSections, isEmptyHub } from './digest-sections.js';
+import { createDigestSharedReads } from './digest-shared-reads.js';
 import { renderDigestMail, type DigestThreadItem } from './mails.js';
 import { DigestMarkerModel, NotificationModel, NotificationSettingsModel } from './model.js';
 import { presentNotifications, type NotificationLean } from './present.js';
@@ -88,6 +92,7 @@ export type DigestOutcome = 'sent' | 'skipped' | 'duplicate' | 'uncertain' | 'bo
  */
 export function createDigestService(deps: DigestServiceDeps) {
   let indexes: Promise<unknown> | null = null;
+  const shared = createDigestSharedReads();
   const ready = () => {
     indexes ??= Promise.all([DigestMarkerModel.init(), NotificationModel.init(), NotificationSettingsModel.init()]);
     return indexes;
@@ -98,9 +103,8 @@ export function createDigestService(deps: DigestServiceDeps) {
   }
 
   /** What the member missed since `since`: unread notification groups and active watched-category threads. */
-  async function collect(memberId: string, since: Date, at = new Date()) {
-    const settings = await NotificationSettingsModel.findOne({ memberId }).lean();
-    const prefs = toPreferences(settings);
+  async function collect(memberId: string, since: Date, at = new Date(), known?: { prefs: NotificationPreferences }) {
+    const prefs = known?.prefs ?? toPreferences(await NotificationSettingsModel.findOne({ memberId }).lean());
     const rows = await NotificationModel.find({ memberId, read: false, updatedAt: { $gt: since } })
       .sort({ updatedAt: -1 })
       .limit(50)
@@ -112,26 +116,13 @@ export function createDigestService(deps: DigestServiceDeps) {
     const subs = await CategorySubscriptionModel.find({ memberId, level: 'watching' }, { categoryId: 1 }).lean();
     const threads: DigestThreadItem[] = [];
     if (subs.length) {
-      const categories = await CategoryModel.find(
-        { _id: { $in: subs.map((s) => s.categoryId) }, archived: false },
-        { name: 1 },
-      ).lean();
+      const categories = await shared.categories(
+        subs.map((s) => s.categoryId),
+        at,
+      );
       const nameOf = new Map(categories.map((c) => [c._id.toHexString(), c.name]));
-      // One equality query per category and per thread (findEach): FerretDB scans a whole
-      // collection for `$in`, and threads and posts are the largest ones.
-      const active = (
-        await findEach(
-          categories.map((c) => c._id),
-          (categoryId) =>
-            ThreadModel.find(
-              { categoryId, lastActivityAt: { $gt: since } },
-              { title: 1, categoryId: 1, lastActivityAt: 1 },
-            )
-              .sort({ lastActivityAt: -1 })
-              .limit(30)
-              .lean(),
-        )
-      )
+      const active = (await Promise.all(categories.map((c) => shared.activeThreads(c._id, since, at))))
+        .flat()
         .sort((a, b) => b.lastActivityAt.getTime() - a.lastActivityAt.getTime())
         .slice(0, 30);
       const states = await ThreadStateModel.find(
@@ -142,22 +133,10 @@ export function createDigestService(deps: DigestServiceDeps) {
       const candidates = active.filter(
         (t) => !covered.has(t._id.toHexString()) && stateOf.get(t._id.toHexString())?.level !== 'muted',
       );
-      // The new posts of the candidate threads, all at once (one count after another made a digest slow).
-      const recent = await findEach(
-        candidates.map((t) => t._id),
-        (threadId) =>
-          PostModel.find(
-            {
-              threadId,
-              deleted: false,
-              // Held or hidden posts are for their authors and moderators, never for digests.
-              status: { $nin: RESTRICTED_STATUSES },
-              createdAt: { $gt: since },
-              authorId: { $ne: memberId },
-            },
-            { _id: 0, threadId: 1, seq: 1 },
-          ).lean(),
-      );
+      // The new posts of the candidate threads, all at once, from the run's shared reads.
+      const recent = (await Promise.all(candidates.map((t) => shared.recentPosts(t._id, since, at))))
+        .flat()
+        .filter((post) => !post.authorId.equals(memberId));
       const newPostsOf = new Map<string, number>();
       for (const post of recent) {
         const id = post.threadId.toHexString();
@@ -176,7 +155,7 @@ export function createDigestService(deps: DigestServiceDeps) {
         if (threads.length >= 10) break;
       }
     }
-    return { notifications, threads, hub: await collectHubSections(memberId, since, at) };
+    return { notifications, threads, hub: await collectHubSections(memberId, since, at, shared) };
   }
 
   return {
@@ -279,7 +258,8 @@ export function createDigestService(deps: DigestServiceDeps) {
       }).lean();
       if (!member) return skip('no member');
       const settings = await NotificationSettingsModel.findOne({ memberId }).lean();
-      if (toPreferences(settings).digest.frequency === 'off') return skip('off');
+      const prefs = toPreferences(settings);
+      if (prefs.digest.frequency === 'off') return skip('off');
       if (isBounced(settings, member.email)) return skip('bounced');
       const previous = await DigestMarkerModel.findOne({ memberId, status: 'sent', period: { $ne: period } })
         .sort({ sentAt: -1 })
@@ -295,7 +275,7 @@ export function createDigestService(deps: DigestServiceDeps) {
       )
         return skip('inactive');
 
-      const { notifications, threads, hub } = await collect(memberId, since, at);
+      const { notifications, threads, hub } = await collect(memberId, since, at, { prefs });
       // The last digest of an inactive member goes out even when empty: it is the one that says so.
       if (!inactive && notifications.length === 0 && threads.length === 0 && isEmptyHub(hub)) return skip('empty');
 
