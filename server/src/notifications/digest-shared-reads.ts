@@ -2,11 +2,13 @@ import { LRUCache } from 'lru-cache';
 import type { Types } from 'mongoose';
 import { CategoryModel, PostModel, ThreadModel } from '../forums/model.js';
 import { RESTRICTED_STATUSES } from '../forums/visibility.js';
+import { findEach } from '../infra/each.js';
 import { ResourceModel } from '../library/model.js';
+import type { GroupLookups, ThreadRef } from './present.js';
 
 /**
  * Reads that every digest of one run repeats: the active threads of a category, the recent posts
- * of a thread, the resources approved lately. Thousands of members watching the same categories
+ * of a thread, the resources approved lately, thread titles and categories. Thousands of members watching the same categories
  * made the same queries thousands of times; here each is read once per run and minute (kept as a
  * promise, so concurrent digests share one read) and each member's part is cut from it in memory.
  *
@@ -76,14 +78,33 @@ export function createDigestSharedReads(opts: { ttlMs?: number; max?: number } =
       .lean<RecentResource[]>()
       .exec();
 
+  const allCategories = (at: Date) =>
+    shared(`categories:${at.toISOString()}`, () =>
+      CategoryModel.find({}, { name: 1, archived: 1 })
+        .lean<{ _id: Types.ObjectId; name: string; archived: boolean }[]>()
+        .exec(),
+    );
+
   return {
+    /** Thread titles and categories and archived categories for presenting notifications (see present.ts). */
+    groupLookups(at: Date): GroupLookups {
+      return {
+        threads: (ids) =>
+          findEach(ids, (id) =>
+            shared(`thread:${id}:${at.toISOString()}`, () =>
+              ThreadModel.find({ _id: id }, { title: 1, categoryId: 1 }).lean<ThreadRef[]>().exec(),
+            ),
+          ),
+        async archivedCategories() {
+          return new Set((await allCategories(at)).filter((c) => c.archived).map((c) => c._id.toHexString()));
+        },
+      };
+    },
+
     /** Categories by id that are not archived, with their names. */
     async categories(ids: Types.ObjectId[], at: Date): Promise<{ _id: Types.ObjectId; name: string }[]> {
-      const all = await shared(`categories:${at.toISOString()}`, () =>
-        CategoryModel.find({ archived: false }, { name: 1 }).lean<{ _id: Types.ObjectId; name: string }[]>().exec(),
-      );
       const wanted = new Set(ids.map(String));
-      return all.filter((c) => wanted.has(c._id.toHexString()));
+      return (await allCategories(at)).filter((c) => !c.archived && wanted.has(c._id.toHexString()));
     },
 
     /** The category's threads active after `since`, latest first, at most 30. */

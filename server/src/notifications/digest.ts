@@ -110,7 +110,9 @@ export function createDigestService(deps: DigestServiceDeps) {
       .limit(50)
       .lean<NotificationLean[]>();
     // Only kinds the member routes to the digest (in-app-only ones stay in the app, email ones were mailed).
-    const notifications = (await presentNotifications(rows)).filter((n) => prefs.kinds[n.kind] === 'digest');
+    const notifications = (await presentNotifications(rows, shared.groupLookups(at))).filter(
+      (n) => prefs.kinds[n.kind] === 'digest',
+    );
     const covered = new Set(notifications.map((n) => n.threadId));
 
     const subs = await CategorySubscriptionModel.find({ memberId, level: 'watching' }, { categoryId: 1 }).lean();

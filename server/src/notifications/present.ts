@@ -18,27 +18,48 @@ export interface VisibleGroup {
   latestSeq: number;
 }
 
+export interface ThreadRef {
+  _id: Types.ObjectId;
+  title: string;
+  categoryId: Types.ObjectId;
+}
+
+/** How visibleGroups finds threads and archived categories; digests pass their shared reads. */
+export interface GroupLookups {
+  threads(ids: string[]): Promise<ThreadRef[]>;
+  archivedCategories(ids: Types.ObjectId[]): Promise<Set<string>>;
+}
+
+// One equality look-up per id (see infra/each.ts): `$in` scans whole collections on FerretDB.
+export const directLookups: GroupLookups = {
+  threads: (ids) =>
+    findEach(ids, (id) => ThreadModel.find({ _id: id }, { title: 1, categoryId: 1 }).lean<ThreadRef[]>()),
+  async archivedCategories(ids) {
+    const categories = await findEach(ids, (id) => CategoryModel.find({ _id: id }, { archived: 1 }).lean());
+    return new Set(categories.filter((c) => c.archived).map((c) => c._id.toHexString()));
+  },
+};
+
 /**
  * Keeps what the member may still see: the thread exists in a category that is not archived and
  * at least one post of the group is neither deleted nor held/hidden; counts and "latest" follow those posts.
  */
-export async function visibleGroups(all: NotificationLean[]): Promise<VisibleGroup[]> {
+export async function visibleGroups(
+  all: NotificationLean[],
+  lookups: GroupLookups = directLookups,
+): Promise<VisibleGroup[]> {
   const rows = all.filter(
     (r): r is NotificationLean & { threadId: Types.ObjectId } => r.threadId !== null && !r.noticeKey,
   );
   if (rows.length === 0) return [];
   const threadIds = [...new Set(rows.map((r) => r.threadId.toHexString()))];
   const postIds = rows.flatMap((r) => r.postIds);
-  // One equality look-up per id (see infra/each.ts): `$in` scans whole collections on FerretDB.
+  // Posts are always read fresh: whether one was deleted or hidden decides what may be shown.
   const [threads, posts] = await Promise.all([
-    findEach(threadIds, (id) => ThreadModel.find({ _id: id }, { title: 1, categoryId: 1 }).lean()),
+    lookups.threads(threadIds),
     findEach(postIds, (id) => PostModel.find({ _id: id }, { deleted: 1, seq: 1, status: 1 }).lean()),
   ]);
-  const categories = await findEach(
-    threads.map((t) => t.categoryId),
-    (id) => CategoryModel.find({ _id: id }, { archived: 1 }).lean(),
-  );
-  const archived = new Set(categories.filter((c) => c.archived).map((c) => c._id.toHexString()));
+  const archived = await lookups.archivedCategories(threads.map((t) => t.categoryId));
   const threadById = new Map(threads.map((t) => [t._id.toHexString(), t]));
   const postById = new Map(posts.map((p) => [p._id.toHexString(), p]));
   const out: VisibleGroup[] = [];
@@ -71,8 +92,11 @@ export function isNotice(row: NotificationLean): boolean {
  * Rows as the API shows them, in their order: forum groups that are still visible (see
  * visibleGroups), and notices as they were told.
  */
-export async function presentNotifications(rows: NotificationLean[]): Promise<Notification[]> {
-  const groups = new Map((await visibleGroups(rows)).map((g) => [g.row._id.toHexString(), g]));
+export async function presentNotifications(
+  rows: NotificationLean[],
+  lookups: GroupLookups = directLookups,
+): Promise<Notification[]> {
+  const groups = new Map((await visibleGroups(rows, lookups)).map((g) => [g.row._id.toHexString(), g]));
   const refs = await loadMemberRefs(rows.map((r) => r.actorId));
   const out: Notification[] = [];
   for (const row of rows) {

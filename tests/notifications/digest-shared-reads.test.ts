@@ -1,0 +1,66 @@
+// The reads digests of one run share: read once per run, each member's part cut by their window,
+// never a held or deleted post, and a window older than the shared floor read directly.
+import { PostModel } from '@commons/server/forums/model';
+import { createDigestSharedReads } from '@commons/server/notifications/digest-shared-reads';
+import { Types } from 'mongoose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { categoryId, newThread, reply, signUp, type Someone } from '../forums/support.js';
+import { startTestPlatform, type TestPlatform } from '../support/platform.js';
+
+let p: TestPlatform;
+let ada: Someone;
+let threadId: Types.ObjectId;
+let category: Types.ObjectId;
+
+beforeAll(async () => {
+  p = await startTestPlatform('digest-shared-reads');
+  ada = await signUp(p, 'Ada Shared');
+  const started = await newThread(ada, await categoryId(ada.c, 'introductions'), 'Shared reads of a digest run');
+  threadId = new Types.ObjectId(started.thread.id as string);
+  category = new Types.ObjectId(started.thread.categoryId as string);
+  await reply(ada, started.thread.id, 'A first reply.');
+});
+afterAll(async () => {
+  await p?.close();
+});
+
+describe('digest shared reads', () => {
+  it('reads a thread’s recent posts once per run and cuts each window from it', async () => {
+    const reads = createDigestSharedReads();
+    const at = new Date(Date.now() + 60_000);
+    const dayAgo = new Date(at.getTime() - 86_400_000);
+    expect((await reads.recentPosts(threadId, dayAgo, at)).map((x) => x.seq)).toEqual([1, 2]);
+
+    const second = await reply(ada, threadId.toHexString(), 'A reply after the run read the thread.');
+    // Same run: the shared read stands; a later window is cut from it.
+    expect((await reads.recentPosts(threadId, dayAgo, at)).map((x) => x.seq)).toEqual([1, 2]);
+    const afterFirst = (await PostModel.findOne({ threadId, seq: 1 }).lean())!.createdAt;
+    expect((await reads.recentPosts(threadId, afterFirst, at)).map((x) => x.seq)).toEqual([2]);
+    // Another run reads again; a window older than a week is read directly.
+    const next = new Date(at.getTime() + 1);
+    expect((await reads.recentPosts(threadId, dayAgo, next)).map((x) => x.seq)).toEqual([1, 2, second.seq]);
+    const old = new Date(at.getTime() - 30 * 86_400_000);
+    expect((await reads.recentPosts(threadId, old, at)).map((x) => x.seq)).toEqual([1, 2, second.seq]);
+  });
+
+  it('never holds a held, hidden or deleted post', async () => {
+    await PostModel.updateOne({ threadId, seq: 1 }, { $set: { status: 'held' } });
+    await PostModel.updateOne({ threadId, seq: 2 }, { $set: { deleted: true } });
+    const reads = createDigestSharedReads();
+    const at = new Date(Date.now() + 60_000);
+    const seqs = (await reads.recentPosts(threadId, new Date(at.getTime() - 86_400_000), at)).map((x) => x.seq);
+    expect(seqs).not.toContain(1);
+    expect(seqs).not.toContain(2);
+    expect(seqs.length).toBeGreaterThan(0);
+  });
+
+  it('shares a category’s active threads and keeps to the window', async () => {
+    const reads = createDigestSharedReads();
+    const at = new Date(Date.now() + 60_000);
+    const active = await reads.activeThreads(category, new Date(at.getTime() - 86_400_000), at);
+    expect(active.map((t) => t._id.toHexString())).toContain(threadId.toHexString());
+    expect(await reads.activeThreads(category, new Date(at.getTime() - 1), at)).toEqual([]);
+    const [named] = await reads.categories([category], at);
+    expect(named?.name).toBeTruthy();
+  });
+});
