@@ -64,6 +64,10 @@ export interface ServerToClientEvents {
   'thread:created': (e: { thread: PublicThread }) => void;
   'thread:activity': (e: ThreadActivityEvent) => void;
   'thread:updated': (e: { thread: PublicThread; previousCategoryId: string | null }) => void;
+  // moderation held or hid the opening post (lists drop it, but for its author and moderators),
+  // or restored it (lists take it back)
+  'thread:hidden': (e: { threadId: string; categoryId: string }) => void;
+  'thread:restored': (e: { thread: PublicThread }) => void;
   // forums: to the member's own room (their other tabs)
   'thread:read': (e: ThreadReadEvent) => void;
   // notifications: to the member's own room

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestClient } from '../support/http.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 import { categoryId, newThread, reply, resetPostingBudgets, signUp, type Someone } from '../forums/support.js';
+import { nextEvent, socketFor, type ClientSocket } from './support.js';
 
 /*
  * What a held or hidden post does to the thread around it: an opening post that is hidden takes
@@ -14,6 +15,7 @@ let author: Someone;
 let reader: Someone;
 let mod: Someone;
 let category: string;
+const sockets: ClientSocket[] = [];
 
 beforeAll(async () => {
   // No workers: posts are hidden by a moderator's flag (which weighs the whole threshold).
@@ -26,6 +28,7 @@ beforeAll(async () => {
   category = await categoryId(author.c, 'introductions');
 });
 afterAll(async () => {
+  for (const s of sockets) s.disconnect();
   await p?.close();
 });
 
@@ -79,8 +82,19 @@ describe('a hidden opening post takes its thread out of sight', () => {
     expect(await found(reader.c, 'quokkafield', thread.id, 'threads')).toBe(true);
     const before = await category_(reader.c);
     expect(before.unreadThreadCount).toBeGreaterThanOrEqual(1);
+    // A reader with the category list open, and one with the forum-wide list open.
+    const inCategory = await socketFor(p.url, reader, sockets);
+    expect(await inCategory.timeout(5000).emitWithAck('category:join', { categoryId: category })).toMatchObject({
+      ok: true,
+    });
+    const inForum = await socketFor(p.url, reader, sockets);
+    expect(await inForum.timeout(5000).emitWithAck('forum:join', {})).toMatchObject({ ok: true });
+    const leftCategory = nextEvent(inCategory, 'thread:hidden', (e) => e.threadId === thread.id);
+    const leftForum = nextEvent(inForum, 'thread:hidden', (e) => e.threadId === thread.id);
 
     const itemId = await hide(post.id);
+    expect(await leftCategory).toEqual({ threadId: thread.id, categoryId: category });
+    await leftForum;
 
     // Others: gone from the category list, the recent list, search (threads and its posts) and counts.
     expect(await listed(reader.c, thread.id)).toBe(false);
@@ -98,8 +112,10 @@ describe('a hidden opening post takes its thread out of sight', () => {
     expect(await listed(mod.c, thread.id)).toBe(true);
     expect(await found(mod.c, 'quokkafield', thread.id, 'threads')).toBe(true);
 
-    // A moderator keeps the post: the thread is back for everyone.
+    // A moderator keeps the post: the thread is back for everyone, live too.
+    const back = nextEvent(inCategory, 'thread:restored', (e) => e.thread.id === thread.id);
     await keep(itemId);
+    expect((await back).thread).toMatchObject({ id: thread.id, title: 'Quokkafield playgroup schedule' });
     expect(await listed(reader.c, thread.id)).toBe(true);
     expect(await listed(reader.c, thread.id, false)).toBe(true);
     expect(await found(reader.c, 'quokkafield', thread.id, 'threads')).toBe(true);

@@ -272,6 +272,22 @@ socket.on('thread:created', ({ thread }) => {
   if (thread.author?.id !== me()) announce(i18next.t('forums.category.newThreadLive', { title: thread.title }));
 });
 
+// A thread whose opening post moderation held or hid leaves lists, but its author's and moderators'.
+socket.on('thread:hidden', ({ threadId }) => {
+  const { list } = useForums.getState();
+  const thread = list?.threads.find((t) => t.id === threadId);
+  if (!list || !thread) return;
+  const viewer = useAuth.getState().user;
+  if (thread.author?.id === viewer?.id || viewer?.role === 'moderator' || viewer?.role === 'admin') return;
+  useForums.setState({ list: { ...list, threads: list.threads.filter((t) => t.id !== threadId) } });
+});
+
+socket.on('thread:restored', ({ thread }) => {
+  const { list, addThread } = useForums.getState();
+  if (list?.categoryId !== thread.categoryId || list.threads.some((t) => t.id === thread.id)) return;
+  addThread(toSummary(thread));
+});
+
 socket.on('thread:activity', (e) => {
   const { list } = useForums.getState();
   const current = list?.threads.find((t) => t.id === e.threadId);

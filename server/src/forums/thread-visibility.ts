@@ -43,20 +43,22 @@ export function unreadCountFor(
 
 /**
  * Recomputes a thread's moderation marks from its posts; call it after any post status change.
- * Idempotent (a re-run job or a retried call writes the same thing). Returns whether the thread
- * is now hidden from lists.
+ * Idempotent (a re-run job or a retried call writes the same thing). Tells whether the thread
+ * is now hidden from lists and whether that changed with this call.
  */
-export async function refreshThreadModeration(threadId: Types.ObjectId): Promise<boolean> {
+export async function refreshThreadModeration(
+  threadId: Types.ObjectId,
+): Promise<{ hidden: boolean; changed: boolean; categoryId: string | null }> {
   const [thread, restricted] = await Promise.all([
-    ThreadModel.findById(threadId, { firstPostId: 1 }).lean(),
+    ThreadModel.findById(threadId, { firstPostId: 1, hidden: 1, categoryId: 1 }).lean(),
     // One equality query per status: FerretDB pushes `{threadId, status}` down to its backend, where
     // `status: {$in}` would make it read every post of the thread.
     findEach(RESTRICTED_STATUSES, (status) => PostModel.find({ threadId, status }, { seq: 1 }).lean()),
   ]);
-  if (!thread) return false;
+  if (!thread) return { hidden: false, changed: false, categoryId: null };
   const first = thread.firstPostId;
   const hidden = first ? restricted.some((p) => p._id.equals(first)) : false;
   const restrictedSeqs = restricted.map((p) => p.seq).sort((a, b) => a - b);
   await ThreadModel.updateOne({ _id: threadId }, { $set: { hidden, restrictedSeqs } });
-  return hidden;
+  return { hidden, changed: Boolean(thread.hidden) !== hidden, categoryId: thread.categoryId.toHexString() };
 }

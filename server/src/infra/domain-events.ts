@@ -44,6 +44,8 @@ export interface DomainEventMap {
     retitled?: { firstPostId: string; at: string } | null;
   };
   'thread.read': { memberId: string; threadId: string; lastReadSeq: number };
+  /** Moderation held, hid or restored the opening post: the thread left lists or came back. */
+  'thread.moderated': { threadId: string; categoryId: string; hidden: boolean };
   'post.created': {
     thread: PublicThread;
     post: PublicPost;

@@ -1,8 +1,9 @@
 import mongoose from 'mongoose';
 import type { DomainEvents } from '../infra/domain-events.js';
 import type { Queues } from '../infra/queues.js';
-import { PostModel } from '../forums/model.js';
-import { presentPublicPosts, type PostLean } from '../forums/present.js';
+import { isCoalitionCategory } from '../forums/coalition-visibility.js';
+import { PostModel, ThreadModel } from '../forums/model.js';
+import { presentPublicPosts, presentPublicThreads, type PostLean, type ThreadLean } from '../forums/present.js';
 import { MemberModel } from '../members/model.js';
 import { rooms, type RoomEmitter } from '../realtime/types.js';
 import type { ModerationService } from './service.js';
@@ -47,6 +48,22 @@ export function registerModerationListeners(
   events.on('moderation.postHidden', ({ postId, threadId, authorId, status, reasons }) => {
     emitter.to(rooms.thread(threadId)).emit('post:hidden', { threadId, postId, status });
     emitter.to(rooms.member(authorId)).emit('post:hidden', { threadId, postId, status, reasons });
+  });
+
+  // Lists follow a thread whose opening post was held, hidden or restored; a coalition's
+  // category gets it in its own room only, as with every list update (forums/listeners.ts).
+  events.on('thread.moderated', async ({ threadId, categoryId, hidden }) => {
+    const lists = (await isCoalitionCategory(categoryId))
+      ? [rooms.category(categoryId)]
+      : [rooms.forum, rooms.category(categoryId)];
+    const targets = [rooms.thread(threadId), ...lists];
+    if (hidden) {
+      emitter.to(targets).emit('thread:hidden', { threadId, categoryId });
+      return;
+    }
+    const thread = await ThreadModel.findById(threadId).lean<ThreadLean>();
+    const [publicThread] = thread ? await presentPublicThreads([thread]) : [];
+    if (publicThread) emitter.to(targets).emit('thread:restored', { thread: publicThread });
   });
 
   events.on('moderation.postRestored', async ({ postId }) => {

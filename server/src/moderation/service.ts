@@ -230,6 +230,13 @@ export function createModerationService(deps: ModerationServiceDeps) {
     return out!;
   }
 
+  /** Recomputes the thread's marks; when its opening post's fate moved it in or out of lists, says so. */
+  async function refreshThreadAndTell(threadId: Types.ObjectId): Promise<void> {
+    const { hidden, changed, categoryId } = await refreshThreadModeration(threadId);
+    if (changed && categoryId)
+      events.publish('thread.moderated', { threadId: threadId.toHexString(), categoryId, hidden });
+  }
+
   /** Hides (or holds) a visible post; true when this call changed it. */
   async function restrictPost(
     post: { _id: Types.ObjectId; threadId: Types.ObjectId; authorId: Types.ObjectId },
@@ -239,7 +246,7 @@ export function createModerationService(deps: ModerationServiceDeps) {
     const from: PostStatus[] = status === 'hidden' ? ['visible', 'held'] : ['visible'];
     const res = await PostModel.updateOne({ _id: post._id, status: trusted({ $in: from }) }, { $set: { status } });
     if (res.modifiedCount === 0) return false;
-    await refreshThreadModeration(post.threadId);
+    await refreshThreadAndTell(post.threadId);
     events.publish('moderation.postHidden', {
       postId: post._id.toHexString(),
       threadId: post.threadId.toHexString(),
@@ -375,7 +382,7 @@ export function createModerationService(deps: ModerationServiceDeps) {
           { $set: { status: 'visible' } },
         );
         if (res.modifiedCount > 0) {
-          await refreshThreadModeration(post.threadId);
+          await refreshThreadAndTell(post.threadId);
           events.publish('moderation.postRestored', { postId });
         }
       } else {
