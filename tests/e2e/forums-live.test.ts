@@ -75,4 +75,34 @@ describe('a live thread in two browsers', () => {
     await reader.locator('article', { hasText: reply }).waitFor();
     expect(await reader.evaluate(() => location.pathname)).toBe(`/forums/t/${threadId}`);
   });
+
+  it('lets the author rename the thread; the reader’s page follows live, and Ben gets no rename button', async () => {
+    const writer = await (await signedInContext(ana)).newPage();
+    const reader = await (await signedInContext(ben)).newPage();
+    await reader.goto(`${p.url}/forums/t/${threadId}`);
+    await reader.getByRole('heading', { level: 1, name: /Parent leadership councils/ }).waitFor();
+    expect(await reader.getByRole('button', { name: 'Rename' }).count()).toBe(0);
+    await writer.goto(`${p.url}/forums/t/${threadId}`);
+    await writer.getByRole('heading', { level: 1, name: /Parent leadership councils/ }).waitFor();
+    await new Promise((r) => setTimeout(r, 1000));
+
+    await writer.getByRole('button', { name: 'Rename' }).click();
+    const field = writer.getByLabel('New title');
+    expect(await field.evaluate((el) => el === document.activeElement)).toBe(true);
+    // Too short: told at the field, nothing sent.
+    await field.fill('No');
+    await writer.getByRole('button', { name: 'Save title' }).click();
+    await writer.getByText('A title has 3 to 200 characters.').waitFor();
+    await field.fill('Parent co-chairs: how our councils started');
+    await writer.keyboard.press('Enter');
+    await writer.getByRole('heading', { level: 1, name: 'Parent co-chairs: how our councils started' }).waitFor();
+    // Focus returns to the button that opened the form.
+    await expect.poll(() => writer.evaluate(() => document.activeElement?.textContent?.trim())).toBe('Rename');
+
+    await reader
+      .getByRole('heading', { level: 1, name: 'Parent co-chairs: how our councils started' })
+      .waitFor({ timeout: 10_000 });
+    const stored = await ben.get(`/api/threads/${threadId}`);
+    expect(stored.body.thread.title).toBe('Parent co-chairs: how our councils started');
+  });
 });

@@ -9,6 +9,7 @@ import { fetchCategory, fetchPosts, fetchThread, markRead } from './api';
 import { Composer } from './Composer';
 import { isNotFound, useLoad } from './load';
 import { PostItem, type OpenComposer } from './PostItem';
+import { RenameThread } from './RenameThread';
 import { useForums, type ThreadView } from './store';
 
 /** Everything after `after`, page by page: what a reconnect may have missed. */
@@ -161,6 +162,7 @@ function ThreadBody({ view }: { view: ThreadView }) {
         {thread.locked && <span className="badge badge--muted">{t('forums.thread.locked')}</span>}{' '}
         {t('forums.thread.replyCount', { count: Math.max(0, thread.postCount - 1) })}
       </p>
+      <RenameThread thread={thread} />
       {firstUnreadSeq !== null && (
         <p>
           <a

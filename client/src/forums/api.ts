@@ -94,6 +94,10 @@ export async function createPost(threadId: string, body: PostCreateBody): Promis
   return (await api.post<{ post: Post }>(`/api/threads/${id(threadId)}/posts`, body)).post;
 }
 
+export async function renameThread(threadId: string, title: string): Promise<ThreadSummary> {
+  return (await api.patch<{ thread: ThreadSummary }>(`/api/threads/${id(threadId)}`, { title })).thread;
+}
+
 export async function editPost(postId: string, body: string): Promise<Post> {
   return (await api.patch<{ post: Post }>(`/api/posts/${id(postId)}`, { body })).post;
 }
