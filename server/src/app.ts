@@ -38,7 +38,7 @@ import { moderationLimiters } from './moderation/limits.js';
 import { registerModerationListeners, registerScreeningListeners } from './moderation/listeners.js';
 import { moderationRoutes } from './moderation/routes.js';
 import { createModerationService, recipientsBlocking } from './moderation/service.js';
-import { redisMutex } from './infra/mutex.js';
+import { redisMutex, redisSerialLock } from './infra/mutex.js';
 import { moderationSocket } from './moderation/socket.js';
 import { trackVisits } from './moderation/visits.js';
 import { memberRoutes } from './members/routes.js';
@@ -101,14 +101,16 @@ function createServices(deps: AppDeps) {
     deletePost: (actor, id) => forums.deletePost(actor, id),
     mutex: redisMutex(deps.redis, deps.config.REDIS_PREFIX),
   });
+  const threadLock = redisSerialLock(deps.redis, deps.config.REDIS_PREFIX);
   const forums = createForumService({
     events: deps.events,
     log: deps.log,
     ...forumLimiters(deps.redis, deps.config.REDIS_PREFIX),
+    threadLock,
     assertCanPost: (id) => moderation.assertCanPost(id),
   });
   // The hub opens discussion threads for resources without spending the submitter's posting budget.
-  const hubForums = createForumService({ events: deps.events, log: deps.log });
+  const hubForums = createForumService({ events: deps.events, log: deps.log, threadLock });
   const hubLimit = (name: string, points: number) =>
     new Limiter(deps.redis, deps.config.REDIS_PREFIX, { name, points, durationSeconds: 3600 });
   const library = createLibraryService({

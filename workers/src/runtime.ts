@@ -14,6 +14,7 @@ import { createNotificationWorkerServices } from '@commons/server/notifications/
 import { startDigestsWorker } from './digests.worker.js';
 import { startNotificationsWorker } from './notifications.worker.js';
 import { declareSchedulers } from './schedulers.js';
+import { redisSerialLock } from '@commons/server/infra/mutex';
 
 export interface RunningWorkers {
   workers: Worker[];
@@ -29,7 +30,14 @@ export function startWorkers(runtime: Runtime): RunningWorkers {
   const workers: Worker[] = [
     moderation.worker,
     startMailWorker(runtime, mail),
-    startLabsWorker(runtime, createForumService({ events: runtime.events, log: runtime.log })),
+    startLabsWorker(
+      runtime,
+      createForumService({
+        events: runtime.events,
+        log: runtime.log,
+        threadLock: redisSerialLock(runtime.redis, runtime.config.REDIS_PREFIX),
+      }),
+    ),
     startNotificationsWorker(runtime, notify.notifications),
     startDigestsWorker(runtime, notify.digests, { concurrency: notify.settings.digestConcurrency }),
     startWebhooksWorker(runtime),

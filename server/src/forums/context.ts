@@ -11,6 +11,8 @@ export interface ForumContext {
   editLimiter: Limiter | null;
   /** Moderation's gate: throws when the member may not post now (silenced). */
   assertCanPost(actorId: string): Promise<void>;
+  /** Runs a write of the thread's counters (lastSeq, postCount) with no other writer of them. */
+  threadLock<T>(threadId: Types.ObjectId, fn: () => Promise<T>): Promise<T>;
   /** Resolves once default categories and mention handles exist (started at app build). */
   ready(): Promise<void>;
 }

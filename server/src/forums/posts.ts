@@ -88,66 +88,63 @@ export function postOps(ctx: ForumContext) {
       const now = opts.at ?? new Date();
       const authorId = new Types.ObjectId(actor.id);
 
-      // Take the next sequence number. The lock is part of the filter, so a lock that lands
-      // between our check and this write still refuses the post. FerretDB 1.24 applies
-      // concurrent `$inc`s non-atomically (two writers can read the same lastSeq), so the unique
-      // (threadId, seq) index is the arbiter: on a collision, lift lastSeq past the stored
-      // maximum and take another number. Numbers stay unique and increasing; gaps are allowed.
-      let reserved: ThreadLean | null = null;
-      let post;
-      for (let attempt = 1; !post; attempt++) {
-        reserved = await ThreadModel.findOneAndUpdate(
-          isModerator(actor) ? { _id: thread._id } : { _id: thread._id, locked: false },
-          { $inc: { lastSeq: 1 }, $max: { lastActivityAt: now }, $set: { lastPosterId: authorId } },
-          { returnDocument: 'after' },
-        ).lean<ThreadLean>();
-        if (!reserved) {
-          if (await ThreadModel.exists({ _id: thread._id }))
-            throw new AppError('thread_locked', 'This thread is locked.');
-          throw notFound('thread');
+      // Take the next sequence number and count the post, one writer of the thread at a time
+      // (ctx.threadLock): FerretDB 1.24 applies concurrent `$inc`s to one document non-atomically.
+      // The thread lock is part of the filter, so a lock that lands between our check and this
+      // write still refuses the post. The unique (threadId, seq) index stays the arbiter: should a
+      // number be taken anyway (a writer that bypassed the lock), lift lastSeq past it and retry.
+      const { post, reserved } = await ctx.threadLock(thread._id, async () => {
+        for (let attempt = 1; ; attempt++) {
+          const taken = await ThreadModel.findOneAndUpdate(
+            isModerator(actor) ? { _id: thread._id } : { _id: thread._id, locked: false },
+            {
+              $inc: { lastSeq: 1, postCount: 1 },
+              $max: { lastActivityAt: now },
+              $set: { lastPosterId: authorId },
+            },
+            { returnDocument: 'after' },
+          ).lean<ThreadLean>();
+          if (!taken) {
+            if (await ThreadModel.exists({ _id: thread._id }))
+              throw new AppError('thread_locked', 'This thread is locked.');
+            throw notFound('thread');
+          }
+          const seq = taken.lastSeq;
+          try {
+            const created = await PostModel.create({
+              threadId: thread._id,
+              categoryId: taken.categoryId,
+              seq,
+              ...placeReply(target, seq),
+              authorId,
+              body: body.body,
+              html: rendered.html,
+              quote:
+                quoted && !quoted.deleted
+                  ? {
+                      postId: quoted._id,
+                      seq: quoted.seq,
+                      authorId: quoted.authorId,
+                      authorName: quoteAuthor?.displayName ?? '',
+                      html: quoted.html,
+                    }
+                  : null,
+              mentionIds: rendered.mentionIds,
+              terms: rendered.terms,
+              createdAt: now,
+            });
+            return { post: created, reserved: taken };
+          } catch (err) {
+            // Nothing was posted: the count goes back.
+            await ThreadModel.updateOne({ _id: thread._id }, { $inc: { postCount: -1 } });
+            if (!isDuplicateKey(err) || attempt >= 5) throw err;
+            // FerretDB sorts in memory (it reads every post of the thread): only on this rare path.
+            const top = await PostModel.findOne({ threadId: thread._id }, { seq: 1 }).sort({ seq: -1 }).lean();
+            await ThreadModel.updateOne({ _id: thread._id }, { $max: { lastSeq: Math.max(top?.seq ?? 0, seq) } });
+          }
         }
-        const seq = reserved.lastSeq;
-        try {
-          post = await PostModel.create({
-            threadId: thread._id,
-            categoryId: reserved.categoryId,
-            seq,
-            ...placeReply(target, seq),
-            authorId,
-            body: body.body,
-            html: rendered.html,
-            quote:
-              quoted && !quoted.deleted
-                ? {
-                    postId: quoted._id,
-                    seq: quoted.seq,
-                    authorId: quoted.authorId,
-                    authorName: quoteAuthor?.displayName ?? '',
-                    html: quoted.html,
-                  }
-                : null,
-            mentionIds: rendered.mentionIds,
-            terms: rendered.terms,
-            createdAt: now,
-          });
-        } catch (err) {
-          if (!isDuplicateKey(err) || attempt >= 20) throw err;
-          // `seq` is taken: lift lastSeq to at least it, so the next $inc hands out a newer number.
-          // Only after repeated collisions, to the highest stored seq (FerretDB sorts in memory,
-          // reading every post of the thread, so that look-up is kept for the rare case).
-          const top =
-            attempt >= 3
-              ? await PostModel.findOne({ threadId: thread._id }, { seq: 1 }).sort({ seq: -1 }).lean()
-              : null;
-          await ThreadModel.updateOne({ _id: thread._id }, { $max: { lastSeq: Math.max(top?.seq ?? 0, seq) } });
-          await new Promise((r) => setTimeout(r, Math.random() * 10 * attempt));
-        }
-      }
+      });
       const seq = post.seq;
-      // The reply count follows the posts themselves, so lost counter updates cannot skew it.
-      const postCount = await PostModel.countDocuments({ threadId: thread._id, deleted: false });
-      await ThreadModel.updateOne({ _id: thread._id }, { $set: { postCount }, $max: { lastSeq: seq } });
-      reserved = { ...reserved!, postCount, lastSeq: Math.max(reserved!.lastSeq, seq) };
       // Writing in a thread means having read it up to one's own post.
       await upsertRetrying(() =>
         ThreadStateModel.updateOne(
@@ -259,11 +256,11 @@ export function postOps(ctx: ForumContext) {
         { returnDocument: 'after' },
       ).lean<PostLean>();
       if (!updated) return;
-      const thread = await ThreadModel.findOneAndUpdate(
-        { _id: post.threadId },
-        { $inc: { postCount: -1 } },
-        { returnDocument: 'after' },
-      ).lean<ThreadLean>();
+      const thread = await ctx.threadLock(post.threadId, () =>
+        ThreadModel.findOneAndUpdate({ _id: post.threadId }, { $inc: { postCount: -1 } }, { returnDocument: 'after' })
+          .lean<ThreadLean>()
+          .exec(),
+      );
       if (thread?.firstPostId?.equals(post._id))
         await ThreadModel.updateOne({ _id: thread._id }, { $set: { terms: thread.titleTerms } });
       const [publicPost] = await presentPublicPosts([updated]);

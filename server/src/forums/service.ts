@@ -1,6 +1,8 @@
 import type { Role } from '@commons/shared';
 import type { Limiter } from '../http/rate-limit.js';
+import { AppError } from '../http/errors.js';
 import type { DomainEvents } from '../infra/domain-events.js';
+import { LockTimeoutError, localSerialLock, type SerialLock } from '../infra/mutex.js';
 import type { Logger } from '../infra/log.js';
 import { MemberModel } from '../members/model.js';
 import { categoryOps } from './categories.js';
@@ -25,6 +27,11 @@ export interface ForumServiceDeps {
   /** Posting budget per member (threads and replies); omitted: unlimited (seeding). */
   postLimiter?: Limiter;
   editLimiter?: Limiter;
+  /**
+   * One writer of a thread's counters at a time, across processes (redisSerialLock); omitted:
+   * within this process only (the seeder, single-process tools).
+   */
+  threadLock?: SerialLock;
   /** Moderation's gate (silenced members cannot post); omitted: everyone may. */
   assertCanPost?: (actorId: string) => Promise<void>;
 }
@@ -48,11 +55,26 @@ export function createForumService(deps: ForumServiceDeps) {
     return preparing;
   };
 
+  const threadLock = deps.threadLock ?? localSerialLock();
   const ctx: ForumContext = {
     events: deps.events,
     postLimiter: deps.postLimiter ?? null,
     editLimiter: deps.editLimiter ?? null,
     assertCanPost: deps.assertCanPost ?? (() => Promise.resolve()),
+    async threadLock(threadId, fn) {
+      try {
+        return await threadLock.run(`thread:${threadId.toHexString()}`, fn);
+      } catch (err) {
+        if (err instanceof LockTimeoutError)
+          throw new AppError(
+            'service_unavailable',
+            'This discussion is very busy right now; please try again.',
+            undefined,
+            2,
+          );
+        throw err;
+      }
+    },
     ready: prepare,
   };
 

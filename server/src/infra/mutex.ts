@@ -27,3 +27,66 @@ export function redisMutex(redis: Redis, prefix: string, ttlMs = 15_000): Mutex 
     },
   };
 }
+
+/**
+ * Runs writers of one key one after another (the others wait their turn), across processes.
+ * Used where a document's counters must stay exact on FerretDB 1.24, which applies concurrent
+ * `$inc`s to one document non-atomically: a thread's sequence numbers and post count.
+ */
+export interface SerialLock {
+  run<T>(key: string, fn: () => Promise<T>): Promise<T>;
+}
+
+export class LockTimeoutError extends Error {
+  constructor(readonly key: string) {
+    super(`waited too long for the lock on ${key}`);
+    this.name = 'LockTimeoutError';
+  }
+}
+
+/**
+ * A Redis lock taken with SET NX PX and waited for with short, jittered retries. `ttlMs` frees a
+ * key whose holder died; `waitMs` bounds how long a writer waits before giving up.
+ */
+export function redisSerialLock(
+  redis: Redis,
+  prefix: string,
+  opts: { ttlMs?: number; waitMs?: number } = {},
+): SerialLock {
+  const ttlMs = opts.ttlMs ?? 10_000;
+  const waitMs = opts.waitMs ?? 10_000;
+  return {
+    async run(key, fn) {
+      const full = `${prefix}:serial:${key}`;
+      const token = randomBytes(12).toString('hex');
+      const giveUpAt = Date.now() + waitMs;
+      for (let attempt = 0; (await redis.set(full, token, 'PX', ttlMs, 'NX')) !== 'OK'; attempt++) {
+        if (Date.now() > giveUpAt) throw new LockTimeoutError(key);
+        await new Promise((r) => setTimeout(r, Math.min(50, 2 + attempt * 3) * (0.5 + Math.random())));
+      }
+      try {
+        return await fn();
+      } finally {
+        await redis.eval(RELEASE, 1, full, token);
+      }
+    },
+  };
+}
+
+/** The same within one process (the seeder and other single-process callers without Redis). */
+export function localSerialLock(): SerialLock {
+  const tails = new Map<string, Promise<unknown>>();
+  return {
+    async run(key, fn) {
+      const before = tails.get(key) ?? Promise.resolve();
+      const mine = before.then(fn, fn);
+      const tail = mine.catch(() => undefined);
+      tails.set(key, tail);
+      try {
+        return await mine;
+      } finally {
+        if (tails.get(key) === tail) tails.delete(key);
+      }
+    },
+  };
+}

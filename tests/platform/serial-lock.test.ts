@@ -1,0 +1,62 @@
+// The lock that keeps one writer of a thread's counters at a time, on the test run's Redis.
+import { randomBytes } from 'node:crypto';
+import { LockTimeoutError, localSerialLock, redisSerialLock, type SerialLock } from '@commons/server/infra/mutex';
+import { Redis } from 'ioredis';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+
+const redis = new Redis(inject('redisUrl'), { maxRetriesPerRequest: null });
+const prefix = `t:serial:${randomBytes(4).toString('hex')}`;
+afterAll(() => redis.disconnect());
+
+/** Runs `n` writers of one key at once; each records when it started and ended. */
+async function contend(lock: SerialLock, n: number) {
+  const spans: { start: number; end: number }[] = [];
+  let inside = 0;
+  let most = 0;
+  await Promise.all(
+    Array.from({ length: n }, () =>
+      lock.run('thread:1', async () => {
+        inside++;
+        most = Math.max(most, inside);
+        const start = performance.now();
+        await new Promise((r) => setTimeout(r, 5));
+        spans.push({ start, end: performance.now() });
+        inside--;
+      }),
+    ),
+  );
+  return { spans, most };
+}
+
+describe.each([
+  ['Redis', () => redisSerialLock(redis, prefix)],
+  ['in-process', () => localSerialLock()],
+])('%s serial lock', (_name, make) => {
+  it('lets every writer run, one at a time', async () => {
+    const { spans, most } = await contend(make(), 12);
+    expect(spans).toHaveLength(12);
+    expect(most).toBe(1);
+  });
+
+  it('passes a writer’s failure to it alone and frees the key', async () => {
+    const lock = make();
+    await expect(lock.run('thread:2', () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+    await expect(lock.run('thread:2', () => Promise.resolve(7))).resolves.toBe(7);
+  });
+});
+
+describe('Redis serial lock across holders', () => {
+  it('waits for another process’s holder and gives up after waitMs with LockTimeoutError', async () => {
+    const key = `${prefix}:serial:thread:3`;
+    await redis.set(key, 'someone-else', 'PX', 300);
+    const patient = redisSerialLock(redis, prefix, { waitMs: 2000 });
+    const t0 = performance.now();
+    await expect(patient.run('thread:3', () => Promise.resolve('ran'))).resolves.toBe('ran');
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(250);
+
+    await redis.set(key, 'someone-else', 'PX', 5000);
+    const hasty = redisSerialLock(redis, prefix, { waitMs: 100 });
+    await expect(hasty.run('thread:3', () => Promise.resolve('ran'))).rejects.toBeInstanceOf(LockTimeoutError);
+    expect(await redis.get(key)).toBe('someone-else');
+  });
+});
