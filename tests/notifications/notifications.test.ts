@@ -106,6 +106,29 @@ describe('in-app notifications', () => {
     expect(fresh[1]).toMatchObject({ id: group.id, count: 3, read: true });
   });
 
+  it('presents a busy thread’s group from its latest posts: the count of all, the latest one that is left', async () => {
+    const { thread } = await newThread(ana, cat, 'Twenty-five answers about summer meals');
+    // A moderator's posts skip screening (25 in a burst from a member would be held).
+    const dee = await signUp(p, 'Dee Moderator', 'moderator');
+    const posts: { id: string; seq: number }[] = [];
+    for (let i = 1; i <= 25; i++) {
+      if (i % 9 === 1) await resetPostingBudgets(p);
+      posts.push(await reply(dee, thread.id, `Summer meal site number ${i} opens in June.`));
+    }
+    const group = await eventually(async () => {
+      const res = await ana.c.get('/api/notifications');
+      const found = res.body.notifications.find((n: { threadId: string }) => n.threadId === thread.id);
+      return found?.count === 25 ? found : undefined;
+    });
+    expect(group).toMatchObject({ postId: posts[24]!.id, seq: posts[24]!.seq });
+    expect((await dee.c.delete(`/api/posts/${posts[24]!.id}`)).status).toBe(204);
+    const after = await ana.c.get('/api/notifications');
+    expect(after.body.notifications.find((n: { id: string }) => n.id === group.id)).toMatchObject({
+      count: 24,
+      postId: posts[23]!.id,
+    });
+  });
+
   it('marks read only my own notifications; mark all clears the count', async () => {
     const mine = await ana.c.get('/api/notifications');
     const someId = mine.body.notifications.find((n: { read: boolean }) => !n.read).id;

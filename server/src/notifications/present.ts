@@ -8,12 +8,21 @@ import type { NotificationFields } from './model.js';
 
 export type NotificationLean = NotificationFields & { _id: Types.ObjectId };
 
+/**
+ * How many of a group's latest posts are looked up for presenting it. Every post of a group was
+ * one query: a member watching a busy thread had groups of hundreds of posts, re-read on every
+ * new reply. Older posts count as they were when added; the latest ones decide what shows.
+ */
+export const CHECKED_POSTS = 20;
+
 export interface VisibleGroup {
   row: NotificationLean;
   threadTitle: string;
   categoryId: string;
-  /** Posts of the group that still exist (deleted ones are never shown or mailed). */
+  /** Posts of the group that still exist (deleted ones are never shown or mailed), of its latest CHECKED_POSTS. */
   livePostIds: string[];
+  /** Posts of the group before those, counted without being looked up. */
+  olderPosts: number;
   latestPostId: string;
   latestSeq: number;
 }
@@ -53,7 +62,8 @@ export async function visibleGroups(
   );
   if (rows.length === 0) return [];
   const threadIds = [...new Set(rows.map((r) => r.threadId.toHexString()))];
-  const postIds = rows.flatMap((r) => r.postIds);
+  // A busy thread's group holds hundreds of posts: only its latest few are looked up (see below).
+  const postIds = rows.flatMap((r) => r.postIds.slice(-CHECKED_POSTS));
   // Posts are always read fresh: whether one was deleted or hidden decides what may be shown.
   const [threads, posts] = await Promise.all([
     lookups.threads(threadIds),
@@ -66,7 +76,8 @@ export async function visibleGroups(
   for (const row of rows) {
     const thread = threadById.get(row.threadId.toHexString());
     if (!thread || archived.has(thread.categoryId.toHexString())) continue;
-    const live = row.postIds
+    const checked = row.postIds.slice(-CHECKED_POSTS);
+    const live = checked
       .map((id) => postById.get(id.toHexString()))
       // Deleted posts, and posts held or hidden by moderation, are never shown or mailed.
       .filter((p): p is NonNullable<typeof p> => Boolean(p && !p.deleted && !RESTRICTED_STATUSES.includes(p.status)));
@@ -77,6 +88,7 @@ export async function visibleGroups(
       threadTitle: thread.title,
       categoryId: thread.categoryId.toHexString(),
       livePostIds: live.map((p) => p._id.toHexString()),
+      olderPosts: row.postIds.length - checked.length,
       latestPostId: latest._id.toHexString(),
       latestSeq: latest.seq,
     });
@@ -135,7 +147,7 @@ export async function presentNotifications(
       threadTitle: group.threadTitle,
       postId: group.latestPostId,
       seq: group.latestSeq,
-      count: group.livePostIds.length,
+      count: group.livePostIds.length + group.olderPosts,
     });
   }
   return out;
