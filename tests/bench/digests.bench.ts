@@ -32,7 +32,7 @@ import { Redis } from 'ioredis';
 import { Types } from 'mongoose';
 import { SMTPServer } from 'smtp-server';
 import { freePort, waitForPort } from '@commons/server/infra/services/ports';
-import { benchEnv, summarize, tuneBenchStore, writeResults } from './harness.js';
+import { benchEnv, storeMaintenance, summarize, tuneBenchStore, writeResults } from './harness.js';
 
 const DIGESTS = Number(process.env.BENCH_DIGESTS ?? 10_000);
 const RATE = Number(process.env.BENCH_POST_RATE ?? 2);
@@ -470,6 +470,7 @@ const perMinute = Math.round((received / runSeconds) * 60);
 const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
 const result = {
   store: own.backend,
+  storeMaintenance: storeMaintenance.vacuum,
   note: 'one shared 2-core machine: figures are noisy',
   at: AT.toISOString(),
   seedSeconds,

@@ -200,7 +200,7 @@ const targets = {
 };
 const file = writeResults('forums-bench.json', {
   store: process.env.FERRETDB_POSTGRESQL_URL
-    ? 'FerretDB 1.24 (PostgreSQL backend)'
+    ? `FerretDB 1.24 (PostgreSQL backend${process.env.BENCH_PG_TUNE === '0' ? ', untuned' : ', tuned by npm run ferretdb:tune-postgres'})`
     : process.env.MONGODB_URI
       ? 'MONGODB_URI'
       : 'FerretDB 1.24 (SQLite backend)',

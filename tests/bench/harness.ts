@@ -6,6 +6,7 @@ import path from 'node:path';
 import { provideServices } from '@commons/server/infra/services/index';
 import { freePort, waitForPort } from '@commons/server/infra/services/ports';
 import { tuneFerretdbPostgres } from '@commons/server/infra/ferretdb-postgres';
+import pg from 'pg';
 import { ensureLauncher } from '../../scripts/ferretdb-binary.mjs';
 
 export const repoRoot = path.resolve(import.meta.dirname, '../..');
@@ -122,6 +123,7 @@ export async function benchEnv(name: string): Promise<BenchEnv> {
       };
     },
     async stop() {
+      await stopVacuumer();
       for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
       await services.stop();
       await ferret?.stop();
@@ -137,12 +139,53 @@ export async function benchEnv(name: string): Promise<BenchEnv> {
  * mode) and again once tables and indexes exist. BENCH_PG_TUNE=0 measures the untuned store.
  */
 export async function tuneBenchStore(): Promise<void> {
+  startVacuumer();
   const url = process.env.FERRETDB_POSTGRESQL_URL;
   if (!url || process.env.BENCH_PG_TUNE === '0') return;
   const report = await tuneFerretdbPostgres(url);
   console.log(
     `[services] PostgreSQL tuned for FerretDB: ${report.created.length} companion indexes added, ${report.existing} there`,
   );
+}
+
+let vacuumer: { stop(): Promise<void> } | null = null;
+/** For results files: how the bench store's dead rows were cleaned. */
+export const storeMaintenance = { vacuum: 'PostgreSQL autovacuum' };
+
+/**
+ * FerretDB rewrites a whole row on every update, so its tables depend on autovacuum. Where the
+ * PostgreSQL server has autovacuum turned off (this machine's does), the bench vacuums the
+ * database every 20 s instead, as a default PostgreSQL would, so the figures are not those of a
+ * table that only grows dead rows. Stopped by stopVacuumer (benchEnv's stop).
+ */
+function startVacuumer(): void {
+  const url = process.env.FERRETDB_POSTGRESQL_URL;
+  if (vacuumer || !url) return;
+  const client = new pg.Client({ connectionString: url });
+  let timer: NodeJS.Timeout | null = null;
+  let running: Promise<unknown> = Promise.resolve();
+  const ready = client.connect().then(async () => {
+    const { rows } = await client.query<{ autovacuum: string }>('SHOW autovacuum');
+    if (rows[0]?.autovacuum === 'on') return;
+    console.log('[services] PostgreSQL autovacuum is off here: the bench vacuums every 20 s');
+    storeMaintenance.vacuum = 'autovacuum off on this server: the bench ran VACUUM (ANALYZE) every 20 s';
+    timer = setInterval(() => {
+      running = client.query('VACUUM (ANALYZE)').catch(() => undefined);
+    }, 20_000);
+  });
+  vacuumer = {
+    async stop() {
+      await ready.catch(() => undefined);
+      if (timer) clearInterval(timer);
+      await running;
+      await client.end().catch(() => undefined);
+    },
+  };
+}
+
+export async function stopVacuumer(): Promise<void> {
+  await vacuumer?.stop();
+  vacuumer = null;
 }
 
 /**

@@ -202,7 +202,7 @@ console.log(chat);
 for (const s of [host, ...members]) s.close();
 const file = writeResults('labs-bench.json', {
   store: process.env.FERRETDB_POSTGRESQL_URL
-    ? 'FerretDB 1.24 (PostgreSQL backend)'
+    ? `FerretDB 1.24 (PostgreSQL backend${process.env.BENCH_PG_TUNE === '0' ? ', untuned' : ', tuned by npm run ferretdb:tune-postgres'})`
     : process.env.MONGODB_URI
       ? 'MONGODB_URI'
       : 'FerretDB 1.24 (SQLite backend)',

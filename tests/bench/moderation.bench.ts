@@ -13,7 +13,7 @@ import { connectDatabase, disconnectDatabase } from '@commons/server/infra/db';
 import { MemberModel } from '@commons/server/members/model';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { benchEnv, summarize, writeResults } from './harness.js';
+import { benchEnv, storeMaintenance, summarize, writeResults } from './harness.js';
 
 const RATE = Number(process.env.BENCH_RATE ?? 50);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
@@ -138,8 +138,9 @@ for (const j of done) {
 }
 const result = {
   store: process.env.FERRETDB_POSTGRESQL_URL
-    ? 'FerretDB 1.24 (PostgreSQL backend)'
+    ? `FerretDB 1.24 (PostgreSQL backend${process.env.BENCH_PG_TUNE === '0' ? ', untuned' : ', tuned by npm run ferretdb:tune-postgres'})`
     : 'FerretDB 1.24 (SQLite backend) or MONGODB_URI',
+  storeMaintenance: storeMaintenance.vacuum,
   targetRatePerSecond: RATE,
   achievedRatePerSecond: achievedRate,
   posts: total,

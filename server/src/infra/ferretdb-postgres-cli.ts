@@ -16,6 +16,11 @@ async function main(argv: string[]): Promise<number> {
       `${report.database}: ${report.created.length} companion indexes created, ${report.existing} already there; ` +
         `plan_cache_mode ${report.planCacheMode === 'set' ? 'set (restart FerretDB to apply it everywhere)' : 'already set'}\n`,
     );
+    if (!report.autovacuum)
+      process.stderr.write(
+        'warning: autovacuum is off on this server. FerretDB rewrites a whole row on every update, so turn it on ' +
+          '(autovacuum = on) or run VACUUM (ANALYZE) on this database regularly.\n',
+      );
     return 0;
   } catch (err) {
     process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);

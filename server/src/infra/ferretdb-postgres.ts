@@ -21,6 +21,8 @@ export interface TuneReport {
   created: string[];
   existing: number;
   planCacheMode: 'set' | 'already';
+  /** FerretDB rewrites a whole row per update: without autovacuum, dead rows pile up and look-ups slow down. */
+  autovacuum: boolean;
 }
 
 /** `(_jsonb -> 'field'::text)` in an index definition: the fields FerretDB indexed. */
@@ -103,7 +105,8 @@ export async function tuneFerretdbPostgres(
       log(`plan_cache_mode = force_custom_plan on ${database} (FerretDB's new connections pick it up)`);
     }
     await client.query('ANALYZE');
-    return { database, created, existing, planCacheMode: already ? 'already' : 'set' };
+    const autovacuum = (await client.query<{ autovacuum: string }>('SHOW autovacuum')).rows[0]?.autovacuum === 'on';
+    return { database, created, existing, planCacheMode: already ? 'already' : 'set', autovacuum };
   } finally {
     await client.end();
   }
