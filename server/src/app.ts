@@ -95,13 +95,14 @@ export interface BuiltApp {
 
 function createServices(deps: AppDeps) {
   // Moderation gates posting (silences) and deletes posts through the forums; each calls the other late.
+  const threadLock = redisSerialLock(deps.redis, deps.config.REDIS_PREFIX);
   const moderation = createModerationService({
     events: deps.events,
     ...moderationLimiters(deps.redis, deps.config.REDIS_PREFIX),
     deletePost: (actor, id) => forums.deletePost(actor, id),
     mutex: redisMutex(deps.redis, deps.config.REDIS_PREFIX),
+    threadLock,
   });
-  const threadLock = redisSerialLock(deps.redis, deps.config.REDIS_PREFIX);
   const forums = createForumService({
     events: deps.events,
     log: deps.log,

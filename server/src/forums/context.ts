@@ -11,11 +11,18 @@ export interface ForumContext {
   editLimiter: Limiter | null;
   /** Moderation's gate: throws when the member may not post now (silenced). */
   assertCanPost(actorId: string): Promise<void>;
-  /** Runs a write of the thread's counters (lastSeq, postCount) with no other writer of them. */
+  /**
+   * Runs a write of the thread document with no other writer of it: FerretDB rewrites the whole
+   * document on any update, so an unlocked write of one field can undo a concurrent `$inc` of
+   * another (lastSeq, postCount). Every writer of threads takes it (key: threadLockKey).
+   */
   threadLock<T>(threadId: Types.ObjectId, fn: () => Promise<T>): Promise<T>;
   /** Resolves once default categories and mention handles exist (started at app build). */
   ready(): Promise<void>;
 }
+
+/** The key of a thread's writer lock, shared with moderation (which rewrites a thread's marks). */
+export const threadLockKey = (threadId: { toHexString(): string }) => `thread:${threadId.toHexString()}`;
 
 /** Options only in-process callers (the seeder) use; routes never pass them. */
 export interface WriteOptions {

@@ -210,9 +210,11 @@ export function postOps(ctx: ForumContext) {
       ).lean<PostLean>();
       if (!updated) throw notFound('post');
       if (thread.firstPostId?.equals(post._id)) {
-        await ThreadModel.updateOne(
-          { _id: thread._id },
-          { $set: { terms: [...new Set([...thread.titleTerms, ...rendered.terms])] } },
+        await ctx.threadLock(thread._id, () =>
+          ThreadModel.updateOne(
+            { _id: thread._id },
+            { $set: { terms: [...new Set([...thread.titleTerms, ...rendered.terms])] } },
+          ).exec(),
         );
       }
       const before = new Set(post.mentionIds.map((m) => m.toHexString()));
@@ -256,13 +258,15 @@ export function postOps(ctx: ForumContext) {
         { returnDocument: 'after' },
       ).lean<PostLean>();
       if (!updated) return;
-      const thread = await ctx.threadLock(post.threadId, () =>
-        ThreadModel.findOneAndUpdate({ _id: post.threadId }, { $inc: { postCount: -1 } }, { returnDocument: 'after' })
-          .lean<ThreadLean>()
-          .exec(),
-      );
-      if (thread?.firstPostId?.equals(post._id))
-        await ThreadModel.updateOne({ _id: thread._id }, { $set: { terms: thread.titleTerms } });
+      await ctx.threadLock(post.threadId, async () => {
+        const thread = await ThreadModel.findOneAndUpdate(
+          { _id: post.threadId },
+          { $inc: { postCount: -1 } },
+          { returnDocument: 'after' },
+        ).lean<ThreadLean>();
+        if (thread?.firstPostId?.equals(post._id))
+          await ThreadModel.updateOne({ _id: thread._id }, { $set: { terms: thread.titleTerms } });
+      });
       const [publicPost] = await presentPublicPosts([updated]);
       ctx.events.publish('post.deleted', { post: publicPost!, actorId: actor.id });
     },

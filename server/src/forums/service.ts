@@ -6,7 +6,7 @@ import { LockTimeoutError, localSerialLock, type SerialLock } from '../infra/mut
 import type { Logger } from '../infra/log.js';
 import { MemberModel } from '../members/model.js';
 import { categoryOps } from './categories.js';
-import type { ForumContext } from './context.js';
+import { threadLockKey, type ForumContext } from './context.js';
 import { ensureDefaultCategories } from './defaults.js';
 import { engagementOps } from './engagement.js';
 import { backfillHandles, syncHandle } from './mentions.js';
@@ -63,7 +63,7 @@ export function createForumService(deps: ForumServiceDeps) {
     assertCanPost: deps.assertCanPost ?? (() => Promise.resolve()),
     async threadLock(threadId, fn) {
       try {
-        return await threadLock.run(`thread:${threadId.toHexString()}`, fn);
+        return await threadLock.run(threadLockKey(threadId), fn);
       } catch (err) {
         if (err instanceof LockTimeoutError)
           throw new AppError(

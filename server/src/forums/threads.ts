@@ -291,11 +291,11 @@ export function threadOps(ctx: ForumContext) {
         moved = true;
       }
       if (Object.keys(set).length === 0) return presentThread(thread, actor);
-      const updated = await ThreadModel.findOneAndUpdate(
-        { _id: thread._id },
-        { $set: set },
-        { returnDocument: 'after' },
-      ).lean<ThreadLean>();
+      const updated = await ctx.threadLock(thread._id, () =>
+        ThreadModel.findOneAndUpdate({ _id: thread._id }, { $set: set }, { returnDocument: 'after' })
+          .lean<ThreadLean>()
+          .exec(),
+      );
       if (!updated) throw notFound('thread');
       if (moved) await PostModel.updateMany({ threadId: thread._id }, { $set: { categoryId: updated.categoryId } });
       const [publicThread] = await presentPublicThreads([updated]);

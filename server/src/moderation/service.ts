@@ -17,7 +17,8 @@ import {
 } from '@commons/shared';
 import mongoose, { Types } from 'mongoose';
 import { findEach } from '../infra/each.js';
-import type { Mutex } from '../infra/mutex.js';
+import { localSerialLock, type Mutex, type SerialLock } from '../infra/mutex.js';
+import { threadLockKey } from '../forums/context.js';
 import { AppError } from '../http/errors.js';
 import type { Limiter } from '../http/rate-limit.js';
 import type { DomainEvents } from '../infra/domain-events.js';
@@ -54,6 +55,8 @@ export interface ModerationServiceDeps {
   deletePost?: (actor: Actor, postId: string) => Promise<void>;
   /** Serializes decisions on one item across processes (FerretDB does not isolate them). */
   mutex?: Mutex;
+  /** The forums' thread writer lock (see forums/context.ts): moderation rewrites a thread's marks. */
+  threadLock?: SerialLock;
   now?: () => Date;
 }
 
@@ -93,6 +96,7 @@ export async function recipientsBlocking(senderId: string, recipientIds: string[
 export function createModerationService(deps: ModerationServiceDeps) {
   const now = deps.now ?? (() => new Date());
   const { events } = deps;
+  const threadLock = deps.threadLock ?? localSerialLock();
 
   function isActive(s: Pick<SanctionFields, 'kind' | 'liftedAt' | 'expiresAt'>, at = now()): boolean {
     return s.kind !== 'warn' && s.liftedAt === null && (s.expiresAt === null || s.expiresAt > at);
@@ -232,7 +236,9 @@ export function createModerationService(deps: ModerationServiceDeps) {
 
   /** Recomputes the thread's marks; when its opening post's fate moved it in or out of lists, says so. */
   async function refreshThreadAndTell(threadId: Types.ObjectId): Promise<void> {
-    const { hidden, changed, categoryId } = await refreshThreadModeration(threadId);
+    const { hidden, changed, categoryId } = await threadLock.run(threadLockKey(threadId), () =>
+      refreshThreadModeration(threadId),
+    );
     if (changed && categoryId)
       events.publish('thread.moderated', { threadId: threadId.toHexString(), categoryId, hidden });
   }

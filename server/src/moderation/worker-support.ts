@@ -1,6 +1,7 @@
 import { Emitter } from '@socket.io/redis-emitter';
 import type { ServerToClientEvents } from '@commons/shared';
 import { DomainEvents } from '../infra/domain-events.js';
+import { redisSerialLock } from '../infra/mutex.js';
 import type { Runtime } from '../runtime.js';
 import { registerModerationListeners, type ModerationEmitter } from './listeners.js';
 import { createModerationService, type ModerationService } from './service.js';
@@ -14,7 +15,10 @@ export function moderationForWorkers(runtime: Runtime): { moderation: Moderation
   const emitter = new Emitter<ServerToClientEvents>(runtime.newRedis({ name: 'moderation-emitter' }), {
     key: `${runtime.config.REDIS_PREFIX}:socket.io`,
   }) as unknown as ModerationEmitter;
-  const moderation = createModerationService({ events });
+  const moderation = createModerationService({
+    events,
+    threadLock: redisSerialLock(runtime.redis, runtime.config.REDIS_PREFIX),
+  });
   registerModerationListeners(events, {
     emitter,
     queues: runtime.queues,
