@@ -1,3 +1,4 @@
+import { rooms } from '../realtime/types.js';
 import mongoose, { type Types } from 'mongoose';
 import {
   canSeeCoalitionContent,
@@ -78,3 +79,13 @@ export async function isPrivateCategory(categoryId: Types.ObjectId | string): Pr
 }
 
 const OUTSIDER: CoalitionViewer = { id: '000000000000000000000000', role: 'member' };
+
+/**
+ * The rooms that hear a category's list updates: a coalition's category its own room only
+ * (joining it is checked), any other the forum-wide room too, so no outsider sees a private title.
+ */
+export async function listRoomsOf(categoryId: string): Promise<string[]> {
+  return (await isCoalitionCategory(categoryId))
+    ? [rooms.category(categoryId)]
+    : [rooms.forum, rooms.category(categoryId)];
+}

@@ -1,6 +1,6 @@
 import type { DomainEvents } from '../infra/domain-events.js';
 import { rooms, type RoomEmitter } from '../realtime/types.js';
-import { isCoalitionCategory } from './coalition-visibility.js';
+import { listRoomsOf } from './coalition-visibility.js';
 import type { ForumService } from './service.js';
 
 /**
@@ -12,25 +12,20 @@ export function registerForumListeners(
   deps: { emitter: RoomEmitter; forums: ForumService },
 ): void {
   const { emitter } = deps;
-  const openRooms = (categoryId: string) => [rooms.forum, rooms.category(categoryId)];
-  // A coalition's category: its list updates go to its own room only (joining it is checked),
-  // never to the forum-wide room, so a private coalition's thread titles reach no outsider.
-  const listRooms = async (categoryId: string) =>
-    (await isCoalitionCategory(categoryId)) ? [rooms.category(categoryId)] : openRooms(categoryId);
 
   events.on('thread.created', async ({ thread }) => {
-    emitter.to(await listRooms(thread.categoryId)).emit('thread:created', { thread });
+    emitter.to(await listRoomsOf(thread.categoryId)).emit('thread:created', { thread });
   });
 
   events.on('thread.updated', async ({ thread, previousCategoryId }) => {
-    const targets = [rooms.thread(thread.id), ...(await listRooms(thread.categoryId))];
+    const targets = [rooms.thread(thread.id), ...(await listRoomsOf(thread.categoryId))];
     if (previousCategoryId) targets.push(rooms.category(previousCategoryId));
     emitter.to(targets).emit('thread:updated', { thread, previousCategoryId });
   });
 
   events.on('post.created', async ({ thread, post }) => {
     emitter.to(rooms.thread(thread.id)).emit('post:created', { threadId: thread.id, post });
-    emitter.to(await listRooms(thread.categoryId)).emit('thread:activity', {
+    emitter.to(await listRoomsOf(thread.categoryId)).emit('thread:activity', {
       threadId: thread.id,
       categoryId: thread.categoryId,
       lastSeq: thread.lastSeq,

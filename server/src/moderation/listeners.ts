@@ -1,7 +1,7 @@
 import mongoose from 'mongoose';
 import type { DomainEvents } from '../infra/domain-events.js';
 import type { Queues } from '../infra/queues.js';
-import { isCoalitionCategory } from '../forums/coalition-visibility.js';
+import { listRoomsOf } from '../forums/coalition-visibility.js';
 import { PostModel, ThreadModel } from '../forums/model.js';
 import { presentPublicPosts, presentPublicThreads, type PostLean, type ThreadLean } from '../forums/present.js';
 import { MemberModel } from '../members/model.js';
@@ -50,13 +50,9 @@ export function registerModerationListeners(
     emitter.to(rooms.member(authorId)).emit('post:hidden', { threadId, postId, status, reasons });
   });
 
-  // Lists follow a thread whose opening post was held, hidden or restored; a coalition's
-  // category gets it in its own room only, as with every list update (forums/listeners.ts).
+  // Lists follow a thread whose opening post was held, hidden or restored (same rooms as every list update).
   events.on('thread.moderated', async ({ threadId, categoryId, hidden }) => {
-    const lists = (await isCoalitionCategory(categoryId))
-      ? [rooms.category(categoryId)]
-      : [rooms.forum, rooms.category(categoryId)];
-    const targets = [rooms.thread(threadId), ...lists];
+    const targets = [rooms.thread(threadId), ...(await listRoomsOf(categoryId))];
     if (hidden) {
       emitter.to(targets).emit('thread:hidden', { threadId, categoryId });
       return;

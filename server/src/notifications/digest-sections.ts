@@ -1,7 +1,6 @@
 import { Types } from 'mongoose';
 import { findEach } from '../infra/each.js';
 import { LabActionModel, LabModel, LabParticipantModel } from '../labs/model.js';
-import { ResourceModel } from '../library/model.js';
 import type { DigestSharedReads } from './digest-shared-reads.js';
 
 /** How far ahead a digest looks for Action Labs to come. */
@@ -31,7 +30,7 @@ export async function collectHubSections(
   memberId: string,
   since: Date,
   at: Date,
-  shared?: Pick<DigestSharedReads, 'newResources'>,
+  shared: Pick<DigestSharedReads, 'newResources'>,
 ): Promise<DigestHubSections> {
   const me = new Types.ObjectId(memberId);
   const participations = await LabParticipantModel.find(
@@ -82,12 +81,7 @@ export async function collectHubSections(
       .sort({ dueDate: 1, _id: 1 })
       .limit(SECTION_LIMIT)
       .lean(),
-    shared
-      ? shared.newResources(since, at)
-      : ResourceModel.find({ status: 'approved', approvedAt: { $gt: since } }, { title: 1 })
-          .sort({ approvedAt: -1 })
-          .limit(SECTION_LIMIT)
-          .lean(),
+    shared.newResources(since, at),
   ]);
 
   const actionCounts = await Promise.all(ended.map((l) => LabActionModel.countDocuments({ labId: l._id })));
