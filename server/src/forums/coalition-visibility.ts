@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { rooms } from '../realtime/types.js';
 import mongoose, { type Types } from 'mongoose';
 import {
@@ -36,9 +37,22 @@ export async function assertCanReadCategory(
   if (!(await canSeeCoalitionContent(viewer, category.coalitionId))) throw notFound(what);
 }
 
-async function coalitionOf(categoryId: Types.ObjectId): Promise<Types.ObjectId | null> {
+/*
+ * A category's coalition is fixed when the category is made (no route changes it, and categories
+ * are archived, never deleted), so each process remembers it: every post asks several times
+ * (who may read it, which rooms hear of it, whether a webhook may carry it). A miss is not kept:
+ * a category made a moment ago in another process is read again.
+ */
+const coalitionOfCategory = new LRUCache<string, { coalitionId: Types.ObjectId | null }>({ max: 10_000 });
+
+async function coalitionOf(categoryId: Types.ObjectId | string): Promise<Types.ObjectId | null> {
+  const key = String(categoryId);
+  const known = coalitionOfCategory.get(key);
+  if (known) return known.coalitionId;
   const category = await CategoryModel.findById(categoryId, { coalitionId: 1 }).lean();
-  return category?.coalitionId ?? null;
+  if (!category) return null;
+  coalitionOfCategory.set(key, { coalitionId: category.coalitionId ?? null });
+  return category.coalitionId ?? null;
 }
 
 /** 404 unless the viewer may read threads and posts of this category (by id). */
@@ -60,8 +74,7 @@ export async function readersOf(categoryId: Types.ObjectId, memberIds: string[])
 
 /** Whether the category belongs to a coalition (live list updates then go to its own room only). */
 export async function isCoalitionCategory(categoryId: Types.ObjectId | string): Promise<boolean> {
-  const category = await CategoryModel.findById(categoryId, { coalitionId: 1 }).lean();
-  return Boolean(category?.coalitionId);
+  return Boolean(await coalitionOf(categoryId));
 }
 
 /** The viewer for a member id (socket joins hold an id); an unknown id sees no coalition content. */
@@ -72,10 +85,10 @@ export async function viewerById(memberId: string): Promise<CoalitionViewer> {
 
 /** A private (or deleted) coalition's category: its threads and posts leave the platform through no webhook. */
 export async function isPrivateCategory(categoryId: Types.ObjectId | string): Promise<boolean> {
-  const category = await CategoryModel.findById(categoryId, { coalitionId: 1 }).lean();
-  if (!category?.coalitionId) return false;
+  const coalitionId = await coalitionOf(categoryId);
+  if (!coalitionId) return false;
   // What a member of no coalition may read is what the coalition shows everyone.
-  return !(await canSeeCoalitionContent(OUTSIDER, category.coalitionId));
+  return !(await canSeeCoalitionContent(OUTSIDER, coalitionId));
 }
 
 const OUTSIDER: CoalitionViewer = { id: '000000000000000000000000', role: 'member' };
