@@ -63,4 +63,30 @@ describe('digest shared reads', () => {
     const [named] = await reads.categories([category], at);
     expect(named?.name).toBeTruthy();
   });
+
+  it('shares a snapshot of a thread’s posts for a few seconds only, and reads newer posts on their own', async () => {
+    const reads = createDigestSharedReads({ postStateTtlMs: 2_000 });
+    const at = new Date(Date.now() + 60_000);
+    const lookups = reads.groupLookups(at);
+    const started = await newThread(ada, await categoryId(ada.c, 'introductions'), 'Snapshot of post states');
+    const tid = new Types.ObjectId(started.thread.id as string);
+    const first = (await PostModel.findOne({ threadId: tid, seq: 1 }).lean())!;
+    expect((await lookups.posts(tid, [first._id])).map((x) => x.status)).toEqual(['visible']);
+
+    // Within the snapshot's life every member's digest sees the same read...
+    await PostModel.updateOne({ _id: first._id }, { $set: { status: 'held' } });
+    expect((await lookups.posts(tid, [first._id])).map((x) => x.status)).toEqual(['visible']);
+    // ...and a post written after it is read on its own.
+    const later = await reply(ada, tid.toHexString(), 'Written after the snapshot.');
+    const laterId = new Types.ObjectId(later.id as string);
+    expect((await lookups.posts(tid, [first._id, laterId])).map((x) => x._id.toHexString())).toEqual([
+      first._id.toHexString(),
+      later.id,
+    ]);
+    // Once it is older than its life, the hold shows.
+    await new Promise((r) => setTimeout(r, 2_100));
+    expect((await lookups.posts(tid, [first._id])).map((x) => x.status)).toEqual(['held']);
+    // A post that no longer exists is left out.
+    expect(await lookups.posts(tid, [new Types.ObjectId()])).toEqual([]);
+  });
 });

@@ -16,8 +16,13 @@ export async function deliverMail(
   kind: string,
   memberId: string,
   mail: OutgoingMail,
+  /**
+   * `marker`: the caller keeps its own exactly-once marker (digests), so the look-up of an
+   * earlier delivery under this key is skipped; it could never find one.
+   */
+  guard: 'deliveries' | 'marker' = 'deliveries',
 ): Promise<'sent' | 'already_sent' | 'bounced'> {
-  if (await MailDeliveryModel.exists({ key, status: 'sent' })) return 'already_sent';
+  if (guard === 'deliveries' && (await MailDeliveryModel.exists({ key, status: 'sent' }))) return 'already_sent';
   try {
     const { messageId } = await deps.mailer.send(mail);
     await MailDeliveryModel.updateOne(

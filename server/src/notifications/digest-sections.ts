@@ -3,8 +3,6 @@ import { findEach } from '../infra/each.js';
 import { LabActionModel, LabModel, LabParticipantModel } from '../labs/model.js';
 import type { DigestSharedReads } from './digest-shared-reads.js';
 
-/** How far ahead a digest looks for Action Labs to come. */
-const UPCOMING_WINDOW_MS = 14 * 24 * 3_600_000;
 const SECTION_LIMIT = 5;
 
 export interface DigestHubSections {
@@ -30,34 +28,18 @@ export async function collectHubSections(
   memberId: string,
   since: Date,
   at: Date,
-  shared: Pick<DigestSharedReads, 'newResources'>,
+  shared: Pick<DigestSharedReads, 'newResources' | 'upcomingLabs' | 'labParticipantIds' | 'actionOwnerIds'>,
 ): Promise<DigestHubSections> {
   const me = new Types.ObjectId(memberId);
-  const participations = await LabParticipantModel.find(
-    { memberId: me },
-    { labId: 1, invited: 1, rsvp: 1, attended: 1 },
-  ).lean();
-  const mine = participations.map((p) => p.labId);
+  const [labMembers, actionOwners] = await Promise.all([shared.labParticipantIds(at), shared.actionOwnerIds(at)]);
+  const participations = labMembers.has(memberId)
+    ? await LabParticipantModel.find({ memberId: me }, { labId: 1, invited: 1, rsvp: 1, attended: 1 }).lean()
+    : [];
+  const mine = new Set(participations.map((p) => p.labId.toHexString()));
   const tookPart = participations.filter((p) => p.attended || p.rsvp === 'going').map((p) => p.labId);
 
-  const [upcoming, ended, owned, resources] = await Promise.all([
-    LabModel.find(
-      {
-        status: 'scheduled',
-        startsAt: { $gt: at, $lt: new Date(at.getTime() + UPCOMING_WINDOW_MS) },
-        $or: [
-          // strictQuery drops `coalitionId` while labs have no such path; once they do, it keeps coalition labs out.
-          { visibility: 'public', coalitionId: null },
-          { hostId: me },
-          { facilitatorIds: me },
-          { _id: { $in: mine } },
-        ],
-      },
-      { title: 1, startsAt: 1 },
-    )
-      .sort({ startsAt: 1 })
-      .limit(SECTION_LIMIT)
-      .lean(),
+  const [scheduled, ended, owned, resources] = await Promise.all([
+    shared.upcomingLabs(at),
     tookPart.length
       ? LabModel.find(
           { _id: { $in: tookPart }, status: 'ended', endedAt: { $gt: since } },
@@ -67,22 +49,35 @@ export async function collectHubSections(
           .limit(SECTION_LIMIT)
           .lean()
       : Promise.resolve([]),
-    LabActionModel.find(
-      {
-        ownerId: me,
-        status: { $ne: 'done' },
-        $or: [
-          { createdAt: { $gt: since } },
-          { dueDate: { $lte: new Date(at.getTime() + 7 * 24 * 3_600_000).toISOString().slice(0, 10) } },
-        ],
-      },
-      { labId: 1, title: 1, dueDate: 1 },
-    )
-      .sort({ dueDate: 1, _id: 1 })
-      .limit(SECTION_LIMIT)
-      .lean(),
+    actionOwners.has(memberId)
+      ? LabActionModel.find(
+          {
+            ownerId: me,
+            status: { $ne: 'done' },
+            $or: [
+              { createdAt: { $gt: since } },
+              { dueDate: { $lte: new Date(at.getTime() + 7 * 24 * 3_600_000).toISOString().slice(0, 10) } },
+            ],
+          },
+          { labId: 1, title: 1, dueDate: 1 },
+        )
+          .sort({ dueDate: 1, _id: 1 })
+          .limit(SECTION_LIMIT)
+          .lean()
+      : Promise.resolve([]),
     shared.newResources(since, at),
   ]);
+  // Public labs outside coalitions, and labs the member runs or is part of (a coalition's lab
+  // only then), cut from the run's one read of the labs to come.
+  const upcoming = scheduled
+    .filter(
+      (l) =>
+        (l.visibility === 'public' && !l.coalitionId) ||
+        l.hostId.equals(me) ||
+        l.facilitatorIds.some((f) => f.equals(me)) ||
+        mine.has(l._id.toHexString()),
+    )
+    .slice(0, SECTION_LIMIT);
 
   const actionCounts = await Promise.all(ended.map((l) => LabActionModel.countDocuments({ labId: l._id })));
   const labTitles = new Map(

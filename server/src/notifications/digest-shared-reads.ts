@@ -4,7 +4,8 @@ import { CategoryModel, PostModel, ThreadModel } from '../forums/model.js';
 import { RESTRICTED_STATUSES } from '../forums/visibility.js';
 import { findEach } from '../infra/each.js';
 import { ResourceModel } from '../library/model.js';
-import type { GroupLookups, ThreadRef } from './present.js';
+import { LabActionModel, LabModel, LabParticipantModel } from '../labs/model.js';
+import { readPostStates, type GroupLookups, type PostState, type ThreadRef } from './present.js';
 
 /**
  * Reads that every digest of one run repeats: the active threads of a category, the recent posts
@@ -20,6 +21,14 @@ import type { GroupLookups, ThreadRef } from './present.js';
 const WEEK = 7 * 24 * 3600 * 1000;
 const THREADS_PER_CATEGORY = 30;
 const RESOURCES = 5;
+/**
+ * How old a snapshot of posts' visibility may be. Moderation acts in seconds; so does this: a post
+ * held or deleted more than this long ago is never mailed, and a run still reads each thread's
+ * posts once per interval instead of once per member.
+ */
+export const POST_STATE_TTL_MS = 10_000;
+/** How far ahead a digest looks for Action Labs to come. */
+export const UPCOMING_WINDOW_MS = 14 * 24 * 3_600_000;
 
 export interface ActiveThread {
   _id: Types.ObjectId;
@@ -33,13 +42,22 @@ export interface RecentPost {
   authorId: Types.ObjectId;
   createdAt: Date;
 }
+export interface UpcomingLab {
+  _id: Types.ObjectId;
+  title: string;
+  startsAt: Date;
+  visibility: string;
+  coalitionId?: Types.ObjectId | null;
+  hostId: Types.ObjectId;
+  facilitatorIds: Types.ObjectId[];
+}
 export interface RecentResource {
   _id: Types.ObjectId;
   title: string;
   approvedAt: Date;
 }
 
-export function createDigestSharedReads(opts: { ttlMs?: number; max?: number } = {}) {
+export function createDigestSharedReads(opts: { ttlMs?: number; max?: number; postStateTtlMs?: number } = {}) {
   const cache = new LRUCache<string, Promise<unknown>>({ max: opts.max ?? 20_000, ttl: opts.ttlMs ?? 60_000 });
 
   // `read` returns a promise (queries run with exec()): a mongoose query awaited twice runs twice.
@@ -54,6 +72,11 @@ export function createDigestSharedReads(opts: { ttlMs?: number; max?: number } =
     return hit;
   }
   const floorOf = (at: Date) => new Date(at.getTime() - WEEK);
+  // Visibility snapshots live by the wall clock, not the run's time (see POST_STATE_TTL_MS).
+  const postStates = new LRUCache<string, Promise<PostState[]>>({
+    max: 5_000,
+    ttl: opts.postStateTtlMs ?? POST_STATE_TTL_MS,
+  });
 
   const threadsSince = (categoryId: Types.ObjectId, since: Date, limit: number) =>
     ThreadModel.find({ categoryId, lastActivityAt: { $gt: since } }, { title: 1, categoryId: 1, lastActivityAt: 1 })
@@ -98,7 +121,59 @@ export function createDigestSharedReads(opts: { ttlMs?: number; max?: number } =
         async archivedCategories() {
           return new Set((await allCategories(at)).filter((c) => c.archived).map((c) => c._id.toHexString()));
         },
+        // The thread's posts of the last week in one read, shared for a few seconds; a post
+        // older than that, or newer than the snapshot, is read on its own.
+        async posts(threadId, ids) {
+          const floor = floorOf(at);
+          const key = `${threadId.toHexString()}:${floor.toISOString()}`;
+          let snapshot = postStates.get(key);
+          if (!snapshot) {
+            snapshot = PostModel.find({ threadId, createdAt: { $gt: floor } }, { deleted: 1, seq: 1, status: 1 })
+              .lean<PostState[]>()
+              .exec();
+            postStates.set(key, snapshot);
+            snapshot.catch(() => postStates.delete(key));
+          }
+          const byId = new Map((await snapshot).map((p) => [p._id.toHexString(), p]));
+          const found = ids.map((id) => byId.get(id.toHexString()));
+          const missing = ids.filter((_, i) => !found[i]);
+          return [
+            ...found.filter((p): p is PostState => p !== undefined),
+            ...(missing.length ? await readPostStates(missing) : []),
+          ];
+        },
       };
+    },
+
+    /** Scheduled labs starting within two weeks of `at`, soonest first (each member's are cut from these). */
+    upcomingLabs(at: Date): Promise<UpcomingLab[]> {
+      return shared(`labs:${at.toISOString()}`, () =>
+        LabModel.find(
+          { status: 'scheduled', startsAt: { $gt: at, $lt: new Date(at.getTime() + UPCOMING_WINDOW_MS) } },
+          { title: 1, startsAt: 1, visibility: 1, coalitionId: 1, hostId: 1, facilitatorIds: 1 },
+        )
+          .sort({ startsAt: 1 })
+          .lean<UpcomingLab[]>()
+          .exec(),
+      );
+    },
+
+    /**
+     * Members with any lab participation, and owners of open action items: most members have
+     * neither, and their digests then skip those per-member queries. A participation or action
+     * item added during the run's minute may miss that digest's lab sections.
+     */
+    labParticipantIds(at: Date): Promise<Set<string>> {
+      return shared(`lab-members:${at.toISOString()}`, async () => {
+        const ids = await LabParticipantModel.distinct('memberId').exec();
+        return new Set(ids.map(String));
+      });
+    },
+    actionOwnerIds(at: Date): Promise<Set<string>> {
+      return shared(`action-owners:${at.toISOString()}`, async () => {
+        const ids = await LabActionModel.distinct('ownerId', { status: { $ne: 'done' } }).exec();
+        return new Set(ids.map(String));
+      });
     },
 
     /** Categories by id that are not archived, with their names. */

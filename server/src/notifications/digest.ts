@@ -301,7 +301,7 @@ export function createDigestService(deps: DigestServiceDeps) {
       await mark(memberId, period, { status: 'sending' }, owner);
       let outcome: Awaited<ReturnType<typeof deliverMail>>;
       try {
-        outcome = await deliverMail(deps, digestJobId(memberId, period), 'digest', memberId, mail);
+        outcome = await deliverMail(deps, digestJobId(memberId, period), 'digest', memberId, mail, 'marker');
       } catch (err) {
         // The SMTP server refused for now (nothing went out): the job's retry may send it.
         await mark(memberId, period, { status: 'claimed' }, owner);

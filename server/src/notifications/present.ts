@@ -1,4 +1,4 @@
-import type { Notification } from '@commons/shared';
+import type { Notification, PostStatus } from '@commons/shared';
 import type { Types } from 'mongoose';
 import { loadMemberRefs } from '../forums/mentions.js';
 import { CategoryModel, PostModel, ThreadModel } from '../forums/model.js';
@@ -33,11 +33,25 @@ export interface ThreadRef {
   categoryId: Types.ObjectId;
 }
 
-/** How visibleGroups finds threads and archived categories; digests pass their shared reads. */
+/** What decides whether a post of a group may still be shown. */
+export interface PostState {
+  _id: Types.ObjectId;
+  deleted: boolean;
+  seq: number;
+  status: PostStatus;
+}
+
+/** How visibleGroups finds threads, archived categories and posts; digests pass their shared reads. */
 export interface GroupLookups {
   threads(ids: string[]): Promise<ThreadRef[]>;
   archivedCategories(ids: Types.ObjectId[]): Promise<Set<string>>;
+  /** These posts of one thread as they are now (posts that no longer exist are left out). */
+  posts(threadId: Types.ObjectId, ids: Types.ObjectId[]): Promise<PostState[]>;
 }
+
+/** Posts by id, one equality look-up each. */
+export const readPostStates = (ids: Types.ObjectId[]): Promise<PostState[]> =>
+  findEach(ids, (id) => PostModel.find({ _id: id }, { deleted: 1, seq: 1, status: 1 }).lean<PostState[]>());
 
 // One equality look-up per id (see infra/each.ts): `$in` scans whole collections on FerretDB.
 export const directLookups: GroupLookups = {
@@ -47,6 +61,7 @@ export const directLookups: GroupLookups = {
     const categories = await findEach(ids, (id) => CategoryModel.find({ _id: id }, { archived: 1 }).lean());
     return new Set(categories.filter((c) => c.archived).map((c) => c._id.toHexString()));
   },
+  posts: (_threadId, ids) => readPostStates(ids),
 };
 
 /**
@@ -63,11 +78,18 @@ export async function visibleGroups(
   if (rows.length === 0) return [];
   const threadIds = [...new Set(rows.map((r) => r.threadId.toHexString()))];
   // A busy thread's group holds hundreds of posts: only its latest few are looked up (see below).
-  const postIds = rows.flatMap((r) => r.postIds.slice(-CHECKED_POSTS));
-  // Posts are always read fresh: whether one was deleted or hidden decides what may be shown.
+  const postIdsByThread = new Map<string, { threadId: Types.ObjectId; ids: Types.ObjectId[] }>();
+  for (const r of rows) {
+    const key = r.threadId.toHexString();
+    const entry = postIdsByThread.get(key) ?? { threadId: r.threadId, ids: [] };
+    entry.ids.push(...r.postIds.slice(-CHECKED_POSTS));
+    postIdsByThread.set(key, entry);
+  }
+  // Whether a post was deleted or hidden decides what may be shown: the API reads posts fresh,
+  // digests from a snapshot of a few seconds (digest-shared-reads.ts).
   const [threads, posts] = await Promise.all([
     lookups.threads(threadIds),
-    findEach(postIds, (id) => PostModel.find({ _id: id }, { deleted: 1, seq: 1, status: 1 }).lean()),
+    Promise.all([...postIdsByThread.values()].map((t) => lookups.posts(t.threadId, t.ids))).then((p) => p.flat()),
   ]);
   const archived = await lookups.archivedCategories(threads.map((t) => t.categoryId));
   const threadById = new Map(threads.map((t) => [t._id.toHexString(), t]));
