@@ -98,6 +98,17 @@ describe('automatic screening of new and edited posts', () => {
     await eventually(async () => (await statusOf(second.id)) === 'held');
     expect(await statusOf(first.id)).toBe('visible');
   });
+
+  it('holds a burst of posts from one member: the eighth within five minutes, not the ones before', async () => {
+    const burster = await signUp(p, 'Bea Burst');
+    const posts: Array<{ id: string }> = [];
+    for (let i = 1; i <= 8; i++)
+      posts.push(await reply(burster, threadId, `Update ${i} from our family resource night, table ${i * 7}.`));
+    await eventually(async () => (await statusOf(posts[7]!.id)) === 'held');
+    for (const post of posts.slice(0, 7)) expect(await statusOf(post.id)).toBe('visible');
+    const reasons = (await mod.c.get(`/api/posts/${posts[7]!.id}/moderation`)).body.moderation.reasons as string[];
+    expect(reasons).toContain('burst');
+  });
 });
 
 describe('thread titles are screened like bodies', () => {
