@@ -65,6 +65,43 @@ export const directLookups: GroupLookups = {
 };
 
 /**
+ * directLookups remembered for the life of one job: a fan-out presents the groups of many
+ * members in one thread, which hold mostly the same latest posts, so each is read once.
+ */
+export function memoizedLookups(base: GroupLookups = directLookups): GroupLookups {
+  const threads = new Map<string, Promise<ThreadRef | undefined>>();
+  const archived = new Map<string, Promise<boolean>>();
+  const posts = new Map<string, Promise<PostState | undefined>>();
+  const once = <T>(memo: Map<string, Promise<T>>, key: string, read: () => Promise<T>): Promise<T> => {
+    let hit = memo.get(key);
+    if (!hit) {
+      hit = read();
+      memo.set(key, hit);
+    }
+    return hit;
+  };
+  const present = <T>(list: Array<T | undefined>) => list.filter((x): x is T => x !== undefined);
+  return {
+    threads: async (ids) =>
+      present(await Promise.all(ids.map((id) => once(threads, id, async () => (await base.threads([id]))[0])))),
+    async archivedCategories(ids) {
+      const flags = await Promise.all(
+        ids.map((id) =>
+          once(archived, id.toHexString(), async () => (await base.archivedCategories([id])).has(id.toHexString())),
+        ),
+      );
+      return new Set(ids.filter((_, i) => flags[i]).map((id) => id.toHexString()));
+    },
+    posts: async (threadId, ids) =>
+      present(
+        await Promise.all(
+          ids.map((id) => once(posts, id.toHexString(), async () => (await base.posts(threadId, [id]))[0])),
+        ),
+      ),
+  };
+}
+
+/**
  * Keeps what the member may still see: the thread exists in a category that is not archived and
  * at least one post of the group is neither deleted nor held/hidden; counts and "latest" follow those posts.
  */

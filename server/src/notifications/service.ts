@@ -21,7 +21,7 @@ import { rooms, type RoomEmitter } from '../realtime/types.js';
 import { deliverMail } from './delivery.js';
 import { renderInstantMail } from './mails.js';
 import { NotificationModel, NotificationSettingsModel, DigestMarkerModel } from './model.js';
-import { presentNotifications, type NotificationLean } from './present.js';
+import { memoizedLookups, presentNotifications, type GroupLookups, type NotificationLean } from './present.js';
 import { channelsFor, defaultSettingsRow, isBounced, loadSettings, toPreferences } from './settings.js';
 import type { UnsubscribeTokens } from './tokens.js';
 
@@ -132,8 +132,8 @@ export function createNotificationService(deps: NotificationServiceDeps) {
     throw new Error('could not add to the notification group');
   }
 
-  async function push(memberId: string, row: NotificationLean): Promise<void> {
-    const [notification] = await presentNotifications([row]);
+  async function push(memberId: string, row: NotificationLean, lookups?: GroupLookups): Promise<void> {
+    const [notification] = await presentNotifications([row], lookups);
     if (!notification) return;
     deps.emitter
       .to(rooms.member(memberId))
@@ -307,6 +307,8 @@ export function createNotificationService(deps: NotificationServiceDeps) {
         ).lean(),
       ]);
       const mutedIds = new Set(muted.map((m) => m.memberId.toHexString()));
+      // Every member's group in this thread is presented from the same reads.
+      const lookups = memoizedLookups();
       const roleOf = new Map(members.map((m) => [m._id.toHexString(), m.role]));
       let notified = 0;
       for (const [memberId, kind] of kindOf) {
@@ -321,7 +323,7 @@ export function createNotificationService(deps: NotificationServiceDeps) {
         if (!row) continue;
         notified++;
         if (channel === 'email') await openBatch(memberId);
-        await push(memberId, row);
+        await push(memberId, row, lookups);
       }
       return { notified };
     },
