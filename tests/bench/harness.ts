@@ -61,7 +61,7 @@ export async function benchEnv(name: string): Promise<BenchEnv> {
     async startServer(extraEnv = {}) {
       const port = await freePort();
       const url = `http://127.0.0.1:${port}`;
-      const child = spawn(process.execPath, [path.join(repoRoot, 'server/dist/main.js')], {
+      const child = spawn(process.execPath, [...childNodeArgs(), path.join(repoRoot, 'server/dist/main.js')], {
         cwd: repoRoot,
         env: {
           ...process.env,
@@ -96,7 +96,7 @@ export async function benchEnv(name: string): Promise<BenchEnv> {
       };
     },
     async startWorkers(extraEnv = {}) {
-      const child = spawn(process.execPath, [path.join(repoRoot, 'workers/dist/main.js')], {
+      const child = spawn(process.execPath, [...childNodeArgs(), path.join(repoRoot, 'workers/dist/main.js')], {
         cwd: repoRoot,
         env: {
           ...process.env,
@@ -235,6 +235,14 @@ async function startPostgresFerretdb(postgresUrl: string): Promise<{ stop(): Pro
         child.kill('SIGTERM');
       }),
   };
+}
+
+/**
+ * Extra node flags for the server and workers processes, e.g. BENCH_CHILD_NODE_ARGS="--cpu-prof
+ * --cpu-prof-dir=/tmp/prof" to see where their CPU goes (node refuses --cpu-prof in NODE_OPTIONS).
+ */
+function childNodeArgs(): string[] {
+  return (process.env.BENCH_CHILD_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
 }
 
 export function percentile(sorted: number[], p: number): number {

@@ -9,6 +9,7 @@
  * Loopback only; bounded in count and time.
  */
 import { hashPassword } from '@commons/server/auth/passwords';
+import { backfillHandles } from '@commons/server/forums/mentions';
 import { connectDatabase, disconnectDatabase } from '@commons/server/infra/db';
 import { MemberModel } from '@commons/server/members/model';
 import { Queue } from 'bullmq';
@@ -39,6 +40,8 @@ await MemberModel.insertMany(
     createdAt: joined,
   })),
 );
+// Members who signed up through the API get their mention handle at once; these were inserted.
+await backfillHandles();
 await disconnectDatabase();
 async function login(email: string): Promise<string> {
   const res = await fetch(`${base}/api/auth/login`, {

@@ -1,4 +1,5 @@
 import mongoose from 'mongoose';
+import { profileCommands } from './db-profile.js';
 
 /**
  * Connects the process-wide mongoose connection. The store may be MongoDB 7 or FerretDB 1.24,
@@ -12,7 +13,9 @@ export async function connectDatabase(uri: string, dbName?: string): Promise<typ
     ...(dbName ? { dbName } : {}),
     serverSelectionTimeoutMS: 10_000,
     autoIndex: true,
+    ...(process.env.COMMONS_DB_PROFILE ? { monitorCommands: true } : {}),
   });
+  if (process.env.COMMONS_DB_PROFILE) profileCommands(mongoose.connection.getClient(), process.env.COMMONS_DB_PROFILE);
   // Build every registered model's indexes before serving, so unique rules hold from the first request.
   await Promise.all(Object.values(mongoose.models).map((model) => model.init()));
   return mongoose;
