@@ -1,7 +1,7 @@
 // Runs real worker processes (node workers/dist/...): build first with `npx tsc -b shared server workers`.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { getPriority, tmpdir } from 'node:os';
 import path from 'node:path';
 import { MemberModel } from '@commons/server/members/model';
 import { DigestMarkerModel } from '@commons/server/notifications/model';
@@ -127,6 +127,8 @@ describe('a worker killed mid-batch', () => {
 
     const second = run(workersMain, [], childEnv());
     await eventually(async () => members.every((m) => digestsTo(m).length >= 1) || undefined, 45_000);
+    // A standalone workers process yields the CPU to the API (WORKER_NICE, default 10).
+    expect(getPriority(second.child.pid!)).toBe(10);
     await new Promise((r) => setTimeout(r, 2_000));
     second.child.kill('SIGTERM');
     await second.exited;

@@ -37,6 +37,11 @@ const envSchema = z.object({
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   WORKER_CONCURRENCY_MAIL: z.coerce.number().int().min(1).max(100).default(5),
   WORKER_CONCURRENCY_DIGESTS: z.coerce.number().int().min(1).max(100).default(3),
+  /**
+   * CPU niceness a standalone workers process gives itself (0 = as the API, 19 = lowest): on a
+   * machine shared with the API, live requests come before digests and fan-outs.
+   */
+  WORKER_NICE: z.coerce.number().int().min(0).max(19).default(10),
   /** How long instant notification mails of one member are gathered into one. */
   NOTIFY_EMAIL_WINDOW_MS: z.coerce.number().int().min(100).max(3_600_000).default(120_000),
   /** Members not seen for this many days get one last digest saying so, then none until they return. */
