@@ -2,6 +2,7 @@
 // never a held or deleted post, and a window older than the shared floor read directly.
 import { PostModel } from '@commons/server/forums/model';
 import { createDigestSharedReads } from '@commons/server/notifications/digest-shared-reads';
+import { directLookups, memoizedLookups, type GroupLookups } from '@commons/server/notifications/present';
 import { Types } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { categoryId, newThread, reply, signUp, type Someone } from '../forums/support.js';
@@ -88,5 +89,26 @@ describe('digest shared reads', () => {
     expect((await lookups.posts(tid, [first._id])).map((x) => x.status)).toEqual(['held']);
     // A post that no longer exists is left out.
     expect(await lookups.posts(tid, [new Types.ObjectId()])).toEqual([]);
+  });
+
+  it('live pushes read a post’s state once per interval, whoever’s group holds it', async () => {
+    let reads = 0;
+    const counting: GroupLookups = {
+      ...directLookups,
+      posts: (tid, ids) => {
+        reads += ids.length;
+        return directLookups.posts(tid, ids);
+      },
+    };
+    const lookups = memoizedLookups({ ttlMs: 1_500 }, counting);
+    const post = (await PostModel.findOne({ threadId, seq: 2 }).lean())!;
+    // Two members' groups in one thread, both holding the post: one read.
+    await Promise.all([lookups.posts(threadId, [post._id]), lookups.posts(threadId, [post._id])]);
+    expect(reads).toBe(1);
+    await PostModel.updateOne({ _id: post._id }, { $set: { deleted: false, status: 'hidden' } });
+    expect((await lookups.posts(threadId, [post._id]))[0]?.status).not.toBe('hidden');
+    await new Promise((r) => setTimeout(r, 1_600));
+    expect((await lookups.posts(threadId, [post._id]))[0]?.status).toBe('hidden');
+    expect(reads).toBe(2);
   });
 });

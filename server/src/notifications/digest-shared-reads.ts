@@ -73,7 +73,7 @@ export function createDigestSharedReads(opts: { ttlMs?: number; max?: number; po
   }
   const floorOf = (at: Date) => new Date(at.getTime() - WEEK);
   // Visibility snapshots live by the wall clock, not the run's time (see POST_STATE_TTL_MS).
-  const postStates = new LRUCache<string, Promise<PostState[]>>({
+  const postStates = new LRUCache<string, Promise<Map<string, PostState>>>({
     max: 5_000,
     ttl: opts.postStateTtlMs ?? POST_STATE_TTL_MS,
   });
@@ -130,11 +130,12 @@ export function createDigestSharedReads(opts: { ttlMs?: number; max?: number; po
           if (!snapshot) {
             snapshot = PostModel.find({ threadId, createdAt: { $gt: floor } }, { deleted: 1, seq: 1, status: 1 })
               .lean<PostState[]>()
-              .exec();
+              .exec()
+              .then((rows) => new Map(rows.map((p) => [p._id.toHexString(), p])));
             postStates.set(key, snapshot);
             snapshot.catch(() => postStates.delete(key));
           }
-          const byId = new Map((await snapshot).map((p) => [p._id.toHexString(), p]));
+          const byId = await snapshot;
           const found = ids.map((id) => byId.get(id.toHexString()));
           const missing = ids.filter((_, i) => !found[i]);
           return [

@@ -1,4 +1,5 @@
 import type { Notification, PostStatus } from '@commons/shared';
+import { LRUCache } from 'lru-cache';
 import type { Types } from 'mongoose';
 import { loadMemberRefs } from '../forums/mentions.js';
 import { CategoryModel, PostModel, ThreadModel } from '../forums/model.js';
@@ -65,20 +66,33 @@ export const directLookups: GroupLookups = {
 };
 
 /**
- * directLookups remembered for the life of one job: a fan-out presents the groups of many
- * members in one thread, which hold mostly the same latest posts, so each is read once.
+ * directLookups remembered for `ttlMs`. Live pushes of the fan-out present one member's group at
+ * a time, and the groups of a busy thread hold mostly the same latest posts: each is read once
+ * per interval instead of up to CHECKED_POSTS times per notified member. A deletion or hold may
+ * take that long to show in a live count; the notifications list reads fresh.
  */
-export function memoizedLookups(base: GroupLookups = directLookups): GroupLookups {
-  const threads = new Map<string, Promise<ThreadRef | undefined>>();
-  const archived = new Map<string, Promise<boolean>>();
-  const posts = new Map<string, Promise<PostState | undefined>>();
-  const once = <T>(memo: Map<string, Promise<T>>, key: string, read: () => Promise<T>): Promise<T> => {
+export function memoizedLookups(
+  opts: { ttlMs: number; max?: number },
+  base: GroupLookups = directLookups,
+): GroupLookups {
+  const cache = <T extends object | boolean>() =>
+    new LRUCache<string, Promise<{ value: T | undefined }>>({ max: opts.max ?? 10_000, ttl: opts.ttlMs });
+  const threads = cache<ThreadRef>();
+  const archived = cache<boolean>();
+  const posts = cache<PostState>();
+  const once = <T extends object | boolean>(
+    memo: LRUCache<string, Promise<{ value: T | undefined }>>,
+    key: string,
+    read: () => Promise<T | undefined>,
+  ): Promise<T | undefined> => {
     let hit = memo.get(key);
     if (!hit) {
-      hit = read();
+      hit = read().then((value) => ({ value }));
       memo.set(key, hit);
+      // A failed read is not kept.
+      hit.catch(() => memo.delete(key));
     }
-    return hit;
+    return hit.then((h) => h.value);
   };
   const present = <T>(list: Array<T | undefined>) => list.filter((x): x is T => x !== undefined);
   return {

@@ -25,6 +25,9 @@ import { memoizedLookups, presentNotifications, type GroupLookups, type Notifica
 import { channelsFor, defaultSettingsRow, isBounced, loadSettings, toPreferences } from './settings.js';
 import type { UnsubscribeTokens } from './tokens.js';
 
+/** How long live notification pushes reuse a thread title or a post's state (see memoizedLookups). */
+export const LIVE_PUSH_READS_TTL_MS = 5_000;
+
 export interface NotificationServiceDeps {
   emitter: RoomEmitter;
   queues: Pick<Queues, 'notifications'>;
@@ -78,6 +81,8 @@ const precedence: PostNotificationKind[] = ['mention', 'reply', 'thread_post'];
 export function createNotificationService(deps: NotificationServiceDeps) {
   let indexes: Promise<unknown> | null = null;
   /** The grouping and exactly-once rules rest on unique indexes: make sure they exist first. */
+  // Live pushes of the fan-out share their reads for a few seconds (see memoizedLookups).
+  const pushLookups = memoizedLookups({ ttlMs: LIVE_PUSH_READS_TTL_MS });
   const ready = () => {
     indexes ??= Promise.all([NotificationModel.init(), NotificationSettingsModel.init(), DigestMarkerModel.init()]);
     return indexes;
@@ -307,8 +312,7 @@ export function createNotificationService(deps: NotificationServiceDeps) {
         ).lean(),
       ]);
       const mutedIds = new Set(muted.map((m) => m.memberId.toHexString()));
-      // Every member's group in this thread is presented from the same reads.
-      const lookups = memoizedLookups();
+
       const roleOf = new Map(members.map((m) => [m._id.toHexString(), m.role]));
       let notified = 0;
       for (const [memberId, kind] of kindOf) {
@@ -323,7 +327,7 @@ export function createNotificationService(deps: NotificationServiceDeps) {
         if (!row) continue;
         notified++;
         if (channel === 'email') await openBatch(memberId);
-        await push(memberId, row, lookups);
+        await push(memberId, row, pushLookups);
       }
       return { notified };
     },
