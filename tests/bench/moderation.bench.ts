@@ -4,7 +4,8 @@
  * process. Reports the time from a post's save to its verdict (the job's enqueue → finish),
  * median and p95, and what the posting requests themselves took (screening never blocks them).
  *
- *   npm run bench:moderation      (BENCH_RATE posts/s, BENCH_SECONDS, BENCH_THREADS)
+ *   npm run bench:moderation      (BENCH_RATE posts/s, BENCH_SECONDS, BENCH_THREADS; the workers'
+ *   WORKER_CONCURRENCY_MODERATION and WORKER_CONCURRENCY_NOTIFICATIONS are passed through)
  *
  * Loopback only; bounded in count and time.
  */
@@ -137,6 +138,19 @@ for (;;) {
   if (pending === 0 || Date.now() > until) break;
   await new Promise((r) => setTimeout(r, 250));
 }
+// The fan-out of the same posts (notifications queue), which shares the store with screening.
+const notifications = new Queue('notifications', { connection, prefix: `${env.prefix}:bull` });
+const fanoutUntil = Date.now() + 120_000;
+for (;;) {
+  const counts = await notifications.getJobCounts('waiting', 'active', 'delayed');
+  if ((counts.waiting ?? 0) + (counts.active ?? 0) === 0 || Date.now() > fanoutUntil) break;
+  await new Promise((r) => setTimeout(r, 250));
+}
+const fanoutMs = (await notifications.getJobs(['completed'], 0, 100_000))
+  .filter((j) => j.name === 'fanout')
+  .map((j) => (j.finishedOn ?? 0) - j.timestamp)
+  .filter((ms) => ms >= 0);
+await notifications.close();
 const done = (await queue.getJobs(['completed'], 0, 100_000)).filter((j) => j.name === 'screen');
 const verdictMs = done.map((j) => (j.finishedOn ?? 0) - j.timestamp).filter((ms) => ms >= 0);
 const verdicts: Record<string, number> = {};
@@ -160,6 +174,11 @@ const result = {
   failedBy,
   postRequestMs: summarize(requestTimes),
   postToVerdictMs: summarize(verdictMs),
+  postToFanoutDoneMs: summarize(fanoutMs),
+  workerConcurrency: {
+    moderation: process.env.WORKER_CONCURRENCY_MODERATION ?? 'default',
+    notifications: process.env.WORKER_CONCURRENCY_NOTIFICATIONS ?? 'default',
+  },
   verdicts,
   target: { p95VerdictMs: 500, atPostsPerSecond: 50 },
 };

@@ -32,7 +32,7 @@ export function startModerationWorker(runtime: Runtime): { worker: Worker<Payloa
     {
       connection: runtime.newRedis({ blocking: true, name: 'worker-moderation' }),
       prefix: `${runtime.config.REDIS_PREFIX}:bull`,
-      concurrency: 5,
+      concurrency: runtime.config.WORKER_CONCURRENCY_MODERATION,
     },
   );
   // Recurring: trust levels hourly, expired sanctions every minute (safe to declare at every boot).

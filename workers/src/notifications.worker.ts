@@ -32,7 +32,7 @@ export function startNotificationsWorker(runtime: Runtime, notifications: Notifi
     {
       connection: runtime.newRedis({ blocking: true, name: 'worker-notifications' }),
       prefix: `${runtime.config.REDIS_PREFIX}:bull`,
-      concurrency: 10,
+      concurrency: runtime.config.WORKER_CONCURRENCY_NOTIFICATIONS,
     },
   );
 }

@@ -37,6 +37,10 @@ const envSchema = z.object({
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   WORKER_CONCURRENCY_MAIL: z.coerce.number().int().min(1).max(100).default(5),
   WORKER_CONCURRENCY_DIGESTS: z.coerce.number().int().min(1).max(100).default(3),
+  /** Parallel fan-out and notice jobs per worker process. */
+  WORKER_CONCURRENCY_NOTIFICATIONS: z.coerce.number().int().min(1).max(100).default(4),
+  /** Parallel screening and other moderation jobs per worker process: a verdict should not queue behind held posts. */
+  WORKER_CONCURRENCY_MODERATION: z.coerce.number().int().min(1).max(100).default(16),
   /**
    * CPU niceness a standalone workers process gives itself (0 = as the API, 19 = lowest): on a
    * machine shared with the API, live requests come before digests and fan-outs.
