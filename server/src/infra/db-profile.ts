@@ -46,21 +46,19 @@ function describe(e: CommandStartedEvent): string {
  * shape and writes `<prefix>.<pid>.json` every 5 s and at exit.
  */
 export function profileCommands(client: MongoClient, prefix: string): void {
-  const started = new Map<number, { key: string; at: number }>();
+  const started = new Map<number, string>();
   const stats = new Map<string, { count: number; totalMs: number; maxMs: number }>();
   const done = (e: CommandDoneEvent) => {
-    const s = started.get(e.requestId);
-    if (!s) return;
+    const key = started.get(e.requestId);
+    if (!key) return;
     started.delete(e.requestId);
-    const row = stats.get(s.key) ?? { count: 0, totalMs: 0, maxMs: 0 };
+    const row = stats.get(key) ?? { count: 0, totalMs: 0, maxMs: 0 };
     row.count++;
     row.totalMs += e.duration;
     row.maxMs = Math.max(row.maxMs, e.duration);
-    stats.set(s.key, row);
+    stats.set(key, row);
   };
-  client.on('commandStarted', (e: CommandStartedEvent) =>
-    started.set(e.requestId, { key: describe(e), at: Date.now() }),
-  );
+  client.on('commandStarted', (e: CommandStartedEvent) => started.set(e.requestId, describe(e)));
   client.on('commandSucceeded', done);
   client.on('commandFailed', done);
   const write = () => {

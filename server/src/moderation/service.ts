@@ -760,6 +760,7 @@ export function createModerationService(deps: ModerationServiceDeps) {
       const author = await MemberModel.findById(post.authorId, { role: 1, createdAt: 1 }).lean();
       if (!author || author.role !== 'member') return { verdict: 'allow', reasons: [] };
       const at = now();
+      const dayAgo = at.getTime() - 24 * 3600_000;
       const burstFrom = post.createdAt.getTime() - 5 * 60_000;
       const [thread, profile, lately] = await Promise.all([
         // An opening post (always seq 1) is screened with its thread's title.
@@ -770,7 +771,7 @@ export function createModerationService(deps: ModerationServiceDeps) {
         PostModel.find(
           {
             authorId: post.authorId,
-            createdAt: trusted({ $gte: new Date(Math.min(at.getTime() - 24 * 3600_000, burstFrom)) }),
+            createdAt: trusted({ $gte: new Date(Math.min(dayAgo, burstFrom)) }),
           },
           { body: 1, deleted: 1, createdAt: 1 },
         )
@@ -778,7 +779,6 @@ export function createModerationService(deps: ModerationServiceDeps) {
           .limit(1000)
           .lean(),
       ]);
-      const dayAgo = at.getTime() - 24 * 3600_000;
       const recent = lately
         .filter((r) => !r._id.equals(post._id) && !r.deleted && r.createdAt.getTime() >= dayAgo)
         .slice(0, 200);

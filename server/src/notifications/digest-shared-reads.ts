@@ -3,6 +3,7 @@ import type { Types } from 'mongoose';
 import { CategoryModel, PostModel, ThreadModel } from '../forums/model.js';
 import { RESTRICTED_STATUSES } from '../forums/visibility.js';
 import { findEach } from '../infra/each.js';
+import { sharedRead } from '../infra/shared-read.js';
 import { ResourceModel } from '../library/model.js';
 import { LabActionModel, LabModel, LabParticipantModel } from '../labs/model.js';
 import { readPostStates, type GroupLookups, type PostState, type ThreadRef } from './present.js';
@@ -60,17 +61,9 @@ export interface RecentResource {
 export function createDigestSharedReads(opts: { ttlMs?: number; max?: number; postStateTtlMs?: number } = {}) {
   const cache = new LRUCache<string, Promise<unknown>>({ max: opts.max ?? 20_000, ttl: opts.ttlMs ?? 60_000 });
 
-  // `read` returns a promise (queries run with exec()): a mongoose query awaited twice runs twice.
-  function shared<T>(key: string, read: () => Promise<T>): Promise<T> {
-    let hit = cache.get(key) as Promise<T> | undefined;
-    if (!hit) {
-      hit = read();
-      cache.set(key, hit);
-      // A failed read is not kept: the next digest tries again.
-      hit.catch(() => cache.delete(key));
-    }
-    return hit;
-  }
+  // Reads return promises (queries run with exec()); see sharedRead.
+  const shared = <T>(key: string, read: () => Promise<T>): Promise<T> =>
+    sharedRead(cache as LRUCache<string, Promise<T>>, key, read);
   const floorOf = (at: Date) => new Date(at.getTime() - WEEK);
   // Visibility snapshots live by the wall clock, not the run's time (see POST_STATE_TTL_MS).
   const postStates = new LRUCache<string, Promise<Map<string, PostState>>>({
@@ -125,17 +118,12 @@ export function createDigestSharedReads(opts: { ttlMs?: number; max?: number; po
         // older than that, or newer than the snapshot, is read on its own.
         async posts(threadId, ids) {
           const floor = floorOf(at);
-          const key = `${threadId.toHexString()}:${floor.toISOString()}`;
-          let snapshot = postStates.get(key);
-          if (!snapshot) {
-            snapshot = PostModel.find({ threadId, createdAt: { $gt: floor } }, { deleted: 1, seq: 1, status: 1 })
+          const byId = await sharedRead(postStates, `${threadId.toHexString()}:${floor.toISOString()}`, () =>
+            PostModel.find({ threadId, createdAt: { $gt: floor } }, { deleted: 1, seq: 1, status: 1 })
               .lean<PostState[]>()
               .exec()
-              .then((rows) => new Map(rows.map((p) => [p._id.toHexString(), p])));
-            postStates.set(key, snapshot);
-            snapshot.catch(() => postStates.delete(key));
-          }
-          const byId = await snapshot;
+              .then((rows) => new Map(rows.map((p) => [p._id.toHexString(), p]))),
+          );
           const found = ids.map((id) => byId.get(id.toHexString()));
           const missing = ids.filter((_, i) => !found[i]);
           return [

@@ -5,6 +5,7 @@ import { loadMemberRefs } from '../forums/mentions.js';
 import { CategoryModel, PostModel, ThreadModel } from '../forums/model.js';
 import { RESTRICTED_STATUSES } from '../forums/visibility.js';
 import { findEach } from '../infra/each.js';
+import { sharedRead } from '../infra/shared-read.js';
 import type { NotificationFields } from './model.js';
 
 export type NotificationLean = NotificationFields & { _id: Types.ObjectId };
@@ -75,25 +76,14 @@ export function memoizedLookups(
   opts: { ttlMs: number; max?: number },
   base: GroupLookups = directLookups,
 ): GroupLookups {
-  const cache = <T extends object | boolean>() =>
-    new LRUCache<string, Promise<{ value: T | undefined }>>({ max: opts.max ?? 10_000, ttl: opts.ttlMs });
+  // Found or not, a look-up's answer is kept (`value` may be undefined: the thing is gone).
+  type Kept<T> = Promise<{ value: T | undefined }>;
+  const cache = <T>() => new LRUCache<string, Kept<T>>({ max: opts.max ?? 10_000, ttl: opts.ttlMs });
   const threads = cache<ThreadRef>();
   const archived = cache<boolean>();
   const posts = cache<PostState>();
-  const once = <T extends object | boolean>(
-    memo: LRUCache<string, Promise<{ value: T | undefined }>>,
-    key: string,
-    read: () => Promise<T | undefined>,
-  ): Promise<T | undefined> => {
-    let hit = memo.get(key);
-    if (!hit) {
-      hit = read().then((value) => ({ value }));
-      memo.set(key, hit);
-      // A failed read is not kept.
-      hit.catch(() => memo.delete(key));
-    }
-    return hit.then((h) => h.value);
-  };
+  const once = async <T>(memo: LRUCache<string, Kept<T>>, key: string, read: () => Promise<T | undefined>) =>
+    (await sharedRead(memo, key, async () => ({ value: await read() }))).value;
   const present = <T>(list: Array<T | undefined>) => list.filter((x): x is T => x !== undefined);
   return {
     threads: async (ids) =>

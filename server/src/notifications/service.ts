@@ -80,9 +80,9 @@ const precedence: PostNotificationKind[] = ['mention', 'reply', 'thread_post'];
  */
 export function createNotificationService(deps: NotificationServiceDeps) {
   let indexes: Promise<unknown> | null = null;
-  /** The grouping and exactly-once rules rest on unique indexes: make sure they exist first. */
   // Live pushes of the fan-out share their reads for a few seconds (see memoizedLookups).
   const pushLookups = memoizedLookups({ ttlMs: LIVE_PUSH_READS_TTL_MS });
+  /** The grouping and exactly-once rules rest on unique indexes: make sure they exist first. */
   const ready = () => {
     indexes ??= Promise.all([NotificationModel.init(), NotificationSettingsModel.init(), DigestMarkerModel.init()]);
     return indexes;
@@ -312,7 +312,6 @@ export function createNotificationService(deps: NotificationServiceDeps) {
         ).lean(),
       ]);
       const mutedIds = new Set(muted.map((m) => m.memberId.toHexString()));
-
       const roleOf = new Map(members.map((m) => [m._id.toHexString(), m.role]));
       let notified = 0;
       for (const [memberId, kind] of kindOf) {
