@@ -36,7 +36,6 @@ const oldestOutput = Math.min(
 if (oldestOutput === 0 || Math.max(...nodeSources.map((d) => newestMtime(path.join(root, d)))) > oldestOutput) {
   process.stdout.write('Building the server and workers...\n');
   run(['exec', '--', 'tsc', '-b', 'shared', 'server', 'workers']);
-  execFileSync(process.execPath, [path.join(root, 'scripts/socket-events-doc.mjs')], { cwd: root, stdio: 'inherit' });
 }
 
 const clientIndex = path.join(root, 'client/dist/index.html');

@@ -12,7 +12,8 @@ try {
     );
     process.exit(1);
   }
-  const binary = await ensureLauncher({ go, log: (line) => console.log(`ensure-ferretdb: ${line}`) });
+  const log = (line) => console.log(`ensure-ferretdb: ${line}`);
+  const binary = await ensureLauncher({ go, log, progress: log });
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   console.log(`ensure-ferretdb: ${binary} (${seconds}s)`);
 } catch (error) {

@@ -9,6 +9,9 @@ export interface FerretdbBinary {
 export interface BuildOptions {
   go?: string;
   log?: (line: string) => void;
+  /** Told every `progressEveryMs` (default 10 s) how far a build is. */
+  progress?: (line: string) => void;
+  progressEveryMs?: number;
 }
 
 export declare const launcherSourceDir: string;

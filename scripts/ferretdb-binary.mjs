@@ -4,19 +4,20 @@
 //
 // Our launcher (tools/ferretdb) is built once per source hash and cached outside
 // the repository, so fresh clones on the same machine reuse it:
-//   ${XDG_CACHE_HOME:-~/.cache}/commons/ferretdb-<version>-<sha256(go.mod+go.sum+main.go)[:12]>
+//   ${XDG_CACHE_HOME:-~/.cache}/commons/ferretdb-<version>-<sha256(go.mod+go.sum+main.go+gate.go)[:12]>
 // A standard `ferretdb` binary on PATH or in the Go bin folder is accepted too.
 import { spawn, execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { setInterval, clearInterval } from 'node:timers';
 import { fileURLToPath, URL } from 'node:url';
 
 /** tools/ferretdb, the Go module of our launcher. */
 export const launcherSourceDir = fileURLToPath(new URL('../tools/ferretdb/', import.meta.url));
 
-const SOURCE_FILES = ['go.mod', 'go.sum', 'main.go'];
+const SOURCE_FILES = ['go.mod', 'go.sum', 'main.go', 'gate.go'];
 
 /** The FerretDB version the launcher's go.mod requires, e.g. "v1.24.0". */
 export function ferretdbVersion(dir = launcherSourceDir) {
@@ -25,7 +26,7 @@ export function ferretdbVersion(dir = launcherSourceDir) {
   return match?.[1] ?? 'unknown';
 }
 
-/** First 12 hex digits of the sha256 of go.mod, go.sum and main.go (in that order). */
+/** First 12 hex digits of the sha256 of the launcher's source files (in SOURCE_FILES order). */
 export function launcherSourceHash(dir = launcherSourceDir) {
   const hash = createHash('sha256');
   for (const file of SOURCE_FILES) hash.update(fs.readFileSync(path.join(dir, file)));
@@ -99,11 +100,12 @@ export function findFerretdbBinary() {
 }
 
 /**
- * Builds the launcher into the cache and returns its path. The sources are copied
+ * Builds the launcher into the cache and returns its path; `progress` hears every
+ * `progressEveryMs` (10 s) how far the build is. The sources are copied
  * to a temporary directory first, so `-mod=mod` never rewrites the repository's
  * go.mod/go.sum (which would change the hash); the binary is renamed into place
  * atomically, so concurrent builders cannot leave a half-written file.
- * @param {{ go?: string, log?: (line: string) => void }} [opts]
+ * @param {{ go?: string, log?: (line: string) => void, progress?: (line: string) => void, progressEveryMs?: number }} [opts]
  */
 export async function buildLauncher(opts = {}) {
   const go = opts.go ?? findGo();
@@ -125,7 +127,27 @@ export async function buildLauncher(opts = {}) {
       GOTOOLCHAIN: 'local',
       CGO_ENABLED: '0',
     };
-    const output = await run(go, ['build', '-trimpath', '-o', partial, '.'], { cwd: work, env });
+    // -v names each package as it is compiled: counted, they are the progress a person sees
+    // during the minute or more of a first build (modules are fetched first, silently).
+    let compiled = 0;
+    const started = Date.now();
+    const ticker = opts.progress
+      ? setInterval(() => {
+          const seconds = Math.round((Date.now() - started) / 1000);
+          opts.progress(
+            compiled === 0
+              ? `building FerretDB: ${seconds} s, fetching its Go modules...`
+              : `building FerretDB: ${seconds} s, ${compiled} packages compiled...`,
+          );
+        }, opts.progressEveryMs ?? 10_000)
+      : undefined;
+    const output = await run(go, ['build', '-v', '-trimpath', '-o', partial, '.'], {
+      cwd: work,
+      env,
+      onStderrLine: (line) => {
+        if (/^[\w.-]+(\/[\w.@-]+)*$/.test(line.trim())) compiled++;
+      },
+    }).finally(() => clearInterval(ticker));
     if (output.code !== 0) {
       throw new Error(`building FerretDB failed (go build exited with ${output.code}):\n${output.text.slice(-4000)}`);
     }
@@ -141,7 +163,7 @@ export async function buildLauncher(opts = {}) {
 
 /**
  * The cached launcher, building it when missing.
- * @param {{ go?: string, log?: (line: string) => void }} [opts]
+ * @param {{ go?: string, log?: (line: string) => void, progress?: (line: string) => void, progressEveryMs?: number }} [opts]
  */
 export async function ensureLauncher(opts = {}) {
   const cached = cachedLauncherPath();
@@ -150,16 +172,24 @@ export async function ensureLauncher(opts = {}) {
   return buildLauncher(opts);
 }
 
-function run(command, args, options) {
+function run(command, args, { onStderrLine, ...options }) {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
     let text = '';
+    let partialLine = '';
     const collect = (chunk) => {
       text += chunk.toString();
       if (text.length > 64_000) text = text.slice(-32_000);
     };
     child.stdout.on('data', collect);
     child.stderr.on('data', collect);
+    if (onStderrLine) {
+      child.stderr.on('data', (chunk) => {
+        const lines = (partialLine + chunk.toString()).split('\n');
+        partialLine = lines.pop() ?? '';
+        for (const line of lines) onStderrLine(line);
+      });
+    }
     child.on('error', reject);
     child.on('close', (code) => resolve({ code: code ?? 1, text }));
   });

@@ -96,6 +96,26 @@ export async function request<T>(method: Method, path: string, body?: unknown, s
   }
 }
 
+/** Sends one file as multipart/form-data (the API's one non-JSON request). */
+export async function postFile<T>(path: string, file: File): Promise<T> {
+  const form = new FormData();
+  form.append('file', file);
+  let response: Response;
+  try {
+    response = await fetch(path, { method: 'POST', body: form, credentials: 'same-origin' });
+  } catch (cause) {
+    throw new ApiError(0, 'network_error', cause instanceof Error ? cause.message : 'network error');
+  }
+  const body = (await response.json().catch(() => undefined)) as
+    { error?: { code?: string; message?: string; details?: unknown } } | undefined;
+  if (!response.ok) {
+    const error = body?.error;
+    const code = (error?.code ?? (response.status === 413 ? 'payload_too_large' : 'internal')) as ApiError['code'];
+    throw new ApiError(response.status, code, error?.message ?? response.statusText, error?.details);
+  }
+  return body as T;
+}
+
 export const api = {
   get: <T>(path: string, signal?: AbortSignal) => request<T>('GET', path, undefined, signal),
   post: <T>(path: string, body?: unknown) => request<T>('POST', path, body ?? {}),

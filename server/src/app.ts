@@ -7,21 +7,21 @@ import express, { type Express } from 'express';
 import type { Redis } from 'ioredis';
 import passport from 'passport';
 import { pinoHttp } from 'pino-http';
-import { authRoutes } from './auth/routes.js';
+import { selfPresenter } from './auth/routes.js';
+import { mountAll } from './routes.js';
+import type { MemberDataDomain } from './members/member-data.js';
+import { resetLinks } from './auth/reset-links.js';
 import { createAuthService } from './auth/service.js';
 import { configurePassport, createSessionMiddleware } from './auth/session.js';
 import { forumLimiters } from './forums/limits.js';
 import { registerForumListeners } from './forums/listeners.js';
-import { forumRoutes } from './forums/routes.js';
 import { createForumService } from './forums/service.js';
 import { forumSocket } from './forums/socket.js';
-import { healthRoutes } from './health/routes.js';
 import { registerLabListeners } from './labs/listeners.js';
 import { registerEventListeners } from './events/listeners.js';
-import { eventRoutes } from './events/routes.js';
 import { createEventService } from './events/service.js';
 import { LabPresence } from './labs/presence.js';
-import { labRoutes } from './labs/routes.js';
+import { LabRoomModel } from './labs/room-model.js';
 import { createLabService } from './labs/service.js';
 import { redisLabSequence } from './labs/sequence.js';
 import { labSocket } from './labs/socket.js';
@@ -32,47 +32,51 @@ import type { Config } from './infra/config.js';
 import type { DomainEvents } from './infra/domain-events.js';
 import type { Logger } from './infra/log.js';
 import type { Queues } from './infra/queues.js';
+import type { Outbox } from './infra/outbox.js';
 import { createIo } from './io.js';
 import { registerMemberListeners } from './members/listeners.js';
+import { registerInvitationListeners } from './invitations/listeners.js';
+import { invitationLinks } from './invitations/links.js';
+import { createInvitationService } from './invitations/service.js';
 import { moderationLimiters } from './moderation/limits.js';
-import { registerModerationListeners, registerScreeningListeners } from './moderation/listeners.js';
-import { moderationRoutes } from './moderation/routes.js';
+import { registerModerationListeners } from './moderation/listeners.js';
 import { createModerationService, recipientsBlocking } from './moderation/service.js';
+import { mentionableBy } from './members/privacy.js';
 import { redisMutex, redisSerialLock } from './infra/mutex.js';
 import { moderationSocket } from './moderation/socket.js';
 import { trackVisits } from './moderation/visits.js';
-import { memberRoutes } from './members/routes.js';
+import { createAvatarService } from './members/avatar.js';
 import { createMemberService } from './members/service.js';
-import type { IoServer } from './realtime/types.js';
-import { openApiRoutes } from './openapi/routes.js';
-import { httpMetrics, metricsRoutes } from './metrics/routes.js';
+import { registerCoalitionRoomChecks } from './realtime/coalition-rooms.js';
+import { rooms, type IoServer } from './realtime/types.js';
+import { docsPages } from './openapi/routes.js';
+import { buildOpenApiDocument } from './openapi/document.js';
+import { allOperations } from './openapi/operations.js';
+import { httpMetrics } from './metrics/routes.js';
 import { notificationSettings } from './notifications/config.js';
 import { registerNotificationListeners } from './notifications/listeners.js';
 import { registerNoticeListeners } from './notifications/notice-listeners.js';
-import { notificationRoutes, oneClickUnsubscribeRoute } from './notifications/routes.js';
 import { createNotificationService } from './notifications/service.js';
+import { createPendingDigests } from './notifications/digest-pending.js';
 import { unsubscribeTokens } from './notifications/tokens.js';
-import { searchRoutes } from './search/routes.js';
-import { directoryRoutes } from './directory/routes.js';
 import { createDirectoryService } from './directory/service.js';
-import { libraryRoutes } from './library/routes.js';
-import { ResourceModel } from './library/model.js';
+import { approvedResourceHasFile } from './library/reads.js';
 import { createLibraryService } from './library/service.js';
-import { StoryModel } from './stories/model.js';
-import { storyRoutes } from './stories/routes.js';
-import { coalitionRoutes } from './coalitions/routes.js';
+import { storyShowsImage } from './stories/reads.js';
 import { createCoalitionService } from './coalitions/service.js';
 import { createStoryService } from './stories/service.js';
-import { uploadRoutes } from './storage/routes.js';
 import { createUploadService } from './storage/service.js';
 import { LocalDiskStorage } from './storage/storage.js';
 import { createSearchService } from './search/service.js';
 import { QUEUE_DASHBOARD_PATH, queueDashboard } from './admin/queue-dashboard.js';
 import { registerWebhookListeners } from './webhooks/listeners.js';
-import { webhookRoutes } from './webhooks/routes.js';
 import { createWebhookService } from './webhooks/service.js';
 import { createMailFailureService } from './mail/failures.js';
-import { mailRoutes } from './mail/routes.js';
+import { verificationTokens } from './auth/email-verification.js';
+import { forgetConfirmedMember } from './members/publishing-gate.js';
+import { publicHeads, withHead } from './site/public-head.js';
+import { createMemberAdmin } from './members/admin.js';
+import { createSiteService } from './site/service.js';
 
 export interface AppDeps {
   config: Config;
@@ -83,6 +87,8 @@ export interface AppDeps {
   adapterPub: Redis;
   adapterSub: Redis;
   queues: Queues;
+  /** Follow-up work after writes (infra/outbox.ts). */
+  outbox: Outbox;
   events: DomainEvents;
 }
 
@@ -91,11 +97,23 @@ export interface BuiltApp {
   httpServer: HttpServer;
   io: IoServer;
   services: ReturnType<typeof createServices>;
+  /** Start-up work still running in the background (default categories, handles); shutdown waits for it. */
+  preparing: Promise<void>;
 }
 
 function createServices(deps: AppDeps) {
+  // Domains holding member data; filled below and by buildApp (notifications), read at deletion.
+  const dataOwners: MemberDataDomain[] = [];
   // Moderation gates posting (silences) and deletes posts through the forums; each calls the other late.
   const threadLock = redisSerialLock(deps.redis, deps.config.REDIS_PREFIX);
+  const site = createSiteService({
+    defaults: {
+      emailVerification: deps.config.EMAIL_VERIFICATION,
+      publicFace: deps.config.PUBLIC_FACE,
+      registrationMode: deps.config.REGISTRATION_MODE,
+    },
+    audit: (actorId, action, target, details) => moderation.recordAudit(actorId, action, target, details),
+  });
   const moderation = createModerationService({
     events: deps.events,
     ...moderationLimiters(deps.redis, deps.config.REDIS_PREFIX),
@@ -105,13 +123,13 @@ function createServices(deps: AppDeps) {
   });
   const forums = createForumService({
     events: deps.events,
+    outbox: deps.outbox,
     log: deps.log,
     ...forumLimiters(deps.redis, deps.config.REDIS_PREFIX),
     threadLock,
-    assertCanPost: (id) => moderation.assertCanPost(id),
   });
   // The hub opens discussion threads for resources without spending the submitter's posting budget.
-  const hubForums = createForumService({ events: deps.events, log: deps.log, threadLock });
+  const hubForums = createForumService({ events: deps.events, outbox: deps.outbox, log: deps.log, threadLock });
   const hubLimit = (name: string, points: number) =>
     new Limiter(deps.redis, deps.config.REDIS_PREFIX, { name, points, durationSeconds: 3600 });
   const library = createLibraryService({
@@ -129,36 +147,83 @@ function createServices(deps: AppDeps) {
     events: deps.events,
     sequence: redisLabSequence(deps.redis, deps.config.REDIS_PREFIX),
     mutex: redisMutex(deps.redis, deps.config.REDIS_PREFIX),
+    actionLimiter: hubLimit('lab-action', 30),
+    room: new LabRoomModel(deps.redis, deps.config.REDIS_PREFIX),
   });
+  const directory = createDirectoryService({ library, stories });
+  const events = createEventService({
+    events: deps.events,
+    labs,
+    createLimiter: hubLimit('event-create', 10),
+  });
+  const coalitions = createCoalitionService({ events: deps.events });
+  const mailFailures = createMailFailureService();
   const uploadDir = deps.config.UPLOAD_DIR ?? path.resolve(deps.config.DATA_DIR, 'uploads');
-  return {
+  // Library files and members' pictures share the uploads volume (UPLOAD_DIR).
+  const storage = new LocalDiskStorage(uploadDir);
+  const avatars = createAvatarService({ storage, events: deps.events });
+  const services = {
     library,
+    avatars,
     uploads: createUploadService({
-      storage: new LocalDiskStorage(uploadDir),
+      storage,
       uploadLimiter: hubLimit('upload', 30),
-      isPublished: async (fileId) =>
-        Boolean(
-          (await ResourceModel.exists({ fileId, status: 'approved' })) ??
-          (await StoryModel.exists({ imageIds: fileId })),
-        ),
+      isPublished: async (fileId) => (await approvedResourceHasFile(fileId)) || (await storyShowsImage(fileId)),
     }),
     stories,
-    coalitions: createCoalitionService(),
-    directory: createDirectoryService({ library, stories }),
+    coalitions,
+    mailFailures,
+    dataOwners,
+    directory,
     moderation,
-    auth: createAuthService({ events: deps.events, resetTtlMinutes: deps.config.PASSWORD_RESET_TTL_MINUTES }),
-    members: createMemberService({ events: deps.events }),
-    forums,
-    search: createSearchService(),
-    labs,
-    events: createEventService({
+    site,
+    auth: createAuthService({
       events: deps.events,
-      labs,
-      assertCanPost: (id) => moderation.assertCanPost(id),
-      createLimiter: hubLimit('event-create', 10),
+      resetTtlMinutes: deps.config.PASSWORD_RESET_TTL_MINUTES,
+      resetLinks: resetLinks(deps.config.SESSION_SECRET, deps.config.PUBLIC_URL),
+      verification: verificationTokens(deps.config.SESSION_SECRET, deps.config.EMAIL_VERIFY_TTL_HOURS),
+      site,
     }),
-    webhooks: createWebhookService({ queues: deps.queues, settings: webhookSettings(deps.config) }),
+    members: createMemberService({
+      events: deps.events,
+      domains: () => [...dataOwners],
+      audit: (memberId, contentDeleted) =>
+        moderation.recordAudit(memberId, 'member.deleted', { type: 'member', id: memberId }, { contentDeleted }),
+    }),
+    forums,
+    search: createSearchService({ library, stories, events, directory }),
+    labs,
+    events,
+    webhooks: createWebhookService({
+      outbox: deps.outbox,
+      settings: webhookSettings(deps.config),
+      audit: (actorId, action, webhookId, details) =>
+        moderation.recordAudit(actorId, action, { type: 'webhook', id: webhookId }, details),
+    }),
   };
+  dataOwners.push(
+    { name: 'account', service: services.auth },
+    { name: 'forums', service: forums },
+    { name: 'labs', service: labs },
+    { name: 'events', service: events },
+    { name: 'library', service: library },
+    { name: 'directory', service: directory },
+    { name: 'coalitions', service: coalitions },
+    { name: 'moderation', service: moderation },
+    { name: 'mail', service: mailFailures },
+    { name: 'avatar', service: avatars },
+  );
+  const invitations = createInvitationService({
+    events: deps.events,
+    links: invitationLinks(deps.config.SESSION_SECRET, deps.config.PUBLIC_URL),
+    ttlDays: deps.config.INVITATION_TTL_DAYS,
+    site,
+    audit: (actorId, action, invitationId, details) =>
+      moderation.recordAudit(actorId, action, { type: 'invitation', id: invitationId }, details),
+    registerInvited: (input) => services.auth.registerInvited(input),
+  });
+  dataOwners.push({ name: 'invitations', service: invitations });
+  return { ...services, invitations };
 }
 
 function webhookSettings(config: Config) {
@@ -179,7 +244,6 @@ function createAuthLimiters(redis: Redis, prefix: string) {
       durationSeconds: 15 * 60,
       blockSeconds: 15 * 60,
     }),
-    register: new Limiter(redis, prefix, { name: 'register-ip', points: 20, durationSeconds: 3600 }),
     resetPerEmail: new Limiter(redis, prefix, { name: 'reset-email', points: 3, durationSeconds: 3600 }),
     resetPerIp: new Limiter(redis, prefix, { name: 'reset-ip', points: 30, durationSeconds: 3600 }),
   };
@@ -200,12 +264,12 @@ function clientDist(config: Config): string {
 export function buildApp(deps: AppDeps): BuiltApp {
   const { config, log } = deps;
   const services = createServices(deps);
-  registerMemberListeners(deps.events, { queues: deps.queues, publicUrl: config.PUBLIC_URL });
-  registerScreeningListeners(deps.events, { queues: deps.queues });
-  registerNotificationListeners(deps.events, { queues: deps.queues });
-  registerNoticeListeners(deps.events, { queues: deps.queues });
+  registerMemberListeners(deps.events, { outbox: deps.outbox, publicUrl: config.PUBLIC_URL });
+  registerInvitationListeners(deps.events, { outbox: deps.outbox });
+  registerNotificationListeners(deps.events, { outbox: deps.outbox });
+  registerNoticeListeners(deps.events, { outbox: deps.outbox });
   registerWebhookListeners(deps.events, {
-    queues: deps.queues,
+    outbox: deps.outbox,
     settings: webhookSettings(config),
     publicUrl: config.PUBLIC_URL,
     log,
@@ -214,7 +278,7 @@ export function buildApp(deps: AppDeps): BuiltApp {
   let liveIo: IoServer | null = null;
   const notifications = createNotificationService({
     emitter: { to: (room) => liveIo!.to(room) },
-    queues: deps.queues,
+    outbox: deps.outbox,
     mailer: null,
     site: { name: 'Commons', url: config.PUBLIC_URL },
     log,
@@ -222,7 +286,10 @@ export function buildApp(deps: AppDeps): BuiltApp {
     watcherIds: (threadId) => services.forums.watcherIds(threadId),
     instantWindowMs: notificationSettings(config).instantWindowMs,
     blockedBy: recipientsBlocking,
+    mentionable: mentionableBy,
+    pending: createPendingDigests(deps.redis, config.REDIS_PREFIX),
   });
+  services.dataOwners.push({ name: 'notifications', service: notifications });
 
   configurePassport();
   const sessionMiddleware = createSessionMiddleware({
@@ -231,6 +298,7 @@ export function buildApp(deps: AppDeps): BuiltApp {
     secret: config.SESSION_SECRET,
     secureCookie: config.PUBLIC_URL.startsWith('https:'),
     ttlDays: config.SESSION_TTL_DAYS,
+    log,
   });
   // The Vite dev server (npm run dev -w client) proxies the API from its own origin.
   const allowedOrigins = config.isProduction ? [config.publicOrigin] : [config.publicOrigin, 'http://localhost:5173'];
@@ -247,6 +315,17 @@ export function buildApp(deps: AppDeps): BuiltApp {
         return id;
       },
       autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
+      // Routine traffic (every page, asset and API call that succeeds) at debug, so a person
+      // watching `npm start` sees refusals and failures, not one line per click. A 503 is a
+      // dependency away (its client logs that): one warning per request, not an error each.
+      customLogLevel: (_req, res, err) =>
+        res.statusCode === 503
+          ? 'warn'
+          : err || res.statusCode >= 500
+            ? 'error'
+            : res.statusCode >= 400
+              ? 'info'
+              : 'debug',
       serializers: {
         req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
@@ -255,34 +334,82 @@ export function buildApp(deps: AppDeps): BuiltApp {
   );
   app.use(httpMetrics);
   app.use(securityHeaders({ production: config.isProduction }));
-  app.use(healthRoutes(deps.redis));
-  app.use(metricsRoutes({ token: config.METRICS_TOKEN, io: () => liveIo ?? undefined, queues: deps.queues }));
 
-  app.use('/api', openApiRoutes({ publicUrl: config.PUBLIC_URL, version: packageVersion() }));
-  app.use('/api', oneClickUnsubscribeRoute(notifications));
+  app.use('/api', docsPages());
+  // Routes served without the API's middleware (mail clients, the docs); filled by mountAll below.
+  const bare = express.Router();
+  app.use('/api', bare);
 
   const api = express.Router();
-  // Multipart (file uploads) is allowed on these two routes only, still same-origin.
-  api.use(requireJsonAndSameOrigin(allowedOrigins, { multipartPaths: ['/uploads', '/resources/import'] }));
+  // Multipart (file uploads) is allowed on these routes only, still same-origin.
+  api.use(
+    requireJsonAndSameOrigin(allowedOrigins, {
+      multipartPaths: ['/uploads', '/resources/import', '/members/me/avatar'],
+    }),
+  );
   api.use(express.json({ limit: '100kb', strict: true, type: 'application/json' }));
   api.use(sessionMiddleware);
   api.use(passport.session());
   api.use(trackVisits(deps.redis, config.REDIS_PREFIX, services.moderation));
-  api.use('/auth', authRoutes(services.auth, createAuthLimiters(deps.redis, config.REDIS_PREFIX), services.moderation));
-  api.use(directoryRoutes(services.directory, services.library, services.stories));
-  api.use('/members', memberRoutes(services.members));
-  api.use('/search', searchRoutes(services.search));
-  api.use('/labs', labRoutes(services.labs, { publicUrl: config.PUBLIC_URL }));
-  api.use('/events', eventRoutes(services.events, { publicUrl: config.PUBLIC_URL }));
-  api.use(libraryRoutes(services.library));
-  api.use(storyRoutes(services.stories));
-  api.use(coalitionRoutes(services.coalitions));
-  api.use(uploadRoutes(services.uploads));
-  api.use(forumRoutes(services.forums));
-  api.use(moderationRoutes(services.moderation));
-  api.use(notificationRoutes(notifications));
-  api.use(webhookRoutes(services.webhooks));
-  api.use(mailRoutes(createMailFailureService()));
+  mountAll(
+    { root: app, bare, api },
+    {
+      documents: {
+        document: buildOpenApiDocument(allOperations, { version: packageVersion(), serverUrl: config.PUBLIC_URL }),
+      },
+      health: { redis: deps.redis },
+      metrics: { token: config.METRICS_TOKEN, io: () => liveIo ?? undefined, queues: deps.queues },
+      auth: {
+        auth: services.auth,
+        limits: createAuthLimiters(deps.redis, config.REDIS_PREFIX),
+        gate: services.moderation,
+        present: selfPresenter(services.site),
+      },
+      members: {
+        members: services.members,
+        avatars: services.avatars,
+        auth: services.auth,
+        present: selfPresenter(services.site),
+        verificationRequired: async () => (await services.site.settings()).emailVerification,
+      },
+      memberAdmin: {
+        admin: createMemberAdmin({
+          events: deps.events,
+          standings: (ids) => services.moderation.standings(ids),
+          audit: (actorId, action, target, details) =>
+            services.moderation.recordAudit(actorId, action, target, details),
+          resendVerification: (member) => services.auth.resendVerification(member),
+          approveSignUp: (id) => services.auth.approveSignUp(id),
+          declineSignUp: (id) => services.auth.declineSignUp(id),
+          suspend: async (actor, memberId, body) => {
+            await services.moderation.sanction(actor, { memberId, kind: 'suspend', ...body });
+          },
+          liftSuspensions: async (actor, memberId, reason) => {
+            const { sanctions } = await services.moderation.memberModeration(actor, memberId);
+            const active = sanctions.filter((s) => s.kind === 'suspend' && s.active);
+            for (const s of active) await services.moderation.liftSanction(actor, s.id, reason);
+            return active.length > 0;
+          },
+        }),
+      },
+      invitations: { invitations: services.invitations, present: selfPresenter(services.site) },
+      search: { search: services.search },
+      mail: { failures: services.mailFailures },
+      site: { site: services.site },
+      library: { library: services.library },
+      uploads: { uploads: services.uploads },
+      stories: { stories: services.stories },
+      coalitions: { coalitions: services.coalitions },
+      webhooks: { webhooks: services.webhooks },
+      directory: { directory: services.directory, library: services.library, stories: services.stories },
+      labs: { labs: services.labs, publicUrl: config.PUBLIC_URL },
+      events: { events: services.events, publicUrl: config.PUBLIC_URL },
+      notifications: { notifications },
+      moderation: { moderation: services.moderation },
+      forums: { forums: services.forums },
+    },
+    (rule) => new Limiter(deps.redis, config.REDIS_PREFIX, rule),
+  );
   api.use(notFoundHandler);
   app.use('/api', api);
   // The job queues' dashboard, for administrators (before the client's catch-all route).
@@ -298,10 +425,15 @@ export function buildApp(deps: AppDeps): BuiltApp {
   const dist = clientDist(config);
   if (existsSync(path.join(dist, 'index.html'))) {
     app.use(express.static(dist, { index: false, maxAge: '1h' }));
-    // Client-side routes: any other GET gets the app shell.
-    app.get(/^\/(?!api\/|socket\.io\/).*/, (_req, res) => {
+    // Client-side routes: any other GET gets the app shell; public pages with their own head
+    // (title, description, Open Graph), read as a visitor through the domains' read rules.
+    const shell = readFileSync(path.join(dist, 'index.html'), 'utf8');
+    const headOf = publicHeads(services, config.PUBLIC_URL);
+    // eslint-disable-next-line commons/routes-in-tables -- the client's pages (any path), not an API route
+    app.get(/^\/(?!api\/|socket\.io\/).*/, async (req, res) => {
       res.setHeader('Cache-Control', 'no-cache');
-      res.sendFile(path.join(dist, 'index.html'));
+      const head = await headOf(req.path);
+      res.type('html').send(head ? withHead(shell, head, 'Commons') : shell);
     });
   }
   app.use(notFoundHandler);
@@ -325,17 +457,46 @@ export function buildApp(deps: AppDeps): BuiltApp {
     ],
   });
   httpServer.on('close', () => labPresence.close());
-  registerLabListeners(deps.events, { queues: deps.queues, emitter: io });
-  registerEventListeners(deps.events, { queues: deps.queues });
+  // Sign-out and password changes end live sockets too, on every server process (Redis adapter).
+  // Categories are the forums' own; their changes join the audit log like every console action.
+  deps.events.on('category.changed', (e) =>
+    services.moderation.recordAudit(e.actorId, e.action, { type: 'category', id: e.categoryId }, e.details),
+  );
+  deps.events.on('auth.sessionsEnded', ({ memberId, sessionId, reason }) => {
+    const room = sessionId ? rooms.session(sessionId) : rooms.member(memberId);
+    io.to(room).emit('session:ended', {
+      code: 'unauthenticated',
+      message: reason === 'signed_out' ? 'You signed out.' : 'Your password changed; sign in again.',
+    });
+    io.in(room).disconnectSockets(true);
+  });
+  registerLabListeners(deps.events, { queues: deps.queues, outbox: deps.outbox, emitter: io });
+  registerCoalitionRoomChecks(deps.events, {
+    io,
+    log,
+    forums: services.forums,
+    labs: services.labs,
+    presence: labPresence,
+  });
+  registerEventListeners(deps.events, { queues: deps.queues, outbox: deps.outbox });
   registerForumListeners(deps.events, { emitter: io, forums: services.forums });
   registerModerationListeners(deps.events, {
     emitter: io,
-    queues: deps.queues,
+    outbox: deps.outbox,
     moderation: services.moderation,
     publicUrl: config.PUBLIC_URL,
   });
+  // A deleted account's open sockets end at once (its sessions end on their next request).
+  // A changed address must be confirmed again before the member publishes.
+  deps.events.on('member.emailChanged', ({ memberId }) => forgetConfirmedMember(memberId));
+  deps.events.on('member.deleted', ({ memberId }) => {
+    forgetConfirmedMember(memberId);
+    io.in(rooms.member(memberId)).disconnectSockets(true);
+  });
   liveIo = io;
   // Default categories and mention handles, at start-up (forum calls also wait for it).
-  services.forums.prepare().catch((err: unknown) => log.error({ err }, 'preparing the forums failed'));
-  return { app, httpServer, io, services };
+  const preparing = services.forums
+    .prepare()
+    .catch((err: unknown) => log.error({ err }, 'preparing the forums failed'));
+  return { app, httpServer, io, services, preparing };
 }

@@ -3,12 +3,15 @@ import { createAdapter } from '@socket.io/redis-adapter';
 import type { RequestHandler } from 'express';
 import type { Redis } from 'ioredis';
 import { Server } from 'socket.io';
-import { z } from 'zod';
 import { sessionMemberId } from './auth/session.js';
+import { isAllowedOrigin } from './http/security.js';
 import type { Logger } from './infra/log.js';
-import { MemberModel } from './members/model.js';
+import { memberById } from './members/reads.js';
+import { recordSeen } from './members/writes.js';
 import { handle } from './realtime/handle.js';
+import { resyncAfterLostPublishes, resyncAfterResubscribe } from './realtime/resync.js';
 import { rooms, type IoServer, type IoSocket } from './realtime/types.js';
+import { avatarOf } from './members/avatar-ref.js';
 
 const LAST_SEEN_EVERY_MS = 5 * 60_000;
 
@@ -28,12 +31,22 @@ export function createIo(opts: {
   log: Logger;
   registrars: SocketRegistrar[];
 }): IoServer {
+  const allowed = new Set(opts.allowedOrigins);
   const io: IoServer = new Server(opts.httpServer, {
     serveClient: false,
     cors: { origin: opts.allowedOrigins, credentials: true },
     connectionStateRecovery: undefined,
+    // The same Origin rule as the REST API (CORS alone does not bind WebSocket upgrades): a page of
+    // another site cannot open a socket with the member's cookie. Clients that send no Origin
+    // (not browsers) are judged by their session alone, as on the REST API.
+    allowRequest: (req, callback) => {
+      const origin = req.headers.origin;
+      callback(null, origin === undefined || isAllowedOrigin(origin, req.headers.host, allowed));
+    },
   });
   io.adapter(createAdapter(opts.pubClient, opts.subClient, { key: `${opts.prefix}:socket.io` }));
+  resyncAfterResubscribe(opts.subClient, io, opts.log);
+  resyncAfterLostPublishes(opts.pubClient, () => io.emit('session:resync', { reason: 'missed_live_events' }), opts.log);
   io.engine.use(opts.sessionMiddleware);
 
   io.use((socket, next) => {
@@ -43,7 +56,7 @@ export function createIo(opts: {
       err.data = { code: 'unauthenticated', message: 'Sign in to use live features.' };
       return next(err);
     }
-    MemberModel.findById(stored.id)
+    memberById(stored.id, ['sessionVersion', 'displayName', 'role', 'lastSeenAt', 'avatarVersion'])
       .then((member) => {
         if (!member || member.sessionVersion !== stored.v) {
           const err = new Error('unauthenticated: your session has ended') as Error & { data?: unknown };
@@ -53,6 +66,8 @@ export function createIo(opts: {
         socket.data.memberId = member._id.toHexString();
         socket.data.displayName = member.displayName;
         socket.data.role = member.role;
+        const avatar = avatarOf(member);
+        if (avatar) socket.data.avatar = avatar;
         socket.data.lastSeenAt = member.lastSeenAt ? member.lastSeenAt.getTime() : null;
         next();
       })
@@ -61,16 +76,24 @@ export function createIo(opts: {
 
   io.on('connection', (socket) => {
     void socket.join(rooms.member(socket.data.memberId));
+    const sessionId = (socket.request as { sessionID?: string }).sessionID;
+    if (sessionId) void socket.join(rooms.session(sessionId));
+    handle(socket, opts.log, 'session:ping', () => ({ at: new Date().toISOString() }));
+    for (const register of opts.registrars) register(socket);
     // Digests go only to members not seen since the previous one: a live connection is a visit.
     // Recorded at most every few minutes per member, so reconnect storms do not become write storms.
-    if (socket.data.lastSeenAt === null || Date.now() - socket.data.lastSeenAt > LAST_SEEN_EVERY_MS) {
-      MemberModel.updateOne({ _id: socket.data.memberId }, { $set: { lastSeenAt: new Date() } }).catch((err: unknown) =>
-        opts.log.warn({ err }, 'could not record lastSeenAt'),
-      );
-    }
-    socket.emit('session:ready', { memberId: socket.data.memberId, displayName: socket.data.displayName });
-    handle(socket, opts.log, 'session:ping', z.object({}).strict(), () => ({ at: new Date().toISOString() }));
-    for (const register of opts.registrars) register(socket);
+    // 'session:ready' follows the record, so a client that waits for it sees the connection's writes
+    // done (a test's snapshot, a digest run right after a visit).
+    const seen =
+      socket.data.lastSeenAt === null || Date.now() - socket.data.lastSeenAt > LAST_SEEN_EVERY_MS
+        ? recordSeen(socket.data.memberId).catch((err: unknown) =>
+            opts.log.warn({ err }, 'could not record lastSeenAt'),
+          )
+        : Promise.resolve();
+    void seen.then(() => {
+      if (socket.connected)
+        socket.emit('session:ready', { memberId: socket.data.memberId, displayName: socket.data.displayName });
+    });
   });
 
   return io;

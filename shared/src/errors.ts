@@ -7,6 +7,7 @@ export const errorCodes = [
   'unsupported_media_type',
   'forbidden_origin',
   'unauthenticated',
+  'members_only',
   'invalid_credentials',
   'forbidden',
   'not_found',
@@ -21,6 +22,10 @@ export const errorCodes = [
   'event_closed',
   'member_silenced',
   'member_suspended',
+  'email_unverified',
+  'registration_closed',
+  'registration_pending',
+  'invitation_withdrawn',
   'service_unavailable',
   'internal',
 ] as const;

@@ -54,6 +54,8 @@ export interface SessionInfo {
 export interface ServerToClientEvents {
   'session:ready': (info: SessionInfo) => void;
   'session:ended': (reason: { code: string; message: string }) => void;
+  /** Live events may have been missed on this connection (the server's Redis subscriber was away): catch up as after a reconnect. */
+  'session:resync': (e: { reason: 'missed_live_events' }) => void;
   // forums: to the thread room
   'post:created': (e: PostEvent) => void;
   'post:updated': (e: PostEvent) => void;
@@ -87,6 +89,8 @@ export interface ServerToClientEvents {
   'lab:consensus': (e: { labId: string; tally: ConsensusTally }) => void;
   'lab:action': (e: { labId: string; action: ActionItem }) => void;
   'lab:removed': (e: LabRemovedEvent) => void;
+  /** Members who just got a seat from the waitlist: their room view turns from following to taking part. */
+  'lab:seated': (e: { labId: string; memberIds: string[] }) => void;
   'lab:outcome': (e: { labId: string; outcome: LabOutcome }) => void;
 }
 
@@ -138,6 +142,8 @@ export interface SocketData {
   memberId: string;
   displayName: string;
   role: string;
+  /** The member's picture path when they have one (read with the session at the handshake). */
+  avatar?: string;
   /** When the member was last recorded as seen (ms since epoch), to throttle that write. */
   lastSeenAt: number | null;
 }

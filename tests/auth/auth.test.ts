@@ -10,6 +10,19 @@ afterAll(async () => {
 });
 
 const strong = 'maple-lantern-harbor-41';
+
+/** The data of every job in every queue of this platform, as one string. */
+async function queuedJobsText(): Promise<string> {
+  const redis = p.runtime.redis;
+  const out: string[] = [];
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${p.runtime.config.REDIS_PREFIX}:bull:*`, 'COUNT', 500);
+    cursor = next;
+    for (const key of keys) if ((await redis.type(key)) === 'hash') out.push(JSON.stringify(await redis.hgetall(key)));
+  } while (cursor !== '0');
+  return out.join('\n');
+}
 let n = 0;
 const freshEmail = () => `member${++n}-${Date.now()}@example.org`;
 
@@ -100,6 +113,22 @@ describe('sign-in and sign-out', () => {
     expect(right.headers.get('retry-after')).toMatch(/^\d+$/);
   });
 
+  it('spends attempts before checking the password: of 20 parallel wrong guesses, at most 5 are tried', async () => {
+    const email = freshEmail();
+    await p.client().post('/api/auth/register', { email, password: strong, displayName: 'Parallel Guess' });
+    const statuses = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        p
+          .client()
+          .post('/api/auth/login', { email, password: `wrong-guess-${i}-x` })
+          .then((r) => r.status),
+      ),
+    );
+    expect(statuses.filter((s) => s === 401).length).toBeLessThanOrEqual(5);
+    expect(statuses.filter((s) => s !== 401 && s !== 429)).toEqual([]);
+    expect((await p.client().post('/api/auth/login', { email, password: strong })).status).toBe(429);
+  });
+
   it('refuses operator objects in a login body with 400 and no session', async () => {
     const c = p.client();
     const res = await c.post('/api/auth/login', { email: { $gt: '' }, password: { $gt: '' } });
@@ -123,6 +152,9 @@ describe('password reset by email', () => {
     const token = new URL(/https?:\/\/\S+reset-password\?token=[\w-]+/.exec(String(mail.text))![0]).searchParams.get(
       'token',
     )!;
+
+    // No job of any queue (finished ones stay for a day, shown on the dashboard) holds the token.
+    expect(await queuedJobsText()).not.toContain(token);
 
     const newPassword = 'orchard-violet-canyon-77';
     const confirm = await p.client().post('/api/auth/password-reset/confirm', { token, password: newPassword });
@@ -167,5 +199,21 @@ describe('password reset by email', () => {
       .post('/api/auth/password-reset/confirm', { token, password: 'orchard-violet-canyon-77' });
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('invalid_token');
+  });
+});
+
+// Last in the file: it spends this platform's per-IP sign-in budget (tests come from one address).
+describe('the per-IP sign-in budget', () => {
+  it('is spent atomically too: of 40 parallel guesses at unknown accounts, at most 30 are tried', async () => {
+    const statuses = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        p
+          .client()
+          .post('/api/auth/login', { email: `nobody-${i}-${Date.now()}@example.org`, password: 'wrong-guess-x' })
+          .then((r) => r.status),
+      ),
+    );
+    expect(statuses.filter((s) => s === 401).length).toBeLessThanOrEqual(30);
+    expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(10);
   });
 });

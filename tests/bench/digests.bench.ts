@@ -1,10 +1,14 @@
 /**
  * Digest benchmark (a script, not a test): 10,000 members with activity in their own database
- * (preferences, watched categories with active threads, unread replies and mentions), the digest
- * scheduler run as if at a fixed time, and a separate workers process building and sending every
- * digest to an SMTP sink on loopback that counts what it receives. Reports digests per minute, the
- * workers process's peak memory (VmHWM/VmRSS from /proc), and what live posting requests take at a
- * low steady rate while the digests run, against the same rate with the digests idle.
+ * (preferences, watched categories with active threads, unread replies and mentions) and, in Redis,
+ * the pending digest entries the fan-out appended for it (each member: two replies and a mention,
+ * and the latest two posts of ten watched threads), the digest scheduler run as if at a fixed
+ * time, and a workers process serving only the digests queue (WORKER_QUEUES=digests; another one
+ * serves the rest) building and sending every digest to an SMTP sink on loopback that counts what
+ * it receives. Reports digests per minute, the store commands per digest of the digests process
+ * (COMMONS_DB_PROFILE, the tick's reads included), its peak memory (VmHWM/VmRSS from /proc), and
+ * what live posting requests take at a low steady rate while the digests run, against the same
+ * rate with the digests idle.
  *
  *   npm run bench:digests   (BENCH_DIGESTS, BENCH_POST_RATE posts/s, BENCH_IDLE_SECONDS,
  *                            BENCH_TIME_LIMIT seconds, WORKER_CONCURRENCY_DIGESTS for the worker)
@@ -27,6 +31,8 @@ import {
 import { connectDatabase, disconnectDatabase } from '@commons/server/infra/db';
 import { MemberModel } from '@commons/server/members/model';
 import { DigestMarkerModel, NotificationModel, NotificationSettingsModel } from '@commons/server/notifications/model';
+import { createPendingDigests } from '@commons/server/notifications/digest-pending';
+import type { PendingDigestEntry } from '@commons/shared';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { Types } from 'mongoose';
@@ -170,8 +176,16 @@ process.on('uncaughtException', fail);
 process.on('unhandledRejection', fail);
 const env = await benchEnv('digests');
 const server = await env.startServer({ SMTP_URL: sinkUrl });
+// The digests on a workers process of their own, its store commands counted by shape.
+const profileDir = mkdtempSync(path.join(os.tmpdir(), 'bench-digests-profile-'));
 const workers = await env.startWorkers({
   SMTP_URL: sinkUrl,
+  WORKER_QUEUES: 'mail,moderation,labs,notifications,webhooks,events',
+});
+const digestWorkers = await env.startWorkers({
+  SMTP_URL: sinkUrl,
+  WORKER_QUEUES: 'digests',
+  COMMONS_DB_PROFILE: path.join(profileDir, 'db'),
   ...(CONCURRENCY ? { WORKER_CONCURRENCY_DIGESTS: CONCURRENCY } : {}),
 });
 const connection = new Redis(env.redisUrl, { maxRetriesPerRequest: null });
@@ -192,7 +206,7 @@ cleanup = async () => {
   await digestsQueue.close().catch(() => undefined);
   connection.disconnect();
   sink.close();
-  await Promise.all([stopChild(workers), stopChild(server)]);
+  await Promise.all([stopChild(workers), stopChild(digestWorkers), stopChild(server)]);
   await disconnectDatabase().catch(() => undefined);
   await env.stop();
   await own.stop();
@@ -322,6 +336,45 @@ for (let i = 0; i < subscriptions.length; i += 5000)
   await CategorySubscriptionModel.insertMany(subscriptions.slice(i, i + 5000));
 for (let i = 0; i < notifications.length; i += 5000)
   await NotificationModel.insertMany(notifications.slice(i, i + 5000));
+// What the fan-out appended to each member's pending digest for that activity.
+const pending = createPendingDigests(connection, env.prefix);
+const entriesOf = (i: number): PendingDigestEntry[] => {
+  const out: PendingDigestEntry[] = [];
+  (['reply', 'reply', 'mention'] as const).forEach((kind, j) => {
+    const thread = threads[(i * 3 + j * 37) % threads.length]!;
+    const s = 1 + ((i + j) % (POSTS_PER_THREAD - 1));
+    out.push({
+      k: kind,
+      t: thread._id.toHexString(),
+      p: thread.posts[s]!.toHexString(),
+      s: s + 1,
+      a: posterIds[(i + j) % POSTERS]!.toHexString(),
+      c: inWindow(threads.indexOf(thread) * POSTS_PER_THREAD + s).getTime(),
+    });
+  });
+  // The latest two posts of ten threads of the two watched categories.
+  for (let k = 0; k < 10; k++) {
+    const c = (i + (k % 2)) % CATEGORIES;
+    const n = c * THREADS_PER_CATEGORY + ((i + k) % THREADS_PER_CATEGORY);
+    const thread = threads[n]!;
+    for (const s of [POSTS_PER_THREAD - 2, POSTS_PER_THREAD - 1])
+      out.push({
+        k: 'thread_post',
+        t: thread._id.toHexString(),
+        p: thread.posts[s]!.toHexString(),
+        s: s + 1,
+        a: posterIds[(n + s) % POSTERS]!.toHexString(),
+        c: inWindow(n * POSTS_PER_THREAD + s).getTime(),
+      });
+  }
+  return out;
+};
+for (let i = 0; i < DIGESTS; i += 500)
+  await pending.append(
+    memberIds
+      .slice(i, i + 500)
+      .flatMap((memberId, j) => entriesOf(i + j).map((entry) => ({ memberId: memberId.toHexString(), entry }))),
+  );
 await tuneBenchStore(); // statistics of the seeded tables, so the planner takes the indexes
 const seedSeconds = Math.round((performance.now() - started) / 100) / 10;
 console.log(`seeded in ${seedSeconds} s`);
@@ -405,10 +458,12 @@ function memoryOf(pid: number): { hwm: number; rss: number } {
     return { hwm: 0, rss: 0 };
   }
 }
-const before = memoryOf(workers.pid);
+const before = memoryOf(digestWorkers.pid);
 let peakRss = before.rss;
+let otherPeakRss = memoryOf(workers.pid).rss;
 const sampler = setInterval(() => {
-  peakRss = Math.max(peakRss, memoryOf(workers.pid).rss);
+  peakRss = Math.max(peakRss, memoryOf(digestWorkers.pid).rss);
+  otherPeakRss = Math.max(otherPeakRss, memoryOf(workers.pid).rss);
 }, 200);
 
 console.log(`digest scheduler as if at ${AT.toISOString()}, ${DIGESTS} digests due…`);
@@ -450,8 +505,26 @@ const watcher = (async () => {
 const during = await postSteadily(TIME_LIMIT_SECONDS, () => finished);
 await watcher;
 clearInterval(sampler);
-const after = memoryOf(workers.pid);
+const after = memoryOf(digestWorkers.pid);
 peakRss = Math.max(peakRss, after.rss);
+// The digests process writes its store commands at exit: stop it, then count them.
+await stopChild(digestWorkers);
+const profileRows = (() => {
+  try {
+    const file = readdirSync(profileDir).find((f) => f.endsWith(`.${digestWorkers.pid}.json`));
+    return file
+      ? (
+          JSON.parse(readFileSync(path.join(profileDir, file), 'utf8')) as {
+            rows: { key: string; kind?: string; count: number }[];
+          }
+        ).rows
+      : [];
+  } catch {
+    return [];
+  }
+})();
+const storeCommands = profileRows.reduce((sum, r) => sum + r.count, 0);
+const ofKind = (kind: string) => profileRows.reduce((sum, r) => sum + (r.kind === kind ? r.count : 0), 0);
 const runSeconds = ((received > 0 ? lastReceivedAt : performance.now()) - runStart) / 1000;
 
 const within = <T>(ms: number, work: Promise<T>, fallback: T) =>
@@ -487,7 +560,15 @@ const result = {
     seconds: Math.round(runSeconds * 10) / 10,
     perMinute,
   },
-  workerMemoryMiB: { before: before.rss, peakRss, hwm: after.hwm },
+  storeCommands: {
+    total: storeCommands,
+    reads: ofKind('read'),
+    writes: ofKind('write'),
+    perDigest: received ? Math.round((storeCommands / received) * 1000) / 1000 : null,
+    byShape: profileRows.slice(0, 15).map((r) => ({ key: r.key.slice(0, 120), count: r.count })),
+  },
+  digestWorkerMemoryMiB: { before: before.rss, peakRss, hwm: after.hwm },
+  otherWorkersPeakRssMiB: otherPeakRss,
   posting: {
     ratePerSecond: RATE,
     idleMs: idle,
@@ -495,10 +576,11 @@ const result = {
     p50Ratio: ratio(during.median, idle.median),
     p95Ratio: ratio(during.p95, idle.p95),
   },
-  target: { digestsPerMinute: 6000, workerPeakMiB: 1024, postingLatencyRatioAtMost: 1.2 },
+  target: { digestsPerMinute: 6000, storeCommandsPerDigest: 2, workerPeakMiB: 500, postingLatencyRatioAtMost: 1.2 },
   meets: {
     digestsPerMinute: perMinute >= 6000 && received >= DIGESTS,
-    workerMemory: after.hwm < 1024,
+    storeCommandsPerDigest: received > 0 && storeCommands / received <= 2,
+    workerMemory: after.hwm < 500,
     postingLatency: ratio(during.p95, idle.p95) <= 1.2 && ratio(during.median, idle.median) <= 1.2,
   },
 };

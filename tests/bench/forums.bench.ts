@@ -1,27 +1,50 @@
 /**
- * Forum benchmark (a script, not a test): thread-page reads/s, posts/s, post → 1,000 sockets
- * latency and the memory of one server process holding many connected members.
+ * Forum benchmark (a script, not a test): thread-page and category-list reads/s, replies/s (each
+ * with p50/p99), the store commands each costs (counted in the server, and in a workers process
+ * with BENCH_WORKERS=1, by COMMONS_DB_PROFILE), the processes' RSS after each part, post → 1,000
+ * sockets latency and the memory of one server process holding many connected members.
  *
  *   npm run bench:forums            (BENCH_SECONDS, BENCH_CONNECTIONS, BENCH_SOCKETS, BENCH_FANOUT to change sizes)
+ *   BENCH_PARTS=reads,list,posts BENCH_WORKERS=1 npm run bench:forums   (the hot paths, replies screened and fanned out)
+ *   BENCH_PARTS=one-thread BENCH_COMPARE_ROOT=<a built checkout of another commit> npm run bench:forums
+ *                                   (replies to a single thread, this code against the other in turns, same run;
+ *                                   BENCH_ROUNDS turns each, 2 unless told)
+ *   BENCH_PARTS=scale BENCH_POSTS=1000,100000 npm run bench:forums   (only the scale check, forums-scale.ts)
  *
  * Everything runs on this machine against loopback; every loop is bounded in count and time.
  */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { hashPassword } from '@commons/server/auth/passwords';
 import { connectDatabase, disconnectDatabase } from '@commons/server/infra/db';
+import { backfillHandles } from '@commons/server/forums/mentions';
 import { MemberModel } from '@commons/server/members/model';
 import { io, type Socket } from 'socket.io-client';
-import { benchEnv, closedLoop, rssMiB, summarize, writeResults } from './harness.js';
+import { threadPageScale } from './forums-scale.js';
+import { benchEnv, closedLoop, rssMiB, storeLabel, summarize, writeResults } from './harness.js';
+import { storeProfile } from './store-profile.js';
 
+const PARTS = new Set((process.env.BENCH_PARTS ?? 'reads,list,posts,fanout,memory,scale').split(','));
+const COMPARE_ROOT = process.env.BENCH_COMPARE_ROOT ?? null;
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
-const FANOUT_SOCKETS = Number(process.env.BENCH_FANOUT ?? 1000);
-const MEMORY_SOCKETS = Number(process.env.BENCH_SOCKETS ?? 19_000);
+const FANOUT_SOCKETS = PARTS.has('fanout') ? Number(process.env.BENCH_FANOUT ?? 1000) : 0;
+const MEMORY_SOCKETS = PARTS.has('memory') ? Number(process.env.BENCH_SOCKETS ?? 19_000) : 0;
+const SCALE_POSTS = (process.env.BENCH_POSTS ?? '1000,100000').split(',').map(Number);
 const POSTERS = 400; // the posting limit is 10 a minute per member, so posts/s needs many members
 const password = 'bench-harbor-lantern-2026';
 
 const env = await benchEnv('forums');
-const server = await env.startServer();
+// Every store command of the server (and workers) counted by shape, to tell commands per action.
+const profile = storeProfile(mkdtempSync(path.join(tmpdir(), 'forums-bench-')));
+const server = await env.startServer({ COMMONS_DB_PROFILE: profile.prefix('server') });
+const workers =
+  process.env.BENCH_WORKERS === '1' ? await env.startWorkers({ COMMONS_DB_PROFILE: profile.prefix('workers') }) : null;
 const base = server.url;
+/** Resident memory of the server (and workers) now. */
+const rss = () => ({ serverMiB: rssMiB(server.pid), ...(workers ? { workersMiB: rssMiB(workers.pid) } : {}) });
 const headers = (cookie: string, json = false) => ({
   cookie,
   origin: base,
@@ -52,6 +75,8 @@ await MemberModel.insertMany(
     passwordHash,
   })),
 );
+// Members made here, not through sign-up, get their mention handles as a start-up backfill gives them.
+await backfillHandles();
 await disconnectDatabase();
 const cookies: string[] = [];
 for (let i = 0; i < POSTERS; i += 20)
@@ -83,25 +108,113 @@ for (let i = 0; i < 50; i++) {
   if (res.status !== 201) throw new Error(`seed reply: ${res.status}`);
 }
 
-console.log(`thread page reads: ${CONNECTIONS} connections for ${SECONDS} s…`);
-const reads = await closedLoop(CONNECTIONS, SECONDS, async (w) => {
-  const res = await fetch(`${base}/api/threads/${readThread}`, { headers: headers(cookies[w % cookies.length]!) });
+const skipped = { perSecond: 0, median: 0, p95: 0, p99: 0, count: 0, errors: 0, skipped: true };
+
+/**
+ * One part: `connections` loops of `once` for SECONDS, with the store commands the processes made
+ * meanwhile per completed action (read from their profiles once the work left by earlier parts is
+ * done; `warm`: each loop's first call made before, as a reader's first read builds what the next
+ * ones are served from; `settle`: the part's follow-up work waited for) and their RSS after it.
+ */
+async function part(
+  name: string,
+  once: (w: number) => Promise<void>,
+  opts: { warm?: boolean; settle?: () => Promise<void> } = {},
+) {
+  if (!PARTS.has(name)) return skipped;
+  if (opts.warm) await Promise.all(Array.from({ length: CONNECTIONS }, (_, w) => once(w)));
+  await profile.quiet();
+  const before = await profile.total();
+  const run = await closedLoop(CONNECTIONS, SECONDS, once);
+  await opts.settle?.();
+  const commands = (await profile.total()) - before;
+  return { ...run, storeCommandsPerAction: Math.round((commands / Math.max(1, run.count)) * 10) / 10, rss: rss() };
+}
+
+async function get(path: string, cookie: string): Promise<void> {
+  const res = await fetch(base + path, { headers: headers(cookie) });
   if (res.status !== 200) throw new Error(String(res.status));
   await res.arrayBuffer();
+}
+
+console.log(`thread page reads: ${CONNECTIONS} connections for ${SECONDS} s…`);
+const reads = await part('reads', (w) => get(`/api/threads/${readThread}`, cookies[w % cookies.length]!), {
+  warm: true,
 });
 console.log(reads);
 
+console.log(`category list reads: ${CONNECTIONS} connections for ${SECONDS} s…`);
+const lists = await part('list', (w) => get(`/api/threads?categoryId=${categoryId}`, cookies[w % cookies.length]!), {
+  warm: true,
+});
+console.log(lists);
+
 console.log(`posts: ${CONNECTIONS} connections for ${SECONDS} s…`);
 let poster = 0;
-const posts = await closedLoop(CONNECTIONS, SECONDS, async (w) => {
-  const cookie = cookies[200 + (poster++ % 200)]!;
-  const res = await post(cookie, `/api/threads/${threads[1 + w]}/posts`, {
-    body: `A reply from the benchmark, worker ${w}: what worked for you?`,
-  });
-  if (res.status !== 201) throw new Error(String(res.status));
-  await res.arrayBuffer();
-});
+const posts = await part(
+  'posts',
+  async (w) => {
+    const cookie = cookies[200 + (poster++ % 200)]!;
+    const res = await post(cookie, `/api/threads/${threads[1 + w]}/posts`, {
+      body: `A reply from the benchmark, worker ${w}: what worked for you?`,
+    });
+    if (res.status !== 201) throw new Error(String(res.status));
+    await res.arrayBuffer();
+  },
+  // With workers, a reply's screening and fan-out are part of its cost: counted once they are done.
+  workers ? { settle: () => profile.quiet() } : {},
+);
 console.log(posts);
+
+/**
+ * Replies to one thread from every connection at once (a busy discussion): what waits on the
+ * thread's numbering shows here. With BENCH_COMPARE_ROOT, a server of the other checkout on the
+ * same store, Redis and members takes its turn on a thread of its own, round after round.
+ */
+async function oneThreadRound(url: string, threadId: string) {
+  return closedLoop(CONNECTIONS, SECONDS, async () => {
+    const cookie = cookies[200 + (poster++ % 200)]!;
+    const res = await fetch(`${url}/api/threads/${threadId}/posts`, {
+      method: 'POST',
+      headers: { ...headers(cookie, true), origin: url },
+      body: JSON.stringify({ body: 'A reply to the one busy thread: what worked for you?' }),
+    });
+    if (res.status !== 201) throw new Error(String(res.status));
+    await res.arrayBuffer();
+  });
+}
+const oneThread: Record<string, unknown> = { skipped: true };
+if (PARTS.has('one-thread')) {
+  const other = COMPARE_ROOT ? await env.startServer({}, COMPARE_ROOT) : null;
+  const newThread = async () => {
+    const res = await post(cookies[0]!, '/api/threads', {
+      categoryId,
+      title: `One busy thread ${Math.random().toString(36).slice(2, 8)}`,
+      body: 'Everyone answers here at once.',
+    });
+    return ((await res.json()) as { thread: { id: string } }).thread.id;
+  };
+  const mine = await newThread();
+  const theirs = other ? await newThread() : null;
+  const rounds: Array<{ round: number; server: string; result: Awaited<ReturnType<typeof oneThreadRound>> }> = [];
+  for (let round = 1; round <= ROUNDS; round++) {
+    if (other && theirs) {
+      console.log(`one thread, round ${round}: ${COMPARE_ROOT}…`);
+      rounds.push({ round, server: 'compared', result: await oneThreadRound(other.url, theirs) });
+    }
+    console.log(`one thread, round ${round}: this checkout…`);
+    rounds.push({ round, server: 'this', result: await oneThreadRound(base, mine) });
+  }
+  const total = (who: string) => rounds.filter((r) => r.server === who).reduce((n, r) => n + r.result.count, 0);
+  Object.assign(oneThread, {
+    skipped: false,
+    compareRoot: COMPARE_ROOT,
+    rounds,
+    ...(other ? { ratio: Math.round((total('this') / Math.max(1, total('compared'))) * 100) / 100 } : {}),
+  });
+  console.log(JSON.stringify(oneThread, null, 1));
+  await other?.stop();
+}
 
 const connectErrors = new Map<string, number>();
 async function connectSockets(count: number, deadlineMs: number): Promise<Socket[]> {
@@ -150,7 +263,7 @@ const joined = await Promise.all(
 console.log(`${fan.length} sockets connected, ${joined.filter(Boolean).length} joined the thread room`);
 const arrivals: number[] = [];
 const spreads: number[] = [];
-for (let k = 0; k < 30; k++) {
+for (let k = 0; k < (fan.length ? 30 : 0); k++) {
   const got: number[] = [];
   const done = new Promise<void>((resolve) => {
     const timer = setTimeout(resolve, 5_000);
@@ -190,6 +303,19 @@ const memory = {
 console.log(memory);
 for (const s of held) s.close();
 
+const scale = PARTS.has('scale')
+  ? await threadPageScale({
+      base,
+      mongoUri: server.mongoUri,
+      readThread,
+      cookies,
+      sizes: SCALE_POSTS,
+      seconds: SECONDS,
+      connections: CONNECTIONS,
+    })
+  : null;
+if (scale) console.log(scale);
+
 const targets = {
   threadReadsPerSecond: 800,
   threadReadP99Ms: 80,
@@ -197,22 +323,28 @@ const targets = {
   postP99Ms: 150,
   fanoutP99Ms: 40,
   memoryFor19000MiB: 1536,
+  // Issue 18 (twice NodeBB on this machine): thread-page reads/s, replies/s; store commands per action.
+  issue18ThreadReadsPerSecond: 300,
+  issue18RepliesPerSecond: 30,
+  issue18StoreCommands: { threadPageWarm: 1, categoryListWarm: 1, replyAllIn: 10 },
 };
-const file = writeResults('forums-bench.json', {
-  store: process.env.FERRETDB_POSTGRESQL_URL
-    ? `FerretDB 1.24 (PostgreSQL backend${process.env.BENCH_PG_TUNE === '0' ? ', untuned' : ', tuned by npm run ferretdb:tune-postgres'})`
-    : process.env.MONGODB_URI
-      ? 'MONGODB_URI'
-      : 'FerretDB 1.24 (SQLite backend)',
+const file = writeResults(process.env.BENCH_RESULTS ?? 'forums-bench.json', {
+  store: storeLabel(),
   connections: CONNECTIONS,
   seconds: SECONDS,
+  workers: Boolean(workers),
   threadPageReads: reads,
+  categoryListReads: lists,
   posts,
+  oneThread,
   fanout,
   memory,
+  // Thread page reads with the store holding 1,000 and 100,000 posts (BENCH_POSTS); ratio = last / first.
+  scale,
   targets,
 });
 console.log(`results written to ${file}`);
+await workers?.stop();
 await server.stop();
 await env.stop();
 process.exit(0);

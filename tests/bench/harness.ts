@@ -1,4 +1,4 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -7,7 +7,6 @@ import { provideServices } from '@commons/server/infra/services/index';
 import { freePort, waitForPort } from '@commons/server/infra/services/ports';
 import { tuneFerretdbPostgres } from '@commons/server/infra/ferretdb-postgres';
 import pg from 'pg';
-import { ensureLauncher } from '../../scripts/ferretdb-binary.mjs';
 
 export const repoRoot = path.resolve(import.meta.dirname, '../..');
 
@@ -24,27 +23,35 @@ export interface BenchEnv {
   smtpUrl: string;
   prefix: string;
   secret: string;
-  startServer(extraEnv?: Record<string, string>): Promise<BenchServer>;
+  /** A server process; `root`: another checkout (built) to measure against this one in the same run. */
+  startServer(extraEnv?: Record<string, string>, root?: string): Promise<BenchServer>;
   /** A workers-only process (workers/dist/main.js) against the same services. */
   startWorkers(extraEnv?: Record<string, string>): Promise<{ pid: number; stop(): Promise<void> }>;
   stop(): Promise<void>;
 }
 
 /**
- * Services as the tests get them (FerretDB when no MongoDB answers), and server processes started
+ * Services as the tests get them: FerretDB on PostgreSQL as `npm start` resolves it (a throwaway
+ * database on 127.0.0.1:5432, else a private cluster), or on SQLite with FERRETDB_BACKEND=sqlite
+ * (BENCH_FERRETDB_BACKEND=sqlite says the same), or MONGODB_URI; and server processes started
  * from the built code, so each process's memory and CPU are its own.
  */
 export async function benchEnv(name: string): Promise<BenchEnv> {
-  const pgDatabase = usePostgresBackend(name);
-  // Its own FerretDB on that database: whatever answers on 27017 (a shared FerretDB on SQLite,
-  // say) is not the store being measured.
-  if (pgDatabase) await tuneBenchStore();
-  const ferret = pgDatabase ? await startPostgresFerretdb(process.env.FERRETDB_POSTGRESQL_URL!) : null;
+  if (process.env.BENCH_FERRETDB_BACKEND === 'sqlite') process.env.FERRETDB_BACKEND = 'sqlite';
   const services = await provideServices({
     mode: 'test',
     dataDir: path.join(repoRoot, '.data'),
     log: (l) => console.log(`[services] ${l}`),
+    // Its own FerretDB: whatever answers on 27017 (another instance's store) is not the one measured.
+    probeMongoPort: false,
   });
+  benchPostgresUrl = services.postgresUrl ?? null;
+  benchStore = services.postgresUrl
+    ? `FerretDB 1.24 (PostgreSQL backend${process.env.BENCH_PG_TUNE === '0' ? ', untuned' : ', tuned as npm start tunes it'})`
+    : services.storeBackend === 'sqlite'
+      ? 'FerretDB 1.24 (SQLite backend)'
+      : 'MONGODB_URI';
+  await tuneBenchStore();
   const db = `bench_${name}_${randomBytes(3).toString('hex')}`;
   const uri = new URL(services.mongoUri);
   uri.pathname = `/${db}`;
@@ -52,17 +59,21 @@ export async function benchEnv(name: string): Promise<BenchEnv> {
   const prefix = `bench:${db}`;
   const secret = randomBytes(32).toString('hex');
   const children: ChildProcess[] = [];
+  // A bench that throws half-way must not leave its server processes running.
+  process.on('exit', () => {
+    for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
+  });
   return {
     mongoUri,
     redisUrl: services.redisUrl,
     smtpUrl: services.smtpUrl,
     prefix,
     secret,
-    async startServer(extraEnv = {}) {
+    async startServer(extraEnv = {}, root = repoRoot) {
       const port = await freePort();
       const url = `http://127.0.0.1:${port}`;
-      const child = spawn(process.execPath, [...childNodeArgs(), path.join(repoRoot, 'server/dist/main.js')], {
-        cwd: repoRoot,
+      const child = spawn(process.execPath, [...childNodeArgs(), path.join(root, 'server/dist/main.js')], {
+        cwd: root,
         env: {
           ...process.env,
           NODE_ENV: 'production',
@@ -75,12 +86,15 @@ export async function benchEnv(name: string): Promise<BenchEnv> {
           REDIS_PREFIX: prefix,
           SESSION_SECRET: secret,
           LOG_LEVEL: 'warn',
+          // Bench members sign up and post at once (no mailbox to confirm an address from).
+          EMAIL_VERIFICATION: 'false',
           ...extraEnv,
         },
         stdio: ['ignore', 'inherit', 'inherit'],
       });
       children.push(child);
-      await waitForPort('127.0.0.1', port, 30_000);
+      // A loaded 2-core machine may take a minute to build the indexes before listening.
+      await waitForPort('127.0.0.1', port, 180_000);
       // The server has built every model's indexes by now: give them their PostgreSQL companions.
       await tuneBenchStore();
       return {
@@ -107,6 +121,8 @@ export async function benchEnv(name: string): Promise<BenchEnv> {
           REDIS_PREFIX: prefix,
           SESSION_SECRET: secret,
           LOG_LEVEL: 'warn',
+          // Bench members sign up and post at once (no mailbox to confirm an address from).
+          EMAIL_VERIFICATION: 'false',
           ...extraEnv,
         },
         stdio: ['ignore', 'inherit', 'inherit'],
@@ -126,8 +142,6 @@ export async function benchEnv(name: string): Promise<BenchEnv> {
       await stopVacuumer();
       for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
       await services.stop();
-      await ferret?.stop();
-      if (pgDatabase) execFileSync('dropdb', ['-h', '127.0.0.1', '-U', 'postgres', '--if-exists', pgDatabase]);
     },
   };
 }
@@ -140,7 +154,7 @@ export async function benchEnv(name: string): Promise<BenchEnv> {
  */
 export async function tuneBenchStore(): Promise<void> {
   startVacuumer();
-  const url = process.env.FERRETDB_POSTGRESQL_URL;
+  const url = postgresUrl();
   if (!url || process.env.BENCH_PG_TUNE === '0') return;
   const report = await tuneFerretdbPostgres(url);
   console.log(
@@ -159,7 +173,7 @@ export const storeMaintenance = { vacuum: 'PostgreSQL autovacuum' };
  * table that only grows dead rows. Stopped by stopVacuumer (benchEnv's stop).
  */
 function startVacuumer(): void {
-  const url = process.env.FERRETDB_POSTGRESQL_URL;
+  const url = postgresUrl();
   if (vacuumer || !url) return;
   const client = new pg.Client({ connectionString: url });
   let timer: NodeJS.Timeout | null = null;
@@ -188,53 +202,17 @@ export async function stopVacuumer(): Promise<void> {
   vacuumer = null;
 }
 
-/**
- * When no MongoDB answers and a local PostgreSQL does, FerretDB runs on its PostgreSQL backend
- * (a fresh database, dropped afterwards): it pushes filters and sorts down to SQL, which its
- * SQLite backend does not. BENCH_FERRETDB_BACKEND=sqlite keeps SQLite.
- */
-function usePostgresBackend(name: string): string | null {
-  if (process.env.MONGODB_URI || process.env.FERRETDB_POSTGRESQL_URL || process.env.BENCH_FERRETDB_BACKEND === 'sqlite')
-    return null;
-  const database = `commons_bench_${name}_${process.pid}`;
-  try {
-    execFileSync('createdb', ['-h', '127.0.0.1', '-U', 'postgres', database], { stdio: 'ignore' });
-  } catch {
-    return null;
-  }
-  process.env.FERRETDB_POSTGRESQL_URL = `postgres://postgres@127.0.0.1:5432/${database}`;
-  return database;
+let benchPostgresUrl: string | null = null;
+let benchStore = 'MONGODB_URI';
+
+/** The PostgreSQL database under the bench's FerretDB (or FERRETDB_POSTGRESQL_URL set by a bench itself). */
+function postgresUrl(): string | undefined {
+  return benchPostgresUrl ?? process.env.FERRETDB_POSTGRESQL_URL;
 }
 
-/** Our FerretDB launcher on a free loopback port, on PostgreSQL; sets MONGODB_URI to it. */
-async function startPostgresFerretdb(postgresUrl: string): Promise<{ stop(): Promise<void> }> {
-  const binary = await ensureLauncher({ log: (l) => console.log(`[services] ${l}`) });
-  const port = await freePort();
-  const child = spawn(
-    binary,
-    [
-      '-listen-addr',
-      `127.0.0.1:${port}`,
-      '-handler',
-      'postgresql',
-      '-postgresql-url',
-      postgresUrl,
-      '-log-level',
-      'warn',
-    ],
-    { stdio: ['pipe', 'ignore', 'inherit'] },
-  );
-  await waitForPort('127.0.0.1', port, 30_000);
-  process.env.MONGODB_URI = `mongodb://127.0.0.1:${port}/`;
-  console.log(`[services] mongo: FerretDB on 127.0.0.1:${port}, PostgreSQL backend (bench-only)`);
-  return {
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
+/** What the bench measured on, for its results file. */
+export function storeLabel(): string {
+  return benchStore;
 }
 
 /**

@@ -1,26 +1,40 @@
 /**
  * Action Lab benchmark (a script, not a test): 500 signed-in members in one lab room.
- *   (a) a chat message's delivery latency to all of them (p50/p95/p99 across receivers),
- *   (b) presence batching: how many `lab:presence` messages each member receives while 500 join,
- *       against the 500 × 500 an unbatched broadcast per join would send.
+ *   (a) a chat message's delivery latency to all of them, from the send to each receiver and to the
+ *       last one (p50/p95/p99), and its spread across receivers; the sender and the receivers are
+ *       clients in processes of their own (labs-clients.ts), apart from the server's,
+ *   (b) a join storm: every member asks to join within one second; join throughput, each member's
+ *       time to the room state, and presence batching (how many `lab:presence` messages each
+ *       member receives, against the 500 × 500 an unbatched broadcast per join would send),
+ *   (c) store commands per join and per message (the server runs with COMMONS_DB_PROFILE), RSS,
+ *       and the machine's load average beside them (figures from a loaded machine are upper bounds).
  *
- *   npm run bench:labs              (BENCH_PARTICIPANTS, BENCH_MESSAGES to change sizes)
+ *   npm run bench:labs   (BENCH_PARTICIPANTS, BENCH_MESSAGES, BENCH_RECEIVER_PROCESSES to change sizes)
  *
  * Everything runs on this machine against loopback (one server process started from the build,
  * its own database and Redis prefix); every loop is bounded in count and time, and it stops itself.
  */
 import { hashPassword } from '@commons/server/auth/passwords';
+import { backfillHandles } from '@commons/server/forums/mentions';
 import { connectDatabase, disconnectDatabase } from '@commons/server/infra/db';
 import { MemberModel } from '@commons/server/members/model';
-import type { ClientToServerEvents, LabPresenceEvent, ServerToClientEvents } from '@commons/shared';
-import { io, type Socket } from 'socket.io-client';
-import { benchEnv, rssMiB, summarize, writeResults } from './harness.js';
+import { execFileSync, fork } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import path from 'node:path';
+import { benchEnv, rssMiB, storeLabel, summarize, writeResults } from './harness.js';
+import type { ClientRequest } from './labs-clients.js';
 
-type LabSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+/** Milliseconds on the monotonic clock the client processes read too (labs-clients.ts). */
+const now = () => Number(process.hrtime.bigint()) / 1e6;
 
 const PARTICIPANTS = Math.min(Number(process.env.BENCH_PARTICIPANTS ?? 500), 2000);
 const MESSAGES = Math.min(Number(process.env.BENCH_MESSAGES ?? 50), 200);
 const MESSAGE_TIMEOUT_MS = 5_000;
+/** Between two messages: the fan-out of one is over before the next (the figure is one message's). */
+const GAP_MS = Number(process.env.BENCH_GAP_MS ?? 200);
+/** The receivers are spread over this many processes of their own. */
+const RECEIVER_PROCESSES = Math.max(1, Math.min(8, Number(process.env.BENCH_RECEIVER_PROCESSES ?? 2)));
 const password = 'bench-willow-beacon-2026';
 // Give up on the whole run after this long, whatever happens.
 const watchdog = setTimeout(() => {
@@ -30,7 +44,24 @@ const watchdog = setTimeout(() => {
 watchdog.unref();
 
 const env = await benchEnv('labs');
-const server = await env.startServer();
+const profileDir = mkdtempSync(path.join(tmpdir(), 'labs-bench-profile-'));
+const server = await env.startServer({ COMMONS_DB_PROFILE: path.join(profileDir, 'db') });
+
+/** Store commands the server has made so far (its profile file, rewritten every 5 s and at exit). */
+function storeCommands(): number {
+  const files = readdirSync(profileDir).filter((f) => f.endsWith('.json'));
+  let total = 0;
+  for (const f of files) {
+    const { rows } = JSON.parse(readFileSync(path.join(profileDir, f), 'utf8')) as { rows: { count: number }[] };
+    total += rows.reduce((sum, r) => sum + r.count, 0);
+  }
+  return total;
+}
+const profiled = async (): Promise<number> => {
+  // Wait for the next 5-second write of the profile.
+  await new Promise((r) => setTimeout(r, 5_500));
+  return storeCommands();
+};
 const base = server.url;
 
 async function login(email: string): Promise<string> {
@@ -53,6 +84,9 @@ await MemberModel.insertMany(
     passwordHash,
   })),
 );
+// Members who signed up through the API get their mention handle at once; these were inserted
+// (without one, a chat message's author is never cached and each message reads it again).
+await backfillHandles();
 await disconnectDatabase();
 const cookies: string[] = [];
 for (let i = 0; i <= PARTICIPANTS; i += 20)
@@ -78,64 +112,86 @@ const created = await fetch(`${base}/api/labs`, {
 if (created.status !== 201) throw new Error(`create lab: ${created.status} ${await created.text()}`);
 const labId = ((await created.json()) as { lab: { id: string } }).lab.id;
 
-function connect(cookie: string): Promise<LabSocket> {
-  const s: LabSocket = io(base, { transports: ['websocket'], reconnection: false, extraHeaders: { cookie } });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('connect timed out')), 20_000);
-    s.once('session:ready', () => (clearTimeout(timer), resolve(s)));
-    s.once('connect_error', (err) => (clearTimeout(timer), s.close(), reject(err)));
+// ---------------------------------------------------------------- client processes
+
+/** A forked process of clients (labs-clients.ts), asked over IPC. */
+function clients(name: string) {
+  const child = fork(path.join(import.meta.dirname, 'labs-clients.ts'), [name], {
+    execArgv: ['--conditions=source', '--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
+  let next = 0;
+  const waiting = new Map<number, (answer: Record<string, unknown>) => void>();
+  child.on('message', (answer: { id: number } & Record<string, unknown>) => {
+    waiting.get(answer.id)?.(answer);
+    waiting.delete(answer.id);
+  });
+  return {
+    pid: child.pid!,
+    ask<T>(req: ClientRequest): Promise<T> {
+      const id = next++;
+      return new Promise<T>((resolve, reject) => {
+        waiting.set(id, (answer) =>
+          answer.error ? reject(new Error(`${name}: ${String(answer.error)}`)) : resolve(answer as T),
+        );
+        child.send({ id, ...req });
+      });
+    },
+    stop: () => child.disconnect(),
+  };
 }
 
-async function join(s: LabSocket): Promise<void> {
-  const ack = await s
-    .timeout(60_000)
-    .emitWithAck('lab:join', { labId })
-    .catch((err: unknown) => {
-      throw new Error(`join: ${String(err)}`);
-    });
-  if (!ack.ok) throw new Error(`join: ${ack.error.code}`);
-}
+const sender = clients('sender');
+await sender.ask({ kind: 'connect', base, labId, cookies: [hostCookie] });
+await sender.ask({ kind: 'host' });
+const shares = Array.from({ length: RECEIVER_PROCESSES }, (_, k) =>
+  memberCookies.filter((_, i) => i % RECEIVER_PROCESSES === k),
+);
+const receivers = shares.map((_, k) => clients(`receivers-${k}`));
+console.log(`${PARTICIPANTS} members connect from ${RECEIVER_PROCESSES} processes…`);
+await Promise.all(receivers.map((r, k) => r.ask({ kind: 'connect', base, labId, cookies: shares[k]! })));
 
-const host = await connect(hostCookie);
-await join(host);
-const started = await host.timeout(30_000).emitWithAck('lab:start', { labId });
-if (!started.ok) throw new Error(`start: ${started.error.code}`);
+// ---------------------------------------------------------------- (b) the join storm
 
-// ---------------------------------------------------------------- (b) presence while 500 join
-
-console.log(`presence: ${PARTICIPANTS} members join, 10 at a time…`);
-const members: LabSocket[] = [];
-const presenceSeen: number[] = [];
-const hostPresence: LabPresenceEvent[] = [];
-host.on('lab:presence', (e) => void hostPresence.push(e));
-const joinStart = performance.now();
-for (let i = 0; i < memberCookies.length; i += 10) {
-  const batch = await Promise.all(memberCookies.slice(i, i + 10).map((c) => connect(c)));
-  await Promise.all(
-    batch.map((s) => {
-      const index = members.push(s) - 1;
-      presenceSeen[index] = 0;
-      // Counted from before the join, so every presence message this member could get is counted.
-      s.on('lab:presence', () => void (presenceSeen[index] = (presenceSeen[index] ?? 0) + 1));
-      return join(s);
-    }),
-  );
-}
-const joinMs = Math.round(performance.now() - joinStart);
+console.log(`storm: all ${PARTICIPANTS} join within one second…`);
+const commandsBeforeJoins = await profiled();
+const at = now() + 500;
+let first = 0;
+const joined = await Promise.all(
+  receivers.map((r, k) => {
+    const req: ClientRequest = { kind: 'join', at, spreadMs: 1000, first, total: PARTICIPANTS };
+    first += shares[k]!.length;
+    return r.ask<{ timeToRoom: number[]; errors: string[] }>(req);
+  }),
+);
+const joinMs = Math.round(now() - at);
+const commandsPerJoin = (await profiled()) - commandsBeforeJoins;
+const timeToRoom = joined.flatMap((j) => j.timeToRoom);
+const errors = joined.flatMap((j) => j.errors);
 // Let the last batch flush (the server flushes presence every 250 ms).
+type Presence = { perSocket: number[]; host: { messages: number; lastCount: number; joins: number } };
+let hostPresence = (await sender.ask<Presence>({ kind: 'presence' })).host;
 const settleUntil = Date.now() + 10_000;
-while (Date.now() < settleUntil && (hostPresence.at(-1)?.count ?? 0) < PARTICIPANTS + 1)
-  await new Promise((r) => setTimeout(r, 100));
+while (Date.now() < settleUntil && hostPresence.lastCount < PARTICIPANTS + 1) {
+  await new Promise((r) => setTimeout(r, 200));
+  hostPresence = (await sender.ask<Presence>({ kind: 'presence' })).host;
+}
 await new Promise((r) => setTimeout(r, 600));
-const perMember = [...presenceSeen].sort((a, b) => a - b);
-const delivered = perMember.reduce((sum, n) => sum + n, 0) + hostPresence.length;
+const perMember = (await Promise.all(receivers.map((r) => r.ask<Presence>({ kind: 'presence' }))))
+  .flatMap((p) => p.perSocket)
+  .sort((a, b) => a - b);
+const delivered = perMember.reduce((sum, n) => sum + n, 0) + hostPresence.messages;
 const presence = {
-  members: members.length + 1,
+  members: PARTICIPANTS + 1,
   joinAllMs: joinMs,
-  finalCount: hostPresence.at(-1)?.count ?? null,
-  joinsReportedToHost: hostPresence.reduce((sum, e) => sum + e.joined.length, 0),
-  presenceMessagesToHost: hostPresence.length,
+  joinsPerSecond: Math.round((timeToRoom.length / joinMs) * 1000 * 10) / 10,
+  refused: errors.length,
+  refusedWhy: [...new Set(errors)].slice(0, 5),
+  timeToRoomMs: { ...summarize(timeToRoom), max: Math.round(Math.max(...timeToRoom)) },
+  storeCommandsPerJoin: Math.round((commandsPerJoin / PARTICIPANTS) * 100) / 100,
+  finalCount: hostPresence.lastCount,
+  joinsReportedToHost: hostPresence.joins,
+  presenceMessagesToHost: hostPresence.messages,
   perMember: {
     min: perMember[0] ?? 0,
     median: perMember[Math.floor(perMember.length / 2)] ?? 0,
@@ -144,73 +200,73 @@ const presence = {
   totalDelivered: delivered,
   unbatchedWouldBe: PARTICIPANTS * PARTICIPANTS,
   ratio: Math.round((delivered / (PARTICIPANTS * PARTICIPANTS)) * 10_000) / 10_000,
+  serverRssMiB: rssMiB(server.pid),
 };
 console.log(presence);
 
 // ---------------------------------------------------------------- (a) chat delivery to all 500
 
-console.log(`chat: ${MESSAGES} messages from the facilitator to ${members.length} members…`);
-const arrivals: number[] = [];
-const perMessageP99: number[] = [];
+console.log(`chat: ${MESSAGES} messages from the facilitator to ${PARTICIPANTS} members in other processes…`);
+const commandsBeforeChat = await profiled();
+const bodies = Array.from({ length: MESSAGES }, (_, k) => `Benchmark message ${k}`);
+const { sentAt } = await sender.ask<{ sentAt: Record<string, number> }>({ kind: 'send', bodies, gapMs: GAP_MS });
+// The last message's fan-out has had its gap and a little more to land.
+await new Promise((r) => setTimeout(r, MESSAGE_TIMEOUT_MS));
+const commandsPerMessage = ((await profiled()) - commandsBeforeChat) / MESSAGES;
+const arrived = await Promise.all(
+  receivers.map((r) => r.ask<{ arrivals: Record<string, number[]> }>({ kind: 'arrivals' })),
+);
+const all: number[] = [];
+const lastReceiver: number[] = [];
 /** Each receiver's arrival after the message's first arrival: the fan-out alone, without the write before it. */
 const spreads: number[] = [];
+const spreadPerMessage: number[] = [];
 let missed = 0;
-for (let k = 0; k < MESSAGES; k++) {
-  const body = `Benchmark message ${k}`;
-  const got: number[] = [];
-  let t0 = 0;
-  const done = new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, MESSAGE_TIMEOUT_MS);
-    for (const s of members) {
-      const on = (m: { body: string }) => {
-        if (m.body !== body) return;
-        s.off('lab:message', on);
-        got.push(performance.now() - t0);
-        if (got.length === members.length) {
-          clearTimeout(timer);
-          resolve();
-        }
-      };
-      s.on('lab:message', on);
-    }
-  });
-  t0 = performance.now();
-  const ack = await host.timeout(30_000).emitWithAck('lab:message:send', { labId, body });
-  if (!ack.ok) throw new Error(`send: ${ack.error.code}`);
-  await done;
-  for (const s of members) s.removeAllListeners('lab:message');
-  missed += members.length - got.length;
-  arrivals.push(...got);
-  if (got.length) {
-    const first = Math.min(...got);
-    spreads.push(...got.map((g) => g - first));
-  }
-  perMessageP99.push(summarize(got).p99);
-  await new Promise((r) => setTimeout(r, 100));
+for (const body of bodies) {
+  const got = arrived.flatMap((a) => a.arrivals[body] ?? []).map((t) => t - sentAt[body]!);
+  missed += PARTICIPANTS - got.length;
+  if (!got.length) continue;
+  all.push(...got);
+  lastReceiver.push(Math.max(...got));
+  const firstIn = Math.min(...got);
+  spreads.push(...got.map((g) => g - firstIn));
+  spreadPerMessage.push(Math.max(...got) - firstIn);
 }
 const chat = {
-  receivers: members.length,
+  receivers: PARTICIPANTS,
+  receiverProcesses: RECEIVER_PROCESSES,
+  storeCommandsPerMessage: Math.round(commandsPerMessage * 100) / 100,
   messages: MESSAGES,
   missedDeliveries: missed,
-  fromSendMs: summarize(arrivals),
+  fromSendMs: summarize(all),
+  toLastReceiverMs: summarize(lastReceiver),
   fromFirstArrivalMs: summarize(spreads),
-  worstMessageP99Ms: Math.max(...perMessageP99),
+  spreadPerMessageMs: summarize(spreadPerMessage),
   serverRssMiB: rssMiB(server.pid),
 };
 console.log(chat);
 
-for (const s of [host, ...members]) s.close();
+for (const c of [sender, ...receivers]) c.stop();
 const file = writeResults('labs-bench.json', {
-  store: process.env.FERRETDB_POSTGRESQL_URL
-    ? `FerretDB 1.24 (PostgreSQL backend${process.env.BENCH_PG_TUNE === '0' ? ', untuned' : ', tuned by npm run ferretdb:tune-postgres'})`
-    : process.env.MONGODB_URI
-      ? 'MONGODB_URI'
-      : 'FerretDB 1.24 (SQLite backend)',
-  note: 'Sender and all receivers are socket.io clients in this one Node.js process; latency includes their event-loop time.',
+  store: storeLabel(),
+  note:
+    'The facilitator (sender) and the receivers are socket.io clients in processes of their own, apart from the ' +
+    'server and from each other; times come from the monotonic clock they share. fromSendMs: every (message, ' +
+    'receiver) pair; toLastReceiverMs: each message to its last receiver; fromFirstArrivalMs: the spread across receivers.',
   participants: PARTICIPANTS,
+  loadAverage: loadavg().map((l) => Math.round(l * 100) / 100),
+  uptime: execFileSync('uptime', { encoding: 'utf8' }).trim(),
+  loadNote: 'A shared 2-core machine, loaded by other work: these figures are upper bounds.',
   presence,
   chat,
-  targets: { chatP99Ms: 40, presenceFarBelow: PARTICIPANTS * PARTICIPANTS },
+  targets: {
+    chatP99Ms: 40,
+    presenceFarBelow: PARTICIPANTS * PARTICIPANTS,
+    timeToRoomMaxMs: 5000,
+    refused: 0,
+    storeCommandsPerJoin: 2,
+    storeCommandsPerMessage: 3,
+  },
 });
 console.log(`results written to ${file}`);
 await server.stop();

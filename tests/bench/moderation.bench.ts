@@ -15,7 +15,7 @@ import { connectDatabase, disconnectDatabase } from '@commons/server/infra/db';
 import { MemberModel } from '@commons/server/members/model';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { benchEnv, storeMaintenance, summarize, writeResults } from './harness.js';
+import { benchEnv, storeLabel, storeMaintenance, summarize, writeResults } from './harness.js';
 
 const RATE = Number(process.env.BENCH_RATE ?? 50);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
@@ -162,9 +162,7 @@ for (const j of done) {
   verdicts[v] = (verdicts[v] ?? 0) + 1;
 }
 const result = {
-  store: process.env.FERRETDB_POSTGRESQL_URL
-    ? `FerretDB 1.24 (PostgreSQL backend${process.env.BENCH_PG_TUNE === '0' ? ', untuned' : ', tuned by npm run ferretdb:tune-postgres'})`
-    : 'FerretDB 1.24 (SQLite backend) or MONGODB_URI',
+  store: storeLabel(),
   storeMaintenance: storeMaintenance.vacuum,
   threads: THREADS,
   targetRatePerSecond: RATE,

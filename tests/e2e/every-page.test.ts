@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { categoryId, newThread, signUp, type Someone } from '../forums/support.js';
+import { categoryId, newThread, PASSWORD, signUp, type Someone } from '../forums/support.js';
 import { resourceBody } from '../hub/support.js';
 import { MailDeliveryModel } from '@commons/server/mail/delivery.model';
 import { createLab, minutesFromNow } from '../labs/support.js';
@@ -11,8 +11,9 @@ import { axeViolations, describeViolations, launchBrowser } from '../support/bro
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 
 /**
- * Every page of the client, signed out, as a member, a moderator and an admin, in English and Spanish,
- * at phone width: zero axe-core WCAG 2.2 A/AA violations and no horizontal scroll.
+ * Every page of the client, signed out, as a member and as an admin, and the pages with a moderator's
+ * tools, in English and Spanish, at phone width: zero axe-core WCAG 2.2 A/AA violations and no
+ * horizontal scroll. Then sign-in with the keyboard alone.
  */
 let p: TestPlatform;
 let browser: Browser;
@@ -78,6 +79,9 @@ const signedOutPages = () => [
   '/forgot-password',
   '/reset-password?token=abcdefghijklmnopqrstu',
   '/unsubscribe?token=abc.def',
+  '/verify-email?token=abcdefghijklmnopqrstuvwxyz',
+  '/account-deleted',
+  '/invitations/accept?token=abcdefghijklmnopqrstuvwxyz',
   '/nowhere',
 ];
 const memberPages = (who: Someone) => [
@@ -90,6 +94,7 @@ const memberPages = (who: Someone) => [
   '/notifications',
   '/settings/notifications',
   '/settings/profile',
+  '/settings/account',
   `/members/${who.id}`,
   '/members',
   '/labs',
@@ -113,9 +118,29 @@ const memberPages = (who: Someone) => [
   `/coalitions/${ids.coalition}`,
   `/coalitions/${ids.coalition}/edit`,
 ];
-const moderatorPages = () => [...memberPages(moderator), '/moderation', '/moderation/audit'];
+// A moderator sees every member page too; only the pages where their tools appear are swept again
+// (each sweep of the whole list costs minutes of CI for layouts the member sweep already checked).
+const moderatorPages = () => [
+  `/forums/t/${ids.thread}`,
+  `/members/${member.id}`,
+  `/labs/${ids.lab}`,
+  `/library/${ids.resource}`,
+  `/stories/${ids.story}`,
+  `/events/${ids.event}`,
+  '/moderation',
+  '/moderation/audit',
+];
 // Admin-only pages (members and moderators get "page not found" there).
-const adminPages = () => ['/', '/moderation', '/admin/mail-failures'];
+const adminPages = () => [
+  '/',
+  '/moderation',
+  '/admin/mail-failures',
+  '/admin/settings',
+  '/admin/members',
+  '/admin/invitations',
+  '/admin/categories',
+  '/admin/webhooks',
+];
 
 async function sweep(locale: 'en' | 'es', who: Someone | null, pages: string[]): Promise<string> {
   const context = await browser.newContext({ viewport: { width: 360, height: 780 }, bypassCSP: true });
@@ -155,4 +180,28 @@ describe.each(['en', 'es'] as const)('every page in %s at 360 px', (locale) => {
   it('as an admin', async () => {
     expect(await sweep(locale, admin, adminPages())).toBe('');
   }, 120_000);
+});
+
+describe('keyboard use', () => {
+  it('signs in with the keyboard alone, with a visible focus indicator', async () => {
+    // Someone new: the sweeps above leave their members' profiles in Spanish.
+    const keyboarder = await signUp(p, 'Kira Keys');
+    const context = await browser.newContext({ viewport: { width: 1024, height: 800 } });
+    const page = await context.newPage();
+    await page.goto(`${p.url}/sign-in`);
+    await page.locator('h1').waitFor();
+    // The skip link comes first, then the header; tab until the email field has focus.
+    for (let i = 0; i < 25; i++) {
+      await page.keyboard.press('Tab');
+      if ((await page.evaluate(() => document.activeElement?.getAttribute('autocomplete'))) === 'email') break;
+    }
+    const outline = await page.evaluate(() => getComputedStyle(document.activeElement as Element).outlineStyle);
+    expect(outline).not.toBe('none');
+    await page.keyboard.type(keyboarder.email);
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(PASSWORD);
+    await page.keyboard.press('Enter');
+    await page.getByRole('button', { name: `Account menu for ${keyboarder.name}` }).waitFor();
+    await context.close();
+  }, 60_000);
 });

@@ -1,8 +1,9 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser } from '../support/browser.js';
+import { axeViolations, describeViolations, launchBrowser } from '../support/browser.js';
 import type { TestClient } from '../support/http.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
+import { reply, resetPostingBudgets, signUp } from '../forums/support.js';
 
 let p: TestPlatform;
 let browser: Browser;
@@ -12,7 +13,7 @@ let threadId: string;
 const password = 'harbor-lantern-meadow-19';
 
 beforeAll(async () => {
-  p = await startTestPlatform('e2e_forums');
+  p = await startTestPlatform('e2e_forums', { env: { NOTIFY_EMAIL_WINDOW_MS: '300' } });
   browser = await launchBrowser();
   ana = p.client();
   ben = p.client();
@@ -32,7 +33,8 @@ afterAll(async () => {
 });
 
 async function signedInContext(client: TestClient): Promise<BrowserContext> {
-  const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  // bypassCSP lets the test inject axe-core; the app itself runs under its real policy.
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, bypassCSP: true });
   const [name, ...rest] = client.cookieHeader().split('; ')[0]!.split('=');
   await context.addCookies([{ name: name!, value: rest.join('='), url: p.url }]);
   return context;
@@ -105,4 +107,191 @@ describe('a live thread in two browsers', () => {
     const stored = await ben.get(`/api/threads/${threadId}`);
     expect(stored.body.thread.title).toBe('Parent co-chairs: how our councils started');
   });
+});
+
+/** The post a page highlights as the one a link led to: its number, and whether it has focus. */
+function highlighted(page: Page) {
+  return page.evaluate(() => {
+    const target = document.querySelector('.post--target');
+    return target ? { id: target.id, focused: document.activeElement === target } : null;
+  });
+}
+
+describe('links to a post land on it', () => {
+  it('from a mention notification, its mail and a quote: the post is loaded, focused and highlighted', async () => {
+    // A busy thread: Ben's mention is post 4, past three other replies.
+    for (const body of ['First thought.', 'Second thought.', 'Third thought.']) {
+      expect((await ana.post(`/api/threads/${threadId}/posts`, { body })).status).toBe(201);
+    }
+    const mention = await ben.post(`/api/threads/${threadId}/posts`, {
+      body: '@ana-live we paid stipends to parents for every council meeting.',
+    });
+    expect(mention.status).toBe(201);
+    const seq = mention.body.post.seq as number;
+
+    const page = await (await signedInContext(ana)).newPage();
+    await page.goto(`${p.url}/notifications`);
+    await page.getByRole('link', { name: /Ben Watcher mentioned you/ }).click();
+    await expect.poll(() => highlighted(page), { timeout: 10_000 }).toEqual({ id: `post-${seq}`, focused: true });
+    expect(await page.evaluate(() => location.hash)).toBe(`#post-${seq}`);
+
+    // The mail's link, opened in a fresh tab, lands on the same post.
+    const mail = await p.sink.waitFor(
+      (m) => m.envelope.to.includes('ana-live@example.org') && /mentioned you/.test(m.subject ?? ''),
+    );
+    const link = /https?:\/\/\S+\/forums\/t\/[0-9a-f]{24}#post-\d+/.exec(mail.text ?? '')?.[0];
+    expect(link).toBe(`${p.url}/forums/t/${threadId}#post-${seq}`);
+    const fromMail = await (await signedInContext(ana)).newPage();
+    await fromMail.goto(link!);
+    await expect.poll(() => highlighted(fromMail), { timeout: 10_000 }).toEqual({ id: `post-${seq}`, focused: true });
+
+    // Ana quotes it; following the quote's link from another post highlights the quoted one.
+    const quote = await ana.post(`/api/threads/${threadId}/posts`, {
+      body: 'Yes, and on time.',
+      quotePostId: mention.body.post.id,
+    });
+    expect(quote.status).toBe(201);
+    await fromMail.goto(`${p.url}/forums/t/${threadId}#post-1`);
+    await expect.poll(() => highlighted(fromMail), { timeout: 10_000 }).toMatchObject({ id: 'post-1' });
+    await fromMail.locator(`#post-${quote.body.post.seq as number} blockquote cite a`).click();
+    await expect.poll(() => highlighted(fromMail), { timeout: 10_000 }).toEqual({ id: `post-${seq}`, focused: true });
+  }, 90_000);
+});
+
+describe('watching, muting and blocking from the interface', () => {
+  it('watches a thread and mutes a category; the choice is kept and watching brings new posts', async () => {
+    const page = await (await signedInContext(ben)).newPage();
+    await page.goto(`${p.url}/forums/t/${threadId}`);
+    const level = page.getByLabel('Notifications for this thread');
+    await level.selectOption('watching');
+    await page.getByText('You are told of every new post in this thread.').waitFor();
+    await expect
+      .poll(async () => (await ben.get(`/api/threads/${threadId}`)).body.thread.subscription)
+      .toBe('watching');
+    await page.reload();
+    expect(await page.getByLabel('Notifications for this thread').inputValue()).toBe('watching');
+    expect(await ana.post(`/api/threads/${threadId}/posts`, { body: 'A note for everyone watching.' })).toMatchObject({
+      status: 201,
+    });
+    await expect
+      .poll(async () => (await ben.get('/api/notifications')).body.notifications.map((n: { kind: string }) => n.kind), {
+        timeout: 10_000,
+      })
+      .toContain('thread_post');
+
+    const categoryId = (await ben.get(`/api/threads/${threadId}`)).body.thread.categoryId as string;
+    await page.goto(`${p.url}/forums/c/${categoryId}`);
+    await page.getByLabel('Notifications for this category').selectOption('muted');
+    await expect
+      .poll(async () => (await ben.get(`/api/categories/${categoryId}`)).body.category.subscription)
+      .toBe('muted');
+    expect(describeViolations(await axeViolations(page))).toBe('');
+  }, 90_000);
+
+  it('mutes then blocks a member from a post, undoes it from settings, and offers both on the profile', async () => {
+    const benId = (await ben.get('/api/auth/me')).body.user.id as string;
+    const said = 'Our council meets on Tuesdays, with childcare.';
+    const posted = await ben.post(`/api/threads/${threadId}/posts`, { body: said });
+    expect(posted.status).toBe(201);
+    const page = await (await signedInContext(ana)).newPage();
+    page.on('dialog', (dialog) => void dialog.accept());
+    await page.goto(`${p.url}/forums/t/${threadId}`);
+    const benPost = page.locator(`#post-${posted.body.post.seq as number}`);
+    const more = benPost.getByRole('button', { name: 'More actions for the post by Ben Watcher' });
+    await more.click();
+    await page.getByRole('menuitem', { name: 'Mute Ben Watcher' }).click();
+    await expect.poll(async () => (await ana.get('/api/members/me/blocks')).body.mutedIds).toEqual([benId]);
+    await expect.poll(() => benPost.textContent()).toContain(said); // muted: still shown
+    await more.click();
+    await page.getByRole('menuitem', { name: 'Block Ben Watcher' }).click();
+    await benPost.getByText('A post by a member you blocked.').waitFor();
+    expect((await ana.get('/api/members/me/blocks')).body).toMatchObject({ memberIds: [benId], mutedIds: [] });
+    // The post in mid-screen, as a member reads it: at the screen's bottom edge the phone's fixed
+    // tab bar lies over its buttons, which axe counts against their target size.
+    await benPost.evaluate((el) => el.scrollIntoView({ block: 'center' }));
+    expect(describeViolations(await axeViolations(page))).toBe('');
+
+    await page.goto(`${p.url}/settings/notifications`);
+    const list = page.getByRole('region', { name: 'Blocked and muted members' });
+    await list.getByRole('link', { name: 'Ben Watcher' }).waitFor();
+    await list.getByText('Blocked', { exact: true }).waitFor();
+    await list.getByRole('button', { name: 'Unblock Ben Watcher' }).click();
+    await list.getByText('You have not blocked or muted anyone.').waitFor();
+    expect((await ana.get('/api/members/me/blocks')).body.members).toEqual([]);
+
+    await page.goto(`${p.url}/members/${benId}`);
+    await page.getByRole('button', { name: 'Mute Ben Watcher' }).click();
+    await expect.poll(async () => (await ana.get('/api/members/me/blocks')).body.mutedIds).toEqual([benId]);
+    await page.reload();
+    await page.getByRole('button', { name: 'Unmute Ben Watcher' }).waitFor();
+    expect((await ana.get('/api/members/me/blocks')).body.mutedIds).toEqual([benId]);
+  }, 90_000);
+});
+
+describe('mentioning by name', () => {
+  it('suggests members as "@" and a name are typed, inserts the handle with the keyboard, and the post mentions them', async () => {
+    const page = await (await signedInContext(ana)).newPage();
+    await page.goto(`${p.url}/forums/t/${threadId}`);
+    const field = page.getByLabel('Your reply');
+    await field.click();
+    await page.keyboard.type('Thanks @ben wat');
+    const option = page.getByRole('option', { name: /Ben Watcher @ben-watcher/ });
+    await option.waitFor({ timeout: 10_000 });
+    // The text area keeps focus and points at the active suggestion for screen readers.
+    expect(await field.getAttribute('aria-activedescendant')).toBe(await option.getAttribute('id'));
+    expect(await option.getAttribute('aria-selected')).toBe('true');
+    await page.getByRole('status').filter({ hasText: '1 member matches' }).waitFor();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => field.inputValue()).toBe('Thanks @ben-watcher ');
+    expect(await page.getByRole('listbox').count()).toBe(0);
+    await page.keyboard.type('for the stipend idea.');
+    await page.getByRole('button', { name: 'Post reply' }).click();
+    // The posted text links Ben as a mention (the server resolved the inserted handle).
+    const posted = page.locator('article', { hasText: 'for the stipend idea.' });
+    await posted.locator('a.mention', { hasText: '@Ben Watcher' }).waitFor();
+
+    // Members can discover a handle on the profile.
+    const benId = (await ben.get('/api/auth/me')).body.user.id as string;
+    await page.goto(`${p.url}/members/${benId}`);
+    await page.getByText('@ben-watcher', { exact: true }).waitFor();
+    expect(describeViolations(await axeViolations(page))).toBe('');
+  }, 90_000);
+});
+
+describe('one search box', () => {
+  it('finds posts by default, opens one on the post itself, and narrows to members', async () => {
+    const page = await (await signedInContext(ben)).newPage();
+    await page.goto(`${p.url}/forums`);
+    await page.getByRole('link', { name: 'Search' }).first().click();
+    await page.getByLabel('Search for').fill('stipends');
+    expect(await page.getByLabel('Look in').inputValue()).toBe('all');
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    const hit = page.getByRole('link', { name: /Parent/ }).first();
+    await hit.waitFor({ timeout: 10_000 });
+    const href = (await hit.getAttribute('href'))!;
+    expect(href).toMatch(/#post-\d+$/);
+    await hit.click();
+    await expect.poll(() => highlighted(page), { timeout: 10_000 }).toEqual({ id: href.split('#')[1], focused: true });
+
+    // Past the first page: "More results" appends the next one, each result once.
+    const moderator = await signUp(p, 'Quinn Moderator', 'moderator');
+    for (let i = 0; i < 22; i++) {
+      if (i % 5 === 0) await resetPostingBudgets(p);
+      await reply(moderator, threadId, `Quokka stipend note number ${i}.`);
+    }
+    await page.goto(`${p.url}/search?q=quokka&type=posts`);
+    const results = page
+      .getByRole('heading', { name: /Results for/ })
+      .locator('..')
+      .getByRole('listitem');
+    await expect.poll(() => results.count()).toBe(20);
+    await page.getByRole('button', { name: 'More results' }).click();
+    await expect.poll(() => results.count()).toBe(22);
+    expect(await page.getByRole('button', { name: 'More results' }).count()).toBe(0);
+
+    await page.goto(`${p.url}/search?q=ana&type=members`);
+    await page.getByRole('link', { name: 'Ana Live' }).waitFor({ timeout: 10_000 });
+    expect(await page.getByLabel('Look in').inputValue()).toBe('members');
+    expect(describeViolations(await axeViolations(page))).toBe('');
+  }, 90_000);
 });

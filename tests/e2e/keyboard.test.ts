@@ -42,7 +42,8 @@ describe('with the keyboard alone', () => {
     await page.keyboard.press('Tab');
     await page.keyboard.type(PASSWORD);
     await page.keyboard.press('Enter');
-    await page.getByRole('button', { name: 'Sign out' }).waitFor();
+    // On a phone the account menu is the tab bar's "Me".
+    await page.getByRole('button', { name: /Account menu for Kim Keyboard/ }).waitFor();
 
     await page.goto(`${p.url}/forums/t/${threadId}`);
     await page.getByRole('heading', { level: 1, name: 'Keyboard only, please' }).waitFor();

@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signUp, type Someone } from '../forums/support.js';
+import { put, signUp, type Someone } from '../forums/support.js';
 import { createLab, minutesFromNow } from '../labs/support.js';
 import { axeViolations, describeViolations, launchBrowser } from '../support/browser.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
@@ -75,13 +75,16 @@ describe('a short lab, live, in three browsers', () => {
     // A chat message reaches the two others and is announced to them.
     await anaPage.getByLabel('Message').fill('Hello from the Elm Street parents!');
     await anaPage.getByRole('button', { name: 'Send' }).click();
-    for (const page of [facilitator, benPage]) await page.getByText('Hello from the Elm Street parents!').waitFor();
+    // Exact: the polite live region repeats the message with its author's name.
+    for (const page of [facilitator, benPage])
+      await page.getByText('Hello from the Elm Street parents!', { exact: true }).waitFor();
     await expect
       .poll(() => spoken(facilitator).textContent(), { timeout: 10_000 })
       .toContain('Ana Alvarez: Hello from the Elm Street parents!');
 
-    // The facilitator spotlights it for everyone.
-    await facilitator.getByRole('button', { name: 'Spotlight this message from Ana Alvarez' }).click();
+    // The facilitator spotlights it for everyone, from the message's own menu of tools.
+    await facilitator.getByRole('button', { name: 'Facilitator tools for the message from Ana Alvarez' }).click();
+    await facilitator.getByRole('menuitem', { name: 'Spotlight this message' }).click();
     for (const page of [anaPage, benPage])
       await page
         .getByRole('note', { name: 'In the spotlight' })
@@ -91,6 +94,8 @@ describe('a short lab, live, in three browsers', () => {
     // Ideas phase: both participants add an idea, one anonymously; all see both.
     await facilitator.getByRole('button', { name: 'Next phase' }).click();
     for (const page of all) await page.getByText('Phase 2 of 5: Ideas for the walk').waitFor();
+    // On the phone the board is a tab of its own.
+    await anaPage.getByRole('tab', { name: 'Board' }).click();
     await anaPage.getByLabel('Your idea').fill('Paint a crossing at the school gate');
     await anaPage.getByRole('button', { name: 'Add idea' }).click();
     await benPage.getByLabel('Your idea').fill('Walking buses with parent volunteers');
@@ -115,25 +120,49 @@ describe('a short lab, live, in three browsers', () => {
     // Ideas cannot be added any more.
     expect(await anaPage.getByLabel('Your idea').count()).toBe(0);
 
-    // Consensus phase: both agree; everyone sees the outcome.
+    // Consensus phase: the proposal as a card, nothing preselected, a block needs a reason at its field.
     await facilitator.getByRole('button', { name: 'Next phase' }).click();
     for (const page of all) await page.getByText('Phase 4 of 5: Do we agree?').waitFor();
+    const quorumBox = await facilitator.getByLabel('Quorum (answers needed; empty for none)').boundingBox();
+    expect(quorumBox!.width).toBeGreaterThan(60);
+    await facilitator.getByLabel('Proposal put to the check').fill('Two walking bus routes with parent volunteers.');
+    await facilitator.getByRole('button', { name: 'Save the proposal' }).click();
+    for (const page of [anaPage, benPage])
+      await page
+        .getByRole('note', { name: 'Proposal' })
+        .getByText('Two walking bus routes with parent volunteers.')
+        .waitFor();
+    expect(await anaPage.getByRole('radio', { checked: true }).count()).toBe(0);
+    await benPage.getByRole('button', { name: 'Send my answer' }).click();
+    await benPage.getByText('Choose your answer.').waitFor();
+    await benPage.getByRole('radio', { name: 'Block' }).check();
+    await benPage.getByRole('button', { name: 'Send my answer' }).click();
+    await benPage.getByText('Say why you block: a block needs a reason.').waitFor();
+    expect(await benPage.getByLabel('Reason (needed to block)').getAttribute('aria-invalid')).toBe('true');
+    expect(await benPage.getByText('Some answers need correcting.').count()).toBe(0);
     for (const page of [anaPage, benPage]) {
       await page.getByRole('radio', { name: 'Agree', exact: true }).check();
       await page.getByRole('button', { name: 'Send my answer' }).click();
     }
-    const tally = facilitator.locator('#consensus-heading + p');
+    const tally = facilitator.locator('.lab-tally');
     await expect.poll(() => tally.textContent(), { timeout: 10_000 }).toContain('Agree 2');
     expect(await tally.textContent()).toContain('Agreed');
     // The facilitator's consensus settings are labelled controls too.
     await facilitator.getByRole('button', { name: 'Close the check' }).click();
     await anaPage.getByText('This consensus check is closed.').waitFor();
+    // Closed means closed: no answer form any more.
+    await expect.poll(() => anaPage.getByRole('button', { name: 'Send my answer' }).count()).toBe(0);
     const consensusViolations = await axeViolations(facilitator);
     expect(consensusViolations, describeViolations(consensusViolations)).toEqual([]);
 
     // Actions phase: the facilitator adds an action item, the others see it arrive.
     await facilitator.getByRole('button', { name: 'Next phase' }).click();
     for (const page of all) await page.getByText('Phase 5 of 5: Who does what').waitFor();
+    // The check's result stays on view, with its proposal.
+    await anaPage
+      .getByRole('region', { name: 'Results of each check' })
+      .getByText('Two walking bus routes with parent volunteers.')
+      .waitFor();
     // The last phase has no "next".
     expect(await facilitator.getByRole('button', { name: 'Next phase' }).count()).toBe(0);
     await facilitator.getByLabel('New action item').fill('Ask the city for a crossing guard');
@@ -144,14 +173,18 @@ describe('a short lab, live, in three browsers', () => {
     await facilitator.getByLabel('Decision', { exact: true }).fill('Walking buses start in March');
     await facilitator.getByLabel(/^Review on/).fill('2027-03-01');
     await facilitator.getByRole('button', { name: 'Record the decision' }).click();
-    for (const page of [anaPage, benPage]) await page.getByText('Walking buses start in March').waitFor();
+    for (const page of [anaPage, benPage])
+      await page.getByText('Walking buses start in March', { exact: true }).waitFor();
 
     // The facilitator's room, with all its controls, passes the WCAG checks.
     const violations = await axeViolations(facilitator);
     expect(violations, describeViolations(violations)).toEqual([]);
 
-    // The end, announced to the participants.
+    // The end asks first; then it is announced to the participants.
     await facilitator.getByRole('button', { name: 'End the lab' }).click();
+    await facilitator.getByText('End the lab for everyone now?', { exact: false }).waitFor();
+    expect((await ana.c.get(`/api/labs/${lab.id}`)).body.lab.status).toBe('live');
+    await facilitator.getByRole('button', { name: 'Yes, end the lab' }).click();
     for (const page of all) await page.getByText('This lab has ended.').waitFor();
     await expect.poll(() => spoken(anaPage).textContent(), { timeout: 10_000 }).toContain('The lab has ended.');
     expect(await anaPage.getByLabel('Message').count()).toBe(0);
@@ -179,12 +212,29 @@ describe('managing a lab from its page, on a phone', () => {
     await context.addCookies([{ name: name!, value: rest.join('='), url: p.url }]);
     const page = await context.newPage();
     await page.goto(`${p.url}/labs/new`);
+    // An empty form: each problem once, in its own words, at its field and in one summary.
+    await page.getByRole('button', { name: 'Schedule the lab' }).click();
+    const summary = page.locator('.error-summary li');
+    await summary.first().waitFor();
+    const listed = await summary.allTextContents();
+    expect(new Set(listed).size).toBe(listed.length);
+    expect(listed).toEqual(
+      expect.arrayContaining(['Give phase 3 a title.', 'Choose the forum category where the summary is posted.']),
+    );
+    expect(listed).not.toContain('Some answers need correcting.');
+    await page.locator('#phase-0-title-error').getByText('Give phase 1 a title.').waitFor();
+    // Clearing a phase's minutes and typing 5 gives 5.
+    const minutes = page.locator('#phase-0-minutes');
+    await minutes.fill('');
+    await minutes.pressSequentially('5');
+    expect(await minutes.inputValue()).toBe('5');
+    await minutes.fill('10');
     await page.getByLabel('Title', { exact: true }).fill('Family literacy nights');
     await page.getByLabel('Purpose').fill('Plan reading evenings with the library and the parents group.');
     const start = new Date(Date.now() + 3 * 86_400_000);
     const pad = (n: number) => String(n).padStart(2, '0');
     await page
-      .getByLabel('Starts at (your time)')
+      .getByLabel(/^Starts at/)
       .fill(`${start.getFullYear()}-${pad(start.getMonth() + 1)}-${pad(start.getDate())}T18:00`);
     await page.getByLabel('Who can join').selectOption('invite');
     for (let i = 0; i < 5; i++) await page.locator(`#phase-${i}-title`).fill(`Step ${i + 1}`);
@@ -209,7 +259,8 @@ describe('managing a lab from its page, on a phone', () => {
     await invite.getByRole('button', { name: 'Find' }).click();
     await invite.getByRole('button', { name: 'Add Ana Alvarez' }).click();
     await page.getByRole('button', { name: 'Send invitations' }).click();
-    await page.getByText('Invitation sent to 1 member.').waitFor();
+    // Scoped to the page's main: the polite live region repeats the confirmation for screen readers.
+    await page.getByRole('main').getByText('Invitation sent to 1 member.').waitFor();
     expect((await ana.c.get(`/api/labs/${labId}`)).status).toBe(200);
 
     // After a lab, its action items get an owner, a due date and a status on the lab page.
@@ -217,6 +268,8 @@ describe('managing a lab from its page, on a phone', () => {
     const labs = p.api.services.labs;
     const hostActor = { id: host.id, role: 'member' as const, displayName: host.name };
     await labs.start(hostActor, done.id);
+    // Action items go to people who take part: Ana has a seat.
+    await put(ana.c, `/api/labs/${done.id}/rsvp`, { status: 'going' });
     const created = await host.c.post(`/api/labs/${done.id}/actions`, { title: 'Order new shelves' });
     expect(created.status).toBe(201);
     await labs.end(hostActor, done.id);
@@ -261,7 +314,7 @@ describe('a coalition’s own lab', () => {
     const start = new Date(Date.now() + 4 * 86_400_000);
     const pad = (n: number) => String(n).padStart(2, '0');
     await page
-      .getByLabel('Starts at (your time)')
+      .getByLabel(/^Starts at/)
       .fill(`${start.getFullYear()}-${pad(start.getMonth() + 1)}-${pad(start.getDate())}T17:00`);
     for (let i = 0; i < 5; i++) await page.locator(`#phase-${i}-title`).fill(`Part ${i + 1}`);
     await page.getByRole('button', { name: 'Schedule the lab' }).click();

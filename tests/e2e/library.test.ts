@@ -108,33 +108,18 @@ describe('the resource library in a real browser', () => {
     ]);
   });
 
-  it('hub pages are accessible and fit a 360 px screen', async () => {
-    await ana.c.post('/api/stories', {
-      title: 'Mattapan play street',
-      body: 'Three families closed the street on **Saturdays**.',
-      community: 'Mattapan',
-      topics: ['early-childhood'],
-    });
+  it('the import page is accessible at 360 px, and a member asks to join a coalition', async () => {
     await ana.c.post('/api/coalitions', { name: 'Mattapan Family Network', joinPolicy: 'request' });
     const tab = await tabFor(ben);
     const page = await tab.newPage();
-    for (const [path, heading] of [
-      ['/stories', 'Stories of local innovation'],
-      ['/stories/new', 'Share a story'],
-      ['/coalitions', 'Coalitions'],
-      ['/coalitions/new', 'Start a coalition'],
-      ['/members', 'Members'],
-      ['/library/import', 'Import resources from a spreadsheet'],
-      [`/members/${ana.id}`, 'Ana López'],
-      ['/', 'Welcome back, Ben Okafor'],
-    ] as const) {
-      await page.goto(p.url + path);
-      await page.getByRole('heading', { level: 1, name: heading }).waitFor();
-      await page.waitForLoadState('networkidle');
-      const violations = await axeViolations(page);
-      expect(violations, `${path}: ${describeViolations(violations)}`).toEqual([]);
-      await expectNoHorizontalScroll(page);
-    }
+    // The hub pages (stories, coalitions, members) are swept in every-page.test.ts; the import
+    // page is an admin's tool it does not visit as a member.
+    await page.goto(p.url + '/library/import');
+    await page.getByRole('heading', { level: 1, name: 'Import resources from a spreadsheet' }).waitFor();
+    await page.waitForLoadState('networkidle');
+    const violations = await axeViolations(page);
+    expect(violations, describeViolations(violations)).toEqual([]);
+    await expectNoHorizontalScroll(page);
     // A request to join shows to the coalition's admin only after Ben asks.
     await page.goto(`${p.url}/coalitions`);
     await page.getByRole('link', { name: 'Mattapan Family Network' }).click();

@@ -51,20 +51,59 @@ describe('a flag, live, in three browsers', () => {
     const flagPage = await (await as(flagger)).newPage();
     await flagPage.goto(`${p.url}/forums/t/${threadId}`);
     const post = flagPage.locator('li.post', { hasText: offending });
-    await post.getByRole('button', { name: 'Report' }).click();
+    await post.getByRole('button', { name: 'More actions for the post by Otto Author' }).click();
+    await flagPage.getByRole('menuitem', { name: 'Report' }).click();
     const dialog = flagPage.getByRole('dialog');
     await dialog.getByLabel('Reason').selectOption('spam');
     await dialog.getByRole('button', { name: 'Send report' }).click();
-    await flagPage.getByText('Thank you. The moderators will review this post.').waitFor();
+    // The reporter sees their report was filed, on the post.
+    await post.getByText(/^Reported\. Thank you/).waitFor();
 
-    // Arrives in the moderator's queue without a reload.
-    await modPage.getByText(offending).waitFor({ timeout: 15_000 });
-    await modPage.getByLabel('Note (why)').first().fill('Advertising.');
-    await modPage.getByRole('button', { name: 'Hide' }).first().click();
+    // Arrives in the moderator's queue without a reload, named by its thread, in plain words.
+    const card = modPage.locator('li.mod-card', { hasText: offending });
+    await card.waitFor({ timeout: 15_000 });
+    await card.getByRole('heading', { level: 2, name: 'Welcome circle' }).waitFor();
+    expect(await card.getByRole('link', { name: 'Welcome circle' }).getAttribute('href')).toMatch(
+      new RegExp(`^/forums/t/${threadId}#post-\\d+$`),
+    );
+    await card.getByText('1 report').waitFor();
+    expect(await card.textContent()).not.toMatch(/Priority|weight/i);
+    // Deleting looks like what it is, and asks first.
+    expect(await card.getByRole('button', { name: 'Delete' }).getAttribute('class')).toContain('button--danger');
+    await card.getByLabel('Note (why)').fill('Advertising.');
+    await card.getByRole('button', { name: 'Delete' }).click();
+    await card.getByText('Delete this post for everyone?').waitFor();
+    await card.getByRole('button', { name: 'No, go back' }).click();
+    await card.getByRole('button', { name: 'Hide' }).click();
     await modPage.getByText('Nothing to review. Well done!').waitFor();
 
     // The reader, who never reloaded, no longer sees it.
     await expect.poll(() => readerPage.locator('article', { hasText: offending }).count(), { timeout: 15_000 }).toBe(0);
     expect(await readerPage.evaluate(() => location.pathname)).toBe(`/forums/t/${threadId}`);
+
+    // The reporter hears what came of it.
+    await flagPage.goto(`${p.url}/notifications`);
+    await flagPage
+      .getByRole('link', { name: 'Thank you: moderators acted on the post you reported in “Welcome circle”' })
+      .waitFor({ timeout: 15_000 });
+  }, 60_000);
+
+  it('a moderator finds the member by name to silence them; the member is told before typing a reply', async () => {
+    const modPage = await (await as(moderator)).newPage();
+    await modPage.goto(`${p.url}/moderation`);
+    const form = modPage.locator('section', { has: modPage.getByRole('heading', { name: 'Sanction a member' }) });
+    await form.getByLabel('Member (type a name)').fill('Otto');
+    await form.getByRole('button', { name: 'Choose Otto Author' }).click();
+    await form.getByText('Chosen: Otto Author').waitFor();
+    await form.getByLabel('Sanction').selectOption('silence');
+    await form.getByLabel('Reason').fill('Advertising again.');
+    await form.getByLabel('Duration in hours').fill('2');
+    await form.getByRole('button', { name: 'Apply sanction' }).click();
+    await form.getByText('Sanction applied.').waitFor();
+
+    const authorPage = await (await as(author)).newPage();
+    await authorPage.goto(`${p.url}/forums/t/${threadId}`);
+    await authorPage.getByText(/A moderator has paused your posting until/).waitFor();
+    expect(await authorPage.getByLabel('Your reply').count()).toBe(0);
   }, 60_000);
 });

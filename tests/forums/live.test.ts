@@ -2,16 +2,18 @@ import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { ClientToServerEvents, ServerToClientEvents } from '@commons/shared';
 import { freePort } from '@commons/server/infra/services/ports';
-import { io as connect, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { TestClient } from '../support/http.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
+import { collectEvents, connectSocket, nextEvent, type ClientSocket } from '../support/sockets.js';
 import { categoryId, newThread, put, reply, resetPostingBudgets, signUp, type Someone } from './support.js';
 
-type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+/** A socket signed in as `who` (their session cookie), or anonymous, connected to `url`. */
+const socketFor = (url: string, who?: Someone) => connectSocket(url, who ?? null, sockets);
+const next = nextEvent;
+const collect = collectEvents;
 
 const repoRoot = path.resolve(import.meta.dirname, '..', '..');
 let p: TestPlatform;
@@ -20,55 +22,6 @@ let ben: Someone;
 let mod: Someone;
 let category: string;
 const sockets: ClientSocket[] = [];
-
-/** A socket signed in as `who` (their session cookie), connected to `url`. */
-async function socketFor(url: string, who?: Someone): Promise<ClientSocket> {
-  const socket: ClientSocket = connect(url, {
-    transports: ['websocket'],
-    reconnection: false,
-    forceNew: true,
-    ...(who ? { extraHeaders: { cookie: who.c.cookieHeader() } } : {}),
-  });
-  sockets.push(socket);
-  await new Promise<void>((resolve, reject) => {
-    socket.once('session:ready', () => resolve());
-    socket.once('connect_error', reject);
-  });
-  return socket;
-}
-
-/** The next `event` on `socket` that satisfies `match`, or a timeout error. */
-function next<E extends keyof ServerToClientEvents>(
-  socket: ClientSocket,
-  event: E,
-  match: (payload: Parameters<ServerToClientEvents[E]>[0]) => boolean = () => true,
-  timeoutMs = 5000,
-): Promise<Parameters<ServerToClientEvents[E]>[0]> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      socket.off(event, listener as never);
-      reject(new Error(`no ${event} within ${timeoutMs} ms`));
-    }, timeoutMs);
-    const listener = (payload: Parameters<ServerToClientEvents[E]>[0]) => {
-      if (!match(payload)) return;
-      clearTimeout(timer);
-      socket.off(event, listener as never);
-      resolve(payload);
-    };
-    socket.on(event, listener as never);
-  });
-}
-
-/** Collects every `event` for a while (to show something did NOT arrive, or arrived once). */
-function collect<E extends keyof ServerToClientEvents>(socket: ClientSocket, event: E) {
-  const seen: Array<Parameters<ServerToClientEvents[E]>[0]> = [];
-  const listener = (payload: Parameters<ServerToClientEvents[E]>[0]) => seen.push(payload);
-  socket.on(event, listener as never);
-  return {
-    seen,
-    stop: () => socket.off(event, listener as never),
-  };
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -246,6 +199,8 @@ describe('two server processes', () => {
         SMTP_URL: p.sink.url,
         DATA_DIR: dataDir,
         LOG_LEVEL: 'warn',
+        // Configured as the first process is (tests/support/platform.ts): one deployment, one setting.
+        EMAIL_VERIFICATION: 'false',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

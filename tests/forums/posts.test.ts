@@ -204,6 +204,17 @@ describe('mentions and quotes', () => {
     const suggest = await ben.c.get('/api/mentions?q=an');
     expect(suggest.status).toBe(200);
     expect(suggest.body.members.map((m: Any) => m.handle)).toContain('ana-lopez');
+    // By any word of the display name, accents and case aside, and as written with a space.
+    for (const q of ['Lóp', 'ana lo', '@MARTIN']) {
+      const found = await ben.c.get(`/api/mentions?q=${encodeURIComponent(q)}`);
+      expect(
+        found.body.members.map((m: Any) => m.handle),
+        q,
+      ).toContain(q === '@MARTIN' ? 'cleo-martin' : 'ana-lopez');
+    }
+    const handle = await ben.c.get(`/api/members/${ana.id}/handle`);
+    expect(handle.body).toEqual({ member: { id: ana.id, displayName: 'Ana López', handle: 'ana-lopez' } });
+    expect((await ben.c.get('/api/members/0123456789abcdef01234567/handle')).status).toBe(404);
   });
 
   it('gives a clashing display name its own handle', async () => {
@@ -224,7 +235,7 @@ describe('mentions and quotes', () => {
     const quoting = await reply(ben, thread.id, 'Same here!', { quotePostId: root.id, parentId: root.id });
     expect(quoting.quotePostId).toBe(root.id);
     expect(quoting.bodyHtml).toMatch(
-      /^<blockquote class="quote" data-post-id="[0-9a-f]{24}"><cite><a href="\/threads\/[0-9a-f]{24}#post-1"/,
+      /^<blockquote class="quote" data-post-id="[0-9a-f]{24}"><cite><a href="\/forums\/t\/[0-9a-f]{24}#post-1"/,
     );
     expect(quoting.bodyHtml).toContain('Ana López</a></cite>');
     expect(quoting.bodyHtml).toContain('Stipends made all the difference for us.');

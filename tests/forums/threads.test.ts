@@ -50,9 +50,13 @@ describe('categories', () => {
     }
   });
 
-  it('needs a session', async () => {
-    expect((await p.client().get('/api/categories')).status).toBe(401);
-    expect((await p.client().get('/api/threads')).status).toBe(401);
+  it('shows a visitor only what is marked public: no category and no thread by default', async () => {
+    const categories = await p.client().get('/api/categories');
+    expect(categories.status).toBe(200);
+    expect(categories.body.categories).toEqual([]);
+    const threads = await p.client().get('/api/threads');
+    expect(threads.status).toBe(200);
+    expect(threads.body.threads).toEqual([]);
   });
 
   it('lets admins create, rename, reorder and archive; members and moderators get 403', async () => {
@@ -260,15 +264,17 @@ describe('threads', () => {
     expect((await mod.c.patch(`/api/threads/${thread.id}`, { categoryId: MISSING_ID })).status).toBe(404);
   });
 
-  it('keeps threads of an archived category readable by link but closed and out of lists', async () => {
+  it('takes threads of an archived category away from members (staff still read them, closed) and out of lists', async () => {
     await resetPostingBudgets(p);
     const made = await admin.c.post('/api/categories', { name: 'Short-lived', description: 'Soon archived.' });
     const id = made.body.category.id;
     const { thread } = await newThread(ana, id, 'Before the archive');
     await admin.c.patch(`/api/categories/${id}`, { archived: true });
 
-    expect((await ben.c.get(`/api/threads/${thread.id}`)).status).toBe(200);
-    const refused = await ben.c.post(`/api/threads/${thread.id}/posts`, { body: 'Anyone here?' });
+    expect((await ben.c.get(`/api/threads/${thread.id}`)).status).toBe(404);
+    expect((await ben.c.post(`/api/threads/${thread.id}/posts`, { body: 'Anyone here?' })).status).toBe(404);
+    expect((await mod.c.get(`/api/threads/${thread.id}`)).status).toBe(200);
+    const refused = await admin.c.post(`/api/threads/${thread.id}/posts`, { body: 'Anyone here?' });
     expect(refused.status).toBe(423);
     expect(refused.body.error.code).toBe('thread_locked');
     const all = await ben.c.get('/api/threads?limit=50');

@@ -121,7 +121,8 @@ describe('uploads', () => {
     expect(served.headers.get('content-type')).toBe('application/pdf');
     expect(served.headers.get('content-disposition')).toMatch(/^attachment/);
     expect(Buffer.from(await served.arrayBuffer()).equals(PDF)).toBe(true);
-    expect((await fetch(p.url + pdf.body.upload.url)).status).toBe(401);
+    // A visitor of the public face opens published files only: this one is in nothing yet.
+    expect((await fetch(p.url + pdf.body.upload.url)).status).toBe(404);
 
     const r = await submit(ana, { url: undefined, fileId: pdf.body.upload.id, title: 'Governance charter PDF' });
     expect(r).toMatchObject({ type: 'pdf', url: null });
@@ -130,8 +131,10 @@ describe('uploads', () => {
     const asBen = () => fetch(p.url + pdf.body.upload.url, { headers: { cookie: ben.c.cookieHeader() } });
     expect((await asBen()).status).toBe(404);
     expect((await fetch(p.url + pdf.body.upload.url, { headers: { cookie: mod.c.cookieHeader() } })).status).toBe(200);
+    expect((await fetch(p.url + pdf.body.upload.url)).status).toBe(404);
     await approve(r.id);
     expect((await asBen()).status).toBe(200);
+    expect((await fetch(p.url + pdf.body.upload.url)).status).toBe(200);
     // Someone else's upload cannot be attached.
     const stolen = await ben.c.post('/api/resources', resourceBody({ fileId: png.body.upload.id }));
     expect(stolen.status).toBe(400);
@@ -150,6 +153,18 @@ describe('uploads', () => {
     expect(tooBig.status).toBe(413);
     const none = await sendFile(ana.c, '/api/uploads', null);
     expect(none.status).toBe(400);
+  });
+
+  it('applies the largest upload an administrator sets (site limit), at once', async () => {
+    const file = { data: Buffer.concat([PDF, Buffer.alloc(1024 * 1024)]), name: 'mid.pdf', type: 'application/pdf' };
+    expect((await admin.c.patch('/api/admin/site-settings', { limits: { libraryUploadMb: 1 } })).status).toBe(200);
+    try {
+      const refused = await sendFile(ana.c, '/api/uploads', file);
+      expect(refused.status).toBe(413);
+    } finally {
+      await admin.c.patch('/api/admin/site-settings', { limits: { libraryUploadMb: 20 } });
+    }
+    expect((await sendFile(ana.c, '/api/uploads', file)).status).toBe(201);
   });
 
   it('keeps the CSRF check: multipart only on upload routes, and only from our origin', async () => {

@@ -197,7 +197,7 @@ describe('reminders', () => {
     await put(ben.c, `/api/labs/${lab.id}/rsvp`, { status: 'going' }); // waitlisted: no reminder
     const jobs = createLabJobs({
       forums: createForumService({ events: p.runtime.events }),
-      queues: p.runtime.queues,
+      outbox: p.runtime.outbox,
       publicUrl: p.url,
       log: p.runtime.log,
     });

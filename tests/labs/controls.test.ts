@@ -294,9 +294,14 @@ describe('consensus check settings', () => {
     await b.emitWithAck('lab:consensus:vote', { labId: lab.id, choice: 'agree' });
     const third = await c.emitWithAck('lab:consensus:vote', { labId: lab.id, choice: 'agree' });
     expect(third).toMatchObject({ ok: true, data: { outcome: 'agreed', total: 3, counts: { agree: 3 } } });
-    // A new phase opens the next check again.
+    // Once its phase is over, the check is closed for good.
     expect(await h.emitWithAck('lab:phase:advance', { labId: lab.id })).toMatchObject({ ok: true });
-    expect((await LabModel.findById(lab.id).lean())?.consensusClosed).toBe(false);
+    expect(await c.emitWithAck('lab:consensus:vote', { labId: lab.id, choice: 'block', reason: 'Late' })).toMatchObject(
+      {
+        ok: false,
+        error: { code: 'lab_closed' },
+      },
+    );
   });
 });
 
@@ -396,7 +401,9 @@ describe('outcomes and their review', () => {
     const outcome = res.body.outcome;
     expect(outcome).toMatchObject({ title: 'Ask the city for a crossing guard', createdBy: { id: host.id } });
     expect((await heard).outcome.id).toBe(outcome.id);
-    expect(await p.runtime.queues.labs.getJob(outcomeReviewJobId(lab.id, outcome.id, reviewAt))).toBeTruthy();
+    // Scheduled through the outbox by the outcome's listener, moments after the answer.
+    const reviewJob = outcomeReviewJobId(lab.id, outcome.id, reviewAt);
+    await waitUntil(async () => Boolean(await p.runtime.queues.labs.getJob(reviewJob)), 10_000);
 
     await waitUntil(() => due.length > 0, 15_000);
     expect(Date.now()).toBeGreaterThanOrEqual(reviewAt.getTime());
@@ -408,7 +415,7 @@ describe('outcomes and their review', () => {
     // The same job again (a retry) reminds nobody twice.
     const jobs = createLabJobs({
       forums: createForumService({ events: p.runtime.events, log: p.runtime.log }),
-      queues: p.runtime.queues,
+      outbox: p.runtime.outbox,
       publicUrl: p.url,
       log: p.runtime.log,
       events: p.runtime.events,

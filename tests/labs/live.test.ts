@@ -1,9 +1,16 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { storeCommandsOf } from '@commons/server/infra/store/index';
 import { createForumService } from '@commons/server/forums/service';
 import { createLabJobs } from '@commons/server/labs/jobs';
-import { LabModel } from '@commons/server/labs/model';
+import { LabModel, LabParticipantModel } from '@commons/server/labs/model';
+import { SeatBatches, type SeatRow } from '@commons/server/labs/seat-batch';
+import { Types } from 'mongoose';
 import { LabPresence } from '@commons/server/labs/presence';
+import { LabRoomModel, roomPart, type RoomBuilt } from '@commons/server/labs/room-model';
 import type { RoomEmitter } from '@commons/server/realtime/types';
-import type { LabPresenceEvent } from '@commons/shared';
+import type { LabPresenceEvent, LabState } from '@commons/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signUp, type Someone } from '../forums/support.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
@@ -19,6 +26,8 @@ let receiver: Awaited<ReturnType<typeof startReceiver>>;
 
 beforeAll(async () => {
   receiver = await startReceiver(() => 200);
+  // Store commands are counted (the store budget below) on a client that monitors them.
+  process.env.COMMONS_DB_PROFILE ??= path.join(mkdtempSync(path.join(tmpdir(), 'labs-live-')), 'db');
   // The webhook receiver listens on loopback, which production refuses.
   p = await startTestPlatform('labs_live', { env: { WEBHOOK_ALLOW_PRIVATE: 'true' } });
   [host, ana, ben] = (await Promise.all(['Hana Host', 'Ana Alvarez', 'Ben Brooks'].map((n) => signUp(p, n)))) as [
@@ -329,6 +338,8 @@ describe('facilitation', () => {
     for (const s of ['Walking school bus', 'Map the routes', 'Agreed', 'Attendance']) expect(text).toContain(s);
     const mail = await p.sink.waitFor((m) => (m.subject ?? '').startsWith('Summary: Safe routes to school'), 30_000);
     expect(mail.text).toContain('Walking school bus');
+    // The summary dropped the room's live model (the lab shows its summary from now on).
+    expect(await p.runtime.redis.exists(`${p.runtime.config.REDIS_PREFIX}:lab:${lab.id}:room:state`)).toBe(0);
     const lab2 = await host.c.get(`/api/labs/${lab.id}`);
     expect(lab2.body.lab).toMatchObject({ status: 'ended', summaryThreadId: threadId });
 
@@ -346,10 +357,219 @@ describe('facilitation', () => {
     // Running the summary job again posts nothing twice and mails nobody twice.
     const jobs = createLabJobs({
       forums: createForumService({ events: p.runtime.events }),
-      queues: p.runtime.queues,
+      outbox: p.runtime.outbox,
       publicUrl: p.url,
       log: p.runtime.log,
     });
     expect(await jobs.handlers.summary({ kind: 'summary', labId: lab.id })).toEqual({ threadId, mailed: 0 });
   }, 90_000);
+});
+
+/** Store commands per room entry and per chat message (README, Store budgets), counted as COMMONS_DB_PROFILE counts them. */
+const BUDGET = { join: 2, message: 2 };
+/** The collections a join or a message may touch; in-process workers write others meanwhile (mail, outbox). */
+const ROOM_PATH = /^\w+ (lab\w*|members|moderation_\w+|coalitions|coalitionmemberships) /;
+
+describe('store budget', () => {
+  it(`enters the room in at most ${BUDGET.join} store commands and sends a message in at most ${BUDGET.message}`, async () => {
+    const lab = await soonLab();
+    const crowd = await Promise.all(['Cora One', 'Dan Two', 'Eve Three', 'Fay Four'].map((n) => signUp(p, n)));
+    const hostSocket = await connectAs(p, host, sockets);
+    // The first entry builds the room's live model; the budget is for everyone after.
+    const first = await hostSocket.emitWithAck('lab:join', { labId: lab.id });
+    if (!first.ok) throw new Error(JSON.stringify(first.error));
+    const socketsOf = await Promise.all(crowd.map((who) => connectAs(p, who, sockets)));
+    const count = async (what: string, run: () => Promise<unknown>) => {
+      const { counts } = await storeCommandsOf(run);
+      const shapes = Object.fromEntries(Object.entries(counts.byShape).filter(([shape]) => ROOM_PATH.test(shape)));
+      const perOne = Object.values(shapes).reduce((a, b) => a + b, 0) / crowd.length;
+      console.log(`${what}: ${perOne} store commands each`, shapes);
+      return { perOne, shapes: JSON.stringify(shapes, null, 1) };
+    };
+    const joins = await count('lab:join', async () => {
+      for (const s of socketsOf) {
+        const ack = await s.emitWithAck('lab:join', { labId: lab.id });
+        if (!ack.ok) throw new Error(JSON.stringify(ack.error));
+        expect(ack.data.phase).toMatchObject({ labId: lab.id, status: 'scheduled' });
+      }
+    });
+    const send = async (round: number) => {
+      for (const [i, s] of socketsOf.entries()) {
+        const ack = await s.emitWithAck('lab:message:send', { labId: lab.id, body: `Budget message ${round}.${i}` });
+        if (!ack.ok) throw new Error(JSON.stringify(ack.error));
+      }
+    };
+    // A member's first message also records that they spoke (once); the budget is per message after.
+    await send(1);
+    const messages = await count('lab:message:send', () => send(2));
+    // What the room shows after the counted writes: every message, in order.
+    const late = await hostSocket.emitWithAck('lab:join', { labId: lab.id });
+    if (!late.ok) throw new Error(JSON.stringify(late.error));
+    expect(late.data.messages.map((m) => m.body)).toEqual(
+      [1, 2].flatMap((round) => crowd.map((_, i) => `Budget message ${round}.${i}`)),
+    );
+    expect(late.data.lastSeq).toBe(2 * crowd.length);
+    expect(late.data.participants.map((m) => m.id).sort()).toEqual([host.id, ...crowd.map((c) => c.id)].sort());
+    expect(joins.perOne, joins.shapes).toBeLessThanOrEqual(BUDGET.join);
+    expect(messages.perOne, messages.shapes).toBeLessThanOrEqual(BUDGET.message);
+  });
+});
+
+describe('the room model through a live lab', () => {
+  it('keeps ideas, dots and answers in the model: entering after them costs at most 2 store commands, quiet none', async () => {
+    const lab = await soonLab();
+    const crowd = await Promise.all(['Gil One', 'Hal Two', 'Ida Three', 'Jo Four'].map((n) => signUp(p, n)));
+    const late = await Promise.all(['Kim Late', 'Lou Late'].map((n) => signUp(p, n)));
+    const h = await connectAs(p, host, sockets);
+    const acting = await Promise.all(crowd.map((who) => connectAs(p, who, sockets)));
+    const lateSockets = await Promise.all(late.map((who) => connectAs(p, who, sockets)));
+    const ok = async <T>(ack: Promise<{ ok: true; data: T } | { ok: false; error: unknown }>): Promise<T> => {
+      const res = await ack;
+      if (!res.ok) throw new Error(JSON.stringify(res.error));
+      return res.data;
+    };
+    for (const s of [h, ...acting]) await ok(s.emitWithAck('lab:join', { labId: lab.id }));
+    await ok(h.emitWithAck('lab:start', { labId: lab.id }));
+    await ok(h.emitWithAck('lab:phase:advance', { labId: lab.id })); // ideas
+    const ideas = [];
+    for (const [i, s] of acting.entries())
+      ideas.push(await ok(s.emitWithAck('lab:idea:add', { labId: lab.id, text: `Idea ${i}` })));
+    await ok(h.emitWithAck('lab:phase:advance', { labId: lab.id })); // vote
+    // Member i dots ideas 0..i (three at most): 4, 3, 2 and 0 dots.
+    for (const [i, s] of acting.entries())
+      for (const idea of ideas.slice(0, Math.min(i, 2) + 1))
+        await ok(s.emitWithAck('lab:idea:dot', { labId: lab.id, ideaId: idea.id, on: true }));
+    // A dot taken back and placed again: the count follows.
+    await ok(acting[3]!.emitWithAck('lab:idea:dot', { labId: lab.id, ideaId: ideas[0]!.id, on: false }));
+    await ok(acting[3]!.emitWithAck('lab:idea:dot', { labId: lab.id, ideaId: ideas[0]!.id, on: true }));
+    await ok(h.emitWithAck('lab:phase:advance', { labId: lab.id })); // consensus
+    const choices = ['agree', 'agree', 'disagree', 'abstain'] as const;
+    for (const [i, s] of acting.entries())
+      await ok(s.emitWithAck('lab:consensus:vote', { labId: lab.id, choice: i === 2 ? 'agree' : choices[i]! }));
+    // An answer changed: the room keeps the latest.
+    await ok(acting[2]!.emitWithAck('lab:consensus:vote', { labId: lab.id, choice: 'disagree' }));
+    await ok(acting[0]!.emitWithAck('lab:hand:raise', { labId: lab.id }));
+
+    const count = async (run: () => Promise<unknown>) => {
+      const { counts } = await storeCommandsOf(run);
+      const shapes = Object.fromEntries(Object.entries(counts.byShape).filter(([shape]) => ROOM_PATH.test(shape)));
+      return { total: Object.values(shapes).reduce((a, b) => a + b, 0), shapes: JSON.stringify(shapes, null, 1) };
+    };
+    const states: LabState[] = [];
+    const joinAll = (list: ClientSocket[]) => async () => {
+      for (const s of list) states.push(await ok(s.emitWithAck('lab:join', { labId: lab.id })));
+    };
+    const firstEntries = await count(joinAll(lateSockets));
+    const reEntries = await count(joinAll(acting));
+    console.log('first entries after the board filled:', firstEntries.shapes, 're-entries:', reEntries.shapes);
+    expect(firstEntries.total / late.length, firstEntries.shapes).toBeLessThanOrEqual(BUDGET.join);
+    expect(reEntries.total / crowd.length, reEntries.shapes).toBeLessThanOrEqual(BUDGET.join);
+
+    for (const state of states) {
+      expect(state.ideas.map((i) => [i.text, i.dots])).toEqual([
+        ['Idea 0', 4],
+        ['Idea 1', 3],
+        ['Idea 2', 2],
+        ['Idea 3', 0],
+      ]);
+      expect(state.phase).toMatchObject({ kind: 'consensus', status: 'live' });
+      expect(state.consensus).toMatchObject({ counts: { agree: 2, disagree: 1, abstain: 1, block: 0 }, total: 4 });
+      expect(state.queue.hands.map((m) => m.id)).toEqual([crowd[0]!.id]);
+    }
+    // Each member's own dots and answer.
+    const mine = states.slice(late.length);
+    for (const [i, state] of mine.entries()) {
+      expect(state.ideas.filter((idea) => idea.mine).map((idea) => idea.text)).toEqual(
+        ideas.slice(0, Math.min(i, 2) + 1).map((idea) => idea.text),
+      );
+      expect(state.dotsLeft).toBe(3 - (Math.min(i, 2) + 1));
+      expect(state.myConsensus).toBe(choices[i]);
+    }
+    expect(states[0]!.myConsensus).toBeNull();
+    expect(states[0]!.dotsLeft).toBe(3);
+
+    // Who has not spoken: the late members, from the model and presence alone.
+    let quiet: string[] = [];
+    const quietCost = await count(async () => {
+      quiet = (await ok(h.emitWithAck('lab:quiet', { labId: lab.id }))).members.map((m) => m.id);
+    });
+    expect(quiet.sort()).toEqual(late.map((m) => m.id).sort());
+    expect(quietCost.total, quietCost.shapes).toBe(0);
+  });
+});
+
+describe('the room model under racing writers', () => {
+  it('keeps the newest value of a part in whatever order writers land, and a build that raced a change stores nothing', async () => {
+    const prefix = `${p.runtime.config.REDIS_PREFIX}:race`;
+    const model = new LabRoomModel(p.runtime.redis, prefix);
+    const labId = 'b'.repeat(24);
+    const ideaId = 'c'.repeat(24);
+    const member = 'd'.repeat(24);
+    const room = (dots: number) =>
+      ({
+        lab: {},
+        presented: {},
+        waits: [],
+        phase: {},
+        lastSeq: 0,
+        queue: { labId, hands: [], speaking: null },
+        ideas: [{ id: ideaId, labId, text: 'An idea', dots, mine: false, createdAt: new Date(0).toISOString() }],
+        actions: [],
+        outcomes: [],
+        checks: [],
+        messages: [],
+        dots: new Map([[member, [ideaId]]]),
+        votes: new Map(),
+        spoke: [],
+      }) as unknown as RoomBuilt;
+    const dotsNow = async () => (await model.shared(labId, async () => room(-1), member)).room.ideas[0]!.dots;
+
+    expect(await dotsNow()).toBe(-1); // built
+    // Two writers: the one that read later (newer ticket) lands first; the older value is refused.
+    const older = await model.ticket(labId);
+    const newer = await model.ticket(labId);
+    await model.update(labId, newer, [roomPart.dots(ideaId, 5)]);
+    await model.update(labId, older, [roomPart.dots(ideaId, 4)]);
+    expect(await dotsNow()).toBe(5);
+    expect((await model.shared(labId, async () => room(-1), member)).mine.dots).toEqual([ideaId]);
+
+    // A build that read the store before a change, and would store after it, stores nothing.
+    await model.changed(labId);
+    let release = () => {};
+    const held = new Promise<void>((r) => (release = r));
+    const racing = model.shared(labId, async () => (await held, room(5)), member);
+    await new Promise((r) => setTimeout(r, 50));
+    await model.update(labId, await model.ticket(labId), [roomPart.dots(ideaId, 6)]);
+    release();
+    expect((await racing).room.ideas[0]!.dots).toBe(5); // its own caller gets what it read
+    expect(await p.runtime.redis.exists(`${prefix}:lab:${labId}:room:state`)).toBe(0);
+    expect(await dotsNow()).toBe(-1); // built again from the store (here: the fake)
+  });
+});
+
+describe('seats of a storm of entries', () => {
+  it('reads, makes and marks 50 entering members’ rows in a few store commands, each row as it is', async () => {
+    const batches = new SeatBatches();
+    const labId = new Types.ObjectId();
+    const ids = Array.from({ length: 50 }, () => new Types.ObjectId().toHexString());
+    // One was removed before, one has a row not yet attended.
+    await LabParticipantModel.insertMany([
+      { labId, memberId: ids[0], removed: true },
+      { labId, memberId: ids[1], rsvp: 'going' },
+    ]);
+    let rows: (SeatRow | null)[] = [];
+    const { counts } = await storeCommandsOf(async () => {
+      rows = await Promise.all(ids.map((id) => batches.row(labId.toHexString(), id, true, true)));
+    });
+    const shapes = Object.entries(counts.byShape).filter(([shape]) => shape.includes('labparticipants'));
+    expect(
+      shapes.reduce((sum, [, n]) => sum + n, 0),
+      JSON.stringify(shapes),
+    ).toBeLessThanOrEqual(6);
+    expect(rows[0]).toMatchObject({ removed: true, attended: false });
+    expect(rows[1]).toMatchObject({ rsvp: 'going', attended: true });
+    expect(rows.slice(2).every((r) => r?.attended === true)).toBe(true);
+    const stored = await LabParticipantModel.find({ labId, attended: true }).lean();
+    expect(stored).toHaveLength(49);
+  });
 });

@@ -1,10 +1,13 @@
-import type { ClientToServerEvents, LabCreateBody, ServerToClientEvents } from '@commons/shared';
-import { io, type Socket } from 'socket.io-client';
+import type { LabCreateBody } from '@commons/shared';
 import { expect } from 'vitest';
 import type { Someone } from '../forums/support.js';
 import type { TestPlatform } from '../support/platform.js';
+import { connectSocket, type ClientSocket } from '../support/sockets.js';
 
-export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+export { collectEvents as collect, nextEvent as next, type ClientSocket } from '../support/sockets.js';
+
+/** A live connection of the member (their session cookie), once the server confirmed it. */
+export const connectAs = (p: TestPlatform, who: Someone, sockets: ClientSocket[]) => connectSocket(p.url, who, sockets);
 
 export const minutesFromNow = (m: number) => new Date(Date.now() + m * 60_000).toISOString();
 
@@ -34,51 +37,6 @@ export async function createLab(who: Someone, overrides: Partial<LabCreateBody> 
   if (res.status !== 201) throw new Error(`create lab failed: ${res.status} ${res.text}`);
   expect(res.body.lab.host.id).toBe(who.id);
   return res.body.lab;
-}
-
-/** A live connection of the member (their session cookie), once the server confirmed it. */
-export async function connectAs(p: TestPlatform, who: Someone, sockets: ClientSocket[]): Promise<ClientSocket> {
-  const socket: ClientSocket = io(p.url, {
-    transports: ['websocket'],
-    reconnection: false,
-    extraHeaders: { cookie: who.c.cookieHeader() },
-  });
-  sockets.push(socket);
-  await new Promise<void>((resolve, reject) => {
-    socket.once('session:ready', () => resolve());
-    socket.once('connect_error', reject);
-  });
-  return socket;
-}
-
-/** The next event of a kind that satisfies `predicate`. */
-export function next<E extends keyof ServerToClientEvents>(
-  socket: ClientSocket,
-  event: E,
-  predicate: (...args: Parameters<ServerToClientEvents[E]>) => boolean = () => true,
-  timeoutMs = 10_000,
-): Promise<Parameters<ServerToClientEvents[E]>[0]> {
-  return new Promise((resolve, reject) => {
-    const on = ((...args: Parameters<ServerToClientEvents[E]>) => {
-      if (!predicate(...args)) return;
-      clearTimeout(timer);
-      (socket.off as (e: string, fn: unknown) => void)(event, on);
-      resolve(args[0]);
-    }) as unknown as ServerToClientEvents[E];
-    const timer = setTimeout(() => {
-      (socket.off as (e: string, fn: unknown) => void)(event, on);
-      reject(new Error(`no ${event} in time`));
-    }, timeoutMs);
-    (socket.on as (e: string, fn: unknown) => void)(event, on);
-  });
-}
-
-/** Collects every event of a kind until stopped. */
-export function collect<E extends keyof ServerToClientEvents>(socket: ClientSocket, event: E) {
-  const seen: Parameters<ServerToClientEvents[E]>[0][] = [];
-  const on = (e: Parameters<ServerToClientEvents[E]>[0]) => void seen.push(e);
-  (socket.on as (e: string, fn: unknown) => void)(event, on);
-  return { seen, stop: () => (socket.off as (e: string, fn: unknown) => void)(event, on) };
 }
 
 export async function waitUntil(check: () => Promise<boolean> | boolean, timeoutMs = 10_000): Promise<void> {

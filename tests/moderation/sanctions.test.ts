@@ -1,4 +1,5 @@
 import { AuditModel, SanctionModel } from '@commons/server/moderation/model';
+import { standingChanged } from '@commons/server/moderation/standing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 import { categoryId, newThread, PASSWORD, put, reply, signUp, type Someone } from '../forums/support.js';
@@ -45,6 +46,29 @@ describe('who may sanction whom', () => {
     expect(res.status).toBe(status);
   });
 
+  it('checks rank when lifting too: not one on yourself, not an administrator’s, not a moderator’s', async () => {
+    const lift = (by: Someone, id: string) =>
+      by.c.post(`/api/moderation/sanctions/${id}/lift`, { reason: 'Lifting it.' });
+    const onMod = await sanction(admin, { memberId: mod.id, kind: 'silence', reason: 'Rude.', durationHours: 1 });
+    expect(onMod.status).toBe(201);
+    const onMod2 = await lift(mod, onMod.body.sanction.id);
+    expect(onMod2.status).toBe(403);
+    expect(onMod2.body.error.code).toBe('forbidden');
+    expect((await lift(mod2, onMod.body.sanction.id)).status).toBe(403);
+    const zed = await signUp(p, 'Zed Member');
+    const byAdmin = await sanction(admin, { memberId: zed.id, kind: 'silence', reason: 'Spam.', durationHours: 1 });
+    expect((await lift(mod, byAdmin.body.sanction.id)).status).toBe(403);
+    expect((await lift(other, byAdmin.body.sanction.id)).status).toBe(403);
+    // Refusals change nothing: both are still in force.
+    for (const s of [onMod, byAdmin])
+      expect((await SanctionModel.findById(s.body.sanction.id).lean())?.liftedAt).toBeNull();
+    expect((await lift(admin, byAdmin.body.sanction.id)).status).toBe(200);
+    expect((await lift(admin, onMod.body.sanction.id)).status).toBe(200);
+    const byMod = await sanction(mod, { memberId: zed.id, kind: 'silence', reason: 'Again.', durationHours: 1 });
+    expect((await lift(mod, byMod.body.sanction.id)).status).toBe(200);
+    expect((await lift(mod, '0123456789abcdef01234567')).status).toBe(404);
+  });
+
   it('needs a duration for silence and suspend, and an existing member', async () => {
     expect((await sanction(mod, { memberId: mem.id, kind: 'silence', reason: 'x' })).status).toBe(400);
     const ghost = await sanction(mod, {
@@ -85,6 +109,8 @@ describe('warn, silence and suspend', () => {
     expect((await mem.c.patch(`/api/posts/${mine.id}`, { body: 'Edited while silenced' })).status).toBe(403);
     // Time passes: the expiry is checked at use, before any job has run.
     await SanctionModel.updateOne({ _id: res.body.sanction.id }, { $set: { expiresAt: new Date(Date.now() - 1000) } });
+    // Written behind the service's back, as no process does: what Redis keeps of it is dropped by hand.
+    await standingChanged(mem.id);
     expect((await mem.c.post(`/api/threads/${threadId}/posts`, { body: 'Back again.' })).status).toBe(201);
     // The expiry job then records it as lifted, in the audit log with no actor.
     expect(await p.api.services.moderation.expireSanctions()).toBe(1);
@@ -142,6 +168,24 @@ describe('blocking', () => {
     expect((await put(mem.c, '/api/members/0123456789abcdef01234567/block')).status).toBe(404);
     expect((await mem.c.delete(`/api/members/${other.id}/block`)).body.blocked).toBe(false);
     expect((await mem.c.get('/api/members/me/blocks')).body.memberIds).toEqual([]);
+  });
+
+  it('mutes a member (silenced, posts still shown), lists them with names, and undoes it', async () => {
+    expect((await put(mem.c, `/api/members/${other.id}/mute`)).body).toEqual({ memberId: other.id, muted: true });
+    let list = (await mem.c.get('/api/members/me/blocks')).body;
+    expect(list).toMatchObject({ memberIds: [], mutedIds: [other.id] });
+    expect(list.members).toEqual([
+      { member: { id: other.id, displayName: expect.any(String) }, kind: 'mute', since: expect.any(String) },
+    ]);
+    expect([...(await p.api.services.moderation.recipientsBlocking(other.id, [mem.id]))]).toEqual([mem.id]);
+    // A block replaces the mute; unmuting then leaves the block in place.
+    await put(mem.c, `/api/members/${other.id}/block`);
+    expect((await mem.c.delete(`/api/members/${other.id}/mute`)).body.muted).toBe(false);
+    list = (await mem.c.get('/api/members/me/blocks')).body;
+    expect(list).toMatchObject({ memberIds: [other.id], mutedIds: [] });
+    await mem.c.delete(`/api/members/${other.id}/block`);
+    expect((await put(mem.c, `/api/members/${mem.id}/mute`)).status).toBe(400);
+    expect((await mem.c.get('/api/members/me/blocks')).body.members).toEqual([]);
   });
 });
 

@@ -60,6 +60,8 @@ describe('automatic screening of new and edited posts', () => {
     const mine = await newbie.c.get(`/api/posts/${post.id}/moderation`);
     expect(mine.body.moderation).toMatchObject({ status: 'held', reasons: ['links_untrusted'], canAppeal: true });
 
+    // Held by screening, it was not fanned out.
+    expect(await p.runtime.queues.notifications.getJob(`fanout-${post.id}`)).toBeUndefined();
     // A moderator approves it: visible to all again.
     const item = (await queued).item;
     const ok = await mod.c.post(`/api/moderation/items/${item.id}/resolve`, {
@@ -69,6 +71,12 @@ describe('automatic screening of new and edited posts', () => {
     });
     expect(ok.status).toBe(200);
     expect(await visibleTo(reader, post.id)).toBe(true);
+    // Held, it reached nobody; kept, it is published now and fans out (to the thread's author).
+    const fanout = await eventually(async () => {
+      const job = await p.runtime.queues.notifications.getJob(`fanout-${post.id}`);
+      return (await job?.isCompleted()) ? job : undefined;
+    }, 15_000);
+    expect(fanout.data).toMatchObject({ postId: post.id, threadId });
   });
 
   it('lets a trusted member post the same link', async () => {

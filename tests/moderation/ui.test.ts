@@ -65,6 +65,46 @@ describe.skipIf(!built)('moderation pages in a browser', () => {
     await context.close();
   });
 
+  it('asks before deleting several posts at once, and deletes nothing when the moderator goes back', async () => {
+    const category = await categoryId(author.c, 'introductions');
+    const { thread } = await newThread(author, category, 'Bulk thread', 'Opening post for the bulk test.');
+    const posts = [
+      await reply(author, thread.id, 'First reply to remove in bulk.'),
+      await reply(author, thread.id, 'Second reply to remove in bulk.'),
+    ];
+    for (const post of posts) await mod.c.post(`/api/posts/${post.id}/flags`, { reason: 'spam', note: 'Bulk spam.' });
+    const visible = async (): Promise<number> => {
+      const page = (await author.c.get(`/api/threads/${thread.id}/posts`)).body as { posts: { body: string }[] };
+      return page.posts.filter((x) => x.body.includes('remove in bulk')).length;
+    };
+
+    const context = await contextFor(mod, 360);
+    const page = await context.newPage();
+    await page.goto(`${p.url}/moderation`);
+    const items = page
+      .locator('li')
+      .filter({ has: page.getByLabel('Select for bulk action') })
+      .filter({ hasText: 'Bulk spam.' });
+    await items.nth(1).waitFor();
+    for (const i of [0, 1]) await items.nth(i).getByLabel('Select for bulk action').check();
+    const bulk = page.getByRole('region', { name: 'Apply to selected' });
+    await bulk.getByLabel('Action').selectOption('delete');
+    await bulk.getByLabel('Note (why)').fill('Spam from a new account.');
+    await bulk.getByRole('button', { name: 'Apply to selected' }).click();
+    await bulk.getByText('Delete 2 posts for everyone?').waitFor();
+    expect(await visible()).toBe(2);
+
+    await bulk.getByRole('button', { name: 'No, go back' }).click();
+    await bulk.getByText('Delete 2 posts for everyone?').waitFor({ state: 'detached' });
+    expect(await visible()).toBe(2);
+
+    await bulk.getByRole('button', { name: 'Apply to selected' }).click();
+    await bulk.getByRole('button', { name: 'Yes, delete all 2' }).click();
+    await items.first().waitFor({ state: 'detached' });
+    expect(await visible()).toBe(0);
+    await context.close();
+  }, 90_000);
+
   it('is not found for members', async () => {
     const context = await contextFor(author, 1024);
     const page = await context.newPage();

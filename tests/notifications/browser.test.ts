@@ -3,6 +3,7 @@ import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { axeViolations, launchBrowser } from '../support/browser.js';
 import type { TestClient } from '../support/http.js';
+import { resetPostingBudgets } from '../forums/support.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 
 let p: TestPlatform;
@@ -46,24 +47,67 @@ describe('notifications in the browser at 360 px', () => {
   it('updates the bell live, lists the notification and marks all read', async () => {
     const page = await (await signedIn(ana)).newPage();
     await page.goto(`${p.url}/`);
-    const bell = page.getByRole('link', { name: /^Notifications/ });
+    // A member who signed up today is welcomed, not welcomed "back".
+    await page.getByRole('heading', { level: 1, name: 'Welcome, Ana Bell' }).waitFor();
+    // On a phone the bell is the "Alerts" tab of the bottom bar; its name carries the unread count.
+    const bell = page.getByRole('navigation', { name: 'Quick links' }).getByRole('link', { name: /^Alerts/ });
     await bell.waitFor();
-    expect(await bell.getAttribute('aria-label')).toBe('Notifications');
+    const bellName = async () => (await bell.textContent())?.replace(/\s+/g, ' ').trim();
+    expect(await bellName()).toBe('Alerts');
     await new Promise((r) => setTimeout(r, 800)); // the socket joins the member room
 
     await ben.post(`/api/threads/${threadId}/posts`, { body: 'We did, at the library!', parentId: firstPostId });
-    await expect.poll(() => bell.getAttribute('aria-label'), { timeout: 10_000 }).toBe('Notifications 1 unread');
+    await expect.poll(bellName, { timeout: 10_000 }).toMatch(/^1?Alerts, 1 unread$/);
 
     await bell.click();
     await page.getByRole('heading', { level: 1, name: 'Notifications' }).waitFor();
     await page
       .getByRole('link', { name: 'Ben Ringer replied to you in “Summer reading circles for families”' })
       .waitFor();
+    // Each line says when (with the time of day) and a few words of what was said.
+    const item = page.locator('li.notification').first();
+    await item.getByText('We did, at the library!').waitFor();
+    expect(await item.locator('time').textContent()).toMatch(/\d{1,2}:\d{2}/);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
     expect(await axeViolations(page)).toEqual([]);
 
     await page.getByRole('button', { name: 'Mark all as read' }).click();
-    await expect.poll(() => bell.getAttribute('aria-label')).toBe('Notifications');
+    await expect.poll(bellName).toBe('Alerts');
+  });
+
+  it('marks a thread read only as far as the member has seen, below a “new since your last visit” line', async () => {
+    const cat = (await ana.get('/api/categories')).body.categories[0].id;
+    const created = await ana.post('/api/threads', {
+      categoryId: cat,
+      title: 'Long thread about school buses',
+      body: 'Opening words.',
+    });
+    const id = created.body.thread.id as string;
+    const page = await (await signedIn(ana)).newPage();
+    await page.goto(`${p.url}/forums/t/${id}`);
+    await page.getByText('Opening words.').waitFor();
+    await expect
+      .poll(async () => (await ana.get(`/api/threads/${id}`)).body.thread.lastReadSeq, { timeout: 10_000 })
+      .toBe(1);
+    await page.close();
+    // Six long replies (fewer than screening's burst limit), more than a phone shows at once.
+    for (let i = 1; i <= 6; i++) {
+      await resetPostingBudgets(p);
+      const res = await ben.post(`/api/threads/${id}/posts`, { body: `Reply number ${i}.\n\n${'More. '.repeat(80)}` });
+      expect(res.status).toBe(201);
+    }
+    const again = await (await signedIn(ana)).newPage();
+    await again.goto(`${p.url}/forums/t/${id}`);
+    const divider = again.getByText('New since your last visit');
+    await divider.waitFor();
+    // The divider sits right before the first reply Ana has not read.
+    expect(await again.locator('li.unread-divider + li.post').getAttribute('id')).toBe('post-2');
+    await new Promise((r) => setTimeout(r, 2_000));
+    const read = (await ana.get(`/api/threads/${id}`)).body.thread.lastReadSeq as number;
+    // Only what was on screen counts as read, not all 7 posts.
+    expect(read).toBeGreaterThanOrEqual(1);
+    expect(read).toBeLessThan(7);
+    expect(await axeViolations(again)).toEqual([]);
   });
 
   it('saves preferences and unsubscribes by link, both accessible', async () => {

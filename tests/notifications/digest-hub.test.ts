@@ -2,19 +2,20 @@ import { MemberModel } from '@commons/server/members/model';
 import { DigestMarkerModel } from '@commons/server/notifications/model';
 import { createNotificationWorkerServices } from '@commons/server/notifications/wiring';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { categoryId, newThread, reply, resetPostingBudgets, signUp, type Someone } from '../forums/support.js';
+import { categoryId, newThread, put, reply, resetPostingBudgets, signUp, type Someone } from '../forums/support.js';
 import { resourceBody } from '../hub/support.js';
 import { createLab } from '../labs/support.js';
 import type { TestMail } from '../support/mail.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 import { eventually } from './support.js';
+import { digestEvening } from '../support/digest-time.js';
 
 let p: TestPlatform;
 let host: Someone;
 let mod: Someone;
 
-const today = new Date().toISOString().slice(0, 10);
-const at = new Date(`${today}T23:30:00Z`);
+const at = digestEvening;
+const today = at.toISOString().slice(0, 10);
 const isDigest = (m: TestMail) => /digest/i.test(m.subject);
 
 async function member(name: string, lastSeenAt: Date | null = null): Promise<Someone> {
@@ -47,6 +48,8 @@ describe('the hub in digests', () => {
     const hal = await member('Hal Reader');
     const lab = await createLab(host, { title: 'Family resource fair planning' });
     const privateLab = await createLab(host, { title: 'Invite-only steering lab', visibility: 'invite' });
+    // Action items go only to members who take part in the lab.
+    expect((await put(hal.c, `/api/labs/${lab.id}/rsvp`, { status: 'going' })).status).toBe(200);
     const action = await host.c.post(`/api/labs/${lab.id}/actions`, {
       title: 'Book the community room',
       ownerId: hal.id,
@@ -88,6 +91,11 @@ describe('the hub in digests', () => {
     const mail = await p.sink.waitFor((m) => m.envelope.to.includes(ivy.email) && isDigest(m), 20_000);
     expect(mail.text).toContain('We have not seen you for 30 days, so this is your last digest for now.');
     expect(mail.text).toMatch(/\/unsubscribe\?token=/);
+    // The batch marks the digest sent just after the mail leaves; the next day's run starts after.
+    await eventually(async () => {
+      const rows = await DigestMarkerModel.find({ memberId: ivy.id }).lean();
+      return rows.length === 1 && rows[0]!.status === 'sent';
+    });
 
     const nextDay = new Date(at.getTime() + 86_400_000);
     await digests.enqueueDue(nextDay);

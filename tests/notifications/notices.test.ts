@@ -13,6 +13,7 @@ import { categoryId, newThread, put, resetPostingBudgets, signUp, type Someone }
 import { resourceBody } from '../hub/support.js';
 import { createLab } from '../labs/support.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
+import { setProfile } from '../moderation/support.js';
 import { connectAs, eventually, nextNotification, type ClientSocket } from './support.js';
 
 let p: TestPlatform;
@@ -79,7 +80,7 @@ describe('notices from other domains', () => {
     ).toBe(200);
     const jobs = createLabJobs({
       forums: createForumService({ events: p.runtime.events }),
-      queues: p.runtime.queues,
+      outbox: p.runtime.outbox,
       publicUrl: p.url,
       log: p.runtime.log,
       events: p.runtime.events,
@@ -120,7 +121,7 @@ describe('notices from other domains', () => {
     expect(mail.text).toContain('Your resource “Parent café toolkit” was approved');
   });
 
-  it('tells an author their post was hidden, in their language', async () => {
+  it('tells an author their reported post is hidden until review, in their language', async () => {
     await resetPostingBudgets(p);
     expect((await ben.c.patch('/api/members/me', { locale: 'es' })).status).toBe(200);
     const cat = await categoryId(ben.c, 'introductions');
@@ -128,19 +129,59 @@ describe('notices from other domains', () => {
     const postId = post.id as string;
     const socket = await connectAs(p, ben, sockets);
     const live = nextNotification(socket, (e) => e.notification.kind === 'moderation');
+    await setProfile(ana, { trustLevel: 1 });
     expect((await ana.c.post(`/api/posts/${postId}/flags`, { reason: 'child_safety' })).status).toBe(201);
     const e = await live;
     expect(e.notification).toMatchObject({
       kind: 'moderation',
-      detail: 'post_hidden',
+      detail: 'post_hidden_review',
       title: 'Nuestra escuela de barrio',
     });
-    expect(e.notification.path).toBe(`/forums/t/${thread.id}#post-${postId}`);
+    // Thread pages anchor posts by their number in the thread (#post-<seq>), not by id.
+    expect(e.notification.path).toBe(`/forums/t/${thread.id}#post-${post.seq as number}`);
     const mail = await p.sink.waitFor(
       (m) => m.envelope.to.includes(ben.email) && /Nuestra escuela de barrio/.test(m.text ?? ''),
       15_000,
     );
-    expect(mail.text).toContain('Los moderadores ocultaron su publicación en «Nuestra escuela de barrio»');
+    expect(mail.text).toContain('Su publicación en «Nuestra escuela de barrio» fue denunciada');
+    expect((await ben.c.patch('/api/members/me', { locale: 'en' })).status).toBe(200);
+  });
+
+  it('tells of a moderator’s decision once per channel, with the note, and thanks the reporter', async () => {
+    await resetPostingBudgets(p);
+    const dee = await signUp(p, 'Dee Decided');
+    const cat = await categoryId(dee.c, 'introductions');
+    const { post } = await newThread(dee, cat, 'A thread a moderator will judge');
+    const postId = post.id as string;
+    expect((await ana.c.post(`/api/posts/${postId}/flags`, { reason: 'spam', note: 'selling' })).status).toBe(201);
+    const item = ((await mod.c.get('/api/moderation/queue')).body.items as Array<{ id: string; postId: string }>).find(
+      (i) => i.postId === postId,
+    )!;
+    const resolved = await mod.c.post(`/api/moderation/items/${item.id}/resolve`, {
+      action: 'hide',
+      note: 'Advertising is not allowed here.',
+      notifyAuthor: true,
+    });
+    expect(resolved.status).toBe(200);
+    const mail = await p.sink.waitFor(
+      (m) => m.envelope.to.includes(dee.email) && /A thread a moderator will judge/.test(m.text ?? ''),
+      15_000,
+    );
+    await new Promise((r) => setTimeout(r, 2_500)); // past the instant-mail window: nothing else follows
+    const told = (await noticesOf(dee, 'moderation')).filter((n) => n.title === 'A thread a moderator will judge');
+    expect(told.map((n) => n.detail)).toEqual(['post_hidden']);
+    expect(told[0]!.excerpt).toBe('Advertising is not allowed here.');
+    const mails = p.sink
+      .mails()
+      .filter((m) => m.envelope.to.includes(dee.email) && /A thread a moderator will judge/.test(m.text ?? ''));
+    expect(mails).toHaveLength(1);
+    expect(mail.text!.match(/A thread a moderator will judge/g)).toHaveLength(1);
+    const thanks = await eventually(async () => {
+      const rows = (await noticesOf(ana, 'moderation')).filter((n) => n.detail === 'report_upheld');
+      return rows.length > 0 && rows;
+    });
+    expect(thanks).toHaveLength(1);
+    expect(thanks[0]).toMatchObject({ title: 'A thread a moderator will judge' });
   });
 
   it('turns event reminders and a decision’s review date into notices, each once per member', async () => {
@@ -226,7 +267,18 @@ describe('preferences for every kind', () => {
       lab_summary: [null],
       action_item: ['assigned', 'review_due'],
       event_reminder: ['day', 'hour', 'cancelled'],
-      moderation: ['warn', 'silence', 'suspend', 'post_kept', 'post_hidden', 'post_held', 'post_deleted'],
+      moderation: [
+        'warn',
+        'silence',
+        'suspend',
+        'post_kept',
+        'post_hidden',
+        'post_held',
+        'post_deleted',
+        'post_hidden_review',
+        'report_upheld',
+        'report_kept',
+      ],
       resource_reviewed: ['approved', 'rejected'],
     };
     for (const catalogue of Object.values(catalogues)) {

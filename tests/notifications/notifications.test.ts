@@ -1,6 +1,7 @@
+import { MemberModel } from '@commons/server/members/model';
 import { defaultNotificationPreferences } from '@commons/shared';
 import { MailDeliveryModel } from '@commons/server/mail/delivery.model';
-import { NotificationSettingsModel } from '@commons/server/notifications/model';
+import { NotificationModel, NotificationSettingsModel } from '@commons/server/notifications/model';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { categoryId, newThread, put, reply, resetPostingBudgets, signUp, type Someone } from '../forums/support.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
@@ -229,6 +230,34 @@ describe('instant email', () => {
     );
   });
 
+  it('sends a suspended member no instant mail; the notification stays in the app', async () => {
+    await resetPostingBudgets(p);
+    const mod = await signUp(p, 'Moe Moderator', 'moderator');
+    const gil = await signUp(p, 'Gil Suspended');
+    await put(gil.c, '/api/members/me/preferences', {
+      kinds: { reply: 'email', mention: 'email', thread_post: 'email' },
+      digest: { frequency: 'off', hour: 8 },
+    });
+    const { thread, post } = await newThread(gil, cat, 'Suspended author thread');
+    const given = await mod.c.post('/api/moderation/sanctions', {
+      memberId: gil.id,
+      kind: 'suspend',
+      reason: 'A week away',
+      durationHours: 168,
+    });
+    expect(given.status).toBe(201);
+    await reply(mod, thread.id, 'A reply the suspended author reads later.', { parentId: post.id });
+    // The instant-mail job ran once the pending flag is cleared; a mail would have gone by then.
+    await eventually(async () => {
+      const rows = await NotificationModel.find({ memberId: gil.id }).lean();
+      return rows.length > 0 && rows.every((n) => n.emailPending === false);
+    });
+    // (The suspension's own notice is mailed; the reply is not.)
+    const toGil = p.sink.mails().filter((m) => m.envelope.to.includes(gil.email));
+    expect(toGil.filter((m) => /Suspended author thread/.test(m.text ?? ''))).toEqual([]);
+    expect(await NotificationModel.countDocuments({ memberId: gil.id, read: false })).toBeGreaterThan(0);
+  });
+
   it('records a permanent SMTP failure and skips the bounced address afterwards', async () => {
     const { createNotificationWorkerServices } = await import('@commons/server/notifications/wiring');
     const { deliverMail } = await import('@commons/server/notifications/delivery');
@@ -259,6 +288,9 @@ describe('instant email', () => {
     });
     await resetPostingBudgets(p);
     const fay = await signUp(p, 'Fay Fresh');
+    // Ben has posted more than 8 times in 5 minutes by now, so screening would hold his thread, and a
+    // held opening post is for nobody else to answer: as a moderator he is not screened.
+    await MemberModel.updateOne({ _id: ben.id }, { $set: { role: 'moderator' } });
     const { thread, post } = await newThread(ben, cat, 'Bounced author thread');
     await reply(fay, thread.id, 'Reply to a bounced author.', { parentId: post.id });
     await eventually(async () =>

@@ -10,6 +10,9 @@ describe('configuration', () => {
       PORT: 3000,
       PUBLIC_URL: 'http://localhost:3000',
       REDIS_PREFIX: 'commons',
+      STORE_TIMEOUT_MS: 1500,
+      STORE_WORKER_TIMEOUT_MS: 20000,
+      SERVICE_PORTS: 'default',
       isProduction: false,
     });
   });
@@ -20,6 +23,8 @@ describe('configuration', () => {
     [{ PUBLIC_URL: 'not a url' }, 'PUBLIC_URL'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
     [{ TRUST_PROXY: 'maybe' }, 'TRUST_PROXY'],
+    [{ STORE_TIMEOUT_MS: '50' }, 'STORE_TIMEOUT_MS'],
+    [{ SERVICE_PORTS: 'random' }, 'SERVICE_PORTS'],
   ])('names the variable of a bad value (%o)', (env, name) => {
     expect(() => loadConfig(env, secret)).toThrow(ConfigError);
     expect(() => loadConfig(env, secret)).toThrow(new RegExp(`${name}:`));

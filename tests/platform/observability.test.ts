@@ -53,6 +53,18 @@ describe('structured logs', () => {
   });
 });
 
+describe('logs for people', () => {
+  it('keeps finished jobs and successful requests out of the info log', async () => {
+    // The reset mail above was a mail job; pages and API calls that succeeded were requests.
+    expect((await p.client().get('/api/openapi.json')).status).toBe(200);
+    await p.sink.waitFor((m) => m.envelope.to.includes('logs@example.org'), 15_000);
+    const entries = lines.map((l) => JSON.parse(l) as { msg: string; level: number; res?: { statusCode: number } });
+    expect(entries.filter((e) => e.msg === 'job completed')).toEqual([]);
+    expect(entries.filter((e) => e.res && e.res.statusCode < 400)).toEqual([]);
+    expect(entries.some((e) => e.res?.statusCode === 401)).toBe(true);
+  });
+});
+
 describe('Prometheus metrics', () => {
   it('refuses a scrape without the token', async () => {
     expect((await p.client().get('/metrics')).status).toBe(401);

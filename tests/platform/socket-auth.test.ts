@@ -1,3 +1,5 @@
+import { resetLinks } from '@commons/server/auth/reset-links';
+import { ResetTokenModel } from '@commons/server/auth/reset-token.model';
 import type { ClientToServerEvents, ServerToClientEvents } from '@commons/shared';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,11 +17,12 @@ afterAll(async () => {
   await p?.close();
 });
 
-function connect(cookie?: string): ClientSocket {
+function connect(cookie?: string, origin?: string): ClientSocket {
   const socket: ClientSocket = io(p.url, {
     transports: ['websocket'],
     reconnection: false,
-    extraHeaders: cookie ? { cookie } : {},
+    forceNew: true,
+    extraHeaders: { ...(cookie ? { cookie } : {}), ...(origin ? { origin } : {}) },
   });
   sockets.push(socket);
   return socket;
@@ -63,5 +66,58 @@ describe('Socket.IO handshake', () => {
     const socket = connect(cookie);
     const err = await new Promise<Error>((resolve) => socket.once('connect_error', resolve));
     expect(err.message).toMatch(/unauthenticated/);
+  });
+
+  it('refuses a handshake from another site’s page, as the REST API refuses its mutations', async () => {
+    const c = p.client();
+    await c.post('/api/auth/register', {
+      email: 'origin@example.org',
+      password: 'harbor-lantern-meadow-19',
+      displayName: 'Ola Origin',
+    });
+    const foreign = connect(c.cookieHeader(), 'https://evil.example');
+    const err = await new Promise<Error>((resolve) => foreign.once('connect_error', resolve));
+    expect(foreign.connected).toBe(false);
+    expect(err).toBeInstanceOf(Error);
+    const own = connect(c.cookieHeader(), p.url);
+    await new Promise<void>((resolve, reject) => {
+      own.once('session:ready', () => resolve());
+      own.once('connect_error', reject);
+    });
+  });
+
+  it('ends a session’s sockets at sign-out and every socket of the member at a password change', async () => {
+    const email = 'ended@example.org';
+    const tab = p.client();
+    await tab.post('/api/auth/register', { email, password: 'harbor-lantern-meadow-19', displayName: 'Eda Ended' });
+    const other = p.client();
+    expect((await other.post('/api/auth/login', { email, password: 'harbor-lantern-meadow-19' })).status).toBe(200);
+    const ready = (s: ClientSocket) =>
+      new Promise<void>((resolve, reject) => {
+        s.once('session:ready', () => resolve());
+        s.once('connect_error', reject);
+      });
+    const closed = (s: ClientSocket) => new Promise<string>((resolve) => s.once('disconnect', (why) => resolve(why)));
+    const mine = connect(tab.cookieHeader());
+    const theirs = connect(other.cookieHeader());
+    await Promise.all([ready(mine), ready(theirs)]);
+
+    const mineClosed = closed(mine);
+    expect((await tab.post('/api/auth/logout')).status).toBe(204);
+    expect(await mineClosed).toBe('io server disconnect');
+    // The other browser's session lives on.
+    expect((await theirs.emitWithAck('session:ping', {})).ok).toBe(true);
+
+    // A password change (by reset link) ends the member's other sockets as well.
+    const theirsClosed = closed(theirs);
+    expect((await p.client().post('/api/auth/password-reset', { email })).status).toBe(202);
+    // No workers here to mail the link: derive it as the mail worker would.
+    const request = await ResetTokenModel.findOne({ usedAt: null }).sort({ createdAt: -1 }).lean();
+    const token = resetLinks(p.runtime.config.SESSION_SECRET, p.url).tokenFor(request!._id.toHexString());
+    const done = await p
+      .client()
+      .post('/api/auth/password-reset/confirm', { token, password: 'orchard-violet-canyon-77' });
+    expect(done.status).toBe(204);
+    expect(await theirsClosed).toBe('io server disconnect');
   });
 });

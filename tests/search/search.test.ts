@@ -149,3 +149,58 @@ describe('search', () => {
     expect((await p.client().get('/api/search?q=data')).status).toBe(401);
   });
 });
+
+describe('one search over everything a member may read', () => {
+  it('finds posts by default, and resources, stories, events and members each through its own read rule', async () => {
+    await resetPostingBudgets(p);
+    const sustain = await categoryId(ana.c, 'sustainability');
+    const { thread } = await newThread(ana, sustain, 'Paying parent leaders', 'How do you budget for it?');
+    await reply(ben, thread.id, 'We give stipends to every parent on the council.');
+    const resource = await ana.c.post('/api/resources', {
+      title: 'Stipends policy template',
+      summary: 'A policy for paying community members for their time and expertise.',
+      url: 'https://example.org/stipends',
+      topics: ['community-engagement-leadership'],
+      audiences: ['residents'],
+      language: 'en',
+      organisation: 'Vital Village Network',
+    });
+    expect(resource.status, resource.text).toBe(201);
+    // Not yet approved: only the library's reviewers and its submitter see it; Ben finds nothing.
+    const benSees = await ben.c.get('/api/search?q=stipends&type=resources');
+    expect(benSees.body.items).toEqual([]);
+    await admin.c.post(`/api/resources/${resource.body.resource.id as string}/review`, { decision: 'approve' });
+    const story = await ben.c.post('/api/stories', {
+      title: 'Our first stipends',
+      body: 'Parents were paid for their time from the **first** meeting.',
+      community: 'Mattapan, Boston',
+      topics: ['community-engagement-leadership'],
+    });
+    expect(story.status, story.text).toBe(201);
+    const event = await ben.c.post('/api/events', {
+      title: 'Stipends office hours',
+      description: 'Questions about paying parent leaders.',
+      kind: 'meeting',
+      startsAt: new Date(Date.now() + 48 * 3_600_000).toISOString(),
+      durationMinutes: 60,
+      timeZone: 'America/Chicago',
+      place: 'Dudley Library, room 2',
+    });
+    expect(event.status, event.text).toBe(201);
+
+    const all = await ben.c.get('/api/search?q=stipends');
+    expect(all.status, all.text).toBe(200);
+    expect(all.body.results.map((r: Record<string, string>) => r.type)).toContain('post');
+    expect(all.body.items.map((i: Record<string, string>) => `${i.type}:${i.title}`).sort()).toEqual([
+      'event:Stipends office hours',
+      'resource:Stipends policy template',
+      'story:Our first stipends',
+    ]);
+    const people = await ben.c.get('/api/search?q=ana&type=members');
+    expect(people.body.items).toContainEqual(
+      expect.objectContaining({ type: 'member', title: 'Ana López', path: `/members/${ana.id}` }),
+    );
+    expect(people.body.results).toEqual([]);
+    expect((await ben.c.get('/api/search?q=stipends&type=places')).status).toBe(400);
+  });
+});

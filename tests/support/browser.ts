@@ -1,11 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { inject } from 'vitest';
 
-/** Debian's Chromium, headless, with no background traffic to the closed network. */
+/** The Chromium the global setup resolved, headless, with no background traffic to the closed network. */
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    executablePath: inject('chromiumPath'),
+    // The device's zone is the members' default profile zone, so the "your device is in another
+    // zone" offer appears only in tests that set a context's timezoneId on purpose.
+    env: { ...process.env, TZ: 'America/New_York' },
     args: [
       '--headless',
       '--no-sandbox',
@@ -28,9 +32,26 @@ export interface AxeViolation {
   nodes: Array<{ target: string[]; failureSummary?: string }>;
 }
 
-/** Runs axe-core with the WCAG 2.x A/AA rules on the page as it is now. */
+/**
+ * Runs axe-core with the WCAG 2.x A/AA rules on the page as it is now. The viewport is stretched to
+ * the page's full height while axe runs: otherwise whatever happens to scroll under the phone's fixed
+ * tab bar at that moment counts as an obscured target, and the result depends on the scroll position.
+ */
 export async function axeViolations(page: Page): Promise<AxeViolation[]> {
   await page.addScriptTag({ content: axeSource });
+  const viewport = page.viewportSize();
+  if (!viewport) return runAxe(page);
+  const height = await page.evaluate(() => document.documentElement.scrollHeight);
+  if (height <= viewport.height) return runAxe(page);
+  await page.setViewportSize({ width: viewport.width, height });
+  try {
+    return await runAxe(page);
+  } finally {
+    await page.setViewportSize(viewport);
+  }
+}
+
+function runAxe(page: Page): Promise<AxeViolation[]> {
   return page.evaluate(async () => {
     const axe = (
       window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<{ violations: AxeViolation[] }> } }

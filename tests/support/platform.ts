@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { loadConfig } from '@commons/server/infra/config';
 import { createLogger } from '@commons/server/infra/log';
 import { freePort } from '@commons/server/infra/services/ports';
+import { createShutdownPlan } from '@commons/server/infra/shutdown';
 import { createRuntime, startApi, type RunningApi, type Runtime } from '@commons/server/runtime';
 import { startWorkers, type RunningWorkers } from '@commons/workers/runtime';
 import mongoose from 'mongoose';
@@ -32,6 +33,8 @@ export async function startTestPlatform(
     logTo?: { level: string; write(line: string): void };
     /** The SMTP sink refuses these recipients (see `SmtpSinkOptions.refuseRecipient`). */
     refuseRecipient?: RefuseRecipient;
+    /** A Redis of the test's own (tests/platform/outbox.test.ts makes it refuse writes) instead of the run's. */
+    redisUrl?: string;
   } = {},
 ): Promise<TestPlatform> {
   const sink = await startTestSmtpSink(opts.refuseRecipient ? { refuseRecipient: opts.refuseRecipient } : {});
@@ -47,6 +50,11 @@ export async function startTestPlatform(
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     REDIS_PREFIX: `t:${dbName}`,
     SESSION_SECRET: randomBytes(32).toString('hex'),
+    // Members that test files register post at once; tests/members/account.test.ts turns it on.
+    EMAIL_VERIFICATION: 'false',
+    // The run's one store serves every test file at once and is far slower than a deployment's:
+    // a generous bound here; tests/platform/outage.test.ts runs the defaults against a hung store.
+    STORE_TIMEOUT_MS: '20000',
     ...opts.env,
   });
   const log = opts.logTo
@@ -55,7 +63,7 @@ export async function startTestPlatform(
   const runtime = await createRuntime({
     config,
     log,
-    urls: { mongoUri: inject('mongoUri'), redisUrl: inject('redisUrl'), smtpUrl: sink.url },
+    urls: { mongoUri: inject('mongoUri'), redisUrl: opts.redisUrl ?? inject('redisUrl'), smtpUrl: sink.url },
     dbName,
   });
   const api = await startApi(runtime, { host: '127.0.0.1', port });
@@ -69,12 +77,18 @@ export async function startTestPlatform(
     dbName,
     client: () => new TestClient(url),
     async close() {
-      await api.close();
-      await workers?.close();
-      await mongoose.connection.dropDatabase().catch(() => undefined);
-      await deleteKeys(runtime, `${config.REDIS_PREFIX}:*`);
-      await runtime.close();
-      await sink.close();
+      // The same order as every process (server/src/infra/shutdown.ts).
+      const plan = createShutdownPlan(log);
+      plan.add('accepting', 'HTTP and Socket.IO', () => api.close());
+      if (workers) plan.add('workers', 'BullMQ workers', () => workers.close());
+      plan.add('queues', 'queues and schedulers', () => runtime.closeQueues());
+      plan.add('queues', 'this file’s database and Redis keys', async () => {
+        await mongoose.connection.dropDatabase().catch(() => undefined);
+        await deleteKeys(runtime, `${config.REDIS_PREFIX}:*`);
+      });
+      plan.add('connections', 'Redis, store and mail connections', () => runtime.closeConnections());
+      plan.add('services', 'SMTP sink', () => sink.close());
+      await plan.run();
     },
   };
 }

@@ -20,6 +20,16 @@ describe('the webhook target guard', () => {
     'http://[fe80::1]/',
     'http://[::ffff:127.0.0.1]/',
     'http://localhost:8080/',
+    // Special-use ranges an old range table called unicast.
+    'http://[::7f00:1]/',
+    'http://[::ffff:198.18.0.1]/',
+    'http://198.18.0.1/',
+    'http://198.19.255.254/',
+    'http://[64:ff9b:1::a00:1]/',
+    'http://[64:ff9b::a00:1]/',
+    'http://[fec0::1]/',
+    'http://[100::1]/',
+    'http://[2001:db8::1]/',
   ])('refuses %s', async (url) => {
     await expect(assertSafeTarget(url, strict)).rejects.toBeInstanceOf(UnsafeTargetError);
   });

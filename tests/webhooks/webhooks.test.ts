@@ -1,6 +1,6 @@
 import { verifySignature } from '@commons/server/webhooks/signing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { categoryId, newThread, signUp, type Someone } from '../forums/support.js';
+import { categoryId, newThread, reply, signUp, type Someone } from '../forums/support.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 import { resourceBody } from '../hub/support.js';
 import { eventually, startReceiver } from './receiver.js';
@@ -123,6 +123,27 @@ describe('deliveries', () => {
       return list;
     });
     expect(history).toHaveLength(1);
+  });
+
+  it('follows each webhook write at once: the active webhooks kept in Redis are dropped by them', async () => {
+    const category = await categoryId(member.c, 'introductions');
+    // A published thread keeps the active webhooks (none of them at this path).
+    await newThread(member, category, 'Before the kept webhook exists');
+    const created = await admin.c.post('/api/webhooks', {
+      url: `${receiver.url}/ok/kept-one`,
+      events: ['post.created'],
+    });
+    expect(created.status).toBe(201);
+    const { thread } = await newThread(member, category, 'Tool library in Dorchester');
+    const first = await reply(member, thread.id, 'Who keeps the ladder?');
+    await receiver.waitFor((r) => r.path === '/ok/kept-one' && r.body.includes(first.id));
+
+    // Its events changed: the next thread reaches it, though threads were not among them when kept.
+    const id = created.body.webhook.id as string;
+    expect((await admin.c.patch(`/api/webhooks/${id}`, { events: ['thread.created'] })).status).toBe(200);
+    const { thread: second } = await newThread(member, category, 'Seed swap in Roxbury');
+    await receiver.waitFor((r) => r.path === '/ok/kept-one' && r.body.includes(second.id));
+    expect((await admin.c.delete(`/api/webhooks/${id}`)).status).toBe(204);
   });
 
   it('sends member.joined without private details', async () => {

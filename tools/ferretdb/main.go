@@ -13,8 +13,12 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
+	"net/http"
+	_ "net/http/pprof" // served only with -debug-addr, to read a stalled store's goroutines
 	"os"
 	"os/signal"
+	"path/filepath"
 	"syscall"
 
 	"github.com/FerretDB/FerretDB/ferretdb"
@@ -26,6 +30,8 @@ func main() {
 	sqliteURL := flag.String("sqlite-url", "file:data/", "SQLite directory URL (with trailing slash)")
 	postgresURL := flag.String("postgresql-url", "", "PostgreSQL URL for the postgresql handler")
 	logLevel := flag.String("log-level", "warn", "debug, info, warn or error")
+	debugAddr := flag.String("debug-addr", "", "loopback address for Go's pprof handlers (off when empty)")
+	maxCommands := flag.Int("max-commands", 0, "at most this many commands in flight inside FerretDB (0: no gate); see gate.go")
 	watchStdin := flag.Bool("exit-on-stdin-close", false, "exit when standard input closes (the parent process died)")
 	flag.Parse()
 
@@ -36,8 +42,26 @@ func main() {
 	}
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
 
+	listener := ferretdb.ListenerConfig{TCP: *listen}
+	var g *gate
+	if *maxCommands > 0 {
+		dir, err := os.MkdirTemp("", "ferretdb-gate-")
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "ferretdb: %v\n", err)
+			os.Exit(1)
+		}
+		defer os.RemoveAll(dir)
+		socket := filepath.Join(dir, "ferretdb.sock")
+		listener = ferretdb.ListenerConfig{Unix: socket}
+		g = newGate(*maxCommands, socket)
+		// With -debug-addr: how many of the gate's places are taken and how many commands wait.
+		http.HandleFunc("/debug/gate", func(w http.ResponseWriter, _ *http.Request) {
+			fmt.Fprintf(w, "in flight %d of %d\n", len(g.tokens), cap(g.tokens))
+		})
+	}
+
 	f, err := ferretdb.New(&ferretdb.Config{
-		Listener:      ferretdb.ListenerConfig{TCP: *listen},
+		Listener:      listener,
 		Logger:        logger,
 		Handler:       *handler,
 		SQLiteURL:     *sqliteURL,
@@ -46,6 +70,10 @@ func main() {
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "ferretdb: %v\n", err)
 		os.Exit(1)
+	}
+
+	if *debugAddr != "" {
+		go func() { _ = http.ListenAndServe(*debugAddr, nil) }()
 	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -63,6 +91,19 @@ func main() {
 		_ = f.Run(ctx)
 		close(done)
 	}()
+
+	if g != nil {
+		public, err := net.Listen("tcp", *listen)
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "ferretdb: %v\n", err)
+			os.Exit(1)
+		}
+		go func() { _ = g.serve(public) }()
+		go func() {
+			<-ctx.Done()
+			_ = public.Close()
+		}()
+	}
 
 	// Callers wait for the port to accept connections; MongoDBURI may block before Run listens.
 	fmt.Fprintf(os.Stdout, "ferretdb starting on %s\n", *listen)

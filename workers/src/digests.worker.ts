@@ -2,12 +2,14 @@ import { digestJobSchema, queueNames, type JobPayloads } from '@commons/shared';
 import type { DigestService } from '@commons/server/notifications/digest';
 import type { Runtime } from '@commons/server/runtime';
 import { Worker } from 'bullmq';
+import { retryingStoreOutages } from './outage.js';
+import { asHousekeeping } from '@commons/server/infra/store/index';
 
 type Payload = JobPayloads['digests'];
 
 /**
- * The hourly tick (enqueues due digests) and the digests themselves. Digest jobs are short, so
- * locks are short too: a job of a crashed worker is taken up again within seconds.
+ * The hourly tick (enqueues due digests in batches) and the batches. A batch of 100 takes a few
+ * seconds, so locks are short too: a job of a crashed worker is taken up again within seconds.
  */
 export function startDigestsWorker(
   runtime: Runtime,
@@ -16,14 +18,17 @@ export function startDigestsWorker(
 ): Worker<Payload> {
   return new Worker<Payload>(
     queueNames.digests,
-    async (job) => {
+    retryingStoreOutages(runtime.log, async (job) => {
       const data = digestJobSchema.parse(job.data);
       if (data.kind === 'tick') {
-        const { jobIds } = await digests.enqueueDue(data.at ? new Date(data.at) : new Date());
-        return { enqueued: jobIds.length };
+        // The hourly tick is upkeep (store counters leave it out); a tick for a given time is asked for.
+        const { jobIds, members } = data.at
+          ? await digests.enqueueDue(new Date(data.at))
+          : await asHousekeeping(() => digests.enqueueDue(new Date()));
+        return { batches: jobIds.length, members };
       }
-      return digests.send(data, job.id ?? `${job.name}-${job.timestamp}`);
-    },
+      return digests.sendBatch(data, job.id ?? `${job.name}-${job.timestamp}`);
+    }),
     {
       connection: runtime.newRedis({ blocking: true, name: 'worker-digests' }),
       prefix: `${runtime.config.REDIS_PREFIX}:bull`,

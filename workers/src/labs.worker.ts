@@ -1,9 +1,11 @@
 import { labJobSchema, queueNames, type JobPayloads, type LabJob } from '@commons/shared';
 import type { ForumService } from '@commons/server/forums/service';
 import { createLabJobs } from '@commons/server/labs/jobs';
+import { LabRoomModel } from '@commons/server/labs/room-model';
 import { labsForWorkers } from '@commons/server/labs/worker-support';
 import type { Runtime } from '@commons/server/runtime';
 import { Worker } from 'bullmq';
+import { retryingStoreOutages } from './outage.js';
 
 type Handlers = { [K in LabJob['kind']]: (job: Extract<LabJob, { kind: K }>) => Promise<unknown> };
 
@@ -12,19 +14,20 @@ export function startLabsWorker(runtime: Runtime, forums: ForumService): Worker<
   const jobs = createLabJobs({
     labs: labsForWorkers(runtime),
     forums,
-    queues: runtime.queues,
+    outbox: runtime.outbox,
     publicUrl: runtime.config.PUBLIC_URL,
     log: runtime.log,
     events: runtime.events,
+    room: new LabRoomModel(runtime.redis, runtime.config.REDIS_PREFIX),
   });
   const handlers: Handlers = jobs.handlers;
   return new Worker<JobPayloads['labs']>(
     queueNames.labs,
-    async (job) => {
+    retryingStoreOutages(runtime.log, async (job) => {
       const data = labJobSchema.parse(job.data);
       const run = handlers[data.kind] as (j: LabJob) => Promise<unknown>;
       return run(data);
-    },
+    }),
     {
       connection: runtime.newRedis({ blocking: true, name: 'worker-labs' }),
       prefix: `${runtime.config.REDIS_PREFIX}:bull`,

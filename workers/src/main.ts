@@ -1,13 +1,23 @@
 import os from 'node:os';
 import { bootProcess } from '@commons/server/boot';
+import { startHealthListener } from '@commons/server/health/standalone';
 import { startWorkers } from './runtime.js';
 
 /** `npm run start:workers`: the BullMQ workers alone, against the same services. */
-const booted = await bootProcess('workers');
+const booted = await bootProcess('workers', { workload: 'background' });
 lowerPriority(booted.runtime.config.WORKER_NICE);
 const workers = startWorkers(booted.runtime);
-booted.onShutdown(() => workers.close());
-booted.log.info({ queues: workers.workers.map((w) => w.name) }, 'workers running');
+booted.onShutdown('workers', 'BullMQ workers', () => workers.close());
+const healthPort = booted.runtime.config.WORKER_HEALTH_PORT;
+if (healthPort) {
+  const health = await startHealthListener(booted.runtime.redis, healthPort, {
+    token: booted.runtime.config.METRICS_TOKEN,
+    queues: booted.runtime.queues,
+    log: booted.log,
+  });
+  booted.onShutdown('accepting', 'health listener', () => new Promise((done) => health.close(() => done())));
+}
+booted.log.info({ queues: workers.workers.map((w) => w.name), healthPort }, 'workers running');
 
 /**
  * Background work yields the CPU to the API on a shared machine (measured: posting p50 during a

@@ -3,6 +3,7 @@ import type { NotificationService } from '@commons/server/notifications/service'
 import { isPermanentSmtpFailure } from '@commons/server/mail/service';
 import type { Runtime } from '@commons/server/runtime';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { retryingStoreOutages } from './outage.js';
 
 type Payload = JobPayloads['notifications'];
 type Handlers = {
@@ -18,7 +19,7 @@ export function startNotificationsWorker(runtime: Runtime, notifications: Notifi
   };
   return new Worker<Payload>(
     queueNames.notifications,
-    async (job) => {
+    retryingStoreOutages(runtime.log, async (job) => {
       const data = notificationJobSchema.parse(job.data);
       try {
         const handler = handlers[data.kind] as (d: Payload, j: Job<Payload>) => Promise<unknown>;
@@ -28,7 +29,7 @@ export function startNotificationsWorker(runtime: Runtime, notifications: Notifi
           throw new UnrecoverableError(err instanceof Error ? err.message : 'permanent SMTP failure');
         throw err;
       }
-    },
+    }),
     {
       connection: runtime.newRedis({ blocking: true, name: 'worker-notifications' }),
       prefix: `${runtime.config.REDIS_PREFIX}:bull`,

@@ -11,9 +11,12 @@ const { config, log, runtime } = booted;
 const seeded = config.SEED_DEMO === false ? null : await seedDemo(log, [seedForums, seedHub]);
 const api = await startApi(runtime, { host: config.HOST, port: config.PORT });
 const workers = startWorkers(runtime);
-// Stop accepting first, then let running jobs finish.
-booted.onShutdown(() => api.close());
-booted.onShutdown(() => workers.close());
+booted.onShutdown('accepting', 'HTTP and Socket.IO', () => api.close());
+booted.onShutdown('workers', 'BullMQ workers', () => workers.close());
+
+// The banner is the last thing a person sees after start-up: start-up work logs first.
+await Promise.all([api.preparing, workers.ready]);
+await new Promise<void>((resolve) => log.flush(() => resolve()));
 
 const lines = [``, `  Commons is running at ${config.PUBLIC_URL}`, ``];
 if (seeded) {

@@ -1,8 +1,9 @@
 import { registerWebhookListeners } from '@commons/server/webhooks/listeners';
 import { registerNoticeListeners } from '@commons/server/notifications/notice-listeners';
-import { metrics } from '@commons/server/metrics/registry';
+import { resetLinks } from '@commons/server/auth/reset-links';
 import { createMailService } from '@commons/server/mail/service';
 import type { Runtime } from '@commons/server/runtime';
+import { queueNames } from '@commons/shared';
 import type { Worker } from 'bullmq';
 import { createForumService } from '@commons/server/forums/service';
 import { startLabsWorker } from './labs.worker.js';
@@ -14,74 +15,84 @@ import { createNotificationWorkerServices } from '@commons/server/notifications/
 import { startDigestsWorker } from './digests.worker.js';
 import { startNotificationsWorker } from './notifications.worker.js';
 import { declareSchedulers } from './schedulers.js';
+import { observeWorker } from './observe.js';
 import { redisSerialLock } from '@commons/server/infra/mutex';
+import { invitationLinks } from '@commons/server/invitations/links';
+import { closeWhenReady } from '@commons/server/infra/queues';
+import { sweepEvery } from '@commons/server/infra/outbox';
 
 export interface RunningWorkers {
   workers: Worker[];
+  /** Resolves once the recurring jobs are declared (their log lines come before the banner of `npm start`). */
+  ready: Promise<void>;
   /** Lets running jobs finish, then stops taking new ones. */
   close(): Promise<void>;
 }
 
 export function startWorkers(runtime: Runtime): RunningWorkers {
   const site = { name: 'Commons', url: runtime.config.PUBLIC_URL };
-  const mail = createMailService({ mailer: runtime.mailer, site, log: runtime.log });
+  const links = resetLinks(runtime.config.SESSION_SECRET, runtime.config.PUBLIC_URL);
+  const invitations = invitationLinks(runtime.config.SESSION_SECRET, runtime.config.PUBLIC_URL);
+  const mail = createMailService({
+    mailer: runtime.mailer,
+    site: { ...site, resetUrl: links.url, invitationUrl: invitations.url },
+    log: runtime.log,
+  });
   const notify = createNotificationWorkerServices(runtime);
-  const moderation = startModerationWorker(runtime);
-  const workers: Worker[] = [
-    moderation.worker,
-    startMailWorker(runtime, mail),
-    startLabsWorker(
-      runtime,
-      createForumService({
-        events: runtime.events,
-        log: runtime.log,
-        threadLock: redisSerialLock(runtime.redis, runtime.config.REDIS_PREFIX),
-      }),
-    ),
-    startNotificationsWorker(runtime, notify.notifications),
-    startDigestsWorker(runtime, notify.digests, { concurrency: notify.settings.digestConcurrency }),
-    startWebhooksWorker(runtime),
-    startEventsWorker(runtime),
+  // WORKER_QUEUES lets a process serve only some queues (digests on a process of their own).
+  const serves = (queue: string) => !runtime.config.WORKER_QUEUES || runtime.config.WORKER_QUEUES.includes(queue);
+  const moderation = serves(queueNames.moderation) ? startModerationWorker(runtime) : null;
+  const all: [string, () => Worker][] = [
+    [queueNames.moderation, () => moderation!.worker],
+    [queueNames.mail, () => startMailWorker(runtime, mail)],
+    [
+      queueNames.labs,
+      () =>
+        startLabsWorker(
+          runtime,
+          createForumService({
+            events: runtime.events,
+            outbox: runtime.outbox,
+            log: runtime.log,
+            threadLock: redisSerialLock(runtime.redis, runtime.config.REDIS_PREFIX),
+          }),
+        ),
+    ],
+    [queueNames.notifications, () => startNotificationsWorker(runtime, notify.notifications)],
+    [
+      queueNames.digests,
+      () => startDigestsWorker(runtime, notify.digests, { concurrency: notify.settings.digestConcurrency }),
+    ],
+    [queueNames.webhooks, () => startWebhooksWorker(runtime)],
+    [queueNames.events, () => startEventsWorker(runtime)],
   ];
+  const workers = all.filter(([queue]) => serves(queue)).map(([, start]) => start());
+
   // Jobs publish domain events too (a lab summary, the forum thread it opens): their webhooks
   // are queued from here. In the all-in-one process the API registers the same listeners; the
   // deliveries' deterministic ids make the second enqueue a no-op.
   registerWebhookListeners(runtime.events, {
-    queues: runtime.queues,
+    outbox: runtime.outbox,
     settings: { backoffMs: runtime.config.WEBHOOK_BACKOFF_MS },
     publicUrl: runtime.config.PUBLIC_URL,
     log: runtime.log,
   });
   // Facts told to members as notices (lab reminders and summaries are published by jobs here).
-  registerNoticeListeners(runtime.events, { queues: runtime.queues });
-  declareSchedulers(runtime.queues).catch((err: unknown) =>
+  registerNoticeListeners(runtime.events, { outbox: runtime.outbox });
+  // Awaited by close(): the queues must not close under a declaration still on its way.
+  const schedulers = declareSchedulers(runtime.queues).catch((err: unknown) =>
     runtime.log.error({ err }, 'declaring the job schedulers failed'),
   );
-  for (const w of workers) {
-    w.on('failed', (job, err) => {
-      runtime.log.warn({ queue: w.name, jobId: job?.id, err: err.message }, 'job failed');
-      if (job?.processedOn && job.finishedOn)
-        metrics.jobDuration.observe({ queue: w.name, outcome: 'failed' }, (job.finishedOn - job.processedOn) / 1000);
-    });
-    w.on('completed', (job) => {
-      runtime.log.info(
-        {
-          queue: w.name,
-          jobId: job.id,
-          name: job.name,
-          ms: job.finishedOn && job.processedOn ? job.finishedOn - job.processedOn : undefined,
-        },
-        'job completed',
-      );
-      if (job.processedOn && job.finishedOn)
-        metrics.jobDuration.observe({ queue: w.name, outcome: 'completed' }, (job.finishedOn - job.processedOn) / 1000);
-    });
-  }
+  for (const w of workers) observeWorker(runtime, w);
+  // Follow-up work its writers could not hand to the queues (Redis refused, or they crashed).
+  const sweeper = sweepEvery(runtime.outbox, runtime.config.OUTBOX_SWEEP_MS, runtime.log);
   return {
     workers,
+    ready: Promise.all([schedulers, moderation?.schedulers]).then(() => undefined),
     async close() {
-      await Promise.all(workers.map((w) => w.close()));
-      await moderation.settle();
+      await sweeper.stop();
+      await Promise.all(workers.map(closeWhenReady));
+      await Promise.all([schedulers, moderation?.settle()]);
     },
   };
 }

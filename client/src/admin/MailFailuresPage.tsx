@@ -1,8 +1,11 @@
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { useCursorList } from '../forums/load';
+import { useCursorList } from '../ui/load';
 import { useFormatDate } from '../i18n/format';
-import { Loading, Page } from '../ui/Page';
+import { memberName } from '../members/names';
+import { Page } from '../ui/Page';
+import { AdminNav } from './AdminNav';
+import { AdminTable, ErrorNotice } from './parts';
 import { listMailFailures } from './api';
 import '../moderation/moderation.css';
 
@@ -17,64 +20,45 @@ export function MailFailuresPage() {
 
   return (
     <Page title={t('admin.mailFailures.title')}>
+      <AdminNav />
       <p className="lead">{t('admin.mailFailures.intro')}</p>
-      <p>
-        <a href="/admin/queues">{t('admin.queues')}</a>
-      </p>
-      {state.status === 'loading' && <Loading />}
-      {state.status === 'failed' && (
-        <p className="notice notice--error" role="alert">
-          {t(`errors.${state.code}`)}
-        </p>
-      )}
-      {state.status === 'loaded' &&
-        (items.length === 0 ? (
-          <p className="empty">{t('admin.mailFailures.empty')}</p>
-        ) : (
-          <table className="mod-table">
-            <caption className="visually-hidden">{t('admin.mailFailures.caption')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('admin.mailFailures.when')}</th>
-                <th scope="col">{t('admin.mailFailures.member')}</th>
-                <th scope="col">{t('admin.mailFailures.address')}</th>
-                <th scope="col">{t('admin.mailFailures.kind')}</th>
-                <th scope="col">{t('admin.mailFailures.type')}</th>
-                <th scope="col">{t('admin.mailFailures.error')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((f) => (
-                <tr key={f.id}>
-                  <td data-label={t('admin.mailFailures.when')}>
-                    <time dateTime={f.failedAt}>
-                      {formatDate(f.failedAt, { dateStyle: 'medium', timeStyle: 'short' })}
-                    </time>
-                  </td>
-                  <td data-label={t('admin.mailFailures.member')}>
-                    {f.member ? (
-                      <Link to={`/members/${f.member.id}`}>{f.member.displayName}</Link>
-                    ) : (
-                      t('admin.mailFailures.noMember')
-                    )}
-                  </td>
-                  <td data-label={t('admin.mailFailures.address')}>{f.to}</td>
-                  <td data-label={t('admin.mailFailures.kind')}>
-                    <code>{f.kind}</code>
-                  </td>
-                  <td data-label={t('admin.mailFailures.type')}>
-                    {f.permanent ? (
-                      <span className="badge">{t('admin.mailFailures.permanent')}</span>
-                    ) : (
-                      t('admin.mailFailures.temporary', { count: f.attempts })
-                    )}
-                  </td>
-                  <td data-label={t('admin.mailFailures.error')}>{f.error}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        ))}
+      <ErrorNotice code={state.status === 'failed' ? state.code : null} />
+      <AdminTable
+        caption={t('admin.mailFailures.caption')}
+        empty={t('admin.mailFailures.empty')}
+        rows={state.status === 'loaded' ? items : null}
+        failed={state.status === 'failed'}
+        rowKey={(f) => f.id}
+        columns={[
+          {
+            label: t('admin.mailFailures.when'),
+            cell: (f) => (
+              <time dateTime={f.failedAt}>{formatDate(f.failedAt, { dateStyle: 'medium', timeStyle: 'short' })}</time>
+            ),
+          },
+          {
+            label: t('admin.mailFailures.member'),
+            cell: (f) =>
+              f.member ? (
+                <Link to={`/members/${f.member.id}`}>{memberName(t, f.member)}</Link>
+              ) : (
+                t('admin.mailFailures.noMember')
+              ),
+          },
+          { label: t('admin.mailFailures.address'), cell: (f) => f.to },
+          { label: t('admin.mailFailures.kind'), cell: (f) => <code>{f.kind}</code> },
+          {
+            label: t('admin.mailFailures.type'),
+            cell: (f) =>
+              f.permanent ? (
+                <span className="badge">{t('admin.mailFailures.permanent')}</span>
+              ) : (
+                t('admin.mailFailures.temporary', { count: f.attempts })
+              ),
+          },
+          { label: t('admin.mailFailures.error'), cell: (f) => f.error },
+        ]}
+      />
       {state.status === 'loaded' && hasMore && (
         <p>
           <button type="button" className="button button--secondary" onClick={() => void loadMore()}>

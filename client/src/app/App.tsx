@@ -1,6 +1,6 @@
 import { lazy } from 'react';
 import { BrowserRouter, Route, Routes } from 'react-router';
-import { GuestOnly, RequireAuth } from './guards';
+import { GuestOnly, PublicPage, RequireAuth } from './guards';
 import { Layout } from './Layout';
 
 // One chunk per page: the first load fetches only the shell and the page it shows.
@@ -19,7 +19,7 @@ const ForumsPage = lazy(() => import('../forums/ForumsPage').then((m) => ({ defa
 const CategoryPage = lazy(() => import('../forums/CategoryPage').then((m) => ({ default: m.CategoryPage })));
 const ThreadPage = lazy(() => import('../forums/ThreadPage').then((m) => ({ default: m.ThreadPage })));
 const BookmarksPage = lazy(() => import('../forums/BookmarksPage').then((m) => ({ default: m.BookmarksPage })));
-const SearchPage = lazy(() => import('../forums/SearchPage').then((m) => ({ default: m.SearchPage })));
+const SearchPage = lazy(() => import('../search/SearchPage').then((m) => ({ default: m.SearchPage })));
 const NotificationsPage = lazy(() =>
   import('../notifications/NotificationsPage').then((m) => ({ default: m.NotificationsPage })),
 );
@@ -61,6 +61,21 @@ const NewCoalitionPage = lazy(() =>
 const CoalitionPage = lazy(() => import('../coalitions/CoalitionPage').then((m) => ({ default: m.CoalitionPage })));
 const MailFailuresPage = lazy(() => import('../admin/MailFailuresPage').then((m) => ({ default: m.MailFailuresPage })));
 const RequireAdmin = lazy(() => import('../admin/RequireAdmin').then((m) => ({ default: m.RequireAdmin })));
+const AccountSettingsPage = lazy(() =>
+  import('../account/AccountSettingsPage').then((m) => ({ default: m.AccountSettingsPage })),
+);
+const AccountDeletedPage = lazy(() =>
+  import('../account/AccountDeletedPage').then((m) => ({ default: m.AccountDeletedPage })),
+);
+const VerifyEmailPage = lazy(() => import('../account/VerifyEmailPage').then((m) => ({ default: m.VerifyEmailPage })));
+const AdminMembersPage = lazy(() => import('../admin/AdminMembersPage').then((m) => ({ default: m.AdminMembersPage })));
+const InvitationsPage = lazy(() => import('../admin/InvitationsPage').then((m) => ({ default: m.InvitationsPage })));
+const AcceptInvitationPage = lazy(() =>
+  import('../auth/AcceptInvitationPage').then((m) => ({ default: m.AcceptInvitationPage })),
+);
+const CategoriesPage = lazy(() => import('../admin/CategoriesPage').then((m) => ({ default: m.CategoriesPage })));
+const WebhooksPage = lazy(() => import('../admin/WebhooksPage').then((m) => ({ default: m.WebhooksPage })));
+const SiteSettingsPage = lazy(() => import('../admin/SiteSettingsPage').then((m) => ({ default: m.SiteSettingsPage })));
 const NotFoundPage = lazy(() => import('./NotFoundPage').then((m) => ({ default: m.NotFoundPage })));
 
 export function App() {
@@ -87,6 +102,24 @@ export function App() {
           />
           <Route path="forgot-password" element={<ForgotPasswordPage />} />
           <Route path="reset-password" element={<ResetPasswordPage />} />
+          <Route path="verify-email" element={<VerifyEmailPage />} />
+          <Route
+            path="invitations/accept"
+            element={
+              <GuestOnly>
+                <AcceptInvitationPage />
+              </GuestOnly>
+            }
+          />
+          <Route path="account-deleted" element={<AccountDeletedPage />} />
+          <Route
+            path="settings/account"
+            element={
+              <RequireAuth>
+                <AccountSettingsPage />
+              </RequireAuth>
+            }
+          />
           <Route path="members/:id" element={<ProfilePage />} />
           <Route
             path="settings/profile"
@@ -99,34 +132,34 @@ export function App() {
           <Route
             path="forums"
             element={
-              <RequireAuth>
+              <PublicPage>
                 <ForumsPage />
-              </RequireAuth>
+              </PublicPage>
             }
           />
           <Route
             path="forums/c/:categoryId"
             element={
-              <RequireAuth>
+              <PublicPage>
                 <CategoryPage />
-              </RequireAuth>
+              </PublicPage>
             }
           />
           <Route
             path="forums/t/:threadId"
             element={
-              <RequireAuth>
+              <PublicPage>
                 <ThreadPage />
-              </RequireAuth>
+              </PublicPage>
             }
           />
           {/* Links inside server-rendered posts (quotes) use /threads/:id. */}
           <Route
             path="threads/:threadId"
             element={
-              <RequireAuth>
+              <PublicPage>
                 <ThreadPage />
-              </RequireAuth>
+              </PublicPage>
             }
           />
           <Route
@@ -151,6 +184,46 @@ export function App() {
               <RequireModerator>
                 <ModerationAuditPage />
               </RequireModerator>
+            }
+          />
+          <Route
+            path="admin/members"
+            element={
+              <RequireAdmin>
+                <AdminMembersPage />
+              </RequireAdmin>
+            }
+          />
+          <Route
+            path="admin/settings"
+            element={
+              <RequireAdmin>
+                <SiteSettingsPage />
+              </RequireAdmin>
+            }
+          />
+          <Route
+            path="admin/categories"
+            element={
+              <RequireAdmin>
+                <CategoriesPage />
+              </RequireAdmin>
+            }
+          />
+          <Route
+            path="admin/webhooks"
+            element={
+              <RequireAdmin>
+                <WebhooksPage />
+              </RequireAdmin>
+            }
+          />
+          <Route
+            path="admin/invitations"
+            element={
+              <RequireAdmin>
+                <InvitationsPage />
+              </RequireAdmin>
             }
           />
           <Route
@@ -221,9 +294,9 @@ export function App() {
           <Route
             path="events"
             element={
-              <RequireAuth>
+              <PublicPage>
                 <EventsPage />
-              </RequireAuth>
+              </PublicPage>
             }
           />
           <Route
@@ -237,9 +310,9 @@ export function App() {
           <Route
             path="events/:id"
             element={
-              <RequireAuth>
+              <PublicPage>
                 <EventPage />
-              </RequireAuth>
+              </PublicPage>
             }
           />
           <Route
@@ -253,9 +326,9 @@ export function App() {
           <Route
             path="library"
             element={
-              <RequireAuth>
+              <PublicPage>
                 <LibraryPage />
-              </RequireAuth>
+              </PublicPage>
             }
           />
           <Route
@@ -277,9 +350,9 @@ export function App() {
           <Route
             path="library/:id"
             element={
-              <RequireAuth>
+              <PublicPage>
                 <ResourcePage />
-              </RequireAuth>
+              </PublicPage>
             }
           />
           <Route
@@ -301,9 +374,9 @@ export function App() {
           <Route
             path="stories"
             element={
-              <RequireAuth>
+              <PublicPage>
                 <StoriesPage />
-              </RequireAuth>
+              </PublicPage>
             }
           />
           <Route
@@ -317,9 +390,9 @@ export function App() {
           <Route
             path="stories/:id"
             element={
-              <RequireAuth>
+              <PublicPage>
                 <StoryPage />
-              </RequireAuth>
+              </PublicPage>
             }
           />
           <Route

@@ -5,21 +5,23 @@ import { fixedT, setLanguage, useLocale } from '../i18n';
 import { updateMe } from '../members/api';
 import { announce } from './LiveAnnouncer';
 
-/** English / Español: switches at once; a signed-in member's choice is saved to their account. */
+/** Switches the language at once; a signed-in member's choice is saved to their account. */
+export async function chooseLanguage(locale: Locale, saveFailed: string): Promise<void> {
+  setLanguage(locale);
+  const { user, setUser } = useAuth.getState();
+  if (!user || user.locale === locale) return;
+  try {
+    setUser(await updateMe({ locale }));
+  } catch {
+    announce(saveFailed);
+  }
+}
+
+/** English / Español buttons for visitors; members choose in their account menu. */
 export function LanguageSwitch() {
   const { t } = useTranslation();
   const active = useLocale();
-
-  async function choose(locale: Locale): Promise<void> {
-    setLanguage(locale);
-    const { user, setUser } = useAuth.getState();
-    if (!user || user.locale === locale) return;
-    try {
-      setUser(await updateMe({ locale }));
-    } catch {
-      announce(t('profile.languageSaveFailed'));
-    }
-  }
+  const choose = (locale: Locale) => chooseLanguage(locale, t('profile.languageSaveFailed'));
 
   return (
     <div className="language-switch" role="group" aria-label={t('nav.language')}>

@@ -1,12 +1,23 @@
-import type { LoginBody, PasswordResetConfirm, PasswordResetRequest, RegisterBody, Self } from '@commons/shared';
+import type {
+  InvitationAcceptBody,
+  InvitationPreview,
+  LoginBody,
+  PasswordResetConfirm,
+  PasswordResetRequest,
+  RegisterBody,
+  RegistrationPendingResponse,
+  Self,
+} from '@commons/shared';
 import { ApiError, api } from '../api';
 
 interface UserResponse {
   user: Self;
 }
 
-export async function register(body: RegisterBody): Promise<Self> {
-  return (await api.post<UserResponse>('/api/auth/register', body)).user;
+/** The new account; null while joining is by approval (the sign-up waits, nobody is signed in). */
+export async function register(body: RegisterBody): Promise<Self | null> {
+  const answer = await api.post<UserResponse | RegistrationPendingResponse>('/api/auth/register', body);
+  return 'user' in answer ? answer.user : null;
 }
 
 export async function login(body: LoginBody): Promise<Self> {
@@ -33,4 +44,12 @@ export async function requestPasswordReset(body: PasswordResetRequest): Promise<
 
 export async function confirmPasswordReset(body: PasswordResetConfirm): Promise<void> {
   await api.post<undefined>('/api/auth/password-reset/confirm', body);
+}
+
+export async function acceptInvitation(body: InvitationAcceptBody): Promise<Self> {
+  return (await api.post<UserResponse>('/api/invitations/accept', body)).user;
+}
+
+export async function previewInvitation(token: string): Promise<InvitationPreview> {
+  return (await api.post<{ invitation: InvitationPreview }>('/api/invitations/preview', { token })).invitation;
 }

@@ -1,4 +1,4 @@
-import type { LoginBody, RegisterBody, Self } from '@commons/shared';
+import type { InvitationAcceptBody, LoginBody, RegisterBody, Self } from '@commons/shared';
 import { create } from 'zustand';
 import { ApiError } from '../api';
 import { setLanguage } from '../i18n';
@@ -13,7 +13,10 @@ interface AuthStore {
   /** Asks the server who is signed in (on start). Failures leave the visitor signed out. */
   load: () => Promise<void>;
   signIn: (body: LoginBody) => Promise<Self>;
-  register: (body: RegisterBody) => Promise<Self>;
+  /** Signs up; null when the sign-up waits for an administrator (nobody is signed in then). */
+  register: (body: RegisterBody) => Promise<Self | null>;
+  /** Accepts an emailed invitation: the account is created and signed in. */
+  acceptInvitation: (body: InvitationAcceptBody) => Promise<Self>;
   signOut: () => Promise<void>;
   /** Replaces the signed-in member after a profile change. */
   setUser: (user: Self) => void;
@@ -48,6 +51,11 @@ export const useAuth = create<AuthStore>((set) => ({
   },
   register: async (body) => {
     const user = await authApi.register(body);
+    if (user) set(signedIn(user));
+    return user;
+  },
+  acceptInvitation: async (body) => {
+    const user = await authApi.acceptInvitation(body);
     set(signedIn(user));
     return user;
   },

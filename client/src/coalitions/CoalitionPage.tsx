@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
 import { announce } from '../app/LiveAnnouncer';
 import { useAuth } from '../auth/store';
-import { isNotFound, useLoad } from '../forums/load';
+import { isNotFound, useLoad } from '../ui/load';
 import { ConfirmDelete } from '../hub/ConfirmDelete';
 import { ErrorSummary } from '../ui/ErrorSummary';
 import { TextField } from '../ui/fields';

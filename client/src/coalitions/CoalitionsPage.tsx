@@ -1,9 +1,10 @@
 import { type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
-import { useCursorList } from '../forums/load';
+import { useCursorList } from '../ui/load';
 import { TextField } from '../ui/fields';
-import { Loading, Page } from '../ui/Page';
+import { ListBody } from '../ui/ListBody';
+import { Page } from '../ui/Page';
 import { listCoalitions } from './api';
 import '../library/library.css';
 
@@ -16,12 +17,7 @@ export function CoalitionsPage() {
   if (q) query.set('q', q);
   if (params.get('mine') === 'true') query.set('mine', 'true');
   const key = query.toString();
-  const {
-    items: coalitions,
-    state,
-    hasMore,
-    loadMore,
-  } = useCursorList(key, async (q, signal) => {
+  const list = useCursorList(key, async (q, signal) => {
     const page = await listCoalitions(q, signal);
     return { items: page.coalitions, nextCursor: page.nextCursor };
   });
@@ -56,35 +52,21 @@ export function CoalitionsPage() {
           </button>
         </p>
       </form>
-      {state.status === 'loading' && <Loading />}
-      {state.status === 'failed' && <p className="notice notice--error">{t(`errors.${state.code}`)}</p>}
-      {state.status === 'loaded' &&
-        (coalitions.length === 0 ? (
-          <p className="empty">{t('hub.coalitions.empty')}</p>
-        ) : (
-          <ul className="cards">
-            {coalitions.map((c) => (
-              <li key={c.id} className="card">
-                <h2 className="card__title">
-                  <Link to={`/coalitions/${c.id}`}>{c.name}</Link>
-                </h2>
-                <p className="meta">
-                  <span className="badge">{t(`hub.coalitions.policy.${c.joinPolicy}`)}</span>{' '}
-                  {t('hub.coalitions.members', { count: c.memberCount })}
-                  {c.community && <> · {c.community}</>}
-                </p>
-                {c.description && <p className="snippet">{c.description}</p>}
-              </li>
-            ))}
-          </ul>
+      <ListBody list={list} empty={t('hub.coalitions.empty')} moreLabel={t('hub.coalitions.loadMore')}>
+        {list.items.map((c) => (
+          <li key={c.id} className="card">
+            <h2 className="card__title">
+              <Link to={`/coalitions/${c.id}`}>{c.name}</Link>
+            </h2>
+            <p className="meta">
+              <span className="badge">{t(`hub.coalitions.policy.${c.joinPolicy}`)}</span>{' '}
+              {t('hub.coalitions.members', { count: c.memberCount })}
+              {c.community && <> · {c.community}</>}
+            </p>
+            {c.description && <p className="snippet">{c.description}</p>}
+          </li>
         ))}
-      {state.status === 'loaded' && hasMore && (
-        <p>
-          <button type="button" className="button button--secondary" onClick={() => void loadMore()}>
-            {t('hub.coalitions.loadMore')}
-          </button>
-        </p>
-      )}
+      </ListBody>
     </Page>
   );
 }

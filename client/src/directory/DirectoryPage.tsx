@@ -1,12 +1,14 @@
 import { communityRoles, type DirectoryMember } from '@commons/shared';
 import { type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Avatar } from '../ui/Avatar';
 import { Link, useSearchParams } from 'react-router';
 import { announce } from '../app/LiveAnnouncer';
 import { useAuth } from '../auth/store';
-import { useCursorList } from '../forums/load';
+import { useCursorList } from '../ui/load';
 import { SelectField, TextField } from '../ui/fields';
-import { Loading, Page } from '../ui/Page';
+import { ListBody } from '../ui/ListBody';
+import { Page } from '../ui/Page';
 import { listMembers } from '../library/api';
 import '../library/library.css';
 import { FollowButton } from './FollowButton';
@@ -23,9 +25,13 @@ function MemberCard({ member }: { member: DirectoryMember }) {
   ].filter(Boolean);
   return (
     <li className="card">
-      <h2 className="card__title">
-        <Link to={`/members/${member.id}`}>{member.displayName}</Link>
-      </h2>
+      <div className="member-head">
+        <Avatar member={member} />
+        <h2 className="card__title">
+          <Link to={`/members/${member.id}`}>{member.displayName}</Link>{' '}
+          {member.role !== 'member' && <span className="badge">{t(`profile.siteRoles.${member.role}`)}</span>}
+        </h2>
+      </div>
       {facts.length > 0 && <p className="meta">{facts.join(' · ')}</p>}
       {member.interests.length > 0 && (
         <ul className="tags" aria-label={t('profile.interests')}>
@@ -49,18 +55,13 @@ export function DirectoryPage() {
     if (v) query.set(name, v);
   }
   const key = query.toString();
-  const {
-    items: members,
-    state,
-    hasMore,
-    loadMore,
-  } = useCursorList(
+  const list = useCursorList(
     key,
     async (q, signal) => {
       const page = await listMembers(q, signal);
       return { items: page.members, nextCursor: page.nextCursor };
     },
-    () => announce(t('hub.directory.title')),
+    { onLoaded: () => announce(t('hub.directory.title')) },
   );
 
   function onSubmit(event: FormEvent<HTMLFormElement>): void {
@@ -121,25 +122,11 @@ export function DirectoryPage() {
           </button>
         </p>
       </form>
-      {state.status === 'loading' && <Loading />}
-      {state.status === 'failed' && <p className="notice notice--error">{t(`errors.${state.code}`)}</p>}
-      {state.status === 'loaded' &&
-        (members.length === 0 ? (
-          <p className="empty">{t('hub.directory.empty')}</p>
-        ) : (
-          <ul className="cards">
-            {members.map((m) => (
-              <MemberCard key={m.id} member={m} />
-            ))}
-          </ul>
+      <ListBody list={list} empty={t('hub.directory.empty')} moreLabel={t('hub.directory.loadMore')}>
+        {list.items.map((m) => (
+          <MemberCard key={m.id} member={m} />
         ))}
-      {state.status === 'loaded' && hasMore && (
-        <p>
-          <button type="button" className="button button--secondary" onClick={() => void loadMore()}>
-            {t('hub.directory.loadMore')}
-          </button>
-        </p>
-      )}
+      </ListBody>
     </Page>
   );
 }

@@ -1,9 +1,9 @@
-import type { MemberActivityResponse } from '@commons/shared';
+import { threadPath, type MemberActivityResponse } from '@commons/shared';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { useAuth } from '../auth/store';
-import { useLoad } from '../forums/load';
+import { useLoad } from '../ui/load';
 import { Time } from '../forums/ui';
 import { fetchActivity } from '../library/api';
 import { ResourceCard } from '../library/ResourceCard';
@@ -32,7 +32,7 @@ export function MemberActivity({ memberId, name }: { memberId: string; name: str
           <ul className="recent-list">
             {data.threads.map((th) => (
               <li key={th.id}>
-                <Link to={`/forums/t/${th.id}`}>{th.title}</Link> · <Time iso={th.createdAt} />
+                <Link to={threadPath(th.id)}>{th.title}</Link> · <Time iso={th.createdAt} />
               </li>
             ))}
           </ul>

@@ -1,31 +1,23 @@
-import { eventKinds, eventLimits, type EventKind, type HubEvent } from '@commons/shared';
+import { eventKinds, eventLimits, isTimeZone, type EventKind, type HubEvent } from '@commons/shared';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
 import { announce } from '../app/LiveAnnouncer';
-import { useAuth } from '../auth/store';
-import { isNotFound, useLoad } from '../forums/load';
+import { isoToZoned, useTimeZone, zonedToIso } from '../i18n/format';
+import { isNotFound, useLoad } from '../ui/load';
 import { ErrorSummary } from '../ui/ErrorSummary';
 import { SelectField, TextAreaField, TextField } from '../ui/fields';
 import { useFormSubmit, type FieldMessages } from '../ui/form';
 import { Page } from '../ui/Page';
 import { createEvent, eventPath, fetchEvent, updateEvent } from './api';
 import './events.css';
-import { deviceTimeZone, isoToZoned, zonedToIso } from './zone';
 
-function validZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}
+const validZone = isTimeZone;
 
 function EventForm({ event }: { event: HubEvent | null }) {
   const { t } = useTranslation();
   const navigate = useNavigate();
-  const myZone = useAuth((s) => s.user?.timeZone) ?? deviceTimeZone();
+  const myZone = useTimeZone();
   const [title, setTitle] = useState(event?.title ?? '');
   const [description, setDescription] = useState(event?.description ?? '');
   const [kind, setKind] = useState<EventKind>(event?.kind ?? 'webinar');

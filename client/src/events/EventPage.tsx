@@ -5,10 +5,9 @@ import { Link, useParams } from 'react-router';
 import { isApiError } from '../api';
 import { announce } from '../app/LiveAnnouncer';
 import { useAuth } from '../auth/store';
-import { isNotFound, useLoad } from '../forums/load';
+import { isNotFound, useLoad } from '../ui/load';
 import { AuthorLink } from '../forums/ui';
-import { formatDate } from '../i18n/format';
-import { useLocale } from '../i18n/index';
+import { useFormatDate, useTimeZone } from '../i18n/format';
 import { Page } from '../ui/Page';
 import { cancelEvent, editEventPath, eventCalendarUrl, fetchEvent, rsvpEvent } from './api';
 import './events.css';
@@ -70,8 +69,10 @@ function Rsvp({ event, onChange }: { event: HubEvent; onChange: (event: HubEvent
 /** /events/:id — a webinar or meeting: when and where, its description, RSVP and calendar file. */
 export function EventPage() {
   const { t } = useTranslation();
-  const locale = useLocale();
-  const myZone = useAuth((s) => s.user?.timeZone);
+  // A visitor of the public face reads the event; answering needs an account (the page's call to join).
+  const signedIn = useAuth((s) => s.status === 'signedIn');
+  const format = useFormatDate();
+  const myZone = useTimeZone();
   const { id = '' } = useParams();
   const [event, setEvent] = useState<HubEvent | null>(null);
   const [confirming, setConfirming] = useState(false);
@@ -119,7 +120,7 @@ export function EventPage() {
             <span className="meta">
               {' '}
               {t('events.detail.inZone', {
-                time: formatDate(e.startsAt, locale, e.timeZone, { dateStyle: 'medium', timeStyle: 'short' }),
+                time: format(e.startsAt, { dateStyle: 'medium', timeStyle: 'short', timeZone: e.timeZone }),
                 zone: e.timeZone,
               })}
             </span>
@@ -166,7 +167,7 @@ export function EventPage() {
       </p>
       {/* descriptionHtml is rendered from Markdown and sanitized on the server. */}
       <div className="prose" dangerouslySetInnerHTML={{ __html: e.descriptionHtml }} />
-      {open && <Rsvp event={e} onChange={setEvent} />}
+      {open && signedIn && <Rsvp event={e} onChange={setEvent} />}
       {e.canManage && open && (
         <section className="panel" aria-labelledby="cancel-heading">
           <h2 id="cancel-heading">{t('events.detail.cancel')}</h2>

@@ -2,7 +2,7 @@ import type { CalendarItem } from '@commons/shared';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { useLoad } from '../forums/load';
+import { useLoad } from '../ui/load';
 import { Loading, Page } from '../ui/Page';
 import { fetchCalendar } from './api';
 import './events.css';

@@ -1,12 +1,12 @@
-import type { Bookmark } from '@commons/shared';
-import { useState } from 'react';
+import { postPath, type Bookmark } from '@commons/shared';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { announce } from '../app/LiveAnnouncer';
-import { Loading, Page } from '../ui/Page';
+import { ListBody } from '../ui/ListBody';
+import { Page } from '../ui/Page';
 import { fetchBookmarks, setBookmark } from './api';
-import { useLoad } from './load';
-import { AuthorLink, threadPath, Time } from './ui';
+import { useCursorList } from '../ui/load';
+import { AuthorLink, Time } from './ui';
 
 function BookmarkItem({ bookmark, onRemoved }: { bookmark: Bookmark; onRemoved: (postId: string) => void }) {
   const { t } = useTranslation();
@@ -25,7 +25,7 @@ function BookmarkItem({ bookmark, onRemoved }: { bookmark: Bookmark; onRemoved: 
   return (
     <li className="card">
       <h2 className="card__title">
-        <Link to={threadPath(thread.id, post.seq)}>{thread.title}</Link>
+        <Link to={postPath(thread.id, post.seq)}>{thread.title}</Link>
       </h2>
       <p className="meta">
         <AuthorLink member={post.author} /> · <Time iso={post.createdAt} />
@@ -48,61 +48,26 @@ function BookmarkItem({ bookmark, onRemoved }: { bookmark: Bookmark; onRemoved: 
 /** /bookmarks — the posts the member bookmarked, latest first. */
 export function BookmarksPage() {
   const { t } = useTranslation();
-  const [bookmarks, setBookmarks] = useState<Bookmark[]>([]);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [loadingMore, setLoadingMore] = useState(false);
-  const [moreError, setMoreError] = useState<string | null>(null);
-  const state = useLoad('bookmarks', async (signal) => {
-    const page = await fetchBookmarks(undefined, signal);
-    setBookmarks(page.bookmarks);
-    setCursor(page.nextCursor);
-  });
-
-  async function loadMore(): Promise<void> {
-    if (!cursor || loadingMore) return;
-    setLoadingMore(true);
-    setMoreError(null);
-    try {
-      const page = await fetchBookmarks(cursor);
-      setBookmarks((list) => [...list, ...page.bookmarks.filter((b) => !list.some((k) => k.post.id === b.post.id))]);
-      setCursor(page.nextCursor);
-      announce(t('forums.common.loadedMore', { count: page.bookmarks.length }));
-    } catch {
-      setMoreError(t('forums.common.loadMoreFailed'));
-    } finally {
-      setLoadingMore(false);
-    }
-  }
+  const list = useCursorList(
+    '',
+    async (query, signal) => {
+      const page = await fetchBookmarks(new URLSearchParams(query).get('cursor') ?? undefined, signal);
+      return { items: page.bookmarks, nextCursor: page.nextCursor };
+    },
+    { keyOf: (b) => b.post.id },
+  );
 
   return (
     <Page title={t('forums.bookmarks.title')}>
-      {state.status === 'loading' && <Loading />}
-      {state.status === 'failed' && <p className="notice notice--error">{t(`errors.${state.code}`)}</p>}
-      {state.status === 'loaded' && bookmarks.length === 0 && <p className="empty">{t('forums.bookmarks.empty')}</p>}
-      {bookmarks.length > 0 && (
-        <ul className="cards">
-          {bookmarks.map((bookmark) => (
-            <BookmarkItem
-              key={bookmark.post.id}
-              bookmark={bookmark}
-              onRemoved={(postId) => setBookmarks((list) => list.filter((b) => b.post.id !== postId))}
-            />
-          ))}
-        </ul>
-      )}
-      {moreError && <p className="notice notice--error">{moreError}</p>}
-      {cursor && (
-        <p>
-          <button
-            type="button"
-            className="button button--secondary"
-            aria-disabled={loadingMore}
-            onClick={() => void loadMore()}
-          >
-            {loadingMore ? t('common.loading') : t('forums.common.loadMore')}
-          </button>
-        </p>
-      )}
+      <ListBody list={list} empty={t('forums.bookmarks.empty')}>
+        {list.items.map((bookmark) => (
+          <BookmarkItem
+            key={bookmark.post.id}
+            bookmark={bookmark}
+            onRemoved={(postId) => list.setItems((items) => items.filter((b) => b.post.id !== postId))}
+          />
+        ))}
+      </ListBody>
     </Page>
   );
 }

@@ -1,43 +1,21 @@
-import type { Category, ThreadSummary } from '@commons/shared';
+import { threadPath, type Category } from '@commons/shared';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
 import { announce } from '../app/LiveAnnouncer';
+import { useAuth } from '../auth/store';
 import { ErrorSummary } from '../ui/ErrorSummary';
 import { TextField } from '../ui/fields';
 import { useFormSubmit } from '../ui/form';
 import { Page } from '../ui/Page';
 import { socket, useConnection } from '../socket';
-import { createThread, fetchCategory, fetchThreads } from './api';
-import { isNotFound, useLoad } from './load';
+import { PublishingGate } from '../moderation/PublishingGate';
+import { createThread, fetchCategory, fetchThreads, setCategoryLevel } from './api';
+import { NotificationLevel } from './NotificationLevel';
+import { isNotFound, useLoad } from '../ui/load';
 import { useForums } from './store';
-import { AuthorLink, bodyError, MarkdownField, threadPath, Time, titleError, UnreadBadge } from './ui';
-
-function ThreadItem({ thread }: { thread: ThreadSummary }) {
-  const { t } = useTranslation();
-  const unread = thread.unreadCount > 0;
-  return (
-    <li className={unread ? 'card thread-item thread-item--unread' : 'card thread-item'}>
-      <h3 className="card__title">
-        {thread.pinned && <span className="badge">{t('forums.thread.pinned')}</span>}{' '}
-        {thread.locked && <span className="badge badge--muted">{t('forums.thread.locked')}</span>}{' '}
-        <Link to={threadPath(thread.id)}>{thread.title}</Link>
-      </h3>
-      <p className="meta">
-        {t('forums.thread.replyCount', { count: Math.max(0, thread.postCount - 1) })}
-        {' · '}
-        {t('forums.thread.lastActivity')} <Time iso={thread.lastActivityAt} />
-        {thread.lastPoster && (
-          <>
-            {' · '}
-            {t('forums.thread.lastPoster')} <AuthorLink member={thread.lastPoster} />
-          </>
-        )}{' '}
-        <UnreadBadge count={thread.unreadCount} label={t('forums.thread.unreadPosts', { count: thread.unreadCount })} />
-      </p>
-    </li>
-  );
-}
+import { TopicList } from './TopicList';
+import { bodyError, MarkdownField, titleError } from './ui';
 
 function NewThreadForm({ category, onClose }: { category: Category; onClose: () => void }) {
   const { t } = useTranslation();
@@ -62,33 +40,35 @@ function NewThreadForm({ category, onClose }: { category: Category; onClose: () 
   return (
     <section className="panel" aria-labelledby="new-thread-heading">
       <h2 id="new-thread-heading">{t('forums.category.newThreadTitle')}</h2>
-      <ErrorSummary items={errors.summary} />
-      <form className="form form--wide" noValidate onSubmit={onSubmit}>
-        <TextField
-          id="title"
-          label={t('forums.category.threadTitle')}
-          error={errors.fields.title}
-          value={title}
-          onChange={(e) => setTitle(e.target.value)}
-          maxLength={200}
-          required
-        />
-        <MarkdownField
-          id="body"
-          label={t('forums.category.threadBody')}
-          value={body}
-          onChange={setBody}
-          error={errors.fields.body}
-        />
-        <p className="actions">
-          <button type="submit" className="button" aria-disabled={submitting}>
-            {submitting ? t('forums.composer.sending') : t('forums.category.createThread')}
-          </button>
-          <button type="button" className="button button--secondary" onClick={onClose}>
-            {t('forums.composer.cancel')}
-          </button>
-        </p>
-      </form>
+      <PublishingGate>
+        <ErrorSummary items={errors.summary} />
+        <form className="form form--wide" noValidate onSubmit={onSubmit}>
+          <TextField
+            id="title"
+            label={t('forums.category.threadTitle')}
+            error={errors.fields.title}
+            value={title}
+            onChange={(e) => setTitle(e.target.value)}
+            maxLength={200}
+            required
+          />
+          <MarkdownField
+            id="body"
+            label={t('forums.category.threadBody')}
+            value={body}
+            onChange={setBody}
+            error={errors.fields.body}
+          />
+          <p className="actions">
+            <button type="submit" className="button" aria-disabled={submitting}>
+              {submitting ? t('forums.composer.sending') : t('forums.category.createThread')}
+            </button>
+            <button type="button" className="button button--secondary" onClick={onClose}>
+              {t('forums.composer.cancel')}
+            </button>
+          </p>
+        </form>
+      </PublishingGate>
     </section>
   );
 }
@@ -112,6 +92,7 @@ function ThreadList({ category }: { category: Category }) {
   const [loadingMore, setLoadingMore] = useState(false);
   const [moreError, setMoreError] = useState<string | null>(null);
   const newButton = useRef<HTMLButtonElement>(null);
+  const signedIn = useAuth((s) => s.status === 'signedIn');
   useCategoryRoom(category.id);
 
   async function loadMore(): Promise<void> {
@@ -137,7 +118,16 @@ function ThreadList({ category }: { category: Category }) {
   return (
     <>
       {category.description && <p className="lead">{category.description}</p>}
-      {composing ? (
+      {signedIn && (
+        <NotificationLevel
+          key={category.id}
+          scope="category"
+          level={category.subscription}
+          save={(level) => setCategoryLevel(category.id, level)}
+        />
+      )}
+      {/* A visitor of the public face reads; the page's call to join says how to take part. */}
+      {!signedIn ? null : composing ? (
         <NewThreadForm category={category} onClose={closeComposer} />
       ) : (
         <p>
@@ -149,13 +139,7 @@ function ThreadList({ category }: { category: Category }) {
       <section aria-labelledby="threads-heading">
         <h2 id="threads-heading">{t('forums.category.threads')}</h2>
         {list && list.threads.length === 0 && <p className="empty">{t('forums.category.empty')}</p>}
-        {list && list.threads.length > 0 && (
-          <ul className="cards">
-            {list.threads.map((thread) => (
-              <ThreadItem key={thread.id} thread={thread} />
-            ))}
-          </ul>
-        )}
+        {list && list.threads.length > 0 && <TopicList threads={list.threads} />}
         {moreError && <p className="notice notice--error">{moreError}</p>}
         {list?.nextCursor && (
           <p>

@@ -1,6 +1,7 @@
 import type { Post } from '@commons/shared';
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { PublishingGate } from '../moderation/PublishingGate';
 import { ErrorSummary } from '../ui/ErrorSummary';
 import { useFormSubmit } from '../ui/form';
 import { createPost, editPost } from './api';
@@ -21,8 +22,17 @@ interface ComposerProps {
   focusOnMount?: boolean;
 }
 
-/** Writes a reply (or edits a post) in a thread; the result is shown at once, live events dedupe. */
+/** Writes a reply (or edits a post) in a thread, unless the member's posting is paused. */
 export function Composer(props: ComposerProps) {
+  return (
+    <PublishingGate>
+      <ComposerForm {...props} />
+    </PublishingGate>
+  );
+}
+
+/** The reply form; the result is shown at once, live events dedupe. */
+function ComposerForm(props: ComposerProps) {
   const { threadId, parentId, quotePostId, editing, label, onDone, onCancel, focusOnMount = false } = props;
   const { t } = useTranslation();
   const prefix = useId().replace(/[^a-zA-Z0-9_-]/g, '');
@@ -56,7 +66,18 @@ export function Composer(props: ComposerProps) {
 
   const shown = prefixErrors(errors, prefix);
   return (
-    <form className="composer" noValidate onSubmit={onSubmit}>
+    <form
+      className="composer"
+      noValidate
+      onSubmit={onSubmit}
+      onKeyDown={(event) => {
+        // Esc leaves an inline reply or edit (the mention list, when open, takes Esc first).
+        if (event.key === 'Escape' && onCancel && !event.defaultPrevented) {
+          event.preventDefault();
+          onCancel();
+        }
+      }}
+    >
       <ErrorSummary items={shown.summary} />
       <MarkdownField id={fieldId} label={label} value={body} onChange={setBody} error={errors.fields.body} />
       <p className="actions">

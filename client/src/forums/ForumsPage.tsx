@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { Loading, Page } from '../ui/Page';
 import { fetchCategories } from './api';
-import { useLoad } from './load';
+import { useLoad } from '../ui/load';
 import { useForums } from './store';
 import { UnreadBadge } from './ui';
 

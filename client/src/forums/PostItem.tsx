@@ -1,14 +1,23 @@
-import { reactionKinds, type Post, type ReactionKind } from '@commons/shared';
+import { postAnchor, type Post } from '@commons/shared';
+import { Bookmark, Reply } from 'lucide-react';
 import { useState, type CSSProperties, type MouseEvent } from 'react';
+import { memberName } from '../members/names';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { announce } from '../app/LiveAnnouncer';
 import { useAuth } from '../auth/store';
-import { deletePost, setBookmark, setReaction } from './api';
-import { CollapsedIfBlocked, PostModerationTools } from '../moderation/PostModerationTools';
+import { Avatar } from '../ui/Avatar';
+import { CoalitionBadges } from '../members/CoalitionBadges';
+import { RelativeTime } from '../ui/RelativeTime';
+import { deletePost, setBookmark } from './api';
+import { ModerationBanner } from '../moderation/ModerationBanner';
+import { CollapsedIfBlocked } from '../moderation/PostModerationTools';
 import { Composer } from './Composer';
+import { HistoryDialog } from './HistoryDialog';
+import { PostMenu } from './PostMenu';
+import { Reactions } from './Reactions';
 import { useForums } from './store';
-import { AuthorLink, Time } from './ui';
+import { AuthorLink } from './ui';
 
 export type OpenComposer = { postId: string; kind: 'reply' | 'quote' | 'edit' } | null;
 
@@ -37,43 +46,6 @@ function focusLater(id: string): void {
   requestAnimationFrame(() => document.getElementById(id)?.focus());
 }
 
-function Reactions({ post }: { post: Post }) {
-  const { t } = useTranslation();
-  const [busy, setBusy] = useState(false);
-
-  async function toggle(kind: ReactionKind): Promise<void> {
-    if (busy) return;
-    setBusy(true);
-    try {
-      const on = !post.myReactions.includes(kind);
-      const result = await setReaction(post.id, kind, on);
-      const current = useForums.getState().view?.posts.find((p) => p.id === post.id) ?? post;
-      useForums.getState().upsertPost({ ...current, reactions: result.reactions, myReactions: result.myReactions });
-    } catch {
-      announce(t('forums.post.actionFailed'));
-    } finally {
-      setBusy(false);
-    }
-  }
-
-  return (
-    <div className="reactions" role="group" aria-label={t('forums.post.reactions')}>
-      {reactionKinds.map((kind) => (
-        <button
-          key={kind}
-          type="button"
-          className="chip"
-          aria-pressed={post.myReactions.includes(kind)}
-          aria-disabled={busy}
-          onClick={() => void toggle(kind)}
-        >
-          {t(`forums.reactions.${kind}`)} <span className="chip__count">{post.reactions[kind]}</span>
-        </button>
-      ))}
-    </div>
-  );
-}
-
 export function PostItem({ post, replyTo, locked, open, setOpen }: PostItemProps) {
   const { t } = useTranslation();
   const navigate = useNavigate();
@@ -82,8 +54,9 @@ export function PostItem({ post, replyTo, locked, open, setOpen }: PostItemProps
   const mine = open?.postId === post.id ? open.kind : null;
   const metaId = `post-${post.seq}-meta`;
   const replyButtonId = `post-${post.seq}-reply`;
-  const authorName = post.author?.displayName ?? t('forums.post.formerMember');
+  const authorName = memberName(t, post.author);
   const style = { '--depth': post.depth } as CSSProperties;
+  const [history, setHistory] = useState(false);
 
   async function toggleBookmark(): Promise<void> {
     try {
@@ -113,29 +86,48 @@ export function PostItem({ post, replyTo, locked, open, setOpen }: PostItemProps
   }
 
   return (
-    <li id={`post-${post.seq}`} className="post" style={style} data-depth={post.depth} tabIndex={-1}>
+    <li id={postAnchor(post.seq)} className="post" style={style} data-depth={post.depth} tabIndex={-1}>
       <article aria-labelledby={metaId} className={post.deleted ? 'post__card post__card--deleted' : 'post__card'}>
-        <p id={metaId} className="post__meta">
-          <strong>
-            <AuthorLink member={post.author} />
-          </strong>
-          {' · '}
-          <Time iso={post.createdAt} />
-          {post.editedAt && !post.deleted && (
-            <>
-              {' · '}
-              <span className="post__edited">{t('forums.post.edited')}</span>
-            </>
-          )}
-          {replyTo && (
-            <>
-              {' · '}
-              <a href={`#post-${replyTo.seq}`}>
-                {t('forums.post.inReplyTo', { name: replyTo.author?.displayName ?? t('forums.post.formerMember') })}
-              </a>
-            </>
-          )}
-        </p>
+        <div className="post__head">
+          <Avatar member={post.author} />
+          <p id={metaId} className="post__meta">
+            <strong className="post__author">
+              <AuthorLink member={post.author} />
+            </strong>{' '}
+            {post.author && !post.deleted && (
+              <>
+                <CoalitionBadges memberId={post.author.id} max={2} />{' '}
+              </>
+            )}
+            <RelativeTime iso={post.createdAt} />
+            {post.editedAt && !post.deleted && (
+              <>
+                {' · '}
+                {userId ? (
+                  <button
+                    type="button"
+                    className="link-button post__edited"
+                    aria-haspopup="dialog"
+                    aria-label={t('forums.post.historyOf', { name: authorName })}
+                    onClick={() => setHistory(true)}
+                  >
+                    {t('forums.post.edited')}
+                  </button>
+                ) : (
+                  <span className="post__edited">{t('forums.post.edited')}</span>
+                )}
+              </>
+            )}
+            {replyTo && (
+              <>
+                {' · '}
+                <a href={`#${postAnchor(replyTo.seq)}`}>
+                  {t('forums.post.inReplyTo', { name: memberName(t, replyTo.author) })}
+                </a>
+              </>
+            )}
+          </p>
+        </div>
         {post.deleted ? (
           <p className="empty">{t('forums.post.deleted')}</p>
         ) : mine === 'edit' ? (
@@ -161,57 +153,47 @@ export function PostItem({ post, replyTo, locked, open, setOpen }: PostItemProps
             />
           </CollapsedIfBlocked>
         )}
-        {!post.deleted && (
+        {/* A visitor of the public face reads; acting on a post needs an account (the page says so once). */}
+        {!post.deleted && userId && (
           <>
-            <Reactions post={post} />
-            <PostModerationTools postId={post.id} own={own} />
-            <div className="post__actions">
-              {!locked && (
-                <>
+            {own && <ModerationBanner postId={post.id} />}
+            <div className="post__foot">
+              <Reactions post={post} />
+              <div className="post__actions">
+                {!locked && (
                   <button
                     id={replyButtonId}
                     type="button"
-                    className="link-button"
+                    className="action-button"
                     aria-expanded={mine === 'reply'}
                     aria-label={t('forums.post.replyTo', { name: authorName })}
                     onClick={() => setOpen(mine === 'reply' ? null : { postId: post.id, kind: 'reply' })}
                   >
-                    {t('forums.post.reply')}
+                    <Reply aria-hidden="true" size={18} />
+                    <span>{t('forums.post.reply')}</span>
                   </button>
-                  <button
-                    type="button"
-                    className="link-button"
-                    aria-expanded={mine === 'quote'}
-                    aria-label={t('forums.post.quoteFrom', { name: authorName })}
-                    onClick={() => setOpen(mine === 'quote' ? null : { postId: post.id, kind: 'quote' })}
-                  >
-                    {t('forums.post.quote')}
-                  </button>
-                </>
-              )}
-              <button
-                type="button"
-                className="link-button"
-                aria-pressed={post.bookmarked}
-                onClick={() => void toggleBookmark()}
-              >
-                {t('forums.post.bookmark')}
-              </button>
-              {own && (
-                <>
-                  <button
-                    type="button"
-                    className="link-button"
-                    aria-expanded={mine === 'edit'}
-                    onClick={() => setOpen(mine === 'edit' ? null : { postId: post.id, kind: 'edit' })}
-                  >
-                    {t('forums.post.edit')}
-                  </button>
-                  <button type="button" className="link-button link-button--danger" onClick={() => void remove()}>
-                    {t('forums.post.delete')}
-                  </button>
-                </>
-              )}
+                )}
+                <button
+                  type="button"
+                  className="icon-button icon-button--small"
+                  aria-pressed={post.bookmarked}
+                  aria-label={t('forums.post.bookmark')}
+                  title={post.bookmarked ? t('forums.post.removeBookmark') : t('forums.post.bookmark')}
+                  onClick={() => void toggleBookmark()}
+                >
+                  <Bookmark aria-hidden="true" size={18} fill={post.bookmarked ? 'currentColor' : 'none'} />
+                </button>
+                {post.author && (
+                  <PostMenu
+                    post={{ ...post, author: post.author }}
+                    own={own}
+                    locked={locked}
+                    setOpen={setOpen}
+                    onDelete={() => void remove()}
+                    onHistory={post.editedAt ? () => setHistory(true) : undefined}
+                  />
+                )}
+              </div>
             </div>
           </>
         )}
@@ -229,12 +211,13 @@ export function PostItem({ post, replyTo, locked, open, setOpen }: PostItemProps
             onDone={(created) => {
               setOpen(null);
               announce(t('forums.thread.replyPosted'));
-              focusLater(`post-${created.seq}`);
+              focusLater(postAnchor(created.seq));
             }}
             onCancel={close}
           />
         )}
       </article>
+      {history && <HistoryDialog post={post} onClose={() => setHistory(false)} />}
     </li>
   );
 }

@@ -1,13 +1,16 @@
-import type { Category, Post } from '@commons/shared';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { postAnchor, seqFromHash, type Category, type Post } from '@commons/shared';
+import { Fragment, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useParams } from 'react-router';
 import { announce } from '../app/LiveAnnouncer';
+import { useAuth } from '../auth/store';
 import { socket, useConnection } from '../socket';
 import { Page } from '../ui/Page';
-import { fetchCategory, fetchPosts, fetchThread, markRead } from './api';
+import { fetchCategory, fetchPost, fetchPosts, fetchThread, markRead, setThreadLevel } from './api';
+import { NotificationLevel } from './NotificationLevel';
 import { Composer } from './Composer';
-import { isNotFound, useLoad } from './load';
+import { isNotFound, useLoad } from '../ui/load';
+import { usePostShortcuts } from './postShortcuts';
 import { PostItem, type OpenComposer } from './PostItem';
 import { RenameThread } from './RenameThread';
 import { useForums, type ThreadView } from './store';
@@ -27,15 +30,21 @@ async function catchUp(threadId: string, after: number): Promise<Post[]> {
 
 /**
  * Joins the thread's room while the page is open. The room is joined again after every
- * reconnect (`ready` turns true again); then anything posted meanwhile is fetched.
+ * reconnect and whenever the server says live events may have been missed (`syncs` moves);
+ * then anything posted meanwhile is fetched.
  */
 function useThreadRoom(threadId: string, active: boolean): void {
   const { t } = useTranslation();
   const ready = useConnection((s) => s.ready);
+  const syncs = useConnection((s) => s.syncs);
   const joinedFor = useRef<string | null>(null);
   useEffect(() => {
     if (!active || !ready) return;
     let cancelled = false;
+    // The number held before joining: a live post may arrive between the join and its answer, and
+    // catching up from after that one would skip those posted while the socket was away.
+    const held = useForums.getState().view;
+    const seqAtJoin = held?.thread.id === threadId ? held.lastSeq : null;
     socket.emit('thread:join', { threadId }, (ack) => {
       if (cancelled || !ack.ok) return;
       const view = useForums.getState().view;
@@ -44,7 +53,7 @@ function useThreadRoom(threadId: string, active: boolean): void {
       joinedFor.current = threadId;
       if (!reconnect && ack.data.lastSeq <= view.lastSeq) return;
       const before = view.pending.length;
-      catchUp(threadId, view.lastSeq).then(
+      catchUp(threadId, Math.min(seqAtJoin ?? view.lastSeq, view.lastSeq)).then(
         (posts) => {
           const { receivePosts } = useForums.getState();
           receivePosts(threadId, posts);
@@ -58,32 +67,73 @@ function useThreadRoom(threadId: string, active: boolean): void {
       cancelled = true;
       if (socket.connected) socket.emit('thread:leave', { threadId }, () => undefined);
     };
-  }, [threadId, active, ready, t]);
+  }, [threadId, active, ready, syncs, t]);
 }
 
-/** Tells the server how far the member has read: up to the last post shown. */
-function useMarkRead(view: ThreadView | null): void {
+/**
+ * The highest post number the member has actually had on screen (half of it in view), so opening
+ * a long thread does not count what is still below the fold as read.
+ */
+function useSeenSeq(posts: Post[]): number {
+  const [seen, setSeen] = useState(0);
+  useEffect(() => {
+    const observer = new IntersectionObserver(
+      (entries) => {
+        const visible = entries
+          .filter((e) => e.isIntersecting)
+          .map((e) => Number(/^post-(\d+)$/.exec(e.target.id)?.[1] ?? 0));
+        if (visible.length > 0) setSeen((s) => Math.max(s, ...visible));
+      },
+      { threshold: 0.5 },
+    );
+    for (const p of posts) {
+      const element = document.getElementById(`post-${p.seq}`);
+      if (element) observer.observe(element);
+    }
+    return () => observer.disconnect();
+  }, [posts]);
+  return seen;
+}
+
+/** Tells the server how far the member has read: up to the last post they have seen. */
+function useMarkRead(view: ThreadView | null, seenSeq: number): void {
   const threadId = view?.thread.id;
-  const shownSeq = view ? view.posts.reduce((max, p) => Math.max(max, p.seq), 0) : 0;
   const readSeq = view?.thread.lastReadSeq ?? 0;
   useEffect(() => {
-    if (!threadId || shownSeq <= readSeq) return;
+    if (!threadId || seenSeq <= readSeq) return;
     const timer = setTimeout(() => {
-      markRead(threadId, shownSeq).then(
+      markRead(threadId, seenSeq).then(
         ({ lastReadSeq }) => useForums.getState().setReadSeq(threadId, lastReadSeq),
         () => undefined, // tried again on the next change; unread counts are not worth an error
       );
     }, 1000);
     return () => clearTimeout(timer);
-  }, [threadId, shownSeq, readSeq]);
+  }, [threadId, seenSeq, readSeq]);
 }
 
-function focusPost(seq: number): boolean {
-  const element = document.getElementById(`post-${seq}`);
+function focusPost(seq: number, highlight = false): boolean {
+  const element = document.getElementById(postAnchor(seq));
   if (!element) return false;
   element.focus({ preventScroll: true });
   element.scrollIntoView({ block: 'start' });
+  if (highlight) {
+    for (const other of document.querySelectorAll('.post--target')) other.classList.remove('post--target');
+    element.classList.add('post--target');
+  }
   return true;
+}
+
+/** Links written before posts were anchored by number (`#post-<id>`, in older mails) still land. */
+async function seqOfLegacyHash(hash: string, byId: Map<string, Post>): Promise<number | null> {
+  const id = /^#post-([0-9a-f]{24})$/.exec(hash)?.[1];
+  if (!id) return null;
+  const loaded = byId.get(id);
+  if (loaded) return loaded.seq;
+  try {
+    return (await fetchPost(id)).seq;
+  } catch {
+    return null;
+  }
 }
 
 function NewRepliesButton({ count }: { count: number }) {
@@ -111,15 +161,29 @@ function ThreadBody({ view }: { view: ThreadView }) {
   const [moreError, setMoreError] = useState<string | null>(null);
   const byId = useMemo(() => new Map(posts.map((p) => [p.id, p])), [posts]);
   const { hash } = useLocation();
-  useMarkRead(view);
+  // A visitor of the public face reads without an account: nothing to mark, no reply form.
+  const signedIn = useAuth((s) => s.status === 'signedIn');
+  useMarkRead(signedIn ? view : null, useSeenSeq(posts));
+  usePostShortcuts(posts, thread.locked || !signedIn, setOpen);
 
-  // Arriving from a link to one post (search, bookmark, quote): show it.
+  // Arriving from a link to one post (notification, mail, search, bookmark, quote): load the
+  // pages up to it, then scroll to it, focus and highlight it.
   useEffect(() => {
-    const seq = /^#post-(\d+)$/.exec(hash)?.[1];
-    if (!seq) return;
-    // After the page has put focus on its heading (a parent effect, which runs after this one).
-    const frame = requestAnimationFrame(() => focusPost(Number(seq)));
-    return () => cancelAnimationFrame(frame);
+    let cancelled = false;
+    let frame = 0;
+    void (async () => {
+      const seq = seqFromHash(hash) ?? (await seqOfLegacyHash(hash, byId));
+      if (seq === null || cancelled) return;
+      await revealPost(seq);
+      // After the page has put focus on its heading (a parent effect, which runs after this one).
+      if (!cancelled) frame = requestAnimationFrame(() => focusPost(seq, true));
+    })();
+    return () => {
+      cancelled = true;
+      cancelAnimationFrame(frame);
+    };
+    // Only a new hash moves the reader; posts arriving later must not pull them back.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [hash]);
 
   async function loadMore(): Promise<string | null> {
@@ -144,14 +208,20 @@ function ThreadBody({ view }: { view: ThreadView }) {
     }
   }
 
-  async function jumpToUnread(seq: number): Promise<void> {
+  /** Loads further pages until post number `seq` is on the page (or there is no more). */
+  async function revealPost(seq: number): Promise<void> {
+    const loaded = () => useForums.getState().view?.posts.some((p) => p.seq === seq) ?? false;
     try {
-      for (let i = 0; i < 20 && !document.getElementById(`post-${seq}`); i += 1) {
+      for (let i = 0; i < 20 && !loaded(); i += 1) {
         if (!(await loadMore())) break;
       }
     } catch {
       setMoreError(t('forums.common.loadMoreFailed'));
     }
+  }
+
+  async function jumpToUnread(seq: number): Promise<void> {
+    await revealPost(seq);
     requestAnimationFrame(() => focusPost(seq));
   }
 
@@ -162,11 +232,21 @@ function ThreadBody({ view }: { view: ThreadView }) {
         {thread.locked && <span className="badge badge--muted">{t('forums.thread.locked')}</span>}{' '}
         {t('forums.thread.replyCount', { count: Math.max(0, thread.postCount - 1) })}
       </p>
-      <RenameThread thread={thread} />
+      {signedIn && (
+        <>
+          <RenameThread thread={thread} />
+          <NotificationLevel
+            key={thread.id}
+            scope="thread"
+            level={thread.subscription}
+            save={(level) => setThreadLevel(thread.id, level)}
+          />
+        </>
+      )}
       {firstUnreadSeq !== null && (
         <p>
           <a
-            href={`#post-${firstUnreadSeq}`}
+            href={`#${postAnchor(firstUnreadSeq)}`}
             onClick={(event) => {
               event.preventDefault();
               void jumpToUnread(firstUnreadSeq);
@@ -182,14 +262,20 @@ function ThreadBody({ view }: { view: ThreadView }) {
         </h2>
         <ol className="posts">
           {posts.map((post) => (
-            <PostItem
-              key={post.id}
-              post={post}
-              replyTo={post.replyToId ? byId.get(post.replyToId) : undefined}
-              locked={thread.locked}
-              open={open}
-              setOpen={setOpen}
-            />
+            <Fragment key={post.id}>
+              {post.seq === firstUnreadSeq && post.seq > 1 && (
+                <li className="unread-divider" id="new-since-last-visit">
+                  <span>{t('forums.thread.newSinceLastVisit')}</span>
+                </li>
+              )}
+              <PostItem
+                post={post}
+                replyTo={post.replyToId ? byId.get(post.replyToId) : undefined}
+                locked={thread.locked}
+                open={open}
+                setOpen={setOpen}
+              />
+            </Fragment>
           ))}
         </ol>
         {moreError && <p className="notice notice--error">{moreError}</p>}
@@ -207,9 +293,11 @@ function ThreadBody({ view }: { view: ThreadView }) {
         )}
         <NewRepliesButton count={pending.length} />
       </section>
-      <section aria-labelledby="reply-heading" className="panel">
+      <section aria-labelledby="reply-heading" className="panel thread-reply">
         <h2 id="reply-heading">{t('forums.thread.replyHeading')}</h2>
-        {thread.locked ? (
+        {!signedIn ? (
+          <p>{t('publicFace.joinToReply')}</p>
+        ) : thread.locked ? (
           <p>{t('errors.thread_locked')}</p>
         ) : (
           <Composer
@@ -218,7 +306,7 @@ function ThreadBody({ view }: { view: ThreadView }) {
             onDone={(post) => {
               announce(t('forums.thread.replyPosted'));
               requestAnimationFrame(() =>
-                document.getElementById(`post-${post.seq}`)?.scrollIntoView({ block: 'nearest' }),
+                document.getElementById(postAnchor(post.seq))?.scrollIntoView({ block: 'nearest' }),
               );
             }}
           />

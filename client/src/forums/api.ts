@@ -1,15 +1,19 @@
 import type {
   Bookmark,
   Category,
+  MemberRef,
   Post,
   PostCreateBody,
   ReactionCounts,
   ReactionKind,
-  SearchHit,
+  SubscriptionLevel,
   ThreadCreateBody,
   ThreadSummary,
+  Revision,
 } from '@commons/shared';
 import { api, request } from '../api';
+
+export type { Revision };
 
 /** Query string from the defined values only. */
 function query(params: Record<string, string | number | undefined>): string {
@@ -43,14 +47,6 @@ export interface BookmarkPage {
   bookmarks: Bookmark[];
   nextCursor: string | null;
 }
-
-export interface SearchResults {
-  results: SearchHit[];
-  nextCursor: string | null;
-  terms: string[];
-}
-
-export type SearchType = 'threads' | 'posts';
 
 export async function fetchCategories(signal?: AbortSignal): Promise<Category[]> {
   return (await api.get<{ categories: Category[] }>('/api/categories', signal)).categories;
@@ -90,6 +86,10 @@ export function fetchPosts(
   return api.get<PostPage>(`/api/threads/${id(threadId)}/posts${query(params)}`, signal);
 }
 
+export async function fetchPost(postId: string, signal?: AbortSignal): Promise<Post> {
+  return (await api.get<{ post: Post }>(`/api/posts/${id(postId)}`, signal)).post;
+}
+
 export async function createPost(threadId: string, body: PostCreateBody): Promise<Post> {
   return (await api.post<{ post: Post }>(`/api/threads/${id(threadId)}/posts`, body)).post;
 }
@@ -126,9 +126,26 @@ export function fetchBookmarks(cursor?: string, signal?: AbortSignal): Promise<B
   return api.get<BookmarkPage>(`/api/bookmarks${query({ cursor })}`, signal);
 }
 
-export function search(
-  params: { q: string; type: SearchType; cursor?: string },
-  signal?: AbortSignal,
-): Promise<SearchResults> {
-  return api.get<SearchResults>(`/api/search${query(params)}`, signal);
+export async function setThreadLevel(threadId: string, level: SubscriptionLevel): Promise<SubscriptionLevel> {
+  return (await request<{ level: SubscriptionLevel }>('PUT', `/api/threads/${id(threadId)}/subscription`, { level }))
+    .level;
+}
+
+export async function setCategoryLevel(categoryId: string, level: SubscriptionLevel): Promise<SubscriptionLevel> {
+  return (
+    await request<{ level: SubscriptionLevel }>('PUT', `/api/categories/${id(categoryId)}/subscription`, { level })
+  ).level;
+}
+
+export async function suggestMentions(q: string, signal?: AbortSignal): Promise<MemberRef[]> {
+  return (await api.get<{ members: MemberRef[] }>(`/api/mentions${query({ q })}`, signal)).members;
+}
+
+export async function fetchMemberHandle(memberId: string, signal?: AbortSignal): Promise<MemberRef> {
+  return (await api.get<{ member: MemberRef }>(`/api/members/${id(memberId)}/handle`, signal)).member;
+}
+
+/** A post's earlier versions, newest first (only for members who may read the post). */
+export async function fetchRevisions(postId: string, signal?: AbortSignal): Promise<Revision[]> {
+  return (await api.get<{ revisions: Revision[] }>(`/api/posts/${postId}/revisions`, signal)).revisions;
 }

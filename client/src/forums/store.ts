@@ -1,4 +1,5 @@
 import type { Category, Post, PublicPost, PublicThread, ReactionCounts, ThreadSummary } from '@commons/shared';
+import { memberName } from '../members/names';
 import i18next from 'i18next';
 import { create } from 'zustand';
 import { announce } from '../app/LiveAnnouncer';
@@ -215,7 +216,7 @@ socket.on('post:created', ({ threadId, post }) => {
   receivePosts(threadId, [withMemberState(post, undefined)]);
   announce(
     i18next.t('forums.thread.newReplyFrom', {
-      name: post.author?.displayName ?? i18next.t('forums.post.formerMember'),
+      name: memberName(i18next.t, post.author),
       excerpt: plainExcerpt(post.bodyHtml),
     }),
   );

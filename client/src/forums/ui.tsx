@@ -1,10 +1,12 @@
-import { forumLimits, type MemberRef } from '@commons/shared';
+import { FORMER_MEMBER_NAME, forumLimits, type MemberRef } from '@commons/shared';
+import { memberName } from '../members/names';
 import type { TFunction } from 'i18next';
 import { useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { useFormatDate } from '../i18n/format';
 import { previewMarkdown } from './api';
+import { useMentionCombobox } from './MentionCombobox';
 import type { FieldMessages, FormErrors } from '../ui/form';
 
 const dateTime: Intl.DateTimeFormatOptions = { dateStyle: 'medium', timeStyle: 'short' };
@@ -18,7 +20,7 @@ export function Time({ iso }: { iso: string }) {
 /** A link to a member's profile, or "former member" when the account is gone. */
 export function AuthorLink({ member }: { member: MemberRef | null }) {
   const { t } = useTranslation();
-  if (!member) return <span>{t('forums.post.formerMember')}</span>;
+  if (!member || member.displayName === FORMER_MEMBER_NAME) return <span>{memberName(t, member)}</span>;
   return <Link to={`/members/${member.id}`}>{member.displayName}</Link>;
 }
 
@@ -26,10 +28,6 @@ export function AuthorLink({ member }: { member: MemberRef | null }) {
 export function UnreadBadge({ count, label }: { count: number; label: string }) {
   if (count <= 0) return null;
   return <span className="badge badge--unread">{label}</span>;
-}
-
-export function threadPath(threadId: string, seq?: number | null): string {
-  return seq ? `/forums/t/${threadId}#post-${seq}` : `/forums/t/${threadId}`;
 }
 
 /** Client-side checks of a post body, with the server's limits. */
@@ -77,6 +75,7 @@ interface MarkdownFieldProps {
 export function MarkdownField({ id, label, value, onChange, error, rows = 6 }: MarkdownFieldProps) {
   const { t } = useTranslation();
   const [preview, setPreview] = useState(false);
+  const mention = useMentionCombobox(id, value, onChange);
   const rendered = usePreview(preview ? value : '');
   // A new error sends the writer back to the text, so the error summary's link can reach it.
   const [shownError, setShownError] = useState(error);
@@ -92,7 +91,7 @@ export function MarkdownField({ id, label, value, onChange, error, rows = 6 }: M
     <div className={error ? 'field field--error markdown-field' : 'field markdown-field'}>
       <label htmlFor={id}>{label}</label>
       <p id={hintId} className="field__hint">
-        {t('forums.composer.markdownHint')}
+        {t('forums.composer.markdownHint')} {t('forums.mention.hint')}
       </p>
       {error && (
         <p id={errorId} className="field__error">
@@ -113,11 +112,16 @@ export function MarkdownField({ id, label, value, onChange, error, rows = 6 }: M
         rows={rows}
         value={value}
         hidden={preview}
-        onChange={(event) => onChange(event.target.value)}
+        onChange={(event) => {
+          onChange(event.target.value);
+          mention.track(event.target);
+        }}
         aria-describedby={describedBy}
         aria-invalid={error ? true : undefined}
         required
+        {...mention.inputProps}
       />
+      {!preview && mention.popup}
       <div id={previewId} className="markdown-preview prose" hidden={!preview} aria-busy={rendered.state === 'loading'}>
         {!value.trim() ? (
           <span className="empty">{t('forums.composer.previewEmpty')}</span>

@@ -1,10 +1,13 @@
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
+import { usePublicFace } from '../app/guards';
 import { useAuth } from '../auth/store';
 import { RecentDiscussions } from '../forums/RecentDiscussions';
 import { UpcomingEvents } from '../events/UpcomingEvents';
 import { HubHome } from '../library/HubHome';
 import { Loading, Page } from '../ui/Page';
+import { VisitorHome } from './VisitorHome';
 
 function Welcome() {
   const { t } = useTranslation();
@@ -24,10 +27,24 @@ function Welcome() {
   );
 }
 
-function Dashboard({ name, profileIncomplete }: { name: string; profileIncomplete: boolean }) {
+/** A member's first day: too soon to welcome them "back". */
+const NEWCOMER_MS = 24 * 3_600_000;
+
+function Dashboard({
+  name,
+  createdAt,
+  profileIncomplete,
+}: {
+  name: string;
+  createdAt: string;
+  profileIncomplete: boolean;
+}) {
   const { t } = useTranslation();
+  // Read once when the page opens: the greeting does not change while it is shown.
+  const [openedAt] = useState(() => Date.now());
+  const newcomer = openedAt - Date.parse(createdAt) < NEWCOMER_MS;
   return (
-    <Page title={t('home.dashboardTitle', { name })}>
+    <Page title={newcomer ? t('home.newcomerTitle', { name }) : t('home.dashboardTitle', { name })}>
       {profileIncomplete && (
         <p className="notice">
           {t('home.completeProfile')} <Link to="/settings/profile">{t('home.completeProfileLink')}</Link>
@@ -46,8 +63,12 @@ function Dashboard({ name, profileIncomplete }: { name: string; profileIncomplet
 export function HomePage() {
   const status = useAuth((s) => s.status);
   const user = useAuth((s) => s.user);
+  const publicFace = usePublicFace();
   if (status === 'loading') return <Loading />;
-  if (!user) return <Welcome />;
+  if (!user) {
+    if (publicFace === null) return <Loading />;
+    return publicFace ? <VisitorHome /> : <Welcome />;
+  }
   const profileIncomplete = !user.bio && !user.communityRole && user.interests.length === 0;
-  return <Dashboard name={user.displayName} profileIncomplete={profileIncomplete} />;
+  return <Dashboard name={user.displayName} createdAt={user.createdAt} profileIncomplete={profileIncomplete} />;
 }

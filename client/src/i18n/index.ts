@@ -54,6 +54,14 @@ export function initI18n(): typeof i18next {
   return i18next;
 }
 
+/**
+ * The site's default language (an administrator's setting) for whoever has not chosen one on this
+ * device: applied without remembering it, so a later choice or a member's own language wins.
+ */
+export function applySiteDefaultLocale(locale: Locale): void {
+  if (!storedLocale() && i18next.language !== locale) void i18next.changeLanguage(locale);
+}
+
 /** Switches the interface language now and remembers it on this device. */
 export function setLanguage(locale: Locale): void {
   try {

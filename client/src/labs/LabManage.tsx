@@ -56,7 +56,7 @@ export function LabSettings({ lab, onChange }: { lab: Lab; onChange: (lab: Lab) 
           onChange={setFacilitators}
           exclude={[lab.host.id]}
         />
-        <CategorySelect value={categoryId} onChange={setCategoryId} />
+        <CategorySelect value={categoryId} onChange={setCategoryId} coalitionId={lab.coalitionId ?? ''} />
         <button type="submit" className="button">
           {t('labs.settings.save')}
         </button>

@@ -1,10 +1,10 @@
-import { rsvpChoices, type Lab, type RsvpChoice } from '@commons/shared';
+import { rsvpChoices, threadPath, type Lab, type RsvpChoice } from '@commons/shared';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { isApiError } from '../api';
 import { announce } from '../app/LiveAnnouncer';
-import { isNotFound, useLoad } from '../forums/load';
+import { isNotFound, useLoad } from '../ui/load';
 import { ErrorSummary } from '../ui/ErrorSummary';
 import { TextField } from '../ui/fields';
 import { useFormSubmit } from '../ui/form';
@@ -12,6 +12,7 @@ import { Page } from '../ui/Page';
 import { calendarUrl, cancelLab, fetchLab, roomPath, rsvp, updateLab } from './api';
 import './labs.css';
 import { Invitations, LabFollowUp, LabSettings } from './LabManage';
+import { isoToZoned, useTimeZone, useZoneLabel, zonedToIso } from '../i18n/format';
 import { StatusBadge, When } from './ui';
 
 function Rsvp({ lab, onChange }: { lab: Lab; onChange: (lab: Lab) => void }) {
@@ -62,27 +63,23 @@ function Rsvp({ lab, onChange }: { lab: Lab; onChange: (lab: Lab) => void }) {
   );
 }
 
-/** `YYYY-MM-DDTHH:mm` in the device's time zone, for a datetime-local input. */
-function localInput(iso: string): string {
-  const d = new Date(iso);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
-}
-
 /** Facilitators move a scheduled lab; reminders move with it on the server. */
 function Reschedule({ lab, onChange }: { lab: Lab; onChange: (lab: Lab) => void }) {
   const { t } = useTranslation();
-  const [startsAt, setStartsAt] = useState(() => localInput(lab.startsAt));
+  // Read and written on the member's clock, the zone the page shows the lab's start in.
+  const timeZone = useTimeZone();
+  const zoneLabel = useZoneLabel();
+  const [startsAt, setStartsAt] = useState(() => isoToZoned(lab.startsAt, timeZone));
   const { errors, submitting, submit } = useFormSubmit(t);
 
   function onSubmit(event: FormEvent<HTMLFormElement>): void {
     event.preventDefault();
     void submit({
       validate: () => ({
-        startsAt: Number.isNaN(new Date(startsAt).getTime()) ? t('errors.validation_failed') : undefined,
+        startsAt: zonedToIso(startsAt, timeZone) ? undefined : t('errors.validation_failed'),
       }),
       action: async () => {
-        onChange(await updateLab(lab.id, { startsAt: new Date(startsAt).toISOString() }));
+        onChange(await updateLab(lab.id, { startsAt: zonedToIso(startsAt, timeZone)! }));
         announce(t('labs.detail.rescheduled'));
       },
     });
@@ -96,7 +93,7 @@ function Reschedule({ lab, onChange }: { lab: Lab; onChange: (lab: Lab) => void 
         <TextField
           id="startsAt"
           type="datetime-local"
-          label={t('labs.form.startsAt')}
+          label={t('labs.form.startsAt', { zone: zoneLabel })}
           error={errors.fields.startsAt}
           value={startsAt}
           onChange={(e) => setStartsAt(e.target.value)}
@@ -169,7 +166,7 @@ export function LabPage() {
           {t('labs.detail.calendar')}
         </a>
         {lab.summaryThreadId && (
-          <Link className="button button--secondary" to={`/threads/${lab.summaryThreadId}`}>
+          <Link className="button button--secondary" to={threadPath(lab.summaryThreadId)}>
             {t('labs.detail.summary')}
           </Link>
         )}

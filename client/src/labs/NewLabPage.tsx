@@ -6,6 +6,7 @@ import {
   type Coalition,
   type LabMemberRef,
   type LabVisibility,
+  type Messages,
   type PhaseKind,
 } from '@commons/shared';
 import { useEffect, useState, type FormEvent } from 'react';
@@ -21,6 +22,7 @@ import { useAuth } from '../auth/store';
 import { fetchCategories } from '../forums/api';
 import { createLab, labPath } from './api';
 import './labs.css';
+import { useTimeZone, useZoneLabel, zonedToIso } from '../i18n/format';
 import { MemberPicker } from './MemberPicker';
 
 /** The forum categories a lab's summary can be posted in (loaded once; empty while loading). */
@@ -34,18 +36,40 @@ export function useCategories(): Category[] {
   return categories;
 }
 
-/** Where the summary goes: a forum category, or the first one when none is chosen. */
-export function CategorySelect({ value, onChange }: { value: string; onChange: (id: string) => void }) {
+/**
+ * Where the summary goes. Scheduling (`required`): a site-wide lab names its category; a
+ * coalition's lab offers the coalition's own categories, or its own category made when needed.
+ * Editing keeps "the first category" for labs scheduled before the choice was asked.
+ */
+export function CategorySelect({
+  value,
+  onChange,
+  coalitionId = '',
+  required = false,
+  error,
+}: {
+  value: string;
+  onChange: (id: string) => void;
+  coalitionId?: string;
+  required?: boolean;
+  error?: string | undefined;
+}) {
   const { t } = useTranslation();
-  const categories = useCategories();
+  const categories = useCategories().filter((c) => !c.archived && (c.coalitionId ?? '') === coalitionId);
+  const empty = coalitionId
+    ? t('labs.settings.categoryCoalition')
+    : required
+      ? t('labs.settings.categoryChoose')
+      : t('labs.settings.categoryDefault');
   return (
     <SelectField
       id="summaryCategory"
       label={t('labs.settings.category')}
       value={value}
+      error={error}
       onChange={(e) => onChange(e.target.value)}
     >
-      <option value="">{t('labs.settings.categoryDefault')}</option>
+      <option value="">{empty}</option>
       {categories.map((c) => (
         <option key={c.id} value={c.id}>
           {c.name}
@@ -69,13 +93,21 @@ function useMyCoalitions(): Coalition[] {
   return coalitions;
 }
 
-const defaultAgenda: AgendaItem[] = [
-  { title: '', minutes: 10, kind: 'discuss' },
-  { title: '', minutes: 20, kind: 'ideas' },
-  { title: '', minutes: 10, kind: 'vote' },
-  { title: '', minutes: 10, kind: 'consensus' },
-  { title: '', minutes: 10, kind: 'actions' },
+/** A phase as the form holds it: the minutes as typed, so clearing the field and typing 5 gives 5. */
+type DraftPhase = Omit<AgendaItem, 'minutes'> & { minutes: string };
+
+const defaultAgenda: DraftPhase[] = [
+  { title: '', minutes: '10', kind: 'discuss' },
+  { title: '', minutes: '20', kind: 'ideas' },
+  { title: '', minutes: '10', kind: 'vote' },
+  { title: '', minutes: '10', kind: 'consensus' },
+  { title: '', minutes: '10', kind: 'actions' },
 ];
+
+const wholeIn = (value: string, min: number, max: number) => {
+  const n = Number(value);
+  return value.trim() !== '' && Number.isInteger(n) && n >= min && n <= max;
+};
 
 /** /labs/new — schedule a lab with its agenda of phases. */
 export function NewLabPage() {
@@ -87,30 +119,41 @@ export function NewLabPage() {
   const [duration, setDuration] = useState('90');
   const [capacity, setCapacity] = useState('');
   const [visibility, setVisibility] = useState<LabVisibility>('public');
-  const [agenda, setAgenda] = useState<AgendaItem[]>(defaultAgenda);
+  const [agenda, setAgenda] = useState<DraftPhase[]>(defaultAgenda);
   const [facilitators, setFacilitators] = useState<LabMemberRef[]>([]);
   const [categoryId, setCategoryId] = useState('');
   const [params] = useSearchParams();
   const [coalitionId, setCoalitionId] = useState(params.get('coalition') ?? '');
   const coalitions = useMyCoalitions();
   const me = useAuth((s) => s.user?.id);
+  // The start is read on the member's clock (their profile's zone), as every time is shown.
+  const timeZone = useTimeZone();
+  const zoneLabel = useZoneLabel();
   const { errors, submitting, submit } = useFormSubmit(t);
 
-  const setPhase = (index: number, change: Partial<AgendaItem>) =>
+  const setPhase = (index: number, change: Partial<DraftPhase>) =>
     setAgenda((items) => items.map((item, i) => (i === index ? { ...item, ...change } : item)));
 
+  /** Each problem once, at its field, in words about that field (the summary lists them all). */
   function validate(): FieldMessages {
     const fields: FieldMessages = {};
-    const invalid = t('errors.validation_failed');
-    if (title.trim().length < labLimits.titleMin) fields.title = invalid;
-    if (!purpose.trim()) fields.purpose = invalid;
-    if (!startsAt || Number.isNaN(new Date(startsAt).getTime())) fields.startsAt = invalid;
-    const minutes = Number(duration);
-    if (!Number.isInteger(minutes) || minutes < labLimits.durationMin) fields.duration = invalid;
-    if (capacity && !(Number(capacity) >= 1)) fields.capacity = invalid;
+    type Key = keyof Messages['labs']['form']['errors'];
+    const e = (key: Key, values: Record<string, number> = {}) => t(`labs.form.errors.${key}`, values);
+    if (title.trim().length < labLimits.titleMin) fields.title = e('title');
+    if (!purpose.trim()) fields.purpose = e('purpose');
+    const startIso = zonedToIso(startsAt, timeZone);
+    if (!startIso || new Date(startIso).getTime() <= Date.now()) fields.startsAt = e('startsAt');
+    if (!wholeIn(duration, labLimits.durationMin, labLimits.durationMax)) fields.duration = e('duration');
+    if (capacity && !wholeIn(capacity, 1, labLimits.capacityMax)) fields.capacity = e('capacity');
+    if (!coalitionId && !categoryId) fields.summaryCategory = e('category');
     agenda.forEach((item, i) => {
-      if (!item.title.trim()) fields[`phase-${i}-title`] = invalid;
+      if (!item.title.trim()) fields[`phase-${i}-title`] = e('phaseTitle', { n: i + 1 });
+      if (!wholeIn(item.minutes, 1, labLimits.phaseMinutesMax))
+        fields[`phase-${i}-minutes`] = e('phaseMinutes', { n: i + 1 });
     });
+    const total = agenda.reduce((sum, item) => sum + (Number(item.minutes) || 0), 0);
+    if (!fields.duration && total > Number(duration))
+      fields.agenda = e('agenda', { total, duration: Number(duration) });
     return fields;
   }
 
@@ -122,14 +165,14 @@ export function NewLabPage() {
         const lab = await createLab({
           title: title.trim(),
           purpose: purpose.trim(),
-          startsAt: new Date(startsAt).toISOString(),
+          startsAt: zonedToIso(startsAt, timeZone)!,
           durationMinutes: Number(duration),
           capacity: capacity ? Number(capacity) : null,
           visibility,
           facilitatorIds: facilitators.map((f) => f.id),
           summaryCategoryId: categoryId || null,
           ...(coalitionId ? { coalitionId } : {}),
-          agenda: agenda.map((a) => ({ ...a, title: a.title.trim() })),
+          agenda: agenda.map((a) => ({ ...a, title: a.title.trim(), minutes: Number(a.minutes) })),
         });
         announce(t('labs.form.created'));
         navigate(labPath(lab.id));
@@ -162,7 +205,7 @@ export function NewLabPage() {
         <TextField
           id="startsAt"
           type="datetime-local"
-          label={t('labs.form.startsAt')}
+          label={t('labs.form.startsAt', { zone: zoneLabel })}
           error={errors.fields.startsAt}
           value={startsAt}
           onChange={(e) => setStartsAt(e.target.value)}
@@ -204,7 +247,11 @@ export function NewLabPage() {
             label={t('labs.form.coalition')}
             hint={t('labs.form.coalitionHint')}
             value={coalitionId}
-            onChange={(e) => setCoalitionId(e.target.value)}
+            onChange={(e) => {
+              setCoalitionId(e.target.value);
+              // The summary's category belongs to the lab's coalition (or to none).
+              setCategoryId('');
+            }}
           >
             <option value="">{t('labs.form.coalitionNone')}</option>
             {coalitions.map((c) => (
@@ -222,10 +269,20 @@ export function NewLabPage() {
           exclude={me ? [me] : []}
         />
         {errors.fields.facilitatorIds && <p className="field__error">{errors.fields.facilitatorIds}</p>}
-        <CategorySelect value={categoryId} onChange={setCategoryId} />
+        <CategorySelect
+          value={categoryId}
+          onChange={setCategoryId}
+          coalitionId={coalitionId}
+          required
+          error={errors.fields.summaryCategory ?? errors.fields.summaryCategoryId}
+        />
         <fieldset className="lab-agenda">
           <legend>{t('labs.form.agenda')}</legend>
-          {errors.fields.agenda && <p className="field__error">{errors.fields.agenda}</p>}
+          {errors.fields.agenda && (
+            <p id="agenda" className="field__error" tabIndex={-1}>
+              {errors.fields.agenda}
+            </p>
+          )}
           {agenda.map((item, i) => (
             <fieldset key={i} className="lab-agenda__phase">
               <legend>{t('labs.form.phaseLegend', { n: i + 1 })}</legend>
@@ -244,8 +301,9 @@ export function NewLabPage() {
                 min={1}
                 max={labLimits.phaseMinutesMax}
                 label={t('labs.form.phaseMinutes')}
-                value={String(item.minutes)}
-                onChange={(e) => setPhase(i, { minutes: Number(e.target.value) || 1 })}
+                error={errors.fields[`phase-${i}-minutes`]}
+                value={item.minutes}
+                onChange={(e) => setPhase(i, { minutes: e.target.value })}
               />
               <SelectField
                 id={`phase-${i}-kind`}
@@ -274,7 +332,7 @@ export function NewLabPage() {
             <button
               type="button"
               className="button button--secondary"
-              onClick={() => setAgenda((items) => [...items, { title: '', minutes: 10, kind: 'discuss' }])}
+              onClick={() => setAgenda((items) => [...items, { title: '', minutes: '10', kind: 'discuss' }])}
             >
               {t('labs.form.addPhase')}
             </button>

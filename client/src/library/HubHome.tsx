@@ -2,7 +2,7 @@ import type { HubHomeResponse } from '@commons/shared';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { useLoad } from '../forums/load';
+import { useLoad } from '../ui/load';
 import { fetchHubHome } from './api';
 
 interface Item {

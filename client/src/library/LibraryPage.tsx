@@ -18,7 +18,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
 import { announce } from '../app/LiveAnnouncer';
 import { useAuth } from '../auth/store';
-import { useLoad } from '../forums/load';
+import { useLoad } from '../ui/load';
 import { Loading, Page } from '../ui/Page';
 import { listResources, resourceQuery, type ResourceFilters } from './api';
 import './library.css';
@@ -189,7 +189,8 @@ export function LibraryPage() {
   const filters = filtersFrom(params);
   const role = useAuth((s) => s.user?.role);
   const isModerator = role === 'moderator' || role === 'admin';
-  const scopes = resourceScopes.filter((s) => s !== 'review' || isModerator);
+  // A visitor of the public face has the library only (saved, mine and the queue need an account).
+  const scopes = role ? resourceScopes.filter((s) => s !== 'review' || isModerator) : ['library' as const];
 
   function onSearch(event: FormEvent<HTMLFormElement>): void {
     event.preventDefault();

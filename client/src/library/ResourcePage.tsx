@@ -1,10 +1,10 @@
-import type { Resource } from '@commons/shared';
+import { threadPath, type Resource } from '@commons/shared';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useNavigate, useParams } from 'react-router';
 import { announce } from '../app/LiveAnnouncer';
 import { useAuth } from '../auth/store';
-import { isNotFound, useLoad } from '../forums/load';
+import { isNotFound, useLoad } from '../ui/load';
 import { AuthorLink, Time } from '../forums/ui';
 import { ConfirmDelete } from '../hub/ConfirmDelete';
 import { TextAreaField } from '../ui/fields';
@@ -146,7 +146,7 @@ function ResourceView({ initial }: { initial: Resource }) {
           </a>
         )}
       </p>
-      {resource.status === 'approved' && (
+      {resource.status === 'approved' && myId !== undefined && (
         <p className="actions">
           <button
             type="button"
@@ -189,7 +189,7 @@ function ResourceView({ initial }: { initial: Resource }) {
       </p>
       {resource.threadId && (
         <p>
-          <Link to={`/forums/t/${resource.threadId}`}>{t('hub.resource.discuss')}</Link>
+          <Link to={threadPath(resource.threadId)}>{t('hub.resource.discuss')}</Link>
         </p>
       )}
       <section aria-labelledby="details-heading">

@@ -10,7 +10,7 @@ import type {
   ResourcePatchBody,
   Upload,
 } from '@commons/shared';
-import { api, ApiError, request } from '../api';
+import { api, postFile, request } from '../api';
 
 export interface ResourceFilters {
   q: string;
@@ -65,26 +65,6 @@ export async function setMark(id: string, mark: 'save' | 'useful', on: boolean):
 
 export async function setFeatured(id: string, featured: boolean): Promise<Resource> {
   return (await api.patch<{ resource: Resource }>(`/api/resources/${id}/featured`, { featured })).resource;
-}
-
-/** Sends one file as multipart/form-data (the API's one non-JSON request). */
-async function postFile<T>(path: string, file: File): Promise<T> {
-  const form = new FormData();
-  form.append('file', file);
-  let response: Response;
-  try {
-    response = await fetch(path, { method: 'POST', body: form, credentials: 'same-origin' });
-  } catch (cause) {
-    throw new ApiError(0, 'network_error', cause instanceof Error ? cause.message : 'network error');
-  }
-  const body = (await response.json().catch(() => undefined)) as
-    { error?: { code?: string; message?: string; details?: unknown } } | undefined;
-  if (!response.ok) {
-    const error = body?.error;
-    const code = (error?.code ?? (response.status === 413 ? 'payload_too_large' : 'internal')) as ApiError['code'];
-    throw new ApiError(response.status, code, error?.message ?? response.statusText, error?.details);
-  }
-  return body as T;
 }
 
 export async function uploadFile(file: File): Promise<Upload> {

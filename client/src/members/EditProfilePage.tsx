@@ -18,6 +18,7 @@ import { useFormSubmit, type FieldMessages } from '../ui/form';
 import { Loading, Page } from '../ui/Page';
 import { SuccessMessage } from '../ui/SuccessMessage';
 import { updateMe } from './api';
+import { PictureSection } from './PictureSection';
 
 interface Draft {
   displayName: string;
@@ -244,5 +245,19 @@ function ProfileForm({ user }: { user: Self }) {
 export function EditProfilePage() {
   const { t } = useTranslation();
   const user = useAuth((s) => s.user);
-  return <Page title={t('profile.editTitle')}>{user ? <ProfileForm user={user} /> : <Loading />}</Page>;
+  return (
+    <Page title={t('profile.editTitle')}>
+      <p>
+        <Link to="/settings/account">{t('account.nav')}</Link>
+      </p>
+      {user ? (
+        <>
+          <PictureSection user={user} />
+          <ProfileForm user={user} />
+        </>
+      ) : (
+        <Loading />
+      )}
+    </Page>
+  );
 }

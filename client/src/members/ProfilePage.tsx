@@ -1,12 +1,16 @@
 import type { Member } from '@commons/shared';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Avatar } from '../ui/Avatar';
+import { CoalitionBadges } from './CoalitionBadges';
 import { Link, useParams } from 'react-router';
 import { ApiError, type ClientErrorCode } from '../api';
 import { useAuth } from '../auth/store';
 import { MemberActivity } from '../directory/MemberActivity';
+import { MemberHandle } from '../forums/MemberHandle';
 import { useFormatDate } from '../i18n/format';
 import { Page } from '../ui/Page';
+import { MemberBlockButtons } from '../moderation/MemberBlockControls';
 import { fetchMember } from './api';
 
 type Loaded =
@@ -37,13 +41,25 @@ function MemberDetails({ member }: { member: Member }) {
   const isSelf = useAuth((s) => s.user?.id === member.id);
   return (
     <>
-      <p className="meta">
+      <p className="meta member-head">
+        <Avatar member={member} size="lg" />
         {member.role !== 'member' && <span className="badge">{t(`profile.siteRoles.${member.role}`)}</span>}{' '}
         {t('profile.memberSince', { date: formatDate(member.createdAt) })}
       </p>
-      {isSelf && (
+      <p className="member-head">
+        <CoalitionBadges memberId={member.id} />
+      </p>
+      <MemberHandle memberId={member.id} />
+      {isSelf ? (
         <p>
           <Link to="/settings/profile">{t('profile.edit')}</Link>
+        </p>
+      ) : (
+        <p className="profile-actions">
+          <MemberBlockButtons
+            member={{ id: member.id, displayName: member.displayName }}
+            className="button button--secondary"
+          />
         </p>
       )}
       {member.bio && (

@@ -1,8 +1,10 @@
 import { auditActions, type AuditAction, type AuditEntry } from '@commons/shared';
 import { useCallback, useEffect, useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { memberName } from '../members/names';
 import { Loading, Page } from '../ui/Page';
 import { getAudit } from './api';
+import { useFormatDate } from '../i18n/format';
 import './moderation.css';
 
 const actionKey = {
@@ -11,11 +13,27 @@ const actionKey = {
   'sanction.create': 'sanctionCreate',
   'sanction.lift': 'sanctionLift',
   'flag.create_moderator': 'flagModerator',
+  'site.settings': 'siteSettings',
+  'member.role': 'memberRole',
+  'member.verification_resent': 'verificationResent',
+  'member.deleted': 'memberDeleted',
+  'member.approved': 'memberApproved',
+  'member.declined': 'memberDeclined',
+  'invitation.create': 'invitationCreate',
+  'invitation.withdraw': 'invitationWithdraw',
+  'invitation.resend': 'invitationResend',
+  'category.create': 'categoryCreate',
+  'category.update': 'categoryUpdate',
+  'webhook.create': 'webhookCreate',
+  'webhook.update': 'webhookUpdate',
+  'webhook.delete': 'webhookDelete',
+  'webhook.test': 'webhookTest',
 } as const satisfies Record<AuditAction, string>;
 
 /** `/moderation/audit`: who did what, when and why; filter by moderator and action. */
 export function AuditPage() {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
+  const formatDate = useFormatDate();
   const baseId = useId();
   const [actorId, setActorId] = useState('');
   const [action, setAction] = useState<AuditAction | ''>('');
@@ -45,7 +63,6 @@ export function AuditPage() {
     void load({ ...(/^[0-9a-f]{24}$/.test(id) ? { actorId: id } : {}), ...(action ? { action } : {}) });
   }
 
-  const when = new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium', timeStyle: 'short' });
   return (
     <Page title={t('moderation.audit.title')}>
       <form className="mod-filters" onSubmit={onSubmit}>
@@ -91,8 +108,10 @@ export function AuditPage() {
           <tbody>
             {entries.map((e) => (
               <tr key={e.id}>
-                <td data-label={t('moderation.audit.when')}>{when.format(new Date(e.at))}</td>
-                <td data-label={t('moderation.audit.who')}>{e.actor?.displayName ?? t('app.name')}</td>
+                <td data-label={t('moderation.audit.when')}>
+                  {formatDate(e.at, { dateStyle: 'medium', timeStyle: 'short' })}
+                </td>
+                <td data-label={t('moderation.audit.who')}>{e.actor ? memberName(t, e.actor) : t('app.name')}</td>
                 <td data-label={t('moderation.audit.what')}>{t(`moderation.audit.actions.${actionKey[e.action]}`)}</td>
                 <td data-label={t('moderation.audit.why')}>{e.reason}</td>
               </tr>

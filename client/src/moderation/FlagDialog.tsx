@@ -1,7 +1,6 @@
 import { flagReasons, type FlagReason } from '@commons/shared';
 import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { announce } from '../app/LiveAnnouncer';
 import { ErrorSummary } from '../ui/ErrorSummary';
 import { SelectField, TextAreaField } from '../ui/fields';
 import { useFormSubmit } from '../ui/form';
@@ -14,7 +13,16 @@ const focusable = 'button, [href], input, select, textarea, [tabindex]:not([tabi
  * The report dialog: a modal (the rest of the page is inert while it is open), focus starts
  * on the first field, Tab cycles inside it, Escape closes it, and focus returns to the opener.
  */
-export function FlagDialog({ postId, onClose }: { postId: string; onClose: () => void }) {
+export function FlagDialog({
+  postId,
+  onClose,
+  onSent,
+}: {
+  postId: string;
+  onClose: () => void;
+  /** The report was filed: the opener says so where the member is looking. */
+  onSent: () => void;
+}) {
   const { t } = useTranslation();
   const dialog = useRef<HTMLDialogElement>(null);
   const opener = useRef<Element | null>(null);
@@ -64,10 +72,7 @@ export function FlagDialog({ postId, onClose }: { postId: string; onClose: () =>
         await flagPost(postId, note.trim() ? { reason, note: note.trim() } : { reason });
       },
     });
-    if (ok) {
-      announce(t('moderation.flag.sent'));
-      onClose();
-    }
+    if (ok) onSent();
   }
 
   return (
@@ -116,19 +121,5 @@ export function FlagDialog({ postId, onClose }: { postId: string; onClose: () =>
         </div>
       </form>
     </dialog>
-  );
-}
-
-/** The "Report" button that opens the dialog (for posts by others). */
-export function FlagButton({ postId }: { postId: string }) {
-  const { t } = useTranslation();
-  const [open, setOpen] = useState(false);
-  return (
-    <>
-      <button type="button" className="link-button" aria-haspopup="dialog" onClick={() => setOpen(true)}>
-        {t('moderation.flag.open')}
-      </button>
-      {open && <FlagDialog postId={postId} onClose={() => setOpen(false)} />}
-    </>
   );
 }

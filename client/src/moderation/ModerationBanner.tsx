@@ -7,6 +7,7 @@ import { ErrorSummary } from '../ui/ErrorSummary';
 import { TextAreaField } from '../ui/fields';
 import { useFormSubmit } from '../ui/form';
 import { appealPost, getPostModeration, reasonKey } from './api';
+import { useFormatDate } from '../i18n/format';
 import './moderation.css';
 
 /**
@@ -14,7 +15,8 @@ import './moderation.css';
  * Renders nothing while the post is visible; follows `post:hidden` live.
  */
 export function ModerationBanner({ postId }: { postId: string }) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
+  const formatDate = useFormatDate();
   const [state, setState] = useState<PostModeration | null>(null);
   const [appealing, setAppealing] = useState(false);
   const [reason, setReason] = useState('');
@@ -62,7 +64,7 @@ export function ModerationBanner({ postId }: { postId: string }) {
       {state.appeal && (
         <p>
           {t('moderation.banner.appealed', {
-            date: new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium' }).format(new Date(state.appeal.at)),
+            date: formatDate(state.appeal.at, { dateStyle: 'medium' }),
           })}
         </p>
       )}

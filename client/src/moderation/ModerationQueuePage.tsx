@@ -1,6 +1,14 @@
-import { resolveActions, type ModerationItem, type ResolveAction } from '@commons/shared';
+import {
+  postPath,
+  resolveActions,
+  type ModerationItem,
+  type ModerationMemberRef,
+  type ResolveAction,
+} from '@commons/shared';
 import { useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { memberName } from '../members/names';
+import { Avatar } from '../ui/Avatar';
 import { Link } from 'react-router';
 import { isApiError } from '../api';
 import { announce } from '../app/LiveAnnouncer';
@@ -10,14 +18,31 @@ import { SanctionForm } from './SanctionForm';
 import { useModeration } from './store';
 import './moderation.css';
 
+const EXCERPT_CHARS = 280;
+
+/** The first words of a post for the card; the whole post is one click away. */
+function excerpt(body: string): string {
+  const flat = body.replace(/\s+/g, ' ').trim();
+  return flat.length <= EXCERPT_CHARS ? flat : `${flat.slice(0, EXCERPT_CHARS).trimEnd()}…`;
+}
+
+/** What kind of button each decision is: keeping is safe, hiding is a warning, deleting destroys. */
+const actionClass: Record<ResolveAction, string> = {
+  keep: 'button button--secondary',
+  hide: 'button button--warning',
+  delete: 'button button--danger',
+};
+
 function ItemCard({
   item,
   selected,
   onSelect,
+  onSanction,
 }: {
   item: ModerationItem;
   selected: boolean;
   onSelect: (on: boolean) => void;
+  onSanction: (member: ModerationMemberRef) => void;
 }) {
   const { t } = useTranslation();
   const upsert = useModeration((s) => s.upsert);
@@ -25,6 +50,7 @@ function ItemCard({
   const [note, setNote] = useState('');
   const [notify, setNotify] = useState(true);
   const [message, setMessage] = useState<string | null>(null);
+  const [confirmDelete, setConfirmDelete] = useState(false);
   const headingId = `${baseId}-h`;
 
   function failed(err: unknown): void {
@@ -46,6 +72,11 @@ function ItemCard({
       setMessage(t('moderation.queue.noteRequired'));
       return;
     }
+    if (action === 'delete' && !confirmDelete) {
+      setConfirmDelete(true);
+      return;
+    }
+    setConfirmDelete(false);
     try {
       upsert(await resolveItem(item.id, { action, note: note.trim(), notifyAuthor: notify }));
       announce(t('moderation.queue.done'));
@@ -55,17 +86,33 @@ function ItemCard({
   }
 
   const history = item.authorHistory;
+  const postLink = postPath(item.threadId, item.postSeq);
+  const urgent = (item.reasons.child_safety ?? 0) > 0;
   return (
     <li className="mod-card" aria-labelledby={headingId}>
       <h2 id={headingId} className="mod-card__title">
-        {item.author?.displayName ?? t('moderation.queue.anonymous')}
-        {' · '}
-        {t(`moderation.queue.postStatus.${item.postStatus}`)}
+        <Link to={postLink}>{item.threadTitle || t('moderation.queue.openPost')}</Link>
       </h2>
       <p>
-        {t('moderation.queue.priority', { value: item.priority })}
+        {urgent && (
+          <>
+            <strong className="mod-urgent">{t('moderation.queue.urgentChildSafety')}</strong>
+            {' · '}
+          </>
+        )}
+        {item.openReports > 0
+          ? t('moderation.queue.reports', { count: item.openReports })
+          : item.screening.length > 0
+            ? t('moderation.queue.screened')
+            : t('moderation.queue.noReports')}
+        {item.appeal && (
+          <>
+            {' · '}
+            {t('moderation.queue.appealWaiting')}
+          </>
+        )}
         {' · '}
-        {t('moderation.queue.weight', { value: item.openWeight })}
+        {t(`moderation.queue.postStatus.${item.postStatus}`)}
         {item.claimedBy && (
           <>
             {' · '}
@@ -73,14 +120,25 @@ function ItemCard({
           </>
         )}
       </p>
+      <p className="member-head">
+        <Avatar member={item.author} size="sm" />
+        {t('moderation.queue.postedBy', {
+          name: item.author ? memberName(t, item.author) : t('moderation.queue.anonymous'),
+        })}
+      </p>
       {item.postDeleted ? (
         <p className="empty">{t('moderation.queue.deletedPost')}</p>
       ) : (
-        <p className="mod-card__body">{item.postBody}</p>
+        <>
+          <blockquote className="mod-card__excerpt">{excerpt(item.postBody)}</blockquote>
+          {item.postBody.replace(/\s+/g, ' ').trim().length > EXCERPT_CHARS && (
+            <details>
+              <summary>{t('moderation.queue.showAll')}</summary>
+              <p className="mod-card__body">{item.postBody}</p>
+            </details>
+          )}
+        </>
       )}
-      <p>
-        <Link to={`/forums/t/${item.threadId}`}>{t('nav.forums')}</Link>
-      </p>
       {item.flags.length > 0 && (
         <>
           <h3>{t('moderation.queue.flagsHeading')}</h3>
@@ -127,6 +185,13 @@ function ItemCard({
           })}
         </p>
       )}
+      {item.author && (
+        <p>
+          <button type="button" className="link-button" onClick={() => item.author && onSanction(item.author)}>
+            {t('moderation.queue.sanctionAuthor', { name: memberName(t, item.author) })}
+          </button>
+        </p>
+      )}
       <div className="field">
         <input
           id={`${baseId}-select`}
@@ -167,11 +232,22 @@ function ItemCard({
           </button>
         )}
         {resolveActions.map((action) => (
-          <button key={action} type="button" className="button" onClick={() => void resolve(action)}>
+          <button key={action} type="button" className={actionClass[action]} onClick={() => void resolve(action)}>
             {t(`moderation.queue.${action}`)}
           </button>
         ))}
       </div>
+      {confirmDelete && (
+        <div className="mod-actions" role="alert">
+          <p>{t('moderation.queue.deleteConfirm')}</p>
+          <button type="button" className="button button--danger" onClick={() => void resolve('delete')}>
+            {t('moderation.queue.deleteYes')}
+          </button>
+          <button type="button" className="button button--secondary" onClick={() => setConfirmDelete(false)}>
+            {t('moderation.queue.deleteNo')}
+          </button>
+        </div>
+      )}
     </li>
   );
 }
@@ -183,12 +259,19 @@ function BulkBar({ selected, clear }: { selected: string[]; clear: () => void })
   const [action, setAction] = useState<ResolveAction>('keep');
   const [note, setNote] = useState('');
   const [message, setMessage] = useState<string | null>(null);
+  const [confirmDelete, setConfirmDelete] = useState(false);
 
   async function apply(): Promise<void> {
     if (!note.trim()) {
       setMessage(t('moderation.queue.noteRequired'));
       return;
     }
+    // Deleting many posts at once asks first, as deleting one does.
+    if (action === 'delete' && !confirmDelete) {
+      setConfirmDelete(true);
+      return;
+    }
+    setConfirmDelete(false);
     try {
       const results = await resolveItems(selected, { action, note: note.trim(), notifyAuthor: true });
       for (const r of results) if (r.item) upsert(r.item);
@@ -212,7 +295,10 @@ function BulkBar({ selected, clear }: { selected: string[]; clear: () => void })
           <select
             id={`${baseId}-action`}
             value={action}
-            onChange={(event) => setAction(event.target.value as ResolveAction)}
+            onChange={(event) => {
+              setAction(event.target.value as ResolveAction);
+              setConfirmDelete(false);
+            }}
           >
             {resolveActions.map((a) => (
               <option key={a} value={a}>
@@ -229,6 +315,17 @@ function BulkBar({ selected, clear }: { selected: string[]; clear: () => void })
           {t('moderation.queue.bulkApply')}
         </button>
       </div>
+      {confirmDelete && (
+        <div className="mod-actions" role="alert">
+          <p>{t('moderation.queue.bulkDeleteConfirm', { count: selected.length })}</p>
+          <button type="button" className="button button--danger" onClick={() => void apply()}>
+            {t('moderation.queue.bulkDeleteYes', { count: selected.length })}
+          </button>
+          <button type="button" className="button button--secondary" onClick={() => setConfirmDelete(false)}>
+            {t('moderation.queue.deleteNo')}
+          </button>
+        </div>
+      )}
       {message && <p role="status">{message}</p>}
     </section>
   );
@@ -239,6 +336,7 @@ export function ModerationQueuePage() {
   const { t } = useTranslation();
   const { items, loading, error, loadQueue } = useModeration();
   const [selected, setSelected] = useState<string[]>([]);
+  const [sanctionFor, setSanctionFor] = useState<ModerationMemberRef | null>(null);
 
   useEffect(() => {
     void loadQueue();
@@ -268,11 +366,16 @@ export function ModerationQueuePage() {
               item={item}
               selected={selected.includes(item.id)}
               onSelect={(on) => setSelected((s) => (on ? [...s, item.id] : s.filter((x) => x !== item.id)))}
+              onSanction={(member) => {
+                setSanctionFor(member);
+                // The form below now names the author: bring the moderator to it.
+                requestAnimationFrame(() => document.getElementById('sanction-form')?.focus());
+              }}
             />
           ))}
         </ul>
       )}
-      <SanctionForm />
+      <SanctionForm key={sanctionFor?.id ?? 'anyone'} member={sanctionFor} />
     </Page>
   );
 }

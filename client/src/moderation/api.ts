@@ -1,4 +1,6 @@
 import type {
+  BlockList,
+  MemberBlockKind,
   FlagReason,
   ScreeningReason,
   AuditAction,
@@ -52,10 +54,11 @@ export async function getAudit(filter: { actorId?: string; action?: AuditAction 
   return (await api.get<{ entries: AuditEntry[] }>(`/api/moderation/audit${text ? `?${text}` : ''}`, signal)).entries;
 }
 
-export const getBlocks = async () => (await api.get<{ memberIds: string[] }>('/api/members/me/blocks')).memberIds;
+export const getBlocks = () => api.get<BlockList>('/api/members/me/blocks');
 
-export const setBlock = (memberId: string, blocked: boolean) =>
-  request<{ memberId: string; blocked: boolean }>(blocked ? 'PUT' : 'DELETE', `/api/members/${id(memberId)}/block`);
+/** Blocks or mutes a member (`on`), or undoes it. */
+export const setMemberBlock = (memberId: string, kind: MemberBlockKind, on: boolean) =>
+  request<unknown>(on ? 'PUT' : 'DELETE', `/api/members/${id(memberId)}/${kind}`);
 
 /** The catalogue key of a flag or screening reason (the server sends them as strings). */
 export const reasonKey = (reason: string) => `moderation.reasons.${reason as FlagReason | ScreeningReason}` as const;

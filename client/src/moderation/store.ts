@@ -1,20 +1,15 @@
 import type { ModerationItem } from '@commons/shared';
 import { create } from 'zustand';
 import { socket } from '../socket';
-import { getBlocks, getQueue, setBlock } from './api';
+import { getQueue } from './api';
 
 interface ModerationStore {
   items: ModerationItem[];
   loading: boolean;
   error: boolean;
-  /** Members I blocked: their posts show collapsed. */
-  blocked: Set<string>;
-  blocksLoaded: boolean;
   loadQueue: () => Promise<void>;
   /** A live or local update: replaces the item, drops it once resolved. */
   upsert: (item: ModerationItem) => void;
-  loadBlocks: () => Promise<void>;
-  toggleBlock: (memberId: string, blocked: boolean) => Promise<void>;
 }
 
 /** Queue order as the server gives it: priority first, then the oldest. */
@@ -26,8 +21,6 @@ export const useModeration = create<ModerationStore>((set, get) => ({
   items: [],
   loading: false,
   error: false,
-  blocked: new Set(),
-  blocksLoaded: false,
   async loadQueue() {
     set({ loading: true, error: false });
     try {
@@ -39,22 +32,6 @@ export const useModeration = create<ModerationStore>((set, get) => ({
   upsert(item) {
     const rest = get().items.filter((i) => i.id !== item.id);
     set({ items: item.state === 'resolved' ? rest : ordered([...rest, item]) });
-  },
-  async loadBlocks() {
-    if (get().blocksLoaded) return;
-    set({ blocksLoaded: true });
-    try {
-      set({ blocked: new Set(await getBlocks()) });
-    } catch {
-      set({ blocksLoaded: false });
-    }
-  },
-  async toggleBlock(memberId, blocked) {
-    await setBlock(memberId, blocked);
-    const next = new Set(get().blocked);
-    if (blocked) next.add(memberId);
-    else next.delete(memberId);
-    set({ blocked: next });
   },
 }));
 

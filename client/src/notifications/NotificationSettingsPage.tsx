@@ -13,6 +13,7 @@ import { SelectField } from '../ui/fields';
 import { useFormSubmit } from '../ui/form';
 import { Loading, Page } from '../ui/Page';
 import { SuccessMessage } from '../ui/SuccessMessage';
+import { BlockedMembersSection } from '../moderation/BlockedMembersSection';
 import { fetchPreferences, savePreferences, type PreferencesView } from './api';
 
 const hours = Array.from({ length: 24 }, (_, h) => h);
@@ -131,6 +132,7 @@ export function NotificationSettingsPage() {
           <SuccessMessage>{saved && t('notifications.settings.saved')}</SuccessMessage>
         </form>
       )}
+      <BlockedMembersSection />
     </Page>
   );
 }

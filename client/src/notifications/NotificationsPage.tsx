@@ -4,8 +4,10 @@ import { Link } from 'react-router';
 import { announce } from '../app/LiveAnnouncer';
 import { useFormatDate } from '../i18n/format';
 import { Loading, Page } from '../ui/Page';
+import { NotificationAvatar } from './NotificationAvatar';
 import { useNotifications } from './store';
 import { notificationText } from './text';
+import './notifications.css';
 
 /** `/notifications`: newest first (forum activity grouped per thread, notices one by one), with mark read and mark all read. */
 export function NotificationsPage() {
@@ -68,32 +70,38 @@ export function NotificationsPage() {
             <ul className="notifications">
               {items.map((n) => (
                 <li key={n.id} className={n.read ? 'notification' : 'notification notification--unread'}>
-                  <p className="notification__text">
-                    {!n.read && <span className="visually-hidden">{t('notifications.unread')}: </span>}
-                    <Link
-                      to={n.path}
-                      onClick={() => {
-                        if (!n.read) void useNotifications.getState().markRead([n.id]);
-                      }}
-                    >
-                      {notificationText(t, n)}
-                    </Link>
-                  </p>
-                  <p className="notification__meta">
-                    <time dateTime={n.updatedAt}>{formatDate(n.updatedAt)}</time>
-                    {!n.read && (
-                      <button
-                        type="button"
-                        className="link-button"
-                        aria-disabled={busy}
-                        onClick={() =>
-                          void run(() => useNotifications.getState().markRead([n.id]), t('notifications.markedRead'))
-                        }
+                  <NotificationAvatar notification={n} size="md" />
+                  <div className="notification__main">
+                    <p className="notification__text">
+                      {!n.read && <span className="visually-hidden">{t('notifications.unread')}: </span>}
+                      <Link
+                        to={n.path}
+                        onClick={() => {
+                          if (!n.read) void useNotifications.getState().markRead([n.id]);
+                        }}
                       >
-                        {t('notifications.markRead')}
-                      </button>
-                    )}
-                  </p>
+                        {notificationText(t, n)}
+                      </Link>
+                    </p>
+                    {n.excerpt && <p className="notification__excerpt">{n.excerpt}</p>}
+                    <p className="notification__meta">
+                      <time dateTime={n.updatedAt}>
+                        {formatDate(n.updatedAt, { dateStyle: 'medium', timeStyle: 'short' })}
+                      </time>
+                      {!n.read && (
+                        <button
+                          type="button"
+                          className="link-button"
+                          aria-disabled={busy}
+                          onClick={() =>
+                            void run(() => useNotifications.getState().markRead([n.id]), t('notifications.markedRead'))
+                          }
+                        >
+                          {t('notifications.markRead')}
+                        </button>
+                      )}
+                    </p>
+                  </div>
                 </li>
               ))}
             </ul>

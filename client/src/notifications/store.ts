@@ -1,6 +1,6 @@
 import type { Notification, NotificationNewEvent, NotificationReadEvent } from '@commons/shared';
 import { create } from 'zustand';
-import { socket } from '../socket';
+import { socket, useConnection } from '../socket';
 import { fetchNotifications, fetchUnreadCount, markRead } from './api';
 
 interface NotificationStore {
@@ -76,8 +76,10 @@ function onRead(e: NotificationReadEvent): void {
 
 socket.on('notification:new', onNew);
 socket.on('notification:read', onRead);
-// After a (re)connect the count may have moved while we were away.
-socket.on('session:ready', () => {
+// After a (re)connect, or when the server may have missed live events for us (the connection's
+// `syncs` moves for both), the count may have moved.
+useConnection.subscribe((now, before) => {
+  if (now.syncs === before.syncs) return;
   void useNotifications
     .getState()
     .refreshCount()

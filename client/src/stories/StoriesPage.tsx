@@ -2,9 +2,10 @@ import { resourceTopics } from '@commons/shared';
 import { type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
-import { useCursorList } from '../forums/load';
+import { useCursorList } from '../ui/load';
 import { SelectField } from '../ui/fields';
-import { Loading, Page } from '../ui/Page';
+import { ListBody } from '../ui/ListBody';
+import { Page } from '../ui/Page';
 import { listStories } from './api';
 import { StoryCard } from './StoryCard';
 import '../library/library.css';
@@ -18,12 +19,7 @@ export function StoriesPage() {
   if (topic && (resourceTopics as readonly string[]).includes(topic)) query.set('topic', topic);
   if (params.get('featured') === 'true') query.set('featured', 'true');
   const key = query.toString();
-  const {
-    items: stories,
-    state,
-    hasMore,
-    loadMore,
-  } = useCursorList(key, async (q, signal) => {
+  const list = useCursorList(key, async (q, signal) => {
     const page = await listStories(q, signal);
     return { items: page.stories, nextCursor: page.nextCursor };
   });
@@ -65,25 +61,11 @@ export function StoriesPage() {
           </button>
         </p>
       </form>
-      {state.status === 'loading' && <Loading />}
-      {state.status === 'failed' && <p className="notice notice--error">{t(`errors.${state.code}`)}</p>}
-      {state.status === 'loaded' &&
-        (stories.length === 0 ? (
-          <p className="empty">{t('hub.stories.empty')}</p>
-        ) : (
-          <ul className="cards">
-            {stories.map((s) => (
-              <StoryCard key={s.id} story={s} />
-            ))}
-          </ul>
+      <ListBody list={list} empty={t('hub.stories.empty')} moreLabel={t('hub.stories.loadMore')}>
+        {list.items.map((s) => (
+          <StoryCard key={s.id} story={s} />
         ))}
-      {state.status === 'loaded' && hasMore && (
-        <p>
-          <button type="button" className="button button--secondary" onClick={() => void loadMore()}>
-            {t('hub.stories.loadMore')}
-          </button>
-        </p>
-      )}
+      </ListBody>
     </Page>
   );
 }

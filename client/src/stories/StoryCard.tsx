@@ -1,5 +1,6 @@
 import type { StorySummary } from '@commons/shared';
 import { useTranslation } from 'react-i18next';
+import { memberName } from '../members/names';
 import { Link } from 'react-router';
 import { Time } from '../forums/ui';
 
@@ -13,7 +14,7 @@ export function StoryCard({ story }: { story: StorySummary }) {
       <p className="meta">
         {story.featured && <span className="badge">{t('hub.stories.featured')}</span>}{' '}
         {t('hub.stories.from', { place: story.community })}
-        {story.author && <> · {t('hub.stories.by', { name: story.author.displayName })}</>} ·{' '}
+        {story.author && <> · {t('hub.stories.by', { name: memberName(t, story.author) })}</>} ·{' '}
         <Time iso={story.createdAt} />
       </p>
       <p className="snippet">{story.excerpt}</p>

@@ -1,10 +1,10 @@
-import type { Story } from '@commons/shared';
+import { threadPath, type Story } from '@commons/shared';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
 import { announce } from '../app/LiveAnnouncer';
 import { useAuth } from '../auth/store';
-import { isNotFound, useLoad } from '../forums/load';
+import { isNotFound, useLoad } from '../ui/load';
 import { AuthorLink, Time } from '../forums/ui';
 import { ConfirmDelete } from '../hub/ConfirmDelete';
 import { Page } from '../ui/Page';
@@ -62,7 +62,7 @@ export function StoryPage() {
       <div className="prose story" dangerouslySetInnerHTML={{ __html: s.bodyHtml }} />
       {s.threadId && (
         <p>
-          <Link to={`/forums/t/${s.threadId}`}>{t('hub.stories.discuss')}</Link>
+          <Link to={threadPath(s.threadId)}>{t('hub.stories.discuss')}</Link>
         </p>
       )}
       {canManage && (

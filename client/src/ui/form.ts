@@ -27,9 +27,14 @@ function isKnownField(field: string): field is KnownField {
   return Object.hasOwn(catalogues.en.errors.fields, field);
 }
 
+/**
+ * The summary lists each message once (linked to the first field it is about); every field still
+ * shows its own message. A generic message for several fields is not repeated down the summary.
+ */
 export function fromFieldMessages(fields: FieldMessages): FormErrors {
   const summary: SummaryItem[] = [];
-  for (const [field, message] of Object.entries(fields)) if (message) summary.push({ field, message });
+  for (const [field, message] of Object.entries(fields))
+    if (message && !summary.some((item) => item.message === message)) summary.push({ field, message });
   return { summary, fields };
 }
 

@@ -1,7 +1,9 @@
 import type { Role } from '@commons/shared';
 import mongoose, { Types } from 'mongoose';
 import { AppError } from '../http/errors.js';
-import { MemberModel } from '../members/model.js';
+import { staffAmong } from '../members/reads.js';
+import { isVisitor } from '../site/viewer.js';
+import { findIn } from '../infra/store/index.js';
 import { CoalitionModel, MembershipModel, type CoalitionFields } from './model.js';
 
 const { trusted } = mongoose;
@@ -12,7 +14,8 @@ const { trusted } = mongoose;
  * notification goes through the same rule:
  * - public coalition: every member;
  * - private coalition: its active members (not pending requests), moderators and administrators;
- * - a coalition that no longer exists: moderators and administrators only.
+ * - a coalition that no longer exists: moderators and administrators only;
+ * - a visitor without an account (the public face): no coalition's content at all.
  * Only this file and the coalition service read coalition memberships.
  */
 export interface CoalitionViewer {
@@ -28,6 +31,8 @@ const oid = (id: Types.ObjectId | string) => (typeof id === 'string' ? new Types
 
 /** Coalitions whose content the viewer may see (public ones and their own), or null for "all" (staff). */
 export async function visibleCoalitionIds(viewer: CoalitionViewer): Promise<Types.ObjectId[] | null> {
+  // A visitor without an account sees no coalition's content, public or private.
+  if (isVisitor(viewer)) return [];
   if (isStaff(viewer)) return null;
   const [open, mine] = await Promise.all([
     CoalitionModel.find({ visibility: trusted({ $ne: 'private' }) }, { _id: 1 }).lean(),
@@ -49,6 +54,7 @@ export async function canSeeCoalitionContent(
   coalitionId: Types.ObjectId | null | undefined,
 ): Promise<boolean> {
   if (!coalitionId || isStaff(viewer)) return true;
+  if (isVisitor(viewer)) return false;
   const coalition = await CoalitionModel.findById(coalitionId, { visibility: 1 }).lean();
   if (!coalition) return false;
   if (coalition.visibility !== 'private') return true;
@@ -65,12 +71,12 @@ export async function readersAmong(
   if (coalition && coalition.visibility !== 'private') return memberIds;
   const ids = memberIds.map((id) => new Types.ObjectId(id));
   const [staff, members] = await Promise.all([
-    MemberModel.find({ _id: trusted({ $in: ids }), role: trusted({ $in: ['moderator', 'admin'] }) }, { _id: 1 }).lean(),
+    staffAmong(memberIds),
     coalition
       ? MembershipModel.find({ coalitionId, memberId: trusted({ $in: ids }), status: 'active' }, { memberId: 1 }).lean()
       : Promise.resolve([]),
   ]);
-  const allowed = new Set([...staff.map((m) => m._id.toHexString()), ...members.map((m) => m.memberId.toHexString())]);
+  const allowed = new Set([...staff, ...members.map((m) => m.memberId.toHexString())]);
   return memberIds.filter((id) => allowed.has(id));
 }
 
@@ -96,4 +102,62 @@ export async function assertCoalitionMember(viewer: CoalitionViewer, coalitionId
   const mine = await MembershipModel.exists({ coalitionId: coalition._id, memberId: oid(viewer.id), status: 'active' });
   if (mine) return coalition;
   throw new AppError('forbidden', 'Only members of the coalition can do that.');
+}
+
+/**
+ * Of `memberIds`, those who share at least one active coalition with `viewerId` (members' privacy
+ * settings: "members of my coalitions"). One equality query per member asked about (pages are small).
+ */
+export async function coalitionPeersAmong(viewerId: string, memberIds: string[]): Promise<Set<string>> {
+  const wanted = [...new Set(memberIds)].filter((id) => Types.ObjectId.isValid(id));
+  if (wanted.length === 0) return new Set();
+  const mine = new Set((await activeCoalitionIds(viewerId)).map((id) => id.toHexString()));
+  if (mine.size === 0) return new Set();
+  const rows = await findIn(
+    'memberId',
+    wanted.map((id) => oid(id)),
+    (match) => MembershipModel.find({ ...match, status: 'active' }, { memberId: 1, coalitionId: 1 }).lean(),
+  );
+  return new Set(rows.filter((r) => mine.has(r.coalitionId.toHexString())).map((r) => r.memberId.toHexString()));
+}
+
+/**
+ * The coalitions each of `memberIds` actively belongs to, as `viewerId` may see them: public ones,
+ * and private ones only when the viewer is an active member of that coalition too (a private
+ * coalition's membership is for its members to know). Names in the coalitions' own order of
+ * creation. Three equality-batched queries, whatever the number of members.
+ */
+export async function coalitionBadgesAmong(
+  viewerId: string,
+  memberIds: string[],
+): Promise<Map<string, Array<{ id: string; name: string }>>> {
+  const wanted = [...new Set(memberIds)].filter((id) => Types.ObjectId.isValid(id));
+  const out = new Map<string, Array<{ id: string; name: string }>>();
+  if (wanted.length === 0) return out;
+  const rows = await findIn(
+    'memberId',
+    wanted.map((id) => oid(id)),
+    (match) => MembershipModel.find({ ...match, status: 'active' }, { memberId: 1, coalitionId: 1 }).lean(),
+  );
+  if (rows.length === 0) return out;
+  const [coalitions, mine] = await Promise.all([
+    findIn('_id', [...new Set(rows.map((r) => r.coalitionId.toHexString()))].map(oid), (match) =>
+      CoalitionModel.find(match, { name: 1, visibility: 1, createdAt: 1 }).lean(),
+    ),
+    activeCoalitionIds(viewerId),
+  ]);
+  const viewerIn = new Set(mine.map((id) => id.toHexString()));
+  const shown = coalitions
+    .filter((c) => c.visibility !== 'private' || viewerIn.has(c._id.toHexString()))
+    .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
+  const holders = new Map<string, Set<string>>();
+  for (const r of rows) {
+    const coalition = r.coalitionId.toHexString();
+    holders.set(coalition, (holders.get(coalition) ?? new Set()).add(r.memberId.toHexString()));
+  }
+  for (const c of shown) {
+    const badge = { id: c._id.toHexString(), name: c.name };
+    for (const memberId of holders.get(badge.id) ?? []) out.set(memberId, [...(out.get(memberId) ?? []), badge]);
+  }
+  return out;
 }

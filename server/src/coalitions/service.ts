@@ -6,40 +6,32 @@ import type {
   CoalitionPatchBody,
   CoalitionRequestDecision,
 } from '@commons/shared';
-import mongoose, { isValidObjectId, Types } from 'mongoose';
+import mongoose, { Types } from 'mongoose';
 import { z } from 'zod';
-import { decodeCursor, encodeCursor } from '../forums/cursor.js';
+import type { DomainEvents } from '../infra/domain-events.js';
+import { isDuplicateKey } from '../infra/store/index.js';
+import { cursorField, decodeCursor, encodeCursor } from '../http/cursor.js';
 import { loadMemberRefs } from '../forums/mentions.js';
-import { CategoryModel, CategorySubscriptionModel } from '../forums/model.js';
-import { isAdmin, type Actor } from '../forums/policy.js';
+import { archiveCoalitionCategories, dropCoalitionSubscriptionsOutside } from '../forums/coalition-visibility.js';
+import { isAdmin, type Actor } from '../members/actor.js';
 import { AppError } from '../http/errors.js';
 import { escapeRegex, fold } from '../search/terms.js';
 import { CoalitionModel, MembershipModel, type CoalitionFields, type MembershipFields } from './model.js';
+import { exportCoalitionMember, forgetCoalitionMember } from './member-data.js';
+import { assertMayPublish } from '../moderation/publishing.js';
+import { readableCoalition, readableCoalitionOr404, readableCoalitions, type ReadableCoalition } from './read-rule.js';
 
 const { trusted } = mongoose;
 
-const cursorSchema = z.object({ n: z.string(), i: z.string().regex(/^[0-9a-f]{24}$/) }).strict();
-
-/** A unique index refused the write (FerretDB 1.24 reports it on updates as an InternalError). */
-function isDuplicateKey(err: unknown): boolean {
-  if (typeof err !== 'object' || err === null) return false;
-  const { code, message } = err as { code?: unknown; message?: unknown };
-  return code === 11000 || (typeof message === 'string' && message.includes('UNIQUE constraint failed'));
-}
+const cursorSchema = z.object({ n: cursorField.text(), i: cursorField.id() }).strict();
 
 /** Coalitions: open ones anyone joins; others by request, approved by the coalition's admins. */
-export function createCoalitionService() {
-  async function find(id: string): Promise<CoalitionFields> {
-    const doc = isValidObjectId(id) ? await CoalitionModel.findById(id).lean<CoalitionFields>() : null;
-    if (!doc) throw new AppError('not_found', 'No coalition with this id.');
-    return doc;
-  }
-
+export function createCoalitionService(deps: { events: DomainEvents }) {
   async function membershipOf(coalitionId: Types.ObjectId, memberId: string): Promise<MembershipFields | null> {
     return MembershipModel.findOne({ coalitionId, memberId: new Types.ObjectId(memberId) }).lean<MembershipFields>();
   }
 
-  function present(doc: CoalitionFields, mine: MembershipFields | null | undefined): Coalition {
+  function present(doc: ReadableCoalition, mine: MembershipFields | null | undefined): Coalition {
     return {
       id: doc._id.toHexString(),
       name: doc.name,
@@ -69,27 +61,31 @@ export function createCoalitionService() {
     });
 
   /**
-   * A private coalition's category subscriptions are for its members: those of anyone else (who
-   * left, or were never in) are dropped, so no digest lists its threads to them.
+   * After fewer members may read a private coalition's content (one left, or it turned private or
+   * was deleted): category subscriptions of anyone else are dropped, so no digest lists its
+   * threads to them, and open sockets are checked again (realtime/recheck-rooms.ts), so no live
+   * push reaches them.
    */
-  async function dropOutsiderSubscriptions(coalition: Pick<CoalitionFields, '_id' | 'visibility'>, only?: string) {
+  async function afterReadersShrank(coalition: Pick<CoalitionFields, '_id' | 'visibility'>, only?: string) {
     if (coalition.visibility !== 'private') return;
-    const categories = await CategoryModel.find({ coalitionId: coalition._id }, { _id: 1 }).lean();
-    if (categories.length === 0) return;
     const members = await MembershipModel.find(
       { coalitionId: coalition._id, status: 'active' },
       { memberId: 1 },
     ).lean();
-    const filter: Record<string, unknown> = {
-      categoryId: trusted({ $in: categories.map((c) => c._id) }),
-      memberId: trusted({ $nin: members.map((m) => m.memberId) }),
-    };
-    if (only && !members.some((m) => m.memberId.toHexString() === only)) filter.memberId = new Types.ObjectId(only);
-    else if (only) return;
-    await CategorySubscriptionModel.deleteMany(filter);
+    // A member still in keeps their subscriptions.
+    if (only && members.some((m) => m.memberId.toHexString() === only)) return;
+    await dropCoalitionSubscriptionsOutside(
+      coalition._id,
+      members.map((m) => m.memberId),
+      only ? new Types.ObjectId(only) : undefined,
+    );
+    deps.events.publish('coalition.readersShrank', {
+      coalitionId: coalition._id.toHexString(),
+      memberId: only ?? null,
+    });
   }
 
-  async function detail(actor: Actor, coalition: CoalitionFields): Promise<CoalitionDetailResponse> {
+  async function detail(actor: Actor, coalition: ReadableCoalition): Promise<CoalitionDetailResponse> {
     const rows = await MembershipModel.find({ coalitionId: coalition._id })
       .sort({ createdAt: 1 })
       .limit(1000)
@@ -112,7 +108,12 @@ export function createCoalitionService() {
   }
 
   return {
+    /** This domain's part of a member's data export (members/member-data.ts). */
+    exportMember: (memberId: string) => exportCoalitionMember(memberId),
+    /** Deletes this domain's data of a member who deleted their account (members/member-data.ts). */
+    forgetMember: (memberId: string) => forgetCoalitionMember(memberId),
     async create(actor: Actor, body: CoalitionCreateBody): Promise<CoalitionDetailResponse> {
+      await assertMayPublish(actor);
       let doc: CoalitionFields;
       try {
         doc = (
@@ -133,7 +134,7 @@ export function createCoalitionService() {
         role: 'admin',
         status: 'active',
       });
-      return detail(actor, doc);
+      return detail(actor, readableCoalition(actor, doc));
     },
 
     async list(
@@ -172,19 +173,19 @@ export function createCoalitionService() {
       const mineBy = new Map(mine.map((m) => [m.coalitionId.toHexString(), m]));
       const last = page.at(-1);
       return {
-        coalitions: page.map((d) => present(d, mineBy.get(d._id.toHexString()))),
+        coalitions: readableCoalitions(actor, page).map((d) => present(d, mineBy.get(d._id.toHexString()))),
         nextCursor:
           docs.length > query.limit && last ? encodeCursor({ n: last.nameKey, i: last._id.toHexString() }) : null,
       };
     },
 
     async get(actor: Actor, id: string): Promise<CoalitionDetailResponse> {
-      return detail(actor, await find(id));
+      return detail(actor, await readableCoalitionOr404(actor, id));
     },
 
     /** Open coalitions: joined at once. Others: a request waits for an admin. */
     async join(actor: Actor, id: string): Promise<CoalitionDetailResponse> {
-      const coalition = await find(id);
+      const coalition = await readableCoalitionOr404(actor, id);
       const status = coalition.joinPolicy === 'open' ? 'active' : 'pending';
       try {
         await MembershipModel.create({
@@ -198,12 +199,12 @@ export function createCoalitionService() {
         throw err;
       }
       if (status === 'active') await CoalitionModel.updateOne({ _id: coalition._id }, { $inc: { memberCount: 1 } });
-      return detail(actor, await find(id));
+      return detail(actor, await readableCoalitionOr404(actor, id));
     },
 
     /** Leave, or withdraw a request. The last admin cannot leave while others remain. */
     async leave(actor: Actor, id: string): Promise<CoalitionDetailResponse> {
-      const coalition = await find(id);
+      const coalition = await readableCoalitionOr404(actor, id);
       const mine = await membershipOf(coalition._id, actor.id);
       if (!mine) throw new AppError('not_found', 'You are not a member of this coalition.');
       if (mine.role === 'admin' && mine.status === 'active') {
@@ -218,13 +219,14 @@ export function createCoalitionService() {
       const removed = await MembershipModel.deleteOne({ _id: mine._id });
       if (removed.deletedCount > 0 && mine.status === 'active')
         await CoalitionModel.updateOne({ _id: coalition._id }, { $inc: { memberCount: -1 } });
-      await dropOutsiderSubscriptions(coalition, actor.id);
-      return detail(actor, await find(id));
+      await afterReadersShrank(coalition, actor.id);
+      return detail(actor, await readableCoalitionOr404(actor, id));
     },
 
     /** Coalition admins (and site administrators) change its name, description, place and policies. */
     async update(actor: Actor, id: string, patch: CoalitionPatchBody): Promise<CoalitionDetailResponse> {
-      const coalition = await find(id);
+      await assertMayPublish(actor);
+      const coalition = await readableCoalitionOr404(actor, id);
       await assertManager(actor, coalition);
       const set: Record<string, unknown> = { ...patch };
       if (patch.name !== undefined) {
@@ -246,8 +248,8 @@ export function createCoalitionService() {
       }
       if (!updated) throw new AppError('not_found', 'No coalition with this id.');
       // Turning private: outsiders' subscriptions to its categories go.
-      if (coalition.visibility !== 'private') await dropOutsiderSubscriptions(updated);
-      return detail(actor, updated);
+      if (coalition.visibility !== 'private') await afterReadersShrank(updated);
+      return detail(actor, readableCoalition(actor, updated));
     },
 
     /**
@@ -257,11 +259,11 @@ export function createCoalitionService() {
      */
     async remove(actor: Actor, id: string): Promise<void> {
       if (!isAdmin(actor)) throw new AppError('forbidden', 'Only administrators can delete a coalition.');
-      const coalition = await find(id);
+      const coalition = await readableCoalitionOr404(actor, id);
       await CoalitionModel.deleteOne({ _id: coalition._id });
       await MembershipModel.deleteMany({ coalitionId: coalition._id });
-      await CategoryModel.updateMany({ coalitionId: coalition._id }, { $set: { archived: true } });
-      await dropOutsiderSubscriptions({ _id: coalition._id, visibility: 'private' });
+      await archiveCoalitionCategories(coalition._id);
+      await afterReadersShrank({ _id: coalition._id, visibility: 'private' });
     },
 
     async decide(
@@ -270,7 +272,7 @@ export function createCoalitionService() {
       memberId: string,
       { decision }: CoalitionRequestDecision,
     ): Promise<CoalitionDetailResponse> {
-      const coalition = await find(id);
+      const coalition = await readableCoalitionOr404(actor, id);
       await assertManager(actor, coalition);
       const filter = { coalitionId: coalition._id, memberId: new Types.ObjectId(memberId), status: 'pending' as const };
       if (decision === 'approve') {
@@ -281,7 +283,7 @@ export function createCoalitionService() {
         const res = await MembershipModel.deleteOne(filter);
         if (res.deletedCount === 0) throw new AppError('not_found', 'No request from this member.');
       }
-      return detail(actor, await find(id));
+      return detail(actor, await readableCoalitionOr404(actor, id));
     },
   };
 }

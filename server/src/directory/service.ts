@@ -1,30 +1,48 @@
-import type { DirectoryQuery, DirectoryResponse, FollowState, MemberActivityResponse } from '@commons/shared';
-import mongoose, { isValidObjectId, Types } from 'mongoose';
+import type { DirectoryQuery, DirectoryResponse, FollowState, Member, MemberActivityResponse } from '@commons/shared';
+import mongoose, { Types } from 'mongoose';
 import { z } from 'zod';
-import { decodeCursor, encodeCursor } from '../forums/cursor.js';
-import { hiddenCategoryIds } from '../forums/coalition-visibility.js';
-import { CategoryModel, PostModel, ThreadModel } from '../forums/model.js';
-import type { Actor } from '../forums/policy.js';
-import { canSeePost } from '../forums/visibility.js';
+import { cursorField, decodeCursor, encodeCursor } from '../http/cursor.js';
+import type { Actor } from '../members/actor.js';
+import { readableThreadsStartedBy } from '../forums/read-rule.js';
 import { AppError } from '../http/errors.js';
 import type { LibraryService } from '../library/service.js';
 import type { StoryService } from '../stories/service.js';
-import { MemberModel, type MemberDoc } from '../members/model.js';
-import { toMember } from '../members/present.js';
+import { listedMembersPage, memberById, type MemberRow } from '../members/reads.js';
+import { profilesFor } from '../members/privacy.js';
 import { escapeRegex, fold } from '../search/terms.js';
 import { FollowModel } from './model.js';
+import { exportDirectoryMember, forgetDirectoryMember } from './member-data.js';
 
 const { trusted } = mongoose;
 
-const cursorSchema = z.object({ n: z.string(), i: z.string().regex(/^[0-9a-f]{24}$/) }).strict();
+const cursorSchema = z.object({ n: cursorField.text(), i: cursorField.id() }).strict();
 
 const exactly = (value: string) => new RegExp(`^${escapeRegex(value.trim())}$`, 'i');
 
+/** Words at the start of a word of the name, organisation or community (up to five). */
+function searchWords(q: string): RegExp[] {
+  return fold(q)
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean)
+    .slice(0, 5)
+    .map((word) => new RegExp(`(^|[^\\p{L}\\p{N}])${escapeRegex(word)}`, 'iu'));
+}
+
+/** The query again, on the profile as the viewer sees it (hidden fields are empty). */
+function stillMatches(m: Member, query: DirectoryQuery, words: RegExp[]): boolean {
+  if (query.communityRole && m.communityRole !== query.communityRole) return false;
+  if (query.community && !exactly(query.community).test(m.community)) return false;
+  if (query.organisation && !exactly(query.organisation).test(m.organisation)) return false;
+  const interest = query.interest;
+  if (interest && !m.interests.some((i) => exactly(interest).test(i))) return false;
+  return words.every((re) => [m.displayName, m.organisation, m.community].some((v) => re.test(fold(v))));
+}
+
 /** The member directory and following. */
 export function createDirectoryService({ library, stories }: { library: LibraryService; stories: StoryService }) {
-  async function findMember(id: string): Promise<MemberDoc> {
-    const member = isValidObjectId(id) ? ((await MemberModel.findById(id)) as MemberDoc | null) : null;
-    if (!member) throw new AppError('not_found', 'No member with this id.');
+  async function findMember(id: string): Promise<MemberRow<'deletedAt'>> {
+    const member = await memberById(id, ['deletedAt']);
+    if (!member || member.deletedAt) throw new AppError('not_found', 'No member with this id.');
     return member;
   }
 
@@ -39,42 +57,52 @@ export function createDirectoryService({ library, stories }: { library: LibraryS
   }
 
   return {
+    /** This domain's part of a member's data export (members/member-data.ts). */
+    exportMember: (memberId: string) => exportDirectoryMember(memberId),
+    /** Deletes this domain's data of a member who deleted their account (members/member-data.ts). */
+    forgetMember: (memberId: string) => forgetDirectoryMember(memberId),
+    /**
+     * Listed members (not those who opted out), as the actor may see them. A filter or search word
+     * that matched only a field the member keeps from the actor does not count: the member is
+     * left out, so filters cannot reveal hidden fields. Pages are refilled up to a few rounds.
+     */
     async list(actor: Actor, query: DirectoryQuery): Promise<DirectoryResponse> {
-      const and: Array<Record<string, unknown>> = [];
-      if (query.communityRole) and.push({ communityRole: query.communityRole });
-      if (query.community) and.push({ community: exactly(query.community) });
-      if (query.organisation) and.push({ organisation: exactly(query.organisation) });
-      if (query.interest) and.push({ interests: exactly(query.interest) });
-      for (const word of fold(query.q ?? '')
-        .split(/[^\p{L}\p{N}]+/u)
-        .filter(Boolean)
-        .slice(0, 5)) {
-        const re = new RegExp(`(^|[^\\p{L}\\p{N}])${escapeRegex(word)}`, 'iu');
-        and.push({ $or: [{ displayName: re }, { organisation: re }, { community: re }] });
+      const words = searchWords(query.q ?? '');
+      const filter = {
+        ...(query.communityRole ? { communityRole: query.communityRole } : {}),
+        ...(query.community ? { community: exactly(query.community) } : {}),
+        ...(query.organisation ? { organisation: exactly(query.organisation) } : {}),
+        ...(query.interest ? { interest: exactly(query.interest) } : {}),
+        words,
+      };
+      const shown: Member[] = [];
+      // Where the scan stands: after the last member read, shown or not.
+      let scanned = query.cursor ? decodeCursor(cursorSchema, query.cursor) : null;
+      let more = true;
+      for (let round = 0; round < 4 && more && shown.length <= query.limit; round++) {
+        const docs = await listedMembersPage(
+          filter,
+          scanned ? { name: scanned.n, id: scanned.i } : null,
+          query.limit + 1,
+        );
+        more = docs.length > query.limit;
+        for (const m of await profilesFor(actor.id, docs)) {
+          if (shown.length > query.limit) break;
+          if (stillMatches(m, query, words)) shown.push(m);
+          scanned = { n: m.displayName, i: m.id };
+        }
       }
-      if (query.cursor) {
-        const c = decodeCursor(cursorSchema, query.cursor);
-        and.push({
-          $or: [
-            { displayName: trusted({ $gt: c.n }) },
-            { displayName: c.n, _id: trusted({ $gt: new Types.ObjectId(c.i) }) },
-          ],
-        });
-      }
-      const docs = (await MemberModel.find(and.length ? { $and: and } : {})
-        .sort({ displayName: 1, _id: 1 })
-        .limit(query.limit + 1)) as MemberDoc[];
-      const page = docs.slice(0, query.limit);
+      const page = shown.slice(0, query.limit);
       const follows = await FollowModel.find({
         followerId: new Types.ObjectId(actor.id),
-        followeeId: trusted({ $in: page.map((m) => m._id) }),
+        followeeId: trusted({ $in: page.map((m) => new Types.ObjectId(m.id)) }),
       }).lean();
       const followed = new Set(follows.map((f) => f.followeeId.toHexString()));
       const last = page.at(-1);
+      const next = shown.length > query.limit && last ? { n: last.displayName, i: last.id } : more ? scanned : null;
       return {
-        members: page.map((m) => ({ ...toMember(m), following: followed.has(m._id.toHexString()) })),
-        nextCursor:
-          docs.length > query.limit && last ? encodeCursor({ n: last.displayName, i: last._id.toHexString() }) : null,
+        members: page.map((m) => ({ ...m, following: followed.has(m.id) })),
+        nextCursor: next ? encodeCursor(next) : null,
       };
     },
 
@@ -97,27 +125,14 @@ export function createDirectoryService({ library, stories }: { library: LibraryS
       return rows.map((r) => r.followeeId.toHexString());
     },
 
-    /** A profile's threads (visible ones, outside archived categories), resources and follow state. */
+    /**
+     * A profile's activity, each kind through its own domain's read rule: threads the viewer may
+     * read (forums/read-rule.ts: coalition, archive, held or hidden opening post), approved
+     * resources (library) and stories (stories); nothing a viewer could not open by its link.
+     */
     async activity(actor: Actor, memberId: string): Promise<MemberActivityResponse> {
       const member = await findMember(memberId);
-      const archived = [
-        ...(await CategoryModel.find({ archived: true }, { _id: 1 }).lean()).map((c) => c._id),
-        ...(await hiddenCategoryIds(actor)),
-      ];
-      const threads = await ThreadModel.find({
-        authorId: member._id,
-        ...(archived.length ? { categoryId: trusted({ $nin: archived }) } : {}),
-      })
-        .sort({ createdAt: -1 })
-        .limit(20)
-        .lean();
-      const firstPosts = await PostModel.find(
-        { _id: trusted({ $in: threads.flatMap((t) => (t.firstPostId ? [t.firstPostId] : [])) }) },
-        { status: 1, authorId: 1, deleted: 1 },
-      ).lean();
-      const visible = new Set(
-        firstPosts.filter((p) => !p.deleted && canSeePost(actor, p)).map((p) => p._id.toHexString()),
-      );
+      const threads = await readableThreadsStartedBy(actor, member._id, 10);
       const { resources } = await library.list(actor, {
         q: '',
         scope: 'library',
@@ -126,17 +141,14 @@ export function createDirectoryService({ library, stories }: { library: LibraryS
         limit: 10,
       });
       return {
-        threads: threads
-          .filter((t) => t.firstPostId && visible.has(t.firstPostId.toHexString()))
-          .slice(0, 10)
-          .map((t) => ({
-            id: t._id.toHexString(),
-            title: t.title,
-            postCount: t.postCount,
-            createdAt: t.createdAt.toISOString(),
-          })),
+        threads: threads.map((t) => ({
+          id: t._id.toHexString(),
+          title: t.title,
+          postCount: t.postCount,
+          createdAt: t.createdAt.toISOString(),
+        })),
         resources,
-        stories: await stories.byAuthors([memberId], 10),
+        stories: await stories.byAuthors(actor, [memberId], 10),
         follow: await followState(actor, memberId),
       };
     },

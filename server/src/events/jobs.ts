@@ -1,7 +1,7 @@
 import { queueNames, type EventJob } from '@commons/shared';
 import type { DomainEvents } from '../infra/domain-events.js';
 import { EventAttendeeModel, EventModel, EventReminderModel, type EventLean } from './model.js';
-import { isDuplicateKey } from './service.js';
+import { isDuplicateKey } from '../infra/store/index.js';
 
 type Reminder = Extract<EventJob, { kind: 'reminder' }>;
 

@@ -1,6 +1,7 @@
 import type { EventReminderLead } from '@commons/shared';
 import type { DomainEvents } from '../infra/domain-events.js';
 import type { Queues } from '../infra/queues.js';
+import type { Outbox } from '../infra/outbox.js';
 
 export const eventReminderLeads: Record<EventReminderLead, number> = { day: 24 * 3600_000, hour: 3600_000 };
 const leads = Object.keys(eventReminderLeads) as EventReminderLead[];
@@ -14,19 +15,25 @@ export const eventReminderJobId = (eventId: string, lead: EventReminderLead, sta
  * deterministic id (adding it twice is a no-op), moved on reschedule by removing and re-adding,
  * removed on cancel. Reminders whose time has passed are not added.
  */
-export function registerEventListeners(events: DomainEvents, deps: { queues: Queues; now?: () => number }): void {
-  const { queues } = deps;
+export function registerEventListeners(
+  events: DomainEvents,
+  deps: { queues: Pick<Queues, 'events'>; outbox: Outbox; now?: () => number },
+): void {
+  const { queues, outbox } = deps;
   const now = deps.now ?? (() => Date.now());
 
   async function addReminders(eventId: string, startsAt: Date): Promise<void> {
     for (const lead of leads) {
       const delay = startsAt.getTime() - eventReminderLeads[lead] - now();
       if (delay <= 0) continue;
-      await queues.events.add(
-        'reminder',
-        { kind: 'reminder', eventId, lead, startsAt: startsAt.toISOString() },
-        { jobId: eventReminderJobId(eventId, lead, startsAt), delay },
-      );
+      await outbox.schedule([
+        {
+          queue: 'events',
+          key: eventReminderJobId(eventId, lead, startsAt),
+          job: { kind: 'reminder', eventId, lead, startsAt: startsAt.toISOString() },
+          delayMs: delay,
+        },
+      ]);
     }
   }
 

@@ -8,16 +8,23 @@ import type {
   RsvpChoice,
 } from '@commons/shared';
 import { eventLimits } from '@commons/shared';
-import { Types } from 'mongoose';
+import { trusted, Types } from 'mongoose';
 import { htmlToText, renderMarkdown } from '../forums/markdown.js';
 import { loadMemberRefs } from '../forums/mentions.js';
 import { AppError } from '../http/errors.js';
 import type { Limiter } from '../http/rate-limit.js';
 import { calendarFile } from '../infra/calendar.js';
 import type { DomainEvents } from '../infra/domain-events.js';
-import { MemberModel } from '../members/model.js';
+import { isDuplicateKey } from '../infra/store/index.js';
+import { memberById } from '../members/reads.js';
+import { escapeRegex, fold } from '../search/terms.js';
 import { EventAttendeeModel, EventModel, EventSeatModel, type AttendeeLean, type EventLean } from './model.js';
+import { readableEvent, readableEvents, type ReadableEvent } from './read-rule.js';
+import { isVisitor } from '../site/viewer.js';
 import { canManage, eventPolicy, isPast, type EventActor } from './policy.js';
+import { exportEventMember, forgetEventMember } from './member-data.js';
+import { assertMayPublish } from '../moderation/publishing.js';
+import { eventSeating } from './seating.js';
 
 export type { EventActor } from './policy.js';
 
@@ -29,10 +36,6 @@ export const eventNotFound = () => new AppError('not_found', 'No event with this
 function idOr404(id: string): Types.ObjectId {
   if (!OBJECT_ID.test(id)) throw eventNotFound();
   return new Types.ObjectId(id);
-}
-
-export function isDuplicateKey(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && 'code' in err && (err as { code: unknown }).code === 11000;
 }
 
 function invalid(field: string, message: string, summary: string): AppError {
@@ -48,8 +51,6 @@ export interface EventServiceDeps {
   events: DomainEvents;
   /** The labs the member can see, merged into the calendar. */
   labs: { list(actor: EventActor, query: { when: 'upcoming' | 'past' }): Promise<Lab[]> };
-  /** Silenced and suspended members cannot organise (moderation's gate). */
-  assertCanPost?: (memberId: string) => Promise<void>;
   /** Events created per member and hour; omitted: unlimited. */
   createLimiter?: Limiter;
   now?: () => Date;
@@ -70,14 +71,16 @@ export function createEventService(deps: EventServiceDeps) {
     return doc;
   }
 
-  async function present(docs: EventLean[], actor: EventActor): Promise<HubEvent[]> {
+  async function present(docs: ReadableEvent[], actor: EventActor): Promise<HubEvent[]> {
     if (docs.length === 0) return [];
     const ids = docs.map((d) => d._id);
     const me = new Types.ObjectId(actor.id);
     const [seats, rows, mine, refs] = await Promise.all([
-      EventSeatModel.find({ eventId: { $in: ids } }, { eventId: 1 }).lean(),
-      EventAttendeeModel.find({ eventId: { $in: ids }, rsvp: { $in: ['maybe', 'waitlisted'] } }).lean<AttendeeLean[]>(),
-      EventAttendeeModel.find({ eventId: { $in: ids }, memberId: me }).lean<AttendeeLean[]>(),
+      EventSeatModel.find({ eventId: trusted({ $in: ids }) }, { eventId: 1 }).lean(),
+      EventAttendeeModel.find({ eventId: trusted({ $in: ids }), rsvp: trusted({ $in: ['maybe', 'waitlisted'] }) }).lean<
+        AttendeeLean[]
+      >(),
+      EventAttendeeModel.find({ eventId: trusted({ $in: ids }), memberId: me }).lean<AttendeeLean[]>(),
       loadMemberRefs(docs.map((d) => d.organiserId)),
     ]);
     const at = now();
@@ -103,7 +106,7 @@ export function createEventService(deps: EventServiceDeps) {
         endsAt: d.endsAt.toISOString(),
         durationMinutes: Math.round((d.endsAt.getTime() - d.startsAt.getTime()) / MINUTE),
         timeZone: d.timeZone,
-        onlineUrl: d.onlineUrl,
+        onlineUrl: d.withLink ? d.onlineUrl : null,
         place: d.place,
         capacity: d.capacity,
         organiser: refs.get(d.organiserId.toHexString()) ?? null,
@@ -120,7 +123,8 @@ export function createEventService(deps: EventServiceDeps) {
     });
   }
 
-  const one = async (doc: EventLean, actor: EventActor): Promise<HubEvent> => (await present([doc], actor))[0]!;
+  const one = async (doc: EventLean, actor: EventActor): Promise<HubEvent> =>
+    (await present([readableEvent(actor, doc)], actor))[0]!;
 
   /** Start and end from a body: an explicit end, else the length, else (patches) the current length. */
   function schedule(
@@ -142,50 +146,6 @@ export function createEventService(deps: EventServiceDeps) {
         'The event ends too soon after its start, or too long after it.',
       );
     return { startsAt, endsAt };
-  }
-
-  /**
-   * Gives the member a seat if one is free: the lowest free number 1..capacity, while fewer than
-   * `capacity` seats are taken. The unique indexes decide races (a taken number: look again).
-   */
-  async function takeSeat(eventId: Types.ObjectId, memberId: Types.ObjectId): Promise<boolean> {
-    for (let attempt = 0; attempt < 50; attempt++) {
-      const doc = await EventModel.findById(eventId, { capacity: 1 }).lean();
-      if (!doc) return false;
-      const taken = await EventSeatModel.find({ eventId }, { seat: 1, memberId: 1 }).lean();
-      if (taken.some((s) => s.memberId.equals(memberId))) return true;
-      const used = new Set(taken.map((s) => s.seat));
-      let seat = 1;
-      while (used.has(seat)) seat++;
-      if (doc.capacity !== null && (seat > doc.capacity || taken.length >= doc.capacity)) return false;
-      try {
-        await EventSeatModel.create({ eventId, seat, memberId, createdAt: now() });
-        return true;
-      } catch (err) {
-        if (!isDuplicateKey(err)) throw err;
-      }
-    }
-    throw new AppError('conflict', 'Too many people are answering at once; try again.');
-  }
-
-  /** Fills free seats from the waitlist, oldest first. Safe to run concurrently. */
-  async function promote(eventId: Types.ObjectId): Promise<void> {
-    for (;;) {
-      const next = await EventAttendeeModel.findOne({ eventId, rsvp: 'waitlisted' })
-        .sort({ waitlistedAt: 1, _id: 1 })
-        .lean<AttendeeLean>();
-      if (!next) return;
-      if (!(await takeSeat(eventId, next.memberId))) return;
-      const moved = await EventAttendeeModel.updateOne(
-        { _id: next._id, rsvp: 'waitlisted' },
-        { $set: { rsvp: 'going', waitlistedAt: null } },
-      );
-      // They left the waitlist meanwhile: give the seat back and try the next one.
-      if (moved.modifiedCount !== 1) {
-        const row = await EventAttendeeModel.findById(next._id, { rsvp: 1 }).lean();
-        if (row?.rsvp !== 'going') await EventSeatModel.deleteOne({ eventId, memberId: next.memberId });
-      }
-    }
   }
 
   function calendarItem(doc: HubEvent): CalendarItem {
@@ -225,12 +185,16 @@ export function createEventService(deps: EventServiceDeps) {
   });
 
   return {
+    /** This domain's part of a member's data export (members/member-data.ts). */
+    exportMember: (memberId: string) => exportEventMember(memberId),
+    /** Deletes this domain's data of a member who deleted their account (members/member-data.ts). */
+    forgetMember: (memberId: string) => forgetEventMember(memberId, now),
     async create(actor: EventActor, body: EventCreateBody): Promise<HubEvent> {
-      await deps.assertCanPost?.(actor.id);
+      await assertMayPublish(actor);
       const { startsAt, endsAt } = schedule(body, null);
       const html = await renderDescription(body.description);
       let timeZone = body.timeZone;
-      if (!timeZone) timeZone = (await MemberModel.findById(actor.id, { timeZone: 1 }).lean())?.timeZone ?? 'UTC';
+      if (!timeZone) timeZone = (await memberById(actor.id, ['timeZone']))?.timeZone ?? 'UTC';
       await deps.createLimiter?.consume(actor.id);
       const doc = (
         await EventModel.create({
@@ -262,15 +226,17 @@ export function createEventService(deps: EventServiceDeps) {
       const items: CalendarItem[] = [];
       if (query.type !== 'lab') {
         const filter: Record<string, unknown> = upcoming
-          ? { status: 'scheduled', endsAt: { $gt: at } }
-          : { $or: [{ status: 'cancelled' }, { endsAt: { $lte: at } }] };
+          ? { status: 'scheduled', endsAt: trusted({ $gt: at }) }
+          : { $or: [{ status: 'cancelled' }, { endsAt: trusted({ $lte: at }) }] };
         const docs = await EventModel.find(filter)
           .sort({ startsAt: upcoming ? 1 : -1, _id: 1 })
           .limit(query.limit)
           .lean<EventLean[]>();
-        items.push(...(await present(docs, actor)).map(calendarItem));
+        items.push(...(await present(readableEvents(actor, docs), actor)).map(calendarItem));
       }
-      if (query.type !== 'event') items.push(...(await deps.labs.list(actor, { when: query.when })).map(labItem));
+      // Labs are for members: a visitor's calendar holds events only (labs/read-rule.ts).
+      if (query.type !== 'event' && !isVisitor(actor))
+        items.push(...(await deps.labs.list(actor, { when: query.when })).map(labItem));
       const sign = upcoming ? 1 : -1;
       items.sort(
         (a, b) =>
@@ -281,8 +247,31 @@ export function createEventService(deps: EventServiceDeps) {
       return items.slice(0, query.limit);
     },
 
+    /**
+     * Events whose title or description has words starting with each word of `q` (accents and
+     * case aside in the query), upcoming first, for the site-wide search.
+     */
+    async search(actor: EventActor, q: string, limit: number): Promise<HubEvent[]> {
+      const words = fold(q)
+        .split(/[^\p{L}\p{N}]+/u)
+        .filter(Boolean)
+        .slice(0, 5);
+      if (words.length === 0) return [];
+      const docs = await EventModel.find({}).sort({ startsAt: -1 }).limit(500).lean<EventLean[]>();
+      const at = now().getTime();
+      const found = docs
+        .filter((d) => {
+          const text = fold(`${d.title} ${d.description}`);
+          return words.every((w) => new RegExp(`(^|[^\\p{L}\\p{N}])${escapeRegex(w)}`, 'u').test(text));
+        })
+        .sort((a, b) => Number(b.startsAt.getTime() > at) - Number(a.startsAt.getTime() > at))
+        .slice(0, limit);
+      return present(readableEvents(actor, found), actor);
+    },
+
     /** Edit or reschedule (organiser, moderators, admins). Moving the start moves the reminders. */
     async update(actor: EventActor, id: string, patch: EventPatchBody): Promise<HubEvent> {
+      await assertMayPublish(actor);
       const doc = await find(id);
       eventPolicy.manage(actor, doc);
       eventPolicy.change(doc, now());
@@ -314,7 +303,7 @@ export function createEventService(deps: EventServiceDeps) {
         { returnDocument: 'after' },
       ).lean<EventLean>();
       if (!updated) throw new AppError('event_closed', 'This event is cancelled; it cannot change.');
-      if (patch.capacity !== undefined) await promote(doc._id);
+      if (patch.capacity !== undefined) await eventSeating(doc._id, now).promote();
       if (when.startsAt.getTime() !== doc.startsAt.getTime())
         events.publish('event.rescheduled', { eventId: id, previousStartsAt: doc.startsAt, startsAt: when.startsAt });
       return one(updated, actor);
@@ -332,7 +321,7 @@ export function createEventService(deps: EventServiceDeps) {
       ).lean<EventLean>();
       if (!updated) throw new AppError('event_closed', 'This event is already cancelled.');
       const told = await EventAttendeeModel.find(
-        { eventId: doc._id, rsvp: { $in: ['going', 'waitlisted', 'maybe'] } },
+        { eventId: doc._id, rsvp: trusted({ $in: ['going', 'waitlisted', 'maybe'] }) },
         { memberId: 1 },
       ).lean();
       events.publish('event.cancelled', {
@@ -362,29 +351,14 @@ export function createEventService(deps: EventServiceDeps) {
         if (!isDuplicateKey(err)) throw err;
       }
       const row = (await EventAttendeeModel.findOne({ eventId: doc._id, memberId: me }).lean<AttendeeLean>())!;
-      const prev = row.rsvp;
-      if (choice === 'going') {
-        if (prev !== 'going' && prev !== 'waitlisted') {
-          const seated = await takeSeat(doc._id, me);
-          await EventAttendeeModel.updateOne(
-            { _id: row._id },
-            { $set: seated ? { rsvp: 'going', waitlistedAt: null } : { rsvp: 'waitlisted', waitlistedAt: now() } },
-          );
-        }
-      } else if (prev !== choice) {
-        await EventAttendeeModel.updateOne({ _id: row._id }, { $set: { rsvp: choice, waitlistedAt: null } });
-        if (prev === 'going') {
-          await EventSeatModel.deleteOne({ eventId: doc._id, memberId: me });
-          await promote(doc._id);
-        }
-      }
+      await eventSeating(doc._id, now).answer({ rowId: row._id, memberId: me, rsvp: row.rsvp }, choice);
       return one(doc, actor);
     },
 
     /** The event as an iCalendar file (RFC 5545), built by the same helper as the labs' file. */
-    async calendar(_actor: EventActor, id: string, eventUrl: string): Promise<{ filename: string; ics: string }> {
-      const doc = await find(id);
-      const location = [doc.place, doc.onlineUrl].filter(Boolean).join(' · ');
+    async calendar(actor: EventActor, id: string, eventUrl: string): Promise<{ filename: string; ics: string }> {
+      const doc = readableEvent(actor, await find(id));
+      const location = [doc.place, doc.withLink ? doc.onlineUrl : null].filter(Boolean).join(' · ');
       const ics = calendarFile({
         uid: `event-${doc._id.toHexString()}@commons`,
         productId: 'commons/events',

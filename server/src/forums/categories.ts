@@ -8,13 +8,19 @@ import type {
 import mongoose from 'mongoose';
 import { activeCoalitionIds, assertCoalitionAdmin } from '../coalitions/access.js';
 import { AppError } from '../http/errors.js';
+import { isVisitor } from '../site/viewer.js';
 import { assertCanReadCategory } from './coalition-visibility.js';
 import { slugHandle } from './mentions.js';
-import { idOr404, isDuplicateKey, notFound, type ForumContext } from './context.js';
+import { isDuplicateKey } from '../infra/store/index.js';
+import { idOr404, notFound, type ForumContext } from './context.js';
 import { CategoryModel, CategorySubscriptionModel, ThreadModel, type CategoryFields } from './model.js';
-import { forumPolicy, type Actor } from './policy.js';
+import { categoryWatchChanged } from './watchers.js';
+import { forumPolicy } from './policy.js';
+import { readableCategoryOr404 } from './read-rule.js';
+import { type Actor } from '../members/actor.js';
 import { effectiveLastRead, loadCategoryLevels, loadThreadStates, type Lean } from './present.js';
 import { isThreadListed, unreadCountFor } from './thread-visibility.js';
+import { forumPagesChanged, memberMarksChanged } from './page-model.js';
 
 const { trusted } = mongoose;
 
@@ -72,6 +78,7 @@ async function presentCategories(categories: CategoryLean[], actor: Actor): Prom
       description: c.description,
       position: c.position,
       archived: c.archived,
+      public: Boolean(c.public),
       coalitionId: c.coalitionId ? c.coalitionId.toHexString() : null,
       threadCount: counts.get(id) ?? 0,
       unreadThreadCount: unread.get(id) ?? 0,
@@ -86,6 +93,13 @@ export async function findCategory(id: string): Promise<CategoryLean> {
   return category;
 }
 
+/** A coalition's categories are for its members (and, if it is public, every member): never for visitors. */
+const coalitionStaysClosed = () =>
+  new AppError('conflict', 'A coalition’s categories cannot be public; only site-wide categories can.', {
+    fieldErrors: { public: ['coalition category'] },
+    formErrors: [],
+  });
+
 export function categoryOps(ctx: ForumContext) {
   async function presentOne(category: CategoryLean, actor: Actor): Promise<Category> {
     const [out] = await presentCategories([category], actor);
@@ -98,7 +112,12 @@ export function categoryOps(ctx: ForumContext) {
       const includeArchived = query.includeArchived === 'true';
       if (includeArchived) forumPolicy.manageCategories(actor);
       const filter: Record<string, unknown> = includeArchived ? {} : { archived: false };
-      if (query.coalitionId) {
+      if (isVisitor(actor)) {
+        // A visitor's index: the public site-wide categories (the read rule says the same per category).
+        if (includeArchived || query.coalitionId) return [];
+        filter.public = true;
+        filter.coalitionId = null;
+      } else if (query.coalitionId) {
         // One coalition's categories (its page), if the actor may read them.
         const coalitionId = new mongoose.Types.ObjectId(query.coalitionId);
         await assertCanReadCategory(actor, { coalitionId });
@@ -114,19 +133,14 @@ export function categoryOps(ctx: ForumContext) {
     /** One category by id or slug. */
     async getCategory(actor: Actor, idOrSlug: string): Promise<Category> {
       await ctx.ready();
-      const category = /^[0-9a-f]{24}$/.test(idOrSlug)
-        ? await CategoryModel.findById(idOrSlug).lean<CategoryLean>()
-        : await CategoryModel.findOne({ slug: idOrSlug.toLowerCase() }).lean<CategoryLean>();
-      if (!category) throw notFound('category');
-      forumPolicy.seeCategory(actor, category);
-      await assertCanReadCategory(actor, category);
-      return presentOne(category, actor);
+      return presentOne(await readableCategoryOr404(actor, idOrSlug), actor);
     },
 
     async createCategory(actor: Actor, body: CategoryCreateBody): Promise<Category> {
       // A coalition's own category: made by its admins; its default slug carries the coalition's name.
       const coalition = body.coalitionId ? await assertCoalitionAdmin(actor, body.coalitionId) : null;
       if (!coalition) forumPolicy.manageCategories(actor);
+      if (coalition && body.public) throw coalitionStaysClosed();
       await ctx.ready();
       const slug = body.slug ?? slugHandle(coalition ? `${coalition.name} ${body.name}` : body.name);
       let position = body.position;
@@ -141,7 +155,14 @@ export function categoryOps(ctx: ForumContext) {
           description: body.description,
           position,
           archived: false,
+          public: body.public ?? false,
           coalitionId: coalition?._id ?? null,
+        });
+        ctx.events.publish('category.changed', {
+          actorId: actor.id,
+          categoryId: created._id.toHexString(),
+          action: 'category.create',
+          details: { name: body.name, coalitionId: coalition?._id.toHexString() ?? null },
         });
         return presentOne(created.toObject<CategoryLean>(), actor);
       } catch (err) {
@@ -153,24 +174,64 @@ export function categoryOps(ctx: ForumContext) {
       }
     },
 
+    /**
+     * The coalition's first open category, or one made for it when it has none: where the
+     * platform itself posts a coalition's content (a lab's summary), which never goes site-wide.
+     * Two callers at once make one category (the slug is unique; the loser reads the winner's).
+     */
+    async coalitionCategoryFor(
+      actor: Actor,
+      coalitionId: string,
+      make: { slug: string; name: string; description: string },
+    ): Promise<Category> {
+      await ctx.ready();
+      const id = new mongoose.Types.ObjectId(coalitionId);
+      const first = () =>
+        CategoryModel.findOne({ coalitionId: id, archived: false }).sort({ position: 1, name: 1 }).lean<CategoryLean>();
+      const existing = await first();
+      if (existing) return presentOne(existing, actor);
+      const last = await CategoryModel.findOne({}, { position: 1 }).sort({ position: -1 }).lean();
+      try {
+        const created = await CategoryModel.create({
+          ...make,
+          position: (last?.position ?? -1) + 1,
+          archived: false,
+          coalitionId: id,
+        });
+        return presentOne(created.toObject<CategoryLean>(), actor);
+      } catch (err) {
+        if (!isDuplicateKey(err)) throw err;
+        const made = await first();
+        if (!made) throw err;
+        return presentOne(made, actor);
+      }
+    },
+
     async updateCategory(actor: Actor, id: string, patch: CategoryPatchBody): Promise<Category> {
       const existing = await findCategory(id);
       if (existing.coalitionId) await assertCoalitionAdmin(actor, existing.coalitionId.toHexString());
       else forumPolicy.manageCategories(actor);
+      if (existing.coalitionId && patch.public) throw coalitionStaysClosed();
       const updated = await CategoryModel.findOneAndUpdate(
         { _id: idOr404(id, 'category') },
         { $set: patch },
         { returnDocument: 'after' },
       ).lean<CategoryLean>();
       if (!updated) throw notFound('category');
+      // An archive or a change of who may read it reaches every cached page of the category.
+      await forumPagesChanged({ required: true });
+      ctx.events.publish('category.changed', {
+        actorId: actor.id,
+        categoryId: id,
+        action: 'category.update',
+        details: { ...patch },
+      });
       return presentOne(updated, actor);
     },
 
     /** For `category:join`: the category must exist and be visible to the member. */
     async joinCategory(actor: Actor, id: string): Promise<{ categoryId: string }> {
-      const category = await findCategory(id);
-      forumPolicy.seeCategory(actor, category);
-      await assertCanReadCategory(actor, category);
+      const category = await readableCategoryOr404(actor, id);
       return { categoryId: category._id.toHexString() };
     },
 
@@ -179,14 +240,13 @@ export function categoryOps(ctx: ForumContext) {
       id: string,
       level: SubscriptionLevel,
     ): Promise<{ level: SubscriptionLevel }> {
-      const category = await findCategory(id);
-      forumPolicy.seeCategory(actor, category);
-      await assertCanReadCategory(actor, category);
+      const category = await readableCategoryOr404(actor, id);
       await CategorySubscriptionModel.updateOne(
         { memberId: actor.id, categoryId: category._id },
         { $set: { level } },
         { upsert: true },
       );
+      await Promise.all([memberMarksChanged(actor.id), categoryWatchChanged([category._id])]);
       return { level };
     },
   };

@@ -7,9 +7,12 @@ import {
   visibleCoalitionIds,
   type CoalitionViewer,
 } from '../coalitions/access.js';
-import { MemberModel } from '../members/model.js';
+import { memberById } from '../members/reads.js';
+import { isVisitor } from '../site/viewer.js';
 import { notFound } from './context.js';
-import { CategoryModel } from './model.js';
+import { CategoryModel, CategorySubscriptionModel, ThreadModel } from './model.js';
+import { categoryWatchChanged } from './watchers.js';
+import { forumPagesChanged } from './page-model.js';
 
 const { trusted } = mongoose;
 
@@ -22,6 +25,14 @@ const { trusted } = mongoose;
 
 /** Categories the viewer may not read (those of private coalitions they are not in). */
 export async function hiddenCategoryIds(viewer: CoalitionViewer): Promise<Types.ObjectId[]> {
+  // A visitor reads the public site-wide categories only (forums/read-rule.ts).
+  if (isVisitor(viewer)) {
+    const closed = await CategoryModel.find(
+      { $or: [{ public: trusted({ $ne: true }) }, { coalitionId: trusted({ $ne: null }) }] },
+      { _id: 1 },
+    ).lean();
+    return closed.map((r) => r._id);
+  }
   const visible = await visibleCoalitionIds(viewer);
   if (visible === null) return [];
   const rows = await CategoryModel.find({ coalitionId: trusted({ $ne: null, $nin: visible }) }, { _id: 1 }).lean();
@@ -31,9 +42,10 @@ export async function hiddenCategoryIds(viewer: CoalitionViewer): Promise<Types.
 /** 404 unless the viewer may read the category. */
 export async function assertCanReadCategory(
   viewer: CoalitionViewer,
-  category: { coalitionId?: Types.ObjectId | null },
+  category: { coalitionId?: Types.ObjectId | null; public?: boolean },
   what: 'category' | 'thread' | 'post' = 'category',
 ): Promise<void> {
+  if (isVisitor(viewer) && !(category.public === true && !category.coalitionId)) throw notFound(what);
   if (!(await canSeeCoalitionContent(viewer, category.coalitionId))) throw notFound(what);
 }
 
@@ -79,7 +91,7 @@ export async function isCoalitionCategory(categoryId: Types.ObjectId | string): 
 
 /** The viewer for a member id (socket joins hold an id); an unknown id sees no coalition content. */
 export async function viewerById(memberId: string): Promise<CoalitionViewer> {
-  const member = await MemberModel.findById(memberId, { role: 1 }).lean();
+  const member = await memberById(memberId, ['role']);
   return { id: memberId, role: member?.role ?? 'member' };
 }
 
@@ -101,4 +113,48 @@ export async function listRoomsOf(categoryId: string): Promise<string[]> {
   return (await isCoalitionCategory(categoryId))
     ? [rooms.category(categoryId)]
     : [rooms.forum, rooms.category(categoryId)];
+}
+
+/*
+ * What the coalitions domain changes in the forums when a coalition's membership or existence
+ * changes (it owns the rule, the forums own the rows).
+ */
+
+/**
+ * A private coalition's category subscriptions are for its members: those of anyone not among
+ * `memberIds` are dropped, so no digest lists its threads to them. With `only`, just that
+ * member's (who left or was removed).
+ */
+export async function dropCoalitionSubscriptionsOutside(
+  coalitionId: Types.ObjectId,
+  memberIds: Types.ObjectId[],
+  only?: Types.ObjectId,
+): Promise<void> {
+  const categories = await CategoryModel.find({ coalitionId }, { _id: 1 }).lean();
+  if (categories.length === 0) return;
+  await CategorySubscriptionModel.deleteMany({
+    categoryId: trusted({ $in: categories.map((c) => c._id) }),
+    memberId: only ?? trusted({ $nin: memberIds }),
+  });
+  await Promise.all([forumPagesChanged({ required: true }), categoryWatchChanged(categories.map((c) => c._id))]);
+}
+
+/** The live rooms of a coalition's categories and their threads (checked again when its readers shrink). */
+export async function roomsOfCoalition(coalitionId: Types.ObjectId): Promise<string[]> {
+  const categories = await CategoryModel.find({ coalitionId }, { _id: 1 }).lean();
+  if (categories.length === 0) return [];
+  const threads = await ThreadModel.find(
+    { categoryId: trusted({ $in: categories.map((c) => c._id) }) },
+    { _id: 1 },
+  ).lean();
+  return [
+    ...categories.map((c) => rooms.category(c._id.toHexString())),
+    ...threads.map((t) => rooms.thread(t._id.toHexString())),
+  ];
+}
+
+/** A deleted coalition's categories are archived (their threads are then seen by staff only). */
+export async function archiveCoalitionCategories(coalitionId: Types.ObjectId): Promise<void> {
+  await CategoryModel.updateMany({ coalitionId }, { $set: { archived: true } });
+  await forumPagesChanged({ required: true });
 }

@@ -1,16 +1,23 @@
 import { Types } from 'mongoose';
 import { AppError } from '../http/errors.js';
 import type { DomainEvents } from '../infra/domain-events.js';
-import type { Limiter } from '../http/rate-limit.js';
+import type { Budget, Limiter } from '../http/rate-limit.js';
+import type { Effect, Outbox } from '../infra/outbox.js';
+import type { AnnouncedFacts, PostAnnouncement, Role, ScreenedPost } from '@commons/shared';
+import type { CategoryGate } from './read-rule.js';
 
 /** What every part of the forum service shares. */
 export interface ForumContext {
   events: DomainEvents;
+  /**
+   * Screening is a step of posting: each post write stores its screening job with it (null: the
+   * demo seeder, whose posts are not screened).
+   */
+  outbox: Outbox | null;
   /** Spent once per thread or post written (null: no limit, e.g. the demo seeder). */
-  postLimiter: Limiter | null;
+  postLimiter: Budget | null;
   editLimiter: Limiter | null;
-  /** Moderation's gate: throws when the member may not post now (silenced). */
-  assertCanPost(actorId: string): Promise<void>;
+  previewLimiter: Limiter | null;
   /**
    * Runs a write of the thread document with no other writer of it: FerretDB rewrites the whole
    * document on any update, so an unlocked write of one field can undo a concurrent `$inc` of
@@ -42,6 +49,65 @@ export function notFound(what: 'category' | 'thread' | 'post'): AppError {
   return new AppError('not_found', `No ${what} with this id.`);
 }
 
-export function isDuplicateKey(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && 'code' in err && (err as { code: unknown }).code === 11000;
+/** A new post as its screening job carries it (shared/src/jobs.ts). */
+export function screenedPost(
+  author: { id: string; role: Role; createdAt: Date },
+  body: string,
+  createdAt: Date,
+  title?: string,
+): ScreenedPost {
+  return {
+    authorId: author.id,
+    authorRole: author.role,
+    authorSince: author.createdAt.toISOString(),
+    body,
+    ...(title !== undefined ? { title } : {}),
+    createdAt: createdAt.toISOString(),
+  };
+}
+
+/** What a new post's fan-out needs of it, its thread and category, carried by its announcement. */
+export function announcedFacts(
+  body: string,
+  createdAt: Date,
+  thread: { title: string; categoryId: Types.ObjectId; authorId: Types.ObjectId },
+  firstPostId: Types.ObjectId,
+  gate: CategoryGate,
+): AnnouncedFacts {
+  return {
+    body,
+    createdAt: createdAt.toISOString(),
+    title: thread.title,
+    categoryId: thread.categoryId.toHexString(),
+    threadAuthorId: thread.authorId.toHexString(),
+    firstPostId: firstPostId.toHexString(),
+    gate: { archived: gate.archived, public: gate.public, coalitionId: gate.coalitionId?.toHexString() ?? null },
+  };
+}
+
+/**
+ * Screening of a post write. A new post carries its announcement: screening publishes
+ * `post.published` with it, and the post's fan-out follows. An edit is screened once per edit.
+ */
+export function screeningOf(
+  postId: string,
+  change: { announce: PostAnnouncement; post: ScreenedPost } | { editedAt: Date } | { retitledAt: Date },
+): Effect {
+  if ('announce' in change)
+    return {
+      queue: 'moderation',
+      key: `screen-${postId}`,
+      job: { kind: 'screen', postId, edited: false, announce: change.announce, post: change.post },
+    };
+  // A new title is screened with the opening post (the job reads both).
+  const key =
+    'editedAt' in change
+      ? `screen-${postId}-${change.editedAt.getTime()}`
+      : `screen-${postId}-title-${change.retitledAt.getTime()}`;
+  return { queue: 'moderation', key, job: { kind: 'screen', postId, edited: true } };
+}
+
+/** Runs a post write with its screening stored alongside (infra/outbox.ts). */
+export function withScreening<T>(ctx: ForumContext, effects: Effect[], write: () => Promise<T>): Promise<T> {
+  return ctx.outbox ? ctx.outbox.writeWith(effects, write) : write();
 }

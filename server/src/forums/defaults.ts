@@ -1,5 +1,5 @@
 import type { Logger } from '../infra/log.js';
-import { isDuplicateKey } from './context.js';
+import { isDuplicateKey } from '../infra/store/index.js';
 import { CategoryModel } from './model.js';
 
 /** The categories every deployment starts with (admins may rename, reorder or archive them). */

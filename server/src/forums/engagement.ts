@@ -8,10 +8,12 @@ import {
 } from '@commons/shared';
 import mongoose, { Types } from 'mongoose';
 import { z } from 'zod';
-import { assertCanReadIn, hiddenCategoryIds } from './coalition-visibility.js';
-import { isDuplicateKey, type ForumContext } from './context.js';
-import { decodeCursor, encodeCursor } from './cursor.js';
-import { suggestMentions } from './mentions.js';
+import { AppError } from '../http/errors.js';
+import { isDuplicateKey } from '../infra/store/index.js';
+import { type ForumContext } from './context.js';
+import { cursorField, decodeCursor, encodeCursor } from '../http/cursor.js';
+import { mentionableBy } from '../members/privacy.js';
+import { loadMemberRefs, suggestMentions } from './mentions.js';
 import {
   BookmarkModel,
   PostModel,
@@ -20,13 +22,15 @@ import {
   type BookmarkFields,
   type ReactionCountFields,
 } from './model.js';
-import { forumPolicy, type Actor } from './policy.js';
-import { findPost } from './posts.js';
+import { forumPolicy } from './policy.js';
+import { type Actor } from '../members/actor.js';
+import { readablePostOr404, readablePosts } from './read-rule.js';
+import { memberMarksChanged, threadPageChanged } from './page-model.js';
 import { presentPosts, reactionCounts, toThreadRef, type Lean, type PostLean, type ThreadLean } from './present.js';
 
 const { trusted } = mongoose;
 
-const bookmarkCursorSchema = z.object({ t: z.number().int(), i: z.string().regex(/^[0-9a-f]{24}$/) }).strict();
+const bookmarkCursorSchema = z.object({ t: cursorField.time(), i: cursorField.id() }).strict();
 
 /** Reactions, bookmarks and mention look-ups: what a reader does with a post. */
 export function engagementOps(ctx: ForumContext) {
@@ -38,8 +42,7 @@ export function engagementOps(ctx: ForumContext) {
       kind: ReactionKind,
       on: boolean,
     ): Promise<{ postId: string; reactions: ReactionCounts; myReactions: ReactionKind[] }> {
-      const post = await findPost(postId);
-      await assertCanReadIn(actor, post.categoryId, 'post');
+      const post = await readablePostOr404(actor, postId);
       forumPolicy.react(post);
       const memberId = new Types.ObjectId(actor.id);
       let changed: boolean;
@@ -67,6 +70,7 @@ export function engagementOps(ctx: ForumContext) {
           { returnDocument: 'after' },
         ).lean<{ reactions: ReactionCountFields }>();
         counts = reactionCounts(updated?.reactions);
+        await Promise.all([threadPageChanged(post.threadId), memberMarksChanged(actor.id)]);
         ctx.events.publish('reaction.changed', {
           threadId: post.threadId.toHexString(),
           postId: post._id.toHexString(),
@@ -87,8 +91,8 @@ export function engagementOps(ctx: ForumContext) {
     },
 
     async bookmark(actor: Actor, postId: string, on: boolean): Promise<{ postId: string; bookmarked: boolean }> {
-      const post = await findPost(postId);
-      if (on) await assertCanReadIn(actor, post.categoryId, 'post');
+      // Removing asks the rule too: the answer must not tell whether an unreadable post exists.
+      const post = await readablePostOr404(actor, postId);
       const memberId = new Types.ObjectId(actor.id);
       if (on) {
         forumPolicy.react(post);
@@ -104,6 +108,7 @@ export function engagementOps(ctx: ForumContext) {
       } else {
         await BookmarkModel.deleteOne({ memberId, postId: post._id });
       }
+      await memberMarksChanged(actor.id);
       return { postId: post._id.toHexString(), bookmarked: on };
     },
 
@@ -126,12 +131,11 @@ export function engagementOps(ctx: ForumContext) {
         .limit(query.limit + 1)
         .lean<Lean<BookmarkFields>[]>();
       const page = rows.slice(0, query.limit);
-      const hidden = await hiddenCategoryIds(actor);
+      // A bookmarked post held, hidden or moved out of the member's reach since drops out of the list.
       const [posts, threads] = await Promise.all([
-        PostModel.find({
-          _id: trusted({ $in: page.map((b) => b.postId) }),
-          ...(hidden.length ? { categoryId: trusted({ $nin: hidden }) } : {}),
-        }).lean<PostLean[]>(),
+        PostModel.find({ _id: trusted({ $in: page.map((b) => b.postId) }) })
+          .lean<PostLean[]>()
+          .then((rows) => readablePosts(actor, rows)),
         ThreadModel.find({ _id: trusted({ $in: page.map((b) => b.threadId) }) }, { title: 1, categoryId: 1 }).lean<
           ThreadLean[]
         >(),
@@ -155,8 +159,21 @@ export function engagementOps(ctx: ForumContext) {
       };
     },
 
-    async suggestMentions(_actor: Actor, q: string): Promise<MemberRef[]> {
-      return suggestMentions(q);
+    /** Only members who let the actor mention them (their privacy settings) are offered. */
+    async suggestMentions(actor: Actor, q: string): Promise<MemberRef[]> {
+      const found = await suggestMentions(q, 32);
+      const allowed = await mentionableBy(
+        actor.id,
+        found.map((m) => m.id),
+      );
+      return found.filter((m) => allowed.has(m.id)).slice(0, 8);
+    },
+
+    /** A member's name and handle (what `@` mentions use), for their profile; signed-in readers only. */
+    async memberHandle(_actor: Actor, memberId: string): Promise<MemberRef> {
+      const ref = /^[0-9a-f]{24}$/.test(memberId) ? (await loadMemberRefs([memberId])).get(memberId) : undefined;
+      if (!ref) throw new AppError('not_found', 'No member with this id.');
+      return ref;
     },
   };
 }

@@ -1,7 +1,20 @@
 import type { DomainEvents } from '../infra/domain-events.js';
 import { rooms, type RoomEmitter } from '../realtime/types.js';
 import { listRoomsOf } from './coalition-visibility.js';
+import { threadAudience, type ThreadAudience } from './read-rule.js';
 import type { ForumService } from './service.js';
+
+/** A closed thread's updates go to those who may still read it, wherever their tabs are. */
+const closedRooms = (audience: Extract<ThreadAudience, { open: false }>) => [
+  rooms.moderators,
+  ...(audience.authorId ? [rooms.member(audience.authorId)] : []),
+];
+
+/** The thread's room, or who may read it now that it is closed. */
+async function roomsOfThread(threadId: string): Promise<string[]> {
+  const audience = await threadAudience(threadId);
+  return audience.open ? [rooms.thread(threadId)] : closedRooms(audience);
+}
 
 /**
  * Live pushes after forum writes. Each event is emitted once to its room(s): Socket.IO encodes
@@ -18,12 +31,21 @@ export function registerForumListeners(
   });
 
   events.on('thread.updated', async ({ thread, previousCategoryId }) => {
+    const audience = await threadAudience(thread.id);
+    if (!audience.open) {
+      emitter.to(closedRooms(audience)).emit('thread:updated', { thread, previousCategoryId });
+      return;
+    }
     const targets = [rooms.thread(thread.id), ...(await listRoomsOf(thread.categoryId))];
     if (previousCategoryId) targets.push(rooms.category(previousCategoryId));
     emitter.to(targets).emit('thread:updated', { thread, previousCategoryId });
   });
 
-  events.on('post.created', async ({ thread, post }) => {
+  events.on('post.created', async ({ thread, audience, post }) => {
+    if (!audience.open) {
+      emitter.to(closedRooms(audience)).emit('post:created', { threadId: thread.id, post });
+      return;
+    }
     emitter.to(rooms.thread(thread.id)).emit('post:created', { threadId: thread.id, post });
     emitter.to(await listRoomsOf(thread.categoryId)).emit('thread:activity', {
       threadId: thread.id,
@@ -35,16 +57,21 @@ export function registerForumListeners(
     });
   });
 
-  events.on('post.updated', ({ post }) => {
-    emitter.to(rooms.thread(post.threadId)).emit('post:updated', { threadId: post.threadId, post });
+  // A held or hidden post's new text goes to its author's own tabs only, never to the thread's room.
+  events.on('post.updated', async ({ post, restricted }) => {
+    if (restricted) {
+      if (post.author) emitter.to(rooms.member(post.author.id)).emit('post:updated', { threadId: post.threadId, post });
+      return;
+    }
+    emitter.to(await roomsOfThread(post.threadId)).emit('post:updated', { threadId: post.threadId, post });
   });
 
-  events.on('post.deleted', ({ post }) => {
-    emitter.to(rooms.thread(post.threadId)).emit('post:deleted', { threadId: post.threadId, post });
+  events.on('post.deleted', async ({ post }) => {
+    emitter.to(await roomsOfThread(post.threadId)).emit('post:deleted', { threadId: post.threadId, post });
   });
 
-  events.on('reaction.changed', ({ threadId, postId, reactions }) => {
-    emitter.to(rooms.thread(threadId)).emit('reaction:updated', { threadId, postId, reactions });
+  events.on('reaction.changed', async ({ threadId, postId, reactions }) => {
+    emitter.to(await roomsOfThread(threadId)).emit('reaction:updated', { threadId, postId, reactions });
   });
 
   // The member's other tabs update their unread badges.

@@ -1,12 +1,15 @@
-import { Marked, type Tokens } from 'marked';
-import sanitizeHtml from 'sanitize-html';
-import { escapeHtml } from '../search/snippet.js';
+import type { Tokens } from 'marked';
+import { postPath } from '@commons/shared';
+import { assertMarkdownBounds } from '../http/markdown-bounds.js';
+import { escapeHtml } from '../text/html.js';
+import { createMarkdown } from '../text/markdown.js';
 
 /*
- * Markdown is rendered on the server: raw HTML in the source is shown as text (never parsed),
- * then the output goes through sanitize-html with a strict allow-list, so whatever marked lets
- * through (a `javascript:` link, an attribute) is cut again. Links get rel="nofollow ugc noopener".
+ * Posts are Markdown rendered by the one renderer and allow-list (text/markdown.ts), with
+ * `@handle` mentions resolved to members.
  */
+
+export { htmlToText } from '../text/html.js';
 
 export interface MentionTarget {
   id: string;
@@ -29,24 +32,7 @@ function isMention(token: { type: string }): token is MentionToken {
   return token.type === 'mention';
 }
 
-const md = new Marked({
-  gfm: true,
-  breaks: true,
-  async: false,
-  renderer: {
-    // Raw HTML is never HTML: show it as the text it is.
-    html(token) {
-      return escapeHtml(token.text);
-    },
-    // Images would load third-party content (and the CSP forbids it): show a link instead.
-    image(token) {
-      const label = token.text || token.href;
-      return `<a href="${escapeHtml(token.href)}">${escapeHtml(label)}</a>`;
-    },
-    checkbox() {
-      return '';
-    },
-  },
+const { md, sanitize } = createMarkdown({
   extensions: [
     {
       name: 'mention',
@@ -74,69 +60,14 @@ const md = new Marked({
   ],
 });
 
-const REL = 'nofollow ugc noopener';
-
-const sanitizeOptions: sanitizeHtml.IOptions = {
-  allowedTags: [
-    'p',
-    'br',
-    'hr',
-    'strong',
-    'em',
-    'del',
-    's',
-    'code',
-    'pre',
-    'blockquote',
-    'cite',
-    'ul',
-    'ol',
-    'li',
-    'a',
-    'h3',
-    'h4',
-    'h5',
-    'h6',
-    'table',
-    'thead',
-    'tbody',
-    'tr',
-    'th',
-    'td',
-  ],
-  allowedAttributes: {
-    a: ['href', 'title', 'rel', 'data-member-id', 'data-post-id'],
-    blockquote: ['data-post-id'],
-    ol: ['start'],
-    th: ['align'],
-    td: ['align'],
-  },
-  allowedClasses: {
-    a: ['mention'],
-    blockquote: ['quote'],
-    code: ['language-*'],
-  },
-  allowedSchemes: ['http', 'https', 'mailto'],
-  allowedSchemesAppliedToAttributes: ['href'],
-  allowProtocolRelative: false,
-  disallowedTagsMode: 'discard',
-  transformTags: {
-    // A post's headings sit below the page's own.
-    h1: 'h3',
-    h2: 'h4',
-    a: (tagName, attribs) => ({ tagName, attribs: { ...attribs, rel: REL } }),
-  },
-};
-
-export function sanitize(html: string): string {
-  return sanitizeHtml(html, sanitizeOptions);
-}
+export { sanitize };
 
 /** Renders a post body: `resolve` turns the `@handle`s found into members (unknown ones stay text). */
 export async function renderMarkdown(
   source: string,
   resolve: (handles: string[]) => Promise<Map<string, MentionTarget>>,
 ): Promise<{ html: string; mentionIds: string[] }> {
+  assertMarkdownBounds(source);
   const tokens = md.lexer(source);
   const mentions: MentionToken[] = [];
   md.walkTokens(tokens, (token) => {
@@ -157,28 +88,13 @@ export async function renderMarkdown(
   return { html: sanitize(html), mentionIds: [...mentionIds] };
 }
 
-/** Plain text of our own (sanitized) HTML, for search terms and snippets. */
-export function htmlToText(html: string): string {
-  return html
-    .replace(/<(?:br|\/p|\/li|\/h\d|\/blockquote|\/pre|\/tr|hr)[^>]*>/gi, '\n')
-    .replace(/<[^>]*>/g, ' ')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&#0*39;|&#x0*27;|&apos;/gi, "'")
-    .replace(/&nbsp;/g, ' ')
-    .replace(/&amp;/g, '&')
-    .replace(/[ \t]+/g, ' ')
-    .trim();
-}
-
 /** The quote block shown above a quoting post: who, a link to the quoted post, its HTML as it was. */
 export function quoteBlock(
   quote: { postId: string; seq: number; authorName: string; html: string },
   threadId: string,
 ): string {
   const postId = escapeHtml(quote.postId);
-  const href = `/threads/${escapeHtml(threadId)}#post-${quote.seq}`;
+  const href = escapeHtml(postPath(threadId, quote.seq));
   return sanitize(
     `<blockquote class="quote" data-post-id="${postId}"><cite><a href="${href}" data-post-id="${postId}">${escapeHtml(quote.authorName)}</a></cite>${quote.html}</blockquote>`,
   );

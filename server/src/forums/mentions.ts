@@ -1,11 +1,12 @@
 import { LRUCache } from 'lru-cache';
 import type { MemberRef } from '@commons/shared';
 import mongoose, { type Types } from 'mongoose';
-import { MemberModel } from '../members/model.js';
+import { avatarOf } from '../members/avatar-ref.js';
+import { displayNames, eachMember, membersByIds } from '../members/reads.js';
 import { escapeRegex, fold } from '../search/terms.js';
 import type { MentionTarget } from './markdown.js';
 import { MemberHandleModel } from './model.js';
-import { findEach } from '../infra/each.js';
+import { findIn, isDuplicateKey } from '../infra/store/index.js';
 
 /*
  * Mentions are written `@handle`. "@Display Name" cannot be parsed reliably (where does the
@@ -25,10 +26,6 @@ export function slugHandle(displayName: string): string {
     .slice(0, 40)
     .replace(/-+$/, '');
   return slug || 'member';
-}
-
-function isDuplicateKey(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && 'code' in err && (err as { code: unknown }).code === 11000;
 }
 
 function fits(handle: string, base: string): boolean {
@@ -67,8 +64,9 @@ export async function backfillHandles(): Promise<number> {
     handles.set(h.memberId.toHexString(), h.displayName);
   }
   let synced = 0;
-  for await (const m of MemberModel.find({}, { displayName: 1 }).lean().cursor()) {
-    if (handles.get(m._id.toHexString()) === m.displayName) continue;
+  // Former members (deleted accounts) have no handle: nobody can mention them.
+  for await (const m of eachMember(['displayName', 'deletedAt'])) {
+    if (m.deletedAt || handles.get(m._id.toHexString()) === m.displayName) continue;
     await syncHandle(m._id, m.displayName);
     synced++;
   }
@@ -81,11 +79,7 @@ let lastBackfill = 0;
 export async function resolveHandles(handles: string[]): Promise<Map<string, MentionTarget>> {
   const lookup = async () => {
     const found = await MemberHandleModel.find({ handle: trusted({ $in: handles }) }).lean();
-    const members = await MemberModel.find(
-      { _id: trusted({ $in: found.map((h) => h.memberId) }) },
-      { displayName: 1 },
-    ).lean();
-    const names = new Map(members.map((m) => [m._id.toHexString(), m.displayName]));
+    const names = await displayNames(found.map((h) => h.memberId));
     const out = new Map<string, MentionTarget>();
     for (const h of found) {
       const id = h.memberId.toHexString();
@@ -129,15 +123,20 @@ export async function loadMemberRefs(
     else missing.push(id);
   }
   if (missing.length === 0) return out;
-  // One equality query per member (see findEach: FerretDB scans whole collections for `$in`).
   const [members, handles] = await Promise.all([
-    findEach(missing, (id) => MemberModel.find({ _id: id }, { displayName: 1 }).lean()),
-    findEach(missing, (id) => MemberHandleModel.find({ memberId: id }, { memberId: 1, handle: 1 }).lean()),
+    membersByIds(missing, ['displayName', 'avatarVersion']),
+    findIn('memberId', missing, (match) => MemberHandleModel.find(match, { memberId: 1, handle: 1 }).lean()),
   ]);
   const handleOf = new Map(handles.map((h) => [h.memberId.toHexString(), h.handle]));
   for (const m of members) {
     const id = m._id.toHexString();
-    const ref = { id, displayName: m.displayName, handle: handleOf.get(id) ?? slugHandle(m.displayName) };
+    const avatar = avatarOf(m);
+    const ref: MemberRef = {
+      id,
+      displayName: m.displayName,
+      handle: handleOf.get(id) ?? slugHandle(m.displayName),
+      ...(avatar ? { avatar } : {}),
+    };
     // A member without a stored handle yet gets one soon (backfill): do not pin the guess.
     if (handleOf.has(id)) refCache.set(id, ref);
     out.set(id, ref);
@@ -146,12 +145,20 @@ export async function loadMemberRefs(
 }
 
 /** Members whose handle starts with what was typed after "@" (mention autocomplete). */
+/**
+ * Members whose display name has a word starting with what was typed after "@" ("lóp" and
+ * "ana lo" both find Ana López; accents and case do not matter), those whose name starts with
+ * it first. Matching on the handle, the folded name, keeps it one indexed field.
+ */
 export async function suggestMentions(q: string, limit = 8): Promise<MemberRef[]> {
   const prefix = slugHandle(q.replace(/^@/, ''));
-  const found = await MemberHandleModel.find({ handle: new RegExp(`^${escapeRegex(prefix)}`) })
+  const found = await MemberHandleModel.find({ handle: new RegExp(`(^|-)${escapeRegex(prefix)}`) })
     .sort({ handle: 1 })
-    .limit(limit)
+    .limit(limit * 4)
     .lean();
-  const refs = await loadMemberRefs(found.map((h) => h.memberId));
-  return found.map((h) => refs.get(h.memberId.toHexString())).filter((r): r is MemberRef => r !== undefined);
+  const starts = (h: { handle: string }) => (h.handle.startsWith(prefix) ? 0 : 1);
+  found.sort((a, b) => starts(a) - starts(b) || a.handle.localeCompare(b.handle));
+  const chosen = found.slice(0, limit);
+  const refs = await loadMemberRefs(chosen.map((h) => h.memberId));
+  return chosen.map((h) => refs.get(h.memberId.toHexString())).filter((r): r is MemberRef => r !== undefined);
 }

@@ -22,6 +22,11 @@ export interface CategoryFields {
   description: string;
   position: number;
   archived: boolean;
+  /**
+   * Readable by visitors without an account while the site's public face is open (site-wide
+   * categories only: a coalition's category never is; forums/read-rule.ts).
+   */
+  public: boolean;
   /** A coalition's own category (see coalitions/access.ts for who sees it); null: site-wide. */
   coalitionId: Types.ObjectId | null;
   createdAt: Date;
@@ -35,6 +40,7 @@ const categorySchema = new Schema<CategoryFields>(
     description: { type: String, default: '' },
     position: { type: Number, default: 0 },
     archived: { type: Boolean, default: false },
+    public: { type: Boolean, default: false },
     coalitionId: { type: Schema.Types.ObjectId, default: null },
   },
   { timestamps: true },
@@ -73,6 +79,8 @@ export interface ThreadFields {
    */
   hidden: boolean;
   restrictedSeqs: number[];
+  /** The last write of the counts from the thread's tally (tallies.ts): tells a writer that died whether it landed. */
+  tallyMark?: string | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -87,6 +95,7 @@ const threadSchema = new Schema<ThreadFields>(
     locked: { type: Boolean, default: false },
     postCount: { type: Number, default: 0 },
     lastSeq: { type: Number, default: 0 },
+    tallyMark: { type: String, default: null },
     firstPostId: { type: Schema.Types.ObjectId, default: null },
     lastPosterId: { type: Schema.Types.ObjectId, default: null },
     lastActivityAt: { type: Date, required: true },
@@ -121,6 +130,8 @@ export interface QuoteFields {
   authorName: string;
   /** The quoted post's own HTML (sanitized) when the quote was made. */
   html: string;
+  /** The quoted post is held or hidden now: the quote is not shown (forums/quotes.ts). */
+  withheld?: boolean;
 }
 
 export type ReactionCountFields = Record<ReactionKind, number>;
@@ -169,6 +180,7 @@ const quoteSchema = new Schema<QuoteFields>(
     authorId: { type: Schema.Types.ObjectId, required: true },
     authorName: { type: String, required: true },
     html: { type: String, required: true },
+    withheld: { type: Boolean, default: false },
   },
   { _id: false },
 );
@@ -232,6 +244,8 @@ const reactionSchema = new Schema<ReactionFields>({
 });
 reactionSchema.index({ postId: 1, memberId: 1, kind: 1 }, { unique: true });
 reactionSchema.index({ memberId: 1, postId: 1 });
+// A member's reactions in one thread (their overlay of its page, thread-page.ts).
+reactionSchema.index({ memberId: 1, threadId: 1 });
 export const ReactionModel = mongoose.model<ReactionFields>('ForumReaction', reactionSchema, 'forum_reactions');
 
 export interface BookmarkFields {
@@ -248,6 +262,7 @@ const bookmarkSchema = new Schema<BookmarkFields>({
 });
 bookmarkSchema.index({ memberId: 1, postId: 1 }, { unique: true });
 bookmarkSchema.index({ memberId: 1, createdAt: -1, _id: -1 });
+bookmarkSchema.index({ memberId: 1, threadId: 1 });
 export const BookmarkModel = mongoose.model<BookmarkFields>('ForumBookmark', bookmarkSchema, 'forum_bookmarks');
 
 // ---------------------------------------------------------------- following and unread

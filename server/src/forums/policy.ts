@@ -1,22 +1,6 @@
-import type { Role } from '@commons/shared';
 import { AppError } from '../http/errors.js';
+import { isAdmin, isModerator, type Actor } from '../members/actor.js';
 import type { CategoryFields, PostFields, ThreadFields } from './model.js';
-
-/** Who is acting: routes pass the signed-in member, sockets their session, the seeder a demo member. */
-export interface Actor {
-  id: string;
-  role: Role;
-  /** Threads quiet since before the member joined do not count as unread. */
-  createdAt: Date;
-}
-
-export function isModerator(actor: Actor): boolean {
-  return actor.role === 'moderator' || actor.role === 'admin';
-}
-
-export function isAdmin(actor: Actor): boolean {
-  return actor.role === 'admin';
-}
 
 /**
  * The forums' rules, in one place. Routes and socket handlers call the service, the service
@@ -27,16 +11,9 @@ export const forumPolicy = {
     if (!isAdmin(actor)) throw new AppError('forbidden', 'Only administrators can manage categories.');
   },
 
-  /** Archived categories are hidden from everyone but admins. */
-  seeCategory(actor: Actor, category: Pick<CategoryFields, 'archived'>): void {
-    if (category.archived && !isAdmin(actor)) throw new AppError('not_found', 'No category with this id.');
-  },
-
-  startThread(actor: Actor, category: Pick<CategoryFields, 'archived'>): void {
-    if (category.archived) {
-      if (!isAdmin(actor)) throw new AppError('not_found', 'No category with this id.');
-      throw new AppError('thread_locked', 'This category is archived; new threads are closed.');
-    }
+  /** A category the actor may read (forums/read-rule.ts) takes no new threads once archived. */
+  startThread(_actor: Actor, category: Pick<CategoryFields, 'archived'>): void {
+    if (category.archived) throw new AppError('thread_locked', 'This category is archived; new threads are closed.');
   },
 
   moderateThread(actor: Actor): void {

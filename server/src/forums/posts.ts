@@ -1,20 +1,68 @@
 import { forumLimits, type MemberRef, type Post, type PostCreateBody } from '@commons/shared';
 import { Types } from 'mongoose';
 import { AppError } from '../http/errors.js';
-import { upsertRetrying } from '../infra/db.js';
-import { assertCanReadCategory, assertCanReadIn, readersOf } from './coalition-visibility.js';
-import { idOr404, isDuplicateKey, notFound, type ForumContext, type WriteOptions } from './context.js';
+import { isStoreUnavailable, upsertRetrying } from '../infra/db.js';
+import { readersOf } from './coalition-visibility.js';
+import {
+  announcedFacts,
+  idOr404,
+  notFound,
+  screenedPost,
+  screeningOf,
+  withScreening,
+  type ForumContext,
+  type WriteOptions,
+} from './context.js';
+import { countSaved, saveInStore, saveNumbered } from './numbering.js';
+import { threadTallies } from './tallies.js';
 import { loadMemberRefs } from './mentions.js';
-import { CategoryModel, PostModel, ThreadModel, ThreadStateModel } from './model.js';
-import { forumPolicy, isModerator, type Actor } from './policy.js';
-import { presentPosts, presentPublicPosts, presentPublicThreads, type PostLean, type ThreadLean } from './present.js';
-import { findThread, pathSegment, renderBody } from './threads.js';
-import { canSeePost } from './visibility.js';
+import { PostModel, ThreadModel, ThreadStateModel } from './model.js';
+import { forumPolicy } from './policy.js';
+import type { Actor } from '../members/actor.js';
+import {
+  presentPosts,
+  presentPublicPosts,
+  toPublicPost,
+  toPublicThread,
+  type PostLean,
+  type ThreadLean,
+} from './present.js';
+import {
+  audienceOf,
+  readableByRoom,
+  readableByWriter,
+  readablePostOr404,
+  readablePosts,
+  readableThreadAndGateOr404,
+  readableThreadOr404,
+  type Readable,
+} from './read-rule.js';
+import { pathSegment, renderBody } from './threads.js';
+import { assertMayPublish } from '../moderation/publishing.js';
+import { notePostGone, notePostWritten } from '../moderation/recent-posts.js';
+import { memberMarksChanged, threadPageChanged } from './page-model.js';
+import { quotesForget } from './quotes.js';
+import { replyWritten } from './thread-page.js';
 
-export async function findPost(id: string): Promise<PostLean> {
-  const post = await PostModel.findById(idOr404(id, 'post')).lean<PostLean>();
-  if (!post) throw notFound('post');
-  return post;
+/**
+ * A post of this thread the actor may read (a reply's parent, a quote), else null. A quote also
+ * copies the text into a post everyone reads, so it takes only a post everyone may read.
+ */
+async function postInThreadFor(
+  actor: Actor,
+  id: string,
+  threadId: Types.ObjectId,
+  opts: { forQuote: boolean },
+): Promise<Readable<PostLean> | null> {
+  const post = await PostModel.findOne({
+    _id: idOr404(id, 'post'),
+    threadId,
+    ...(opts.forQuote ? { deleted: false } : {}),
+  }).lean<PostLean>();
+  if (!post) return null;
+  const [readable] = await readablePosts(actor, [post]);
+  if (!readable) return null;
+  return opts.forQuote ? readableByRoom(readable) : readable;
 }
 
 /**
@@ -46,34 +94,26 @@ export function placeReply(target: Pick<PostLean, '_id' | 'depth' | 'path' | 'pa
 }
 
 export function postOps(ctx: ForumContext) {
-  async function presentOne(post: PostLean, actor: Actor): Promise<Post> {
+  async function presentOne(post: Readable<PostLean>, actor: Actor): Promise<Post> {
     const [out] = await presentPosts([post], actor.id);
     return out!;
   }
 
   return {
     /** What a post would look like, without saving it (the same renderer and sanitizer). */
-    async previewPost(_actor: Actor, body: string): Promise<{ html: string }> {
+    async previewPost(actor: Actor, body: string): Promise<{ html: string }> {
+      await ctx.previewLimiter?.consume(actor.id);
       return { html: (await renderBody(body)).html };
     },
 
     async createPost(actor: Actor, threadId: string, body: PostCreateBody, opts: WriteOptions = {}): Promise<Post> {
-      const thread = await findThread(threadId);
-      const category = await CategoryModel.findById(thread.categoryId).lean();
-      if (category) await assertCanReadCategory(actor, category, 'thread');
-      forumPolicy.postInThread(actor, thread, category);
-      await ctx.assertCanPost(actor.id);
+      // The category's gate comes with the read rule's answer: whether it is archived too.
+      const { thread, gate } = await readableThreadAndGateOr404(actor, threadId);
+      forumPolicy.postInThread(actor, thread, gate);
+      await assertMayPublish(actor);
       const [target, quoted] = await Promise.all([
-        body.parentId
-          ? PostModel.findOne({ _id: idOr404(body.parentId, 'post'), threadId: thread._id }).lean<PostLean>()
-          : null,
-        body.quotePostId
-          ? PostModel.findOne({
-              _id: idOr404(body.quotePostId, 'post'),
-              threadId: thread._id,
-              deleted: false,
-            }).lean<PostLean>()
-          : null,
+        body.parentId ? postInThreadFor(actor, body.parentId, thread._id, { forQuote: false }) : null,
+        body.quotePostId ? postInThreadFor(actor, body.quotePostId, thread._id, { forQuote: true }) : null,
       ]);
       if (body.parentId && !target)
         throw new AppError('not_found', 'No post with this id in this thread.', { field: 'parentId' });
@@ -87,128 +127,140 @@ export function postOps(ctx: ForumContext) {
         : undefined;
       const now = opts.at ?? new Date();
       const authorId = new Types.ObjectId(actor.id);
+      // What the answer and the post.created event need is read before the post is saved: once it
+      // is saved, a store outage must not answer 503 for a post that exists but was never announced
+      // (screened, fanned out, pushed live).
+      const [refs, readerIds] = await Promise.all([
+        loadMemberRefs([thread.authorId, authorId]),
+        readersOf(thread.categoryId, [
+          ...rendered.mentionIds,
+          ...(target ? [target.authorId.toHexString()] : []),
+          ...(quoted ? [quoted.authorId.toHexString()] : []),
+        ]),
+      ]);
 
-      // Take the next sequence number and count the post, one writer of the thread at a time
-      // (ctx.threadLock): FerretDB 1.24 applies concurrent `$inc`s to one document non-atomically.
-      // The thread lock is part of the filter, so a lock that lands between our check and this
-      // write still refuses the post. The unique (threadId, seq) index stays the arbiter: should a
-      // number be taken anyway (a writer that bypassed the lock), lift lastSeq past it and retry.
-      const { post, reserved } = await ctx.threadLock(thread._id, async () => {
-        for (let attempt = 1; ; attempt++) {
-          const taken = await ThreadModel.findOneAndUpdate(
-            isModerator(actor) ? { _id: thread._id } : { _id: thread._id, locked: false },
-            {
-              $inc: { lastSeq: 1, postCount: 1 },
-              $max: { lastActivityAt: now },
-              $set: { lastPosterId: authorId },
-            },
-            { returnDocument: 'after' },
-          ).lean<ThreadLean>();
-          if (!taken) {
-            if (await ThreadModel.exists({ _id: thread._id }))
-              throw new AppError('thread_locked', 'This thread is locked.');
-            throw notFound('thread');
-          }
-          const seq = taken.lastSeq;
-          try {
-            const created = await PostModel.create({
-              threadId: thread._id,
-              categoryId: taken.categoryId,
-              seq,
-              ...placeReply(target, seq),
-              authorId,
-              body: body.body,
-              html: rendered.html,
-              quote:
-                quoted && !quoted.deleted
-                  ? {
-                      postId: quoted._id,
-                      seq: quoted.seq,
-                      authorId: quoted.authorId,
-                      authorName: quoteAuthor?.displayName ?? '',
-                      html: quoted.html,
-                    }
-                  : null,
-              mentionIds: rendered.mentionIds,
-              terms: rendered.terms,
-              createdAt: now,
-            });
-            return { post: created, reserved: taken };
-          } catch (err) {
-            // Nothing was posted: the count goes back.
-            await ThreadModel.updateOne({ _id: thread._id }, { $inc: { postCount: -1 } });
-            if (!isDuplicateKey(err) || attempt >= 5) throw err;
-            // FerretDB sorts in memory (it reads every post of the thread): only on this rare path.
-            const top = await PostModel.findOne({ threadId: thread._id }, { seq: 1 }).sort({ seq: -1 }).lean();
-            await ThreadModel.updateOne({ _id: thread._id }, { $max: { lastSeq: Math.max(top?.seq ?? 0, seq) } });
-          }
-        }
+      // In a private coalition's thread, only members who may read it hear of the post.
+      const readers = new Set(readerIds);
+      const replyToAuthorId = target ? target.authorId.toHexString() : null;
+      const quotedAuthorId = quoted ? quoted.authorId.toHexString() : null;
+      const mentionIds = rendered.mentionIds.filter((id) => readers.has(id));
+      const postId = new Types.ObjectId();
+      const announce = {
+        threadId: thread._id.toHexString(),
+        opening: false,
+        actorId: actor.id,
+        replyToAuthorId: replyToAuthorId && readers.has(replyToAuthorId) ? replyToAuthorId : null,
+        mentionIds,
+        // The fan-out reads none of these back; it reads the post's and opening post's states.
+        facts: thread.firstPostId ? announcedFacts(body.body, now, thread, thread.firstPostId, gate) : undefined,
+      };
+      const save = (seq: number, categoryId: Types.ObjectId) =>
+        PostModel.create({
+          _id: postId,
+          threadId: thread._id,
+          categoryId,
+          seq,
+          ...placeReply(target, seq),
+          authorId,
+          body: body.body,
+          html: rendered.html,
+          quote:
+            quoted && !quoted.deleted
+              ? {
+                  postId: quoted._id,
+                  seq: quoted.seq,
+                  authorId: quoted.authorId,
+                  authorName: quoteAuthor?.displayName ?? '',
+                  html: quoted.html,
+                }
+              : null,
+          mentionIds: rendered.mentionIds,
+          terms: rendered.terms,
+          createdAt: now,
+        });
+      const screening = [screeningOf(postId.toHexString(), { announce, post: screenedPost(actor, body.body, now) })];
+      const tallies = threadTallies();
+      const { post, counted: inStore } = await withScreening(ctx, screening, async () => {
+        const saved = tallies
+          ? await saveNumbered(ctx, tallies, actor, thread, now, save)
+          : { post: await saveInStore(ctx, actor, thread, now, save), counted: true };
+        // Screening's window of the author's posts (moderation/recent-posts.ts), kept as they are
+        // written: before the screening job is handed over, which reads it.
+        await notePostWritten(actor.id, postId.toHexString(), body.body, now);
+        return saved;
       });
       const seq = post.seq;
-      // Writing in a thread means having read it up to one's own post.
+      const reserved: ThreadLean = {
+        ...thread,
+        lastSeq: Math.max(thread.lastSeq, seq),
+        postCount: thread.postCount + 1,
+        lastActivityAt: thread.lastActivityAt > now ? thread.lastActivityAt : now,
+        lastPosterId: authorId,
+      };
+      // On the kept page and list first, so that the count's write below finds the thread shown
+      // up to this number and sets its counts in place (thread-page.ts `threadCountsWritten`).
+      await replyWritten(reserved, post.toObject<PostLean>());
+      // The count and latest activity, written to the thread by this reply or the one writing now.
+      const counted = tallies && !inStore ? await countSaved(tallies, thread._id, seq, now, actor.id, ctx) : null;
+      if (counted !== null) reserved.postCount = counted;
+      // Writing in a thread means having read it up to one's own post. Only a convenience: when the
+      // store fails here the post stands, and the author's next read of the thread sets the mark.
       await upsertRetrying(() =>
         ThreadStateModel.updateOne(
           { memberId: authorId, threadId: thread._id },
           { $max: { lastReadSeq: seq } },
           { upsert: true },
         ),
-      );
+      ).catch((err: unknown) => {
+        if (!isStoreUnavailable(err)) throw err;
+      });
+      await memberMarksChanged(actor.id);
 
-      const postLean = post.toObject<PostLean>();
-      const [[publicThread], [publicPost]] = await Promise.all([
-        presentPublicThreads([reserved]),
-        presentPublicPosts([postLean]),
-      ]);
-      // In a private coalition's thread, only members who may read it hear of the post.
-      const readers = new Set(
-        await readersOf(thread.categoryId, [
-          ...rendered.mentionIds,
-          ...(target ? [target.authorId.toHexString()] : []),
-          ...(quoted ? [quoted.authorId.toHexString()] : []),
-        ]),
-      );
-      const replyToAuthorId = target ? target.authorId.toHexString() : null;
-      const quotedAuthorId = quoted ? quoted.authorId.toHexString() : null;
+      const publicThread = toPublicThread(reserved, refs);
+      const publicPost = toPublicPost(readableByWriter(actor, post.toObject<PostLean>()), refs);
       ctx.events.publish('post.created', {
-        thread: publicThread!,
-        post: publicPost!,
+        thread: publicThread,
+        audience: audienceOf(thread, gate.archived),
+        post: publicPost,
         actorId: actor.id,
-        replyToAuthorId: replyToAuthorId && readers.has(replyToAuthorId) ? replyToAuthorId : null,
+        replyToAuthorId: announce.replyToAuthorId,
         quotedAuthorId: quotedAuthorId && readers.has(quotedAuthorId) ? quotedAuthorId : null,
-        mentionIds: rendered.mentionIds.filter((id) => readers.has(id)),
+        mentionIds,
       });
       // A post just written has no reactions or bookmarks yet: no need to look them up.
-      return { ...publicPost!, myReactions: [], bookmarked: false };
+      return { ...publicPost, myReactions: [], bookmarked: false };
     },
 
     async getPost(actor: Actor, id: string): Promise<Post> {
-      const post = await findPost(id);
-      if (!canSeePost(actor, post)) throw notFound('post');
-      await assertCanReadIn(actor, post.categoryId, 'post');
-      return presentOne(post, actor);
+      return presentOne(await readablePostOr404(actor, id), actor);
     },
 
     /** The author or a moderator edits; the replaced body goes to `revisions`. */
     async editPost(actor: Actor, id: string, body: string): Promise<Post> {
-      const post = await findPost(id);
-      await assertCanReadIn(actor, post.categoryId, 'post');
-      const thread = await findThread(post.threadId.toHexString());
+      const post = await readablePostOr404(actor, id);
+      const thread = await readableThreadOr404(actor, post.threadId.toHexString());
       forumPolicy.editPost(actor, post, thread);
-      await ctx.assertCanPost(actor.id);
+      await assertMayPublish(actor);
       if (body === post.body) return presentOne(post, actor);
       await ctx.editLimiter?.consume(actor.id);
       const rendered = await renderBody(body);
       const now = new Date();
-      const updated = await PostModel.findOneAndUpdate(
-        { _id: post._id, deleted: false },
-        {
-          $set: { body, html: rendered.html, mentionIds: rendered.mentionIds, terms: rendered.terms, editedAt: now },
-          // Each revision is a body that was replaced: when, and by whom.
-          $push: { revisions: { body: post.body, editedAt: now, editorId: new Types.ObjectId(actor.id) } },
-        },
-        { returnDocument: 'after' },
-      ).lean<PostLean>();
+      const updated = await withScreening(ctx, [screeningOf(post._id.toHexString(), { editedAt: now })], () =>
+        PostModel.findOneAndUpdate(
+          { _id: post._id, deleted: false },
+          {
+            $set: { body, html: rendered.html, mentionIds: rendered.mentionIds, terms: rendered.terms, editedAt: now },
+            // Each revision is a body that was replaced: when, and by whom.
+            $push: { revisions: { body: post.body, editedAt: now, editorId: new Types.ObjectId(actor.id) } },
+          },
+          { returnDocument: 'after' },
+        )
+          .lean<PostLean>()
+          .exec(),
+      );
       if (!updated) throw notFound('post');
+      await notePostWritten(post.authorId.toHexString(), post._id.toHexString(), body, post.createdAt, post.body);
+      await threadPageChanged(thread._id, { required: true });
       if (thread.firstPostId?.equals(post._id)) {
         await ctx.threadLock(thread._id, () =>
           ThreadModel.updateOne(
@@ -218,16 +270,22 @@ export function postOps(ctx: ForumContext) {
         );
       }
       const before = new Set(post.mentionIds.map((m) => m.toHexString()));
-      const [publicPost] = await presentPublicPosts([updated]);
+      const readable = readableByWriter(actor, updated);
+      // Held or hidden: the new text reaches its author's tabs only, and mentions in it nobody.
+      const restricted = readableByRoom(updated) === null;
+      const [publicPost] = await presentPublicPosts([readable]);
       ctx.events.publish('post.updated', {
         post: publicPost!,
         actorId: actor.id,
-        newMentionIds: await readersOf(
-          post.categoryId,
-          rendered.mentionIds.filter((m) => !before.has(m)),
-        ),
+        newMentionIds: restricted
+          ? []
+          : await readersOf(
+              post.categoryId,
+              rendered.mentionIds.filter((m) => !before.has(m)),
+            ),
+        restricted,
       });
-      return presentOne(updated, actor);
+      return presentOne(readable, actor);
     },
 
     /**
@@ -235,10 +293,11 @@ export function postOps(ctx: ForumContext) {
      * place so replies stay in the tree. What it said stays in `revisions`, for moderators only.
      */
     async deletePost(actor: Actor, id: string): Promise<void> {
-      const post = await findPost(id);
-      await assertCanReadIn(actor, post.categoryId, 'post');
+      const post = await readablePostOr404(actor, id);
       forumPolicy.deletePost(actor, post);
       if (post.deleted) return;
+      // Its quotes go before it does: a crash in between leaves a post without quotes, never a quote of a deleted post.
+      await quotesForget(ctx.events, post);
       const now = new Date();
       const updated = await PostModel.findOneAndUpdate(
         { _id: post._id, deleted: false },
@@ -258,16 +317,32 @@ export function postOps(ctx: ForumContext) {
         { returnDocument: 'after' },
       ).lean<PostLean>();
       if (!updated) return;
-      await ctx.threadLock(post.threadId, async () => {
-        const thread = await ThreadModel.findOneAndUpdate(
-          { _id: post.threadId },
-          { $inc: { postCount: -1 } },
-          { returnDocument: 'after' },
-        ).lean<ThreadLean>();
-        if (thread?.firstPostId?.equals(post._id))
-          await ThreadModel.updateOne({ _id: thread._id }, { $set: { terms: thread.titleTerms } });
-      });
-      const [publicPost] = await presentPublicPosts([updated]);
+      await notePostGone(post.authorId.toHexString(), post._id.toHexString(), post.body);
+      await threadPageChanged(post.threadId, { required: true, lists: [post.categoryId] });
+      // One post fewer: in the thread's tally (written by whoever writes the thread's counts), or
+      // in the store itself when Redis keeps none for the thread.
+      const tallies = threadTallies();
+      const kept = tallies ? await tallies.uncounted(post.threadId.toHexString()).catch(() => false) : false;
+      if (!kept)
+        await ctx.threadLock(post.threadId, () =>
+          ThreadModel.updateOne({ _id: post.threadId }, { $inc: { postCount: -1 } }).exec(),
+        );
+      // The opening post (always seq 1) leaves the thread's search terms with its text.
+      if (post.seq === 1)
+        await ctx.threadLock(post.threadId, async () => {
+          const thread = await ThreadModel.findById(post.threadId, {
+            firstPostId: 1,
+            titleTerms: 1,
+          }).lean<ThreadLean>();
+          if (thread?.firstPostId?.equals(post._id))
+            await ThreadModel.updateOne({ _id: thread._id }, { $set: { terms: thread.titleTerms } });
+        });
+      // Again after the count: a page built between the post's write and the count's is dropped too.
+      await threadPageChanged(post.threadId, { required: true, lists: [post.categoryId] });
+      // A held or hidden post leaves without a word to the room, which never saw it.
+      const roomView = readableByRoom(updated);
+      if (!roomView) return;
+      const [publicPost] = await presentPublicPosts([roomView]);
       ctx.events.publish('post.deleted', { post: publicPost!, actorId: actor.id });
     },
 
@@ -276,8 +351,7 @@ export function postOps(ctx: ForumContext) {
       actor: Actor,
       id: string,
     ): Promise<Array<{ body: string; editedAt: string; editor: MemberRef | null }>> {
-      const post = await findPost(id);
-      await assertCanReadIn(actor, post.categoryId, 'post');
+      const post = await readablePostOr404(actor, id);
       forumPolicy.readRevisions(actor, post);
       const refs = await loadMemberRefs(post.revisions.map((r) => r.editorId));
       return [...post.revisions].reverse().map((r) => ({

@@ -22,7 +22,8 @@ import {
   type ThreadFields,
   type ThreadStateFields,
 } from './model.js';
-import type { Actor } from './policy.js';
+import type { Actor } from '../members/actor.js';
+import type { Readable } from './read-rule.js';
 import { unreadCountFor } from './thread-visibility.js';
 
 const { trusted } = mongoose;
@@ -116,9 +117,10 @@ export async function presentThreads(threads: ThreadLean[], viewer: Actor): Prom
   });
 }
 
-export function toPublicPost(p: PostLean, refs: Map<string, MemberRef>): PublicPost {
+export function toPublicPost(p: Readable<PostLean>, refs: Map<string, MemberRef>): PublicPost {
   const threadId = p.threadId.toHexString();
-  const quote = !p.deleted && p.quote ? quoteBlock({ ...p.quote, postId: p.quote.postId.toHexString() }, threadId) : '';
+  const shownQuote = !p.deleted && p.quote && !p.quote.withheld ? p.quote : null;
+  const quote = shownQuote ? quoteBlock({ ...shownQuote, postId: shownQuote.postId.toHexString() }, threadId) : '';
   return {
     id: p._id.toHexString(),
     threadId,
@@ -131,7 +133,7 @@ export function toPublicPost(p: PostLean, refs: Map<string, MemberRef>): PublicP
     body: p.deleted ? '' : p.body,
     bodyHtml: p.deleted ? TOMBSTONE_HTML : quote + p.html,
     deleted: p.deleted,
-    quotePostId: p.deleted ? null : hex(p.quote?.postId),
+    quotePostId: hex(shownQuote?.postId),
     mentionIds: p.deleted ? [] : (p.mentionIds ?? []).map((id) => id.toHexString()),
     reactions: reactionCounts(p.reactions),
     revisionCount: p.revisions?.length ?? 0,
@@ -140,13 +142,14 @@ export function toPublicPost(p: PostLean, refs: Map<string, MemberRef>): PublicP
   };
 }
 
-export async function presentPublicPosts(posts: PostLean[]): Promise<PublicPost[]> {
+/** Posts as everyone allowed to see them sees them: only posts that passed the read rule. */
+export async function presentPublicPosts(posts: Readable<PostLean>[]): Promise<PublicPost[]> {
   const refs = await loadMemberRefs(posts.map((p) => p.authorId));
   return posts.map((p) => toPublicPost(p, refs));
 }
 
 /** Posts with the viewer's own reactions and bookmarks (two `$in` queries for the whole page). */
-export async function presentPosts(posts: PostLean[], viewerId: string): Promise<Post[]> {
+export async function presentPosts(posts: Readable<PostLean>[], viewerId: string): Promise<Post[]> {
   if (posts.length === 0) return [];
   const ids = posts.map((p) => p._id);
   const [refs, mine, marks] = await Promise.all([

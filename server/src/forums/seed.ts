@@ -2,12 +2,13 @@ import type { ReactionKind } from '@commons/shared';
 import mongoose from 'mongoose';
 import { DomainEvents } from '../infra/domain-events.js';
 import type { Logger } from '../infra/log.js';
-import { MemberModel } from '../members/model.js';
+import { memberById } from '../members/reads.js';
+import { backdateJoined } from '../members/writes.js';
 import type { ExtraSeeder } from '../seed/demo.js';
 import { CategoryModel } from './model.js';
 import { ensureDefaultCategories } from './defaults.js';
 import { backfillHandles } from './mentions.js';
-import type { Actor } from './policy.js';
+import type { Actor } from '../members/actor.js';
 import { createForumService } from './service.js';
 
 export { ensureDefaultCategories } from './defaults.js';
@@ -312,17 +313,13 @@ export const seedForums: ExtraSeeder = async (members: Map<string, string>, log:
   const now = Date.now();
   const joined = new Date(now - 60 * 24 * 3600 * 1000);
   // The demo members "joined" before these conversations, so the conversations can be unread to them.
-  // (Native update: createdAt is immutable through mongoose.)
-  await MemberModel.collection.updateMany(
-    { _id: { $in: Object.values(ids).map((id) => new mongoose.Types.ObjectId(id)) } },
-    { $set: { createdAt: joined } },
-  );
+  await backdateJoined(Object.values(ids) as string[], joined);
   await backfillHandles();
 
   const forums = createForumService({ events: new DomainEvents(log), log });
   const actors = new Map<Who, Actor>();
   for (const [who, id] of Object.entries(ids) as Array<[Who, string]>) {
-    const member = await MemberModel.findById(id, { role: 1 }).lean();
+    const member = await memberById(id, ['role']);
     actors.set(who, { id, role: member?.role ?? 'member', createdAt: joined });
   }
   const actor = (who: Who) => actors.get(who)!;

@@ -1,39 +1,50 @@
 import type { Role } from '@commons/shared';
-import type { Limiter } from '../http/rate-limit.js';
+import type { Budget, Limiter } from '../http/rate-limit.js';
 import { AppError } from '../http/errors.js';
 import type { DomainEvents } from '../infra/domain-events.js';
 import { LockTimeoutError, localSerialLock, type SerialLock } from '../infra/mutex.js';
 import type { Logger } from '../infra/log.js';
-import { MemberModel } from '../members/model.js';
+import type { Outbox } from '../infra/outbox.js';
+import { accountFactsOf } from '../members/publishing-gate.js';
+import { memberById } from '../members/reads.js';
 import { categoryOps } from './categories.js';
 import { threadLockKey, type ForumContext } from './context.js';
 import { ensureDefaultCategories } from './defaults.js';
 import { engagementOps } from './engagement.js';
 import { backfillHandles, syncHandle } from './mentions.js';
-import type { Actor } from './policy.js';
+import type { Actor } from '../members/actor.js';
 import { postOps } from './posts.js';
 import { threadOps } from './threads.js';
+import { exportForumMember, forgetForumMember } from './member-data.js';
+import type { ForgetOptions } from '../members/member-data.js';
 
-export type { Actor } from './policy.js';
+export type { Actor } from '../members/actor.js';
 
 /** The forum rules for a member document (routes) or socket data (sockets). */
 export function actorOf(member: { _id: { toHexString(): string }; role: Role; createdAt: Date }): Actor {
-  return { id: member._id.toHexString(), role: member.role, createdAt: member.createdAt };
+  const account = accountFactsOf(member);
+  return {
+    id: member._id.toHexString(),
+    role: member.role,
+    createdAt: member.createdAt,
+    ...(account ? { account } : {}),
+  };
 }
 
 export interface ForumServiceDeps {
   events: DomainEvents;
+  /** Where post writes store their screening; omitted: not screened (the demo seeder). */
+  outbox?: Outbox;
   log?: Logger;
   /** Posting budget per member (threads and replies); omitted: unlimited (seeding). */
-  postLimiter?: Limiter;
+  postLimiter?: Budget;
   editLimiter?: Limiter;
+  previewLimiter?: Limiter;
   /**
    * One writer of a thread's counters at a time, across processes (redisSerialLock); omitted:
    * within this process only (the seeder, single-process tools).
    */
   threadLock?: SerialLock;
-  /** Moderation's gate (silenced members cannot post); omitted: everyone may. */
-  assertCanPost?: (actorId: string) => Promise<void>;
 }
 
 /**
@@ -58,9 +69,10 @@ export function createForumService(deps: ForumServiceDeps) {
   const threadLock = deps.threadLock ?? localSerialLock();
   const ctx: ForumContext = {
     events: deps.events,
+    outbox: deps.outbox ?? null,
     postLimiter: deps.postLimiter ?? null,
     editLimiter: deps.editLimiter ?? null,
-    assertCanPost: deps.assertCanPost ?? (() => Promise.resolve()),
+    previewLimiter: deps.previewLimiter ?? null,
     async threadLock(threadId, fn) {
       try {
         return await threadLock.run(threadLockKey(threadId), fn);
@@ -78,24 +90,37 @@ export function createForumService(deps: ForumServiceDeps) {
     ready: prepare,
   };
 
+  const posts = postOps(ctx);
+  async function actorById(memberId: string): Promise<Actor | null> {
+    const member = await memberById(memberId, ['role', 'createdAt']);
+    return member ? { id: member._id.toHexString(), role: member.role, createdAt: member.createdAt } : null;
+  }
+
   return {
     prepare,
     ...categoryOps(ctx),
     ...threadOps(ctx),
-    ...postOps(ctx),
+    ...posts,
     ...engagementOps(ctx),
+
+    /** This domain's part of a member's data export (members/member-data.ts). */
+    exportMember: (memberId: string) => exportForumMember(memberId),
+    /** Deletes this domain's data of a member who deleted their account (members/member-data.ts). */
+    async forgetMember(memberId: string, opts: ForgetOptions): Promise<void> {
+      const self = await actorById(memberId);
+      await forgetForumMember(memberId, opts, async (postId) => {
+        if (self) await posts.deletePost(self, postId);
+      });
+    },
 
     /** Keeps a member's `@handle` in step with their display name (member listeners). */
     async syncMemberHandle(memberId: string): Promise<void> {
-      const member = await MemberModel.findById(memberId, { displayName: 1 }).lean();
-      if (member) await syncHandle(member._id, member.displayName);
+      const member = await memberById(memberId, ['displayName', 'deletedAt']);
+      if (member && !member.deletedAt) await syncHandle(member._id, member.displayName);
     },
 
     /** The actor for a member id (sockets and jobs, which hold an id, not a document). */
-    async actorById(memberId: string): Promise<Actor | null> {
-      const member = await MemberModel.findById(memberId, { role: 1, createdAt: 1 }).lean();
-      return member ? { id: member._id.toHexString(), role: member.role, createdAt: member.createdAt } : null;
-    },
+    actorById,
   };
 }
 

@@ -1,4 +1,3 @@
-import { categoryRoomPayloadSchema, forumRoomPayloadSchema, threadRoomPayloadSchema } from '@commons/shared';
 import type { Redis } from 'ioredis';
 import { AppError } from '../http/errors.js';
 import type { SocketRegistrar } from '../io.js';
@@ -32,7 +31,6 @@ export function forumSocket(deps: {
       socket,
       log,
       'thread:join',
-      threadRoomPayloadSchema,
       async ({ threadId }) => {
         const joined = await forums.joinThread(memberId, threadId);
         await socket.join(rooms.thread(joined.threadId));
@@ -41,12 +39,12 @@ export function forumSocket(deps: {
       budget,
     );
 
-    handle(socket, log, 'thread:leave', threadRoomPayloadSchema, async ({ threadId }) => {
+    handle(socket, log, 'thread:leave', async ({ threadId }) => {
       await socket.leave(rooms.thread(threadId));
       return { threadId };
     });
 
-    handle(socket, log, 'thread:typing', threadRoomPayloadSchema, async ({ threadId }) => {
+    handle(socket, log, 'thread:typing', async ({ threadId }) => {
       const room = rooms.thread(threadId);
       if (!socket.rooms.has(room)) throw new AppError('forbidden', 'Join the thread before typing in it.');
       const first = await redis.set(
@@ -68,7 +66,6 @@ export function forumSocket(deps: {
       socket,
       log,
       'category:join',
-      categoryRoomPayloadSchema,
       async ({ categoryId }) => {
         const joined = await forums.joinCategory(await actorOrThrow(forums, memberId), categoryId);
         await socket.join(rooms.category(joined.categoryId));
@@ -77,7 +74,7 @@ export function forumSocket(deps: {
       budget,
     );
 
-    handle(socket, log, 'category:leave', categoryRoomPayloadSchema, async ({ categoryId }) => {
+    handle(socket, log, 'category:leave', async ({ categoryId }) => {
       await socket.leave(rooms.category(categoryId));
       return { categoryId };
     });
@@ -86,7 +83,6 @@ export function forumSocket(deps: {
       socket,
       log,
       'forum:join',
-      forumRoomPayloadSchema,
       async () => {
         await socket.join(rooms.forum);
         return { joined: true as const };
@@ -94,7 +90,7 @@ export function forumSocket(deps: {
       budget,
     );
 
-    handle(socket, log, 'forum:leave', forumRoomPayloadSchema, async () => {
+    handle(socket, log, 'forum:leave', async () => {
       await socket.leave(rooms.forum);
       return { left: true as const };
     });

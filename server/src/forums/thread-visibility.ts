@@ -1,7 +1,7 @@
 import mongoose, { Types } from 'mongoose';
-import { findEach } from '../infra/each.js';
+import { findIn } from '../infra/store/index.js';
 import { PostModel, ThreadModel, type ThreadFields } from './model.js';
-import { isModerator, type Actor } from './policy.js';
+import { isModerator, type Actor } from '../members/actor.js';
 import { RESTRICTED_STATUSES } from './visibility.js';
 
 const { trusted } = mongoose;
@@ -51,9 +51,7 @@ export async function refreshThreadModeration(
 ): Promise<{ hidden: boolean; changed: boolean; categoryId: string | null }> {
   const [thread, restricted] = await Promise.all([
     ThreadModel.findById(threadId, { firstPostId: 1, hidden: 1, categoryId: 1 }).lean(),
-    // One equality query per status: FerretDB pushes `{threadId, status}` down to its backend, where
-    // `status: {$in}` would make it read every post of the thread.
-    findEach(RESTRICTED_STATUSES, (status) => PostModel.find({ threadId, status }, { seq: 1 }).lean()),
+    findIn('status', RESTRICTED_STATUSES, (match) => PostModel.find({ threadId, ...match }, { seq: 1 }).lean()),
   ]);
   if (!thread) return { hidden: false, changed: false, categoryId: null };
   const first = thread.firstPostId;

@@ -1,5 +1,4 @@
 import {
-  forumLimits,
   type Post,
   type PostListQuery,
   type SubscriptionLevel,
@@ -14,20 +13,28 @@ import { z } from 'zod';
 import { AppError } from '../http/errors.js';
 import { termsOf } from '../search/terms.js';
 import { findCategory } from './categories.js';
+import { threadTallies } from './tallies.js';
+import { notePostWritten } from '../moderation/recent-posts.js';
+import { hiddenCategoryIds, readersOf, viewerById } from './coalition-visibility.js';
 import {
-  assertCanReadCategory,
-  assertCanReadIn,
-  hiddenCategoryIds,
-  readersOf,
-  viewerById,
-} from './coalition-visibility.js';
-import { idOr404, notFound, type ForumContext, type WriteOptions } from './context.js';
-import { decodeCursor, encodeCursor } from './cursor.js';
+  announcedFacts,
+  idOr404,
+  notFound,
+  screenedPost,
+  screeningOf,
+  withScreening,
+  type ForumContext,
+  type WriteOptions,
+} from './context.js';
+import { cursorField, decodeCursor, encodeCursor } from '../http/cursor.js';
 import { htmlToText, renderMarkdown } from './markdown.js';
 import { resolveHandles } from './mentions.js';
-import { CategoryModel, CategorySubscriptionModel, PostModel, ThreadModel, ThreadStateModel } from './model.js';
-import { forumPolicy, type Actor } from './policy.js';
+import { CategoryModel, PostModel, ThreadModel, ThreadStateModel } from './model.js';
+import { threadWatchChanged, threadWatcherIds } from './watchers.js';
+import { forumPolicy } from './policy.js';
+import { type Actor } from '../members/actor.js';
 import { listedThreadsFilter, unreadCountFor } from './thread-visibility.js';
+import { gateOf, readableByWriter, readableCategoryOr404, readableInThread, readableThreadOr404 } from './read-rule.js';
 import { visiblePostsFilter } from './visibility.js';
 import {
   effectiveLastRead,
@@ -38,12 +45,14 @@ import {
   type PostLean,
   type ThreadLean,
 } from './present.js';
+import { assertMayPublish } from '../moderation/publishing.js';
+import { categoryListChanged, memberMarksChanged, threadPageChanged } from './page-model.js';
+import { cachedThreadPage, cachedThreadPageJson, threadPageFromStore } from './thread-page.js';
+import { cachedThreadList } from './category-list.js';
 
 const { trusted } = mongoose;
 
-const threadCursorSchema = z
-  .object({ p: z.boolean(), t: z.number().int(), i: z.string().regex(/^[0-9a-f]{24}$/) })
-  .strict();
+const threadCursorSchema = z.object({ p: cursorField.flag(), t: cursorField.time(), i: cursorField.id() }).strict();
 const treeCursorSchema = z.object({ path: z.string().regex(/^\d{8}(\.\d{8})*$/) }).strict();
 
 /** One path segment: the sequence number zero-padded, so plain string order is tree order. */
@@ -75,10 +84,9 @@ export function threadOps(ctx: ForumContext) {
       opts: WriteOptions = {},
     ): Promise<{ thread: ThreadSummary; post: Post }> {
       await ctx.ready();
-      const category = await findCategory(body.categoryId);
+      const category = await readableCategoryOr404(actor, body.categoryId);
       forumPolicy.startThread(actor, category);
-      await assertCanReadCategory(actor, category);
-      await ctx.assertCanPost(actor.id);
+      await assertMayPublish(actor);
       await ctx.postLimiter?.consume(actor.id);
       const now = opts.at ?? new Date();
       const authorId = new Types.ObjectId(actor.id);
@@ -86,53 +94,82 @@ export function threadOps(ctx: ForumContext) {
       const titleTerms = termsOf(body.title);
       const threadId = new Types.ObjectId();
       const postId = new Types.ObjectId();
-      const thread = await ThreadModel.create({
-        _id: threadId,
-        categoryId: category._id,
-        title: body.title,
-        tags: body.tags ?? [],
-        authorId,
-        postCount: 1,
-        lastSeq: 1,
-        firstPostId: postId,
-        lastPosterId: authorId,
-        lastActivityAt: now,
-        titleTerms,
-        terms: [...new Set([...titleTerms, ...rendered.terms])],
-        createdAt: now,
-      });
-      let post;
-      try {
-        post = await PostModel.create({
-          _id: postId,
-          threadId,
-          categoryId: category._id,
-          seq: 1,
-          parentId: null,
-          replyToId: null,
-          depth: 0,
-          path: pathSegment(1),
-          authorId,
-          body: body.body,
-          html: rendered.html,
-          mentionIds: rendered.mentionIds,
-          terms: rendered.terms,
-          createdAt: now,
-        });
-      } catch (err) {
-        // No transactions: undo the thread by hand so no empty thread is left behind.
-        await ThreadModel.deleteOne({ _id: threadId });
-        throw err;
-      }
+      // Members mentioned in a private coalition's thread who cannot read it hear nothing.
+      const mentionIds = await readersOf(category._id, rendered.mentionIds);
+      const announce = {
+        threadId: threadId.toHexString(),
+        opening: true,
+        actorId: actor.id,
+        replyToAuthorId: null,
+        mentionIds,
+        facts: announcedFacts(
+          body.body,
+          now,
+          { title: body.title, categoryId: category._id, authorId },
+          postId,
+          gateOf(category),
+        ),
+      };
+      const { thread, post } = await withScreening(
+        ctx,
+        [screeningOf(postId.toHexString(), { announce, post: screenedPost(actor, body.body, now, body.title) })],
+        async () => {
+          const thread = await ThreadModel.create({
+            _id: threadId,
+            categoryId: category._id,
+            title: body.title,
+            tags: body.tags ?? [],
+            authorId,
+            postCount: 1,
+            lastSeq: 1,
+            firstPostId: postId,
+            lastPosterId: authorId,
+            lastActivityAt: now,
+            titleTerms,
+            terms: [...new Set([...titleTerms, ...rendered.terms])],
+            createdAt: now,
+          });
+          let post;
+          try {
+            post = await PostModel.create({
+              _id: postId,
+              threadId,
+              categoryId: category._id,
+              seq: 1,
+              parentId: null,
+              replyToId: null,
+              depth: 0,
+              path: pathSegment(1),
+              authorId,
+              body: body.body,
+              html: rendered.html,
+              mentionIds: rendered.mentionIds,
+              terms: rendered.terms,
+              createdAt: now,
+            });
+          } catch (err) {
+            // No transactions: undo the thread by hand so no empty thread is left behind.
+            await ThreadModel.deleteOne({ _id: threadId });
+            await categoryListChanged([category._id]);
+            throw err;
+          }
+          // Screening's window of the author's posts (moderation/recent-posts.ts), kept as they
+          // are written: before the screening job is handed over, which reads it.
+          await notePostWritten(actor.id, postId.toHexString(), body.body, now);
+          return { thread, post };
+        },
+      );
+      await categoryListChanged([category._id]);
       // The author watches their thread and has read its opening post.
       await ThreadStateModel.updateOne(
         { memberId: authorId, threadId },
         { $set: { level: 'watching', lastReadSeq: 1 } },
         { upsert: true },
       );
+      await Promise.all([memberMarksChanged(actor.id), threadWatchChanged([threadId])]);
 
       const threadLean = thread.toObject<ThreadLean>();
-      const postLean = post.toObject<PostLean>();
+      const postLean = readableByWriter(actor, post.toObject<PostLean>());
       const [[publicThread], [publicPost]] = await Promise.all([
         presentPublicThreads([threadLean]),
         presentPublicPosts([postLean]),
@@ -141,8 +178,7 @@ export function threadOps(ctx: ForumContext) {
         thread: publicThread!,
         post: publicPost!,
         actorId: actor.id,
-        // Members mentioned in a private coalition's thread who cannot read it hear nothing.
-        mentionIds: await readersOf(category._id, rendered.mentionIds),
+        mentionIds,
       });
       const [summary, [ownPost]] = await Promise.all([
         presentThread(threadLean, actor),
@@ -156,11 +192,11 @@ export function threadOps(ctx: ForumContext) {
       actor: Actor,
       query: ThreadListQuery,
     ): Promise<{ threads: ThreadSummary[]; nextCursor: string | null }> {
+      const cached = await cachedThreadList(actor, query);
+      if (cached) return cached;
       const filter: Record<string, unknown> = {};
       if (query.categoryId) {
-        const category = await findCategory(query.categoryId);
-        forumPolicy.seeCategory(actor, category);
-        await assertCanReadCategory(actor, category);
+        const category = await readableCategoryOr404(actor, query.categoryId);
         filter.categoryId = category._id;
       } else {
         const archived = await CategoryModel.find({ archived: true }, { _id: 1 }).lean();
@@ -198,33 +234,12 @@ export function threadOps(ctx: ForumContext) {
 
     /** The thread, its first page of posts in tree order, and where the member's unread posts begin. */
     async getThread(actor: Actor, id: string) {
-      const thread = await findThread(id);
-      await assertCanReadIn(actor, thread.categoryId, 'thread');
-      const [rows, state] = await Promise.all([
-        PostModel.find({ threadId: thread._id, ...visiblePostsFilter(actor) })
-          .sort({ path: 1 })
-          .limit(forumLimits.threadPageSize + 1)
-          .lean<PostLean[]>(),
-        ThreadStateModel.findOne({ memberId: actor.id, threadId: thread._id }).lean(),
-      ]);
-      const lastRead = effectiveLastRead(thread, state ?? undefined, actor);
-      const firstUnread =
-        lastRead < thread.lastSeq
-          ? await PostModel.findOne(
-              { threadId: thread._id, seq: trusted({ $gt: lastRead }), deleted: false, ...visiblePostsFilter(actor) },
-              { seq: 1 },
-            )
-              .sort({ seq: 1 })
-              .lean()
-          : null;
-      const page = rows.slice(0, forumLimits.threadPageSize);
-      const [summary, posts] = await Promise.all([presentThread(thread, actor), presentPosts(page, actor.id)]);
-      return {
-        thread: summary,
-        posts,
-        nextCursor: rows.length > page.length && page.length > 0 ? encodeCursor({ path: page.at(-1)!.path }) : null,
-        firstUnreadSeq: firstUnread?.seq ?? null,
-      };
+      return (await cachedThreadPage(actor, id)) ?? threadPageFromStore(actor, id);
+    },
+
+    /** `getThread` as the route sends it: JSON text when the read model serves it. */
+    async getThreadJson(actor: Actor, id: string) {
+      return (await cachedThreadPageJson(actor, id)) ?? threadPageFromStore(actor, id);
     },
 
     /** `after`: newer posts by sequence number (catch-up after a reconnect); else tree order from `cursor`. */
@@ -233,8 +248,7 @@ export function threadOps(ctx: ForumContext) {
       id: string,
       query: PostListQuery,
     ): Promise<{ posts: Post[]; hasMore: boolean; nextCursor: string | null }> {
-      const thread = await findThread(id);
-      await assertCanReadIn(actor, thread.categoryId, 'thread');
+      const thread = await readableThreadOr404(actor, id);
       if (query.after !== undefined) {
         const rows = await PostModel.find({
           threadId: thread._id,
@@ -245,7 +259,11 @@ export function threadOps(ctx: ForumContext) {
           .limit(query.limit + 1)
           .lean<PostLean[]>();
         const page = rows.slice(0, query.limit);
-        return { posts: await presentPosts(page, actor.id), hasMore: rows.length > query.limit, nextCursor: null };
+        return {
+          posts: await presentPosts(readableInThread(actor, thread, page), actor.id),
+          hasMore: rows.length > query.limit,
+          nextCursor: null,
+        };
       }
       const filter: Record<string, unknown> = { threadId: thread._id, ...visiblePostsFilter(actor) };
       if (query.cursor) filter.path = trusted({ $gt: decodeCursor(treeCursorSchema, query.cursor).path });
@@ -256,7 +274,7 @@ export function threadOps(ctx: ForumContext) {
       const page = rows.slice(0, query.limit);
       const hasMore = rows.length > query.limit;
       return {
-        posts: await presentPosts(page, actor.id),
+        posts: await presentPosts(readableInThread(actor, thread, page), actor.id),
         hasMore,
         nextCursor: hasMore && page.length > 0 ? encodeCursor({ path: page.at(-1)!.path }) : null,
       };
@@ -266,13 +284,12 @@ export function threadOps(ctx: ForumContext) {
     async updateThread(actor: Actor, id: string, patch: ThreadPatchBody): Promise<ThreadSummary> {
       const { title, ...moderated } = patch;
       if (Object.keys(moderated).length > 0) forumPolicy.moderateThread(actor);
-      const thread = await findThread(id);
-      await assertCanReadIn(actor, thread.categoryId, 'thread');
+      const thread = await readableThreadOr404(actor, id);
       const set: Record<string, unknown> = {};
       let retitledAt: Date | null = null;
       if (title !== undefined && title !== thread.title) {
         forumPolicy.retitleThread(actor, thread);
-        await ctx.assertCanPost(actor.id);
+        await assertMayPublish(actor);
         await ctx.editLimiter?.consume(actor.id);
         const first = thread.firstPostId ? await PostModel.findById(thread.firstPostId, { terms: 1 }).lean() : null;
         const titleTerms = termsOf(title);
@@ -291,13 +308,34 @@ export function threadOps(ctx: ForumContext) {
         moved = true;
       }
       if (Object.keys(set).length === 0) return presentThread(thread, actor);
-      const updated = await ctx.threadLock(thread._id, () =>
-        ThreadModel.findOneAndUpdate({ _id: thread._id }, { $set: set }, { returnDocument: 'after' })
-          .lean<ThreadLean>()
-          .exec(),
-      );
+      const screening =
+        retitledAt && thread.firstPostId ? [screeningOf(thread.firstPostId.toHexString(), { retitledAt })] : [];
+      // Replies take their numbers where the lock is kept for them (tallies.ts): closed there
+      // before the store says so, so no reply numbered after this answer gets in; opened after.
+      const tallies = threadTallies();
+      const tallyId = thread._id.toHexString();
+      if (patch.locked === true) await tallies?.setClosed(tallyId, true);
+      let updated: ThreadLean | null;
+      try {
+        updated = await withScreening(ctx, screening, () =>
+          ctx.threadLock(thread._id, () =>
+            ThreadModel.findOneAndUpdate({ _id: thread._id }, { $set: set }, { returnDocument: 'after' })
+              .lean<ThreadLean>()
+              .exec(),
+          ),
+        );
+      } catch (err) {
+        if (patch.locked === true && !thread.locked) await tallies?.setClosed(tallyId, false).catch(() => undefined);
+        throw err;
+      }
       if (!updated) throw notFound('thread');
-      if (moved) await PostModel.updateMany({ threadId: thread._id }, { $set: { categoryId: updated.categoryId } });
+      if (patch.locked !== undefined) await tallies?.setClosed(tallyId, updated.locked);
+      if (moved) {
+        await PostModel.updateMany({ threadId: thread._id }, { $set: { categoryId: updated.categoryId } });
+        // The thread's watchers now come from the other category.
+        await threadWatchChanged([thread._id]);
+      }
+      await threadPageChanged(thread._id, { lists: [thread.categoryId, updated.categoryId] });
       const [publicThread] = await presentPublicThreads([updated]);
       ctx.events.publish('thread.updated', {
         thread: publicThread!,
@@ -313,8 +351,7 @@ export function threadOps(ctx: ForumContext) {
 
     /** For `thread:join`: the thread must exist; the caller learns its last sequence number. */
     async joinThread(memberId: string, id: string): Promise<ThreadJoined> {
-      const thread = await findThread(id);
-      await assertCanReadIn(await viewerById(memberId), thread.categoryId, 'thread');
+      const thread = await readableThreadOr404(await viewerById(memberId), id);
       return { threadId: thread._id.toHexString(), lastSeq: thread.lastSeq };
     },
 
@@ -323,14 +360,14 @@ export function threadOps(ctx: ForumContext) {
       id: string,
       level: SubscriptionLevel,
     ): Promise<{ level: SubscriptionLevel }> {
-      const thread = await findThread(id);
-      await assertCanReadIn(actor, thread.categoryId, 'thread');
+      const thread = await readableThreadOr404(actor, id);
       await ThreadStateModel.updateOne(
         { memberId: actor.id, threadId: thread._id },
         // A first state starts where the member's reading already was (see effectiveLastRead).
         { $set: { level }, $setOnInsert: { lastReadSeq: effectiveLastRead(thread, undefined, actor) } },
         { upsert: true },
       );
+      await Promise.all([memberMarksChanged(actor.id), threadWatchChanged([thread._id])]);
       return { level };
     },
 
@@ -339,26 +376,12 @@ export function threadOps(ctx: ForumContext) {
      * category's. Muted members are never in the list.
      */
     async watcherIds(id: string): Promise<string[]> {
-      const thread = await findThread(id);
-      const [own, viaCategory] = await Promise.all([
-        ThreadStateModel.find(
-          { threadId: thread._id, level: trusted({ $ne: null }) },
-          { memberId: 1, level: 1 },
-        ).lean(),
-        CategorySubscriptionModel.find({ categoryId: thread.categoryId, level: 'watching' }, { memberId: 1 }).lean(),
-      ]);
-      const decided = new Set(own.map((s) => s.memberId.toHexString()));
-      const watchers = new Set(own.filter((s) => s.level === 'watching').map((s) => s.memberId.toHexString()));
-      for (const sub of viaCategory)
-        if (!decided.has(sub.memberId.toHexString())) watchers.add(sub.memberId.toHexString());
-      // A private coalition's thread: only those who may still read it (members who left are out).
-      return readersOf(thread.categoryId, [...watchers]);
+      return threadWatcherIds(id);
     },
 
     /** Moves the member's read mark forward (never back) to `seq`, capped at the thread's last post. */
     async markRead(actor: Actor, id: string, seq: number): Promise<{ lastReadSeq: number; unreadCount: number }> {
-      const thread = await findThread(id);
-      await assertCanReadIn(actor, thread.categoryId, 'thread');
+      const thread = await readableThreadOr404(actor, id);
       const existing = await ThreadStateModel.exists({ memberId: actor.id, threadId: thread._id });
       // A first mark never goes below what effectiveLastRead already counted as read.
       const floor = existing ? 0 : effectiveLastRead(thread, undefined, actor);
@@ -369,6 +392,7 @@ export function threadOps(ctx: ForumContext) {
         { upsert: true, returnDocument: 'after' },
       ).lean();
       const lastReadSeq = state?.lastReadSeq ?? upTo;
+      await memberMarksChanged(actor.id);
       ctx.events.publish('thread.read', { memberId: actor.id, threadId: thread._id.toHexString(), lastReadSeq });
       return { lastReadSeq, unreadCount: unreadCountFor(thread, lastReadSeq, actor) };
     },

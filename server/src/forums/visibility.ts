@@ -1,6 +1,6 @@
 import { postStatuses, type PostStatus } from '@commons/shared';
 import mongoose from 'mongoose';
-import { isModerator, type Actor } from './policy.js';
+import { isModerator, type Actor } from '../members/actor.js';
 
 const { trusted } = mongoose;
 
@@ -15,6 +15,9 @@ export function visiblePostsFilter(actor: Actor): Record<string, unknown> {
   };
 }
 
-export function canSeePost(actor: Actor, post: { status?: PostStatus; authorId: { toHexString(): string } }): boolean {
+export function canSeePost(
+  actor: Pick<Actor, 'id' | 'role'>,
+  post: { status?: PostStatus; authorId: { toHexString(): string } },
+): boolean {
   return !post.status || post.status === 'visible' || isModerator(actor) || post.authorId.toHexString() === actor.id;
 }

@@ -1,6 +1,7 @@
 import type { ErrorCode, ErrorResponse } from '@commons/shared';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { ZodError } from 'zod';
+import { isStoreUnavailable } from '../infra/db.js';
 import type { Logger } from '../infra/log.js';
 
 const statusByCode: Record<ErrorCode, number> = {
@@ -11,6 +12,7 @@ const statusByCode: Record<ErrorCode, number> = {
   unsupported_media_type: 415,
   forbidden_origin: 403,
   unauthenticated: 401,
+  members_only: 401,
   invalid_credentials: 401,
   forbidden: 403,
   not_found: 404,
@@ -23,6 +25,10 @@ const statusByCode: Record<ErrorCode, number> = {
   event_closed: 409,
   member_silenced: 403,
   member_suspended: 403,
+  email_unverified: 403,
+  registration_closed: 403,
+  registration_pending: 403,
+  invitation_withdrawn: 400,
   service_unavailable: 503,
   internal: 500,
 };
@@ -57,15 +63,23 @@ export const notFoundHandler: RequestHandler = (_req, _res, next) => {
   next(new AppError('not_found', 'No such endpoint.'));
 };
 
-function isDependencyDown(err: unknown): boolean {
+/** A dependency (the store or Redis) is unreachable or did not answer in time: worth retrying soon. */
+export function isDependencyDown(err: unknown): boolean {
   if (!(err instanceof Error)) return false;
-  const name = err.name;
   return (
-    name === 'MongoServerSelectionError' ||
-    name === 'MongoNetworkError' ||
-    name === 'MongoNotConnectedError' ||
-    name === 'MaxRetriesPerRequestError' ||
-    /Connection is closed|Stream isn't writeable|ECONNREFUSED/.test(err.message)
+    isStoreUnavailable(err) ||
+    err.name === 'MaxRetriesPerRequestError' ||
+    /Connection is closed|Stream isn't writeable|ECONNREFUSED|Command timed out/.test(err.message)
+  );
+}
+
+/** The 503 every unreachable dependency turns into, with the same Retry-After. */
+export function dependencyDownError(): AppError {
+  return new AppError(
+    'service_unavailable',
+    'A service the platform needs is unavailable; try again shortly.',
+    undefined,
+    5,
   );
 }
 
@@ -76,17 +90,14 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     let appError: AppError;
     if (err instanceof AppError) appError = err;
     else if (isBodyParserError(err)) appError = fromBodyParser(err);
-    else if (isDependencyDown(err))
-      appError = new AppError(
-        'service_unavailable',
-        'A service the platform needs is unavailable; try again shortly.',
-        undefined,
-        5,
-      );
+    else if (isDependencyDown(err)) appError = dependencyDownError();
     else {
       log.error({ err, requestId }, 'unhandled error');
       appError = new AppError('internal', 'Something went wrong on our side.');
     }
+    // The answer is out already (express-session saves after the response and reports a Redis
+    // failure then): setting a header now would throw inside the error handler itself.
+    if (res.headersSent) return;
     if (appError.retryAfterSeconds) res.setHeader('Retry-After', String(appError.retryAfterSeconds));
     const body: ErrorResponse = {
       error: {
@@ -96,7 +107,6 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
         ...(requestId ? { requestId } : {}),
       },
     };
-    if (res.headersSent) return;
     res.status(appError.status).json(body);
   };
 }

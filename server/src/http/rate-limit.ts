@@ -39,14 +39,61 @@ export class Limiter {
     }
   }
 
+  /** Spends one point if one is left; false (and nothing thrown) when the budget is spent. */
+  async tryConsume(key: string): Promise<boolean> {
+    try {
+      await this.limiter.consume(key, 1);
+      return true;
+    } catch (err) {
+      if (err instanceof RateLimiterRes) return false;
+      throw err;
+    }
+  }
+
   /** Throws 429 if the key has already spent its budget, without spending. */
   async check(key: string): Promise<void> {
     const res = await this.limiter.get(key);
     if (res && res.consumedPoints >= this.rule.points) throw tooMany(res);
   }
 
+  /** Gives back points spent on work that did not happen (the attempt was refused elsewhere). */
+  async refund(key: string, points = 1): Promise<void> {
+    await this.limiter.reward(key, points);
+  }
+
   async reset(key: string): Promise<void> {
     await this.limiter.delete(key);
+  }
+}
+
+/** What spends a budget: a Limiter, or a SettableLimiter whose budget is a site setting. */
+export interface Budget {
+  consume(key: string, points?: number): Promise<void>;
+}
+
+/**
+ * A limiter whose budget is read at each use (a site limit an administrator sets, cached by the
+ * site settings): one underlying limiter per budget value, all counting in the same Redis keys, so
+ * a change applies at once to what was already spent.
+ */
+export class SettableLimiter implements Budget {
+  private readonly byPoints = new Map<number, Limiter>();
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+    private readonly rule: Omit<LimitRule, 'points'>,
+    private readonly points: () => Promise<number>,
+  ) {}
+
+  async consume(key: string, points = 1): Promise<void> {
+    const budget = await this.points();
+    let limiter = this.byPoints.get(budget);
+    if (!limiter) {
+      limiter = new Limiter(this.redis, this.prefix, { ...this.rule, points: budget });
+      this.byPoints.set(budget, limiter);
+    }
+    await limiter.consume(key, points);
   }
 }
 

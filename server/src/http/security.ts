@@ -46,7 +46,7 @@ export function requireJsonAndSameOrigin(
   return (req, _res, next) => {
     if (SAFE_METHODS.has(req.method)) return next();
     const origin = req.get('origin');
-    if (origin !== undefined && !allowed.has(origin) && !isSameHost(origin, req.get('host'))) {
+    if (origin !== undefined && !isAllowedOrigin(origin, req.get('host'), allowed)) {
       return next(new AppError('forbidden_origin', 'Cross-site requests are not allowed.'));
     }
     if (origin === undefined && req.get('sec-fetch-site') === 'cross-site') {
@@ -62,6 +62,11 @@ export function requireJsonAndSameOrigin(
     }
     next();
   };
+}
+
+/** Whether a browser's Origin may act on this API: ours (PUBLIC_URL and the dev client) or the same host. */
+export function isAllowedOrigin(origin: string, host: string | undefined, allowed: ReadonlySet<string>): boolean {
+  return allowed.has(origin) || isSameHost(origin, host);
 }
 
 function isSameHost(origin: string, host: string | undefined): boolean {

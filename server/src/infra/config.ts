@@ -1,11 +1,61 @@
+import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
+import { queueNames, registrationModeSchema } from '@commons/shared';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
+/** Names Express (proxy-addr) knows for groups of addresses. */
+const PROXY_RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+const isProxyAddress = (entry: string): boolean => {
+  if (PROXY_RANGE_NAMES.has(entry)) return true;
+  if (!entry.includes('/')) return ipaddr.isValid(entry);
+  try {
+    ipaddr.parseCIDR(entry);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * Which proxies may tell us the client's address (X-Forwarded-For): a hop count, or the proxies'
+ * addresses. A bare `true` would believe whatever a client writes in the header (every per-IP
+ * limit then falls), so it is refused.
+ */
+const trustProxy = z
+  .string()
+  .trim()
+  .transform((raw, ctx): false | number | string[] => {
+    if (raw === 'false' || raw === '0' || raw === 'no') return false;
+    if (raw === 'true' || raw === 'yes')
+      return refuse(
+        ctx,
+        '`true` would trust any X-Forwarded-For a client sends; give the number of proxies in front of the server (e.g. 1) or their addresses (e.g. 10.0.0.2,10.0.0.3 or 10.0.0.0/24)',
+      );
+    if (/^\d+$/.test(raw)) {
+      const hops = Number(raw);
+      return hops <= 10 ? hops : refuse(ctx, 'a hop count is between 0 and 10');
+    }
+    const entries = raw.split(',').map((e) => e.trim());
+    const bad = entries.find((e) => !isProxyAddress(e));
+    if (bad !== undefined)
+      return refuse(
+        ctx,
+        `"${bad}" is neither a hop count nor an IP address or CIDR range (or loopback, linklocal, uniquelocal)`,
+      );
+    return entries;
+  });
+
+function refuse(ctx: z.RefinementCtx, message: string): never {
+  ctx.addIssue({ code: 'custom', message });
+  return z.NEVER;
+}
+
 /** Every environment variable the platform reads. README.md lists them; keep the two in step. */
-const envSchema = z.object({
+export const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -27,8 +77,26 @@ const envSchema = z.object({
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   SESSION_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   PASSWORD_RESET_TTL_MINUTES: z.coerce.number().int().min(5).max(1440).default(60),
-  TRUST_PROXY: bool.default(false),
+  /**
+   * Whether new members confirm their address before they publish, until an administrator
+   * changes it in the console (the saved setting wins).
+   */
+  EMAIL_VERIFICATION: bool.default(true),
+  /**
+   * Whether visitors without an account read the public face (library, stories, events, public
+   * forum categories), until an administrator changes it in the console (the saved setting wins).
+   */
+  PUBLIC_FACE: bool.default(true),
+  /** How long a confirmation link works. */
+  EMAIL_VERIFY_TTL_HOURS: z.coerce.number().int().min(1).max(720).default(48),
+  /** Who may join a fresh deployment (open, approval, invitation, closed), until an administrator changes it. */
+  REGISTRATION_MODE: registrationModeSchema.default('open'),
+  /** How long an invitation link works. */
+  INVITATION_TTL_DAYS: z.coerce.number().int().min(1).max(90).default(14),
+  TRUST_PROXY: trustProxy.default(false),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Unset: human-readable lines when stdout is a terminal, JSON otherwise (infra/log.ts). */
+  LOG_FORMAT: z.enum(['pretty', 'json']).optional(),
   SEED_DEMO: bool.optional(),
   DATA_DIR: z.string().min(1).default('.data'),
   /** Uploaded files (resources, stories); default DATA_DIR/uploads. */
@@ -36,7 +104,24 @@ const envSchema = z.object({
   CLIENT_DIST: z.string().optional(),
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   WORKER_CONCURRENCY_MAIL: z.coerce.number().int().min(1).max(100).default(5),
-  WORKER_CONCURRENCY_DIGESTS: z.coerce.number().int().min(1).max(100).default(3),
+  WORKER_CONCURRENCY_DIGESTS: z.coerce.number().int().min(1).max(100).default(2),
+  /** Mails of one digest batch (100 members) sent at once. */
+  DIGEST_SENDS_IN_FLIGHT: z.coerce.number().int().min(1).max(100).default(8),
+  /** The queues a workers process serves (comma-separated names); all when unset. */
+  WORKER_QUEUES: z
+    .string()
+    .optional()
+    .transform((v) =>
+      v
+        ? v
+            .split(',')
+            .map((q) => q.trim())
+            .filter(Boolean)
+        : null,
+    )
+    .refine((list) => !list || list.every((q) => (Object.values(queueNames) as string[]).includes(q)), {
+      message: `must name queues among: ${Object.values(queueNames).join(', ')}`,
+    }),
   /** Parallel fan-out and notice jobs per worker process. */
   WORKER_CONCURRENCY_NOTIFICATIONS: z.coerce.number().int().min(1).max(100).default(4),
   /** Parallel screening and other moderation jobs per worker process: a verdict should not queue behind held posts. */
@@ -46,10 +131,40 @@ const envSchema = z.object({
    * machine shared with the API, live requests come before digests and fan-outs.
    */
   WORKER_NICE: z.coerce.number().int().min(0).max(19).default(10),
+  /** The standalone workers answer /healthz and /readyz on this port (for an orchestrator's probes); unset: none. */
+  WORKER_HEALTH_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   /** How long instant notification mails of one member are gathered into one. */
   NOTIFY_EMAIL_WINDOW_MS: z.coerce.number().int().min(100).max(3_600_000).default(120_000),
   /** Members not seen for this many days get one last digest saying so, then none until they return. */
   DIGEST_INACTIVE_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
+  /**
+   * How long one store call of a request may take, from choosing the server to the last byte of its
+   * answer: past it the call fails and the request answers 503 (the socket timeout; connecting and
+   * choosing a server get half of it each).
+   */
+  STORE_TIMEOUT_MS: z.coerce.number().int().min(200).max(120_000).default(1_500),
+  /**
+   * How long one Redis command of a request may take (sessions, rate limits, locks, room models):
+   * past it the command fails and the request answers 503 with Retry-After instead of waiting for
+   * a Redis that accepts connections but does not answer.
+   */
+  REDIS_COMMAND_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(1_000),
+  /**
+   * Outbox (infra/outbox.ts): a sweep hands over entries older than OUTBOX_GRACE_MS (longer than
+   * any store call, so an entry written ahead of its document is swept only once that write ended),
+   * every OUTBOX_SWEEP_MS in each worker process; a sweeper holds what it claimed OUTBOX_LEASE_MS.
+   */
+  OUTBOX_GRACE_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
+  OUTBOX_SWEEP_MS: z.coerce.number().int().min(50).max(3_600_000).default(15_000),
+  OUTBOX_LEASE_MS: z.coerce.number().int().min(50).max(3_600_000).default(60_000),
+  /** The same bound in processes that only run background work (`npm run start:workers`, `npm run digests`). */
+  STORE_WORKER_TIMEOUT_MS: z.coerce.number().int().min(200).max(600_000).default(20_000),
+  /**
+   * `default`: services `npm start` starts listen on their usual ports (27017, 6379, 1025) and
+   * whatever answers there is used; `free`: it ignores those ports and starts its own on free ones
+   * (a second, isolated instance beside another).
+   */
+  SERVICE_PORTS: z.enum(['default', 'free']).default('default'),
   /** Outgoing webhooks may target loopback and private networks (tests and local development only). */
   WEBHOOK_ALLOW_PRIVATE: bool.default(false),
   /** Final delivery failures in a row after which a webhook is turned off and its admin mailed. */

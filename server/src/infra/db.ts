@@ -1,39 +1,165 @@
 import mongoose from 'mongoose';
-import { profileCommands } from './db-profile.js';
+import { detectStore, isDuplicateKey, profileStoreCommands, watchStoreCommands } from './store/index.js';
+
+/** Driver settings that bound every store call by `timeoutMs` (see STORE_TIMEOUT_MS). */
+export function storeTimeouts(timeoutMs: number) {
+  return {
+    // A hung store (paused process, partition, stalled disk) accepts connections but never answers:
+    // the socket timeout ends the call; a fresh connection's handshake and the wait for a usable
+    // server get half the budget each, so one call stays within timeoutMs in every case.
+    socketTimeoutMS: timeoutMs,
+    connectTimeoutMS: Math.max(100, Math.round(timeoutMs / 2)),
+    serverSelectionTimeoutMS: Math.max(100, Math.round(timeoutMs / 2)),
+    // A retry would start a second full wait; the caller (503 with Retry-After, or the job's
+    // backoff) retries instead. FerretDB does not deduplicate retried writes either.
+    retryReads: false,
+    retryWrites: false,
+    // After an outage the driver waits for its next heartbeat to see the store again: at the
+    // default 10 s, requests kept answering 503 for 10 s after a paused store resumed
+    // (npm run faults -- store-stop); a hello every 2 s is cheap.
+    heartbeatFrequencyMS: 2_000,
+    // Mongoose's own queue would hold calls while the driver reports no server, past every
+    // timeout above: calls go straight to the driver, which fails them in time.
+    bufferCommands: false,
+  } as const;
+}
 
 /**
  * Connects the process-wide mongoose connection. The store may be MongoDB 7 or FerretDB 1.24,
- * so nothing here relies on transactions, change streams, TTL or text indexes.
+ * so nothing here relies on transactions, change streams, TTL or text indexes; what differs
+ * between them is decided in infra/store, from what the server reports here.
  */
-export async function connectDatabase(uri: string, dbName?: string): Promise<typeof mongoose> {
+export async function connectDatabase(
+  uri: string,
+  dbName?: string,
+  /** countCommands: report every store command to the adapter's counters (tests; see store/counters.ts). */
+  opts: { timeoutMs?: number; countCommands?: boolean } = {},
+): Promise<typeof mongoose> {
   mongoose.set('strictQuery', true);
+  // A second line behind the zod schemas: an operator object that reaches a filter from input
+  // (`{ "$ne": null }`) is matched as a plain value. Operators our own code writes are marked with
+  // mongoose.trusted(); lint and tests/security/filter-injection.test.ts keep both in step.
+  mongoose.set('sanitizeFilter', true);
+  const timeoutMs = opts.timeoutMs ?? 20_000;
+  // A new index on a large collection takes longer than a request's bound: build the indexes first
+  // over a short-lived connection with a generous one, so the process's own connection (which
+  // checks them again as it opens) finds them in place.
+  if (timeoutMs < 20_000) await buildIndexes(uri, dbName);
+  const timeouts = storeTimeouts(timeoutMs);
+  const profile = process.env.COMMONS_DB_PROFILE;
+  const counted = Boolean(opts.countCommands || profile);
   // Query operators never come from clients: every input is parsed by a strict zod schema first
-  // (strings stay strings), so filters are built only from typed values.
+  // (strings stay strings), and sanitizeFilter (above) neutralizes any that slipped through.
   await mongoose.connect(uri, {
     ...(dbName ? { dbName } : {}),
-    serverSelectionTimeoutMS: 10_000,
+    ...timeouts,
     autoIndex: true,
-    ...(process.env.COMMONS_DB_PROFILE ? { monitorCommands: true } : {}),
+    ...(counted ? { monitorCommands: true } : {}),
   });
-  if (process.env.COMMONS_DB_PROFILE) profileCommands(mongoose.connection.getClient(), process.env.COMMONS_DB_PROFILE);
+  if (counted) watchStoreCommands(mongoose.connection.getClient());
+  if (profile) profileStoreCommands(profile);
+  // The store adapter picks its tactics (batch look-ups, duplicate keys) by what answered.
+  const db = mongoose.connection.db;
+  if (db) await detectStore(db);
   // Build every registered model's indexes before serving, so unique rules hold from the first request.
   await Promise.all(Object.values(mongoose.models).map((model) => model.init()));
   return mongoose;
+}
+
+const INDEX_BUILD_TIMEOUT_MS = 120_000;
+
+async function buildIndexes(uri: string, dbName: string | undefined): Promise<void> {
+  const setup = await mongoose
+    .createConnection(uri, {
+      ...(dbName ? { dbName } : {}),
+      ...storeTimeouts(INDEX_BUILD_TIMEOUT_MS),
+      autoIndex: false,
+    })
+    .asPromise();
+  try {
+    await Promise.all(
+      Object.values(mongoose.models).map((model) =>
+        setup.model(model.modelName, model.schema, model.collection.collectionName).createIndexes(),
+      ),
+    );
+  } finally {
+    await setup.close();
+  }
 }
 
 export async function disconnectDatabase(): Promise<void> {
   await mongoose.disconnect();
 }
 
-export async function pingDatabase(): Promise<boolean> {
-  const db = mongoose.connection.db;
-  if (!db || mongoose.connection.readyState !== 1) return false;
-  try {
-    await db.admin().command({ ping: 1 });
-    return true;
-  } catch {
-    return false;
+let storePing: Promise<boolean> | null = null;
+
+/**
+ * Whether the store answers a ping within timeoutMs. Callers at the same moment share one ping,
+ * so readiness probes of a hung store do not pile up connections while it is unanswered.
+ */
+export function pingDatabase(timeoutMs = 900): Promise<boolean> {
+  if (!storePing) {
+    const db = mongoose.connection.db;
+    storePing = (
+      db && mongoose.connection.readyState === 1
+        ? db
+            .admin()
+            .command({ ping: 1 })
+            .then(
+              () => true,
+              () => false,
+            )
+        : Promise.resolve(false)
+    ).finally(() => {
+      storePing = null;
+    });
   }
+  return withinMs(storePing, timeoutMs, false);
+}
+
+function withinMs<T>(promise: Promise<T>, ms: number, fallback: T): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    promise,
+    new Promise<T>((resolve) => {
+      timer = setTimeout(() => resolve(fallback), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
+const unavailableNames = new Set([
+  'MongoServerSelectionError',
+  'MongooseServerSelectionError',
+  'MongoNetworkError',
+  'MongoNetworkTimeoutError',
+  'MongoNotConnectedError',
+  'MongoTopologyClosedError',
+  'MongoPoolClearedError',
+  'MongoWaitQueueTimeoutError',
+  'MongoOperationTimeoutError',
+]);
+
+/**
+ * Whether err says the store could not be reached or did not answer in time (as opposed to
+ * refusing the call): the caller may try again later. Requests answer 503, jobs are retried.
+ */
+export function isStoreUnavailable(err: unknown): boolean {
+  for (let e = err, depth = 0; e instanceof Error && depth < 4; e = e.cause, depth++) {
+    if (unavailableNames.has(e.name)) return true;
+    if (e.name === 'MongooseError' && /buffering timed out|before initial connection/.test(e.message)) return true;
+    // A bulk write (insertMany, bulkWrite) wraps the driver's network error in MongoBulkWriteError
+    // and keeps only its message, which varies ("timed out", "closed", "interrupted due to server
+    // monitor timeout", ...). A store that refused the write says why with a code or write errors;
+    // without either, the store did not answer.
+    if (e.name === 'MongoBulkWriteError' && !bulkWriteErrors(e) && (e as Error & { code?: unknown }).code === undefined)
+      return true;
+  }
+  return false;
+}
+
+function bulkWriteErrors(e: Error): number {
+  const list = (e as Error & { writeErrors?: unknown }).writeErrors;
+  return Array.isArray(list) ? list.length : 0;
 }
 
 /**
@@ -45,8 +171,7 @@ export async function upsertRetrying<T>(run: () => Promise<T>, attempts = 3): Pr
     try {
       return await run();
     } catch (err) {
-      const duplicate = typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 11000;
-      if (!duplicate || i >= attempts) throw err;
+      if (!isDuplicateKey(err) || i >= attempts) throw err;
     }
   }
 }

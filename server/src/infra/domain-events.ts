@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type {
+  AnnouncedFacts,
   ActionItem,
   ConsensusTally,
   LabIdea,
@@ -17,14 +18,30 @@ import type {
   SanctionKind,
 } from '@commons/shared';
 import type { Logger } from './log.js';
+import type { ThreadAudience } from '../forums/read-rule.js';
 
 /**
  * Facts the domain services publish after a successful write. Listeners (per domain, in
  * `<domain>/listeners.ts`) turn them into jobs and socket pushes; services never do either.
  */
 export interface DomainEventMap {
-  'member.registered': { memberId: string; email: string; displayName: string; locale: Locale };
+  /** An account was created; `approved`: from a sign-up an administrator approved. */
+  'member.registered': { memberId: string; email: string; displayName: string; locale: Locale; approved?: boolean };
+  /** Someone signed up while joining is by approval: the sign-up waits for an administrator. */
+  'member.signUpPending': { signUpId: string; email: string; displayName: string; locale: Locale };
   'member.passwordResetRequested': {
+    memberId: string;
+    email: string;
+    displayName: string;
+    locale: Locale;
+    timeZone: string;
+    /** The stored reset request; the link is derived from it where the mail is made (auth/reset-links.ts). */
+    resetId: string;
+    expiresAt: Date;
+  };
+  'member.updated': { memberId: string };
+  /** A link confirming the member's current address is to be mailed. */
+  'member.verificationRequested': {
     memberId: string;
     email: string;
     displayName: string;
@@ -33,7 +50,39 @@ export interface DomainEventMap {
     token: string;
     expiresAt: Date;
   };
-  'member.updated': { memberId: string };
+  /** The member changed their address; the previous one is told. */
+  'member.emailChanged': {
+    memberId: string;
+    previousEmail: string;
+    email: string;
+    displayName: string;
+    locale: Locale;
+  };
+  /** A category was created or changed (name, description, order, archive): the audit log records it. */
+  'category.changed': {
+    actorId: string;
+    categoryId: string;
+    action: 'category.create' | 'category.update';
+    details: Record<string, unknown>;
+  };
+  /** An administrator invited someone by email (the invitation mail follows). */
+  'invitation.created': {
+    invitationId: string;
+    email: string;
+    name: string;
+    locale: Locale;
+    inviterName: string;
+    expiresAt: Date;
+  };
+  /**
+   * Fewer members may read a coalition's content: `memberId` left or was removed, or (null) the
+   * coalition turned private or was deleted. Sockets in its rooms are checked again.
+   */
+  'coalition.readersShrank': { coalitionId: string; memberId: string | null };
+  /** The member deleted their account: the row is now a "former member" without personal data. */
+  'member.deleted': { memberId: string; contentDeleted: boolean };
+  /** Sign-out ends one session (`sessionId`), a password change every session of the member (null). */
+  'auth.sessionsEnded': { memberId: string; sessionId: string | null; reason: 'signed_out' | 'password_changed' };
   // forums (server/src/forums): the opening post comes with thread.created, not post.created
   'thread.created': { thread: PublicThread; post: PublicPost; actorId: string; mentionIds: string[] };
   'thread.updated': {
@@ -48,14 +97,39 @@ export interface DomainEventMap {
   'thread.moderated': { threadId: string; categoryId: string; hidden: boolean };
   'post.created': {
     thread: PublicThread;
+    /** Who may hear of it live (forums/read-rule.ts `audienceOf`): the thread as it was when it was written in. */
+    audience: ThreadAudience;
     post: PublicPost;
     actorId: string;
     replyToAuthorId: string | null;
     quotedAuthorId: string | null;
     mentionIds: string[];
   };
-  'post.updated': { post: PublicPost; actorId: string; newMentionIds: string[] };
+  'post.updated': {
+    post: PublicPost;
+    actorId: string;
+    newMentionIds: string[];
+    /** Held or hidden: only its author (and moderators) may see the new text, so no room hears of it. */
+    restricted: boolean;
+  };
+  /**
+   * Screening let a new post stand (moderation/service.ts `screen`): its fan-out (notifications,
+   * webhooks) follows from this, never from post.created, so nothing leaves before screening.
+   */
+  'post.published': {
+    threadId: string;
+    postId: string;
+    /** The opening post of a new thread. */
+    opening: boolean;
+    actorId: string;
+    replyToAuthorId: string | null;
+    mentionIds: string[];
+    /** What the fan-out needs of the post, thread and category, as written (absent in older jobs). */
+    facts?: AnnouncedFacts | undefined;
+  };
   'post.deleted': { post: PublicPost; actorId: string };
+  /** A post's moderation status changed (moderation asks, forums write it: forums/statuses.ts). */
+  'post.statusChanged': { postId: string; threadId: string; authorId: string; status: PostStatus };
   'reaction.changed': {
     threadId: string;
     postId: string;
@@ -77,6 +151,11 @@ export interface DomainEventMap {
   /** The summary job posted the lab's summary thread (published once per lab). */
   'lab.summarized': {
     labId: string;
+    /**
+     * The lab may leave the platform (webhooks): false for a private coalition's lab, whose
+     * title, ideas, answers and actions are for its members only.
+     */
+    shareable: boolean;
     title: string;
     purpose: string;
     threadId: string;
@@ -98,6 +177,8 @@ export interface DomainEventMap {
   'lab.action': { labId: string; action: ActionItem };
   /** A facilitator removed a participant from the lab room. */
   'lab.removed': { labId: string; memberId: string };
+  /** Members moved from the waitlist to a seat. */
+  'lab.seated': { labId: string; memberIds: string[] };
   /** A decision was recorded as an outcome (its review date, if any, schedules a reminder). */
   'lab.outcome': { labId: string; outcome: LabOutcome };
   /** An outcome's review date has come: remind these members (published once per outcome and date). */
@@ -124,8 +205,11 @@ export interface DomainEventMap {
     authorId: string;
     status: PostStatus;
     reasons: string[];
+    /** false when a moderator's decision tells the author itself (or was chosen not to). */
+    tellAuthor: boolean;
   };
-  'moderation.postRestored': { postId: string };
+  /** A decision on reports: each reporter hears what came of theirs. */
+  'moderation.reportsResolved': { postId: string; threadId: string; flaggerIds: string[]; upheld: boolean; at: Date };
   'moderation.urgent': { itemId: string; postId: string; reason: string };
   'moderation.notice': { memberId: string; notice: ModerationNoticeEvent };
   'moderation.sanctioned': { memberId: string; kind: SanctionKind; reason: string; expiresAt: Date | null };
@@ -145,12 +229,14 @@ type Listener<K extends DomainEventName> = (payload: DomainEventMap[K]) => Promi
 export class DomainEvents {
   private readonly emitter = new EventEmitter();
   private readonly pending = new Set<Promise<void>>();
+  private readonly listeners = new Map<DomainEventName, Listener<DomainEventName>[]>();
 
   constructor(private readonly log: Logger) {
     this.emitter.setMaxListeners(100);
   }
 
   on<K extends DomainEventName>(name: K, listener: Listener<K>): void {
+    this.listeners.set(name, [...(this.listeners.get(name) ?? []), listener as Listener<DomainEventName>]);
     this.emitter.on(name, (payload: DomainEventMap[K]) => {
       const run = Promise.resolve()
         .then(() => listener(payload))
@@ -162,6 +248,20 @@ export class DomainEvents {
 
   publish<K extends DomainEventName>(name: K, payload: DomainEventMap[K]): void {
     this.emitter.emit(name, payload);
+  }
+
+  /**
+   * Runs the listeners and waits for them, failing if one fails: a job publishing a fact whose
+   * follow-ups must be stored before the job counts as done (screening's post.published).
+   */
+  async deliver<K extends DomainEventName>(name: K, payload: DomainEventMap[K]): Promise<void> {
+    const results = await Promise.allSettled((this.listeners.get(name) ?? []).map(async (l) => l(payload)));
+    const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed.length > 0)
+      throw new AggregateError(
+        failed.map((f) => f.reason as unknown),
+        `${name}: a listener failed`,
+      );
   }
 
   /** Waits for listeners still running (graceful shutdown and tests). */

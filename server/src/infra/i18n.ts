@@ -1,4 +1,4 @@
-import { catalogues, locales, type Locale } from '@commons/shared';
+import { catalogues, formatInstant, locales, type Locale } from '@commons/shared';
 import i18next, { type TFunction } from 'i18next';
 
 const instance = i18next.createInstance();
@@ -16,15 +16,12 @@ export function translator(locale: Locale): TFunction {
   return instance.getFixedT(locale);
 }
 
-/** Formats an instant for a reader: their language and their time zone. */
-export function formatDateTime(date: Date, locale: Locale, timeZone: string): string {
-  return new Intl.DateTimeFormat(locale, {
-    year: 'numeric',
-    month: 'long',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: '2-digit',
-    timeZone,
-    timeZoneName: 'short',
-  }).format(date);
+/** Formats an instant for a reader: their language and time zone, with the zone's abbreviation. */
+export function formatDateTime(
+  date: Date,
+  locale: Locale,
+  timeZone: string,
+  options: Intl.DateTimeFormatOptions = { dateStyle: 'long', timeStyle: 'short' },
+): string {
+  return formatInstant(date, locale, timeZone, options);
 }

@@ -52,6 +52,17 @@ export function createQueues(connection: ConnectionOptions, prefix: string): Que
   return { labs, mail, notifications, digests, moderation, webhooks, events };
 }
 
+/**
+ * Closes a BullMQ queue or worker once its connection has finished starting. BullMQ's close()
+ * of a shared connection still starting only drops its listeners: the start-up commands then fail
+ * when the connection is quit, and their error reaches no listener ("Connection is closed",
+ * unhandled, exit 1). Every queue and worker of ours is closed through here.
+ */
+export async function closeWhenReady(bull: Pick<Queue, 'waitUntilReady' | 'close'>): Promise<void> {
+  await bull.waitUntilReady().catch(() => undefined);
+  await bull.close();
+}
+
 export async function closeQueues(queues: Queues): Promise<void> {
-  await Promise.all(Object.values(queues).map((q) => q.close()));
+  await Promise.all(Object.values(queues).map(closeWhenReady));
 }

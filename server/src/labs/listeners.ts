@@ -1,5 +1,6 @@
 import type { DomainEvents } from '../infra/domain-events.js';
 import type { Queues } from '../infra/queues.js';
+import type { Outbox } from '../infra/outbox.js';
 import type { RoomEmitter } from '../realtime/types.js';
 import { labRoom } from './presence.js';
 
@@ -23,20 +24,23 @@ export const outcomeReviewJobId = (labId: string, outcomeId: string, reviewAt: D
  */
 export function registerLabListeners(
   events: DomainEvents,
-  deps: { queues: Queues; emitter: RoomEmitter; now?: () => number },
+  deps: { queues: Pick<Queues, 'labs'>; outbox: Outbox; emitter: RoomEmitter; now?: () => number },
 ): void {
-  const { queues, emitter } = deps;
+  const { queues, outbox, emitter } = deps;
   const now = deps.now ?? (() => Date.now());
 
   async function addReminders(labId: string, startsAt: Date): Promise<void> {
     for (const lead of Object.keys(reminderLeads) as ReminderLead[]) {
       const delay = startsAt.getTime() - reminderLeads[lead] - now();
       if (delay <= 0) continue; // too late for this one
-      await queues.labs.add(
-        'reminder',
-        { kind: 'reminder', labId, lead, startsAt: startsAt.toISOString() },
-        { jobId: reminderJobId(labId, lead, startsAt), delay },
-      );
+      await outbox.schedule([
+        {
+          queue: 'labs',
+          key: reminderJobId(labId, lead, startsAt),
+          job: { kind: 'reminder', labId, lead, startsAt: startsAt.toISOString() },
+          delayMs: delay,
+        },
+      ]);
     }
   }
 
@@ -54,11 +58,15 @@ export function registerLabListeners(
   events.on('lab.cancelled', ({ labId, startsAt }) => removeReminders(labId, startsAt));
   events.on('lab.ended', async ({ labId }) => {
     // More patient retries than the default: a retry may wait for a stale claim (see jobs.ts).
-    await queues.labs.add(
-      'summary',
-      { kind: 'summary', labId },
-      { jobId: summaryJobId(labId), attempts: 10, backoff: { type: 'exponential', delay: 5_000 } },
-    );
+    await outbox.schedule([
+      {
+        queue: 'labs',
+        key: summaryJobId(labId),
+        job: { kind: 'summary', labId },
+        attempts: 10,
+        backoff: { type: 'exponential', delay: 5_000 },
+      },
+    ]);
   });
 
   events.on('lab.message', ({ message }) => {
@@ -69,14 +77,14 @@ export function registerLabListeners(
     // The countdown advances the phase by itself when it ends (unless it changed meanwhile).
     if (phase.status === 'live' && phase.endsAt && phase.index >= 0) {
       const endsAt = new Date(phase.endsAt);
-      await queues.labs.add(
-        'phase_end',
-        { kind: 'phase_end', labId: phase.labId, phaseIndex: phase.index, endsAt: endsAt.toISOString() },
+      await outbox.schedule([
         {
-          jobId: phaseEndJobId(phase.labId, phase.index, endsAt),
-          delay: Math.max(0, endsAt.getTime() - now()),
+          queue: 'labs',
+          key: phaseEndJobId(phase.labId, phase.index, endsAt),
+          job: { kind: 'phase_end', labId: phase.labId, phaseIndex: phase.index, endsAt: endsAt.toISOString() },
+          delayMs: Math.max(0, endsAt.getTime() - now()),
         },
-      );
+      ]);
     }
   });
   events.on('lab.removed', ({ labId, memberId }) => {
@@ -86,17 +94,23 @@ export function registerLabListeners(
     emitter.to(labRoom(labId)).emit('lab:outcome', { labId, outcome });
     if (!outcome.reviewAt) return;
     const reviewAt = new Date(outcome.reviewAt);
-    await queues.labs.add(
-      'outcome_review',
-      { kind: 'outcome_review', labId, outcomeId: outcome.id, reviewAt: reviewAt.toISOString() },
-      { jobId: outcomeReviewJobId(labId, outcome.id, reviewAt), delay: Math.max(0, reviewAt.getTime() - now()) },
-    );
+    await outbox.schedule([
+      {
+        queue: 'labs',
+        key: outcomeReviewJobId(labId, outcome.id, reviewAt),
+        job: { kind: 'outcome_review', labId, outcomeId: outcome.id, reviewAt: reviewAt.toISOString() },
+        delayMs: Math.max(0, reviewAt.getTime() - now()),
+      },
+    ]);
   });
   events.on('lab.queue', ({ queue }) => {
     emitter.to(labRoom(queue.labId)).emit('lab:queue', queue);
   });
   events.on('lab.idea', ({ idea }) => {
     emitter.to(labRoom(idea.labId)).emit('lab:idea', idea);
+  });
+  events.on('lab.seated', ({ labId, memberIds }) => {
+    emitter.to(labRoom(labId)).emit('lab:seated', { labId, memberIds });
   });
   events.on('lab.consensus', ({ labId, tally }) => {
     emitter.to(labRoom(labId)).emit('lab:consensus', { labId, tally });

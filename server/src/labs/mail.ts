@@ -40,6 +40,9 @@ export const labMailRenderers = {
         due: a.dueDate ?? t('labs.email.summary.noDue'),
       }),
     );
+    const decisions = (job.decisions ?? []).map((d) =>
+      [t('labs.email.summary.decisionLine', { title: d.title }), d.text].filter(Boolean).join(' — '),
+    );
     const { html, text } = renderLayout(
       {
         locale: job.locale,
@@ -47,6 +50,7 @@ export const labMailRenderers = {
         paragraphs: [
           t('labs.email.summary.greeting', { name: job.displayName }),
           t('labs.email.summary.attendance', { count: job.attendance }),
+          ...(decisions.length ? [t('labs.email.summary.decisionsHeading'), ...decisions] : []),
           ...(ideas.length ? [t('labs.email.summary.ideasHeading'), ...ideas] : []),
           ...(actions.length ? [t('labs.email.summary.actionsHeading'), ...actions] : []),
         ],

@@ -45,11 +45,6 @@ export interface LabFields {
   spotlightSeq: number | null;
   /** The facilitator holding the controls; null: the host. */
   leadId: Types.ObjectId | null;
-  /** How the consensus check runs (set by facilitators; `consensusClosed` resets with each phase). */
-  consensusAnonymous: boolean;
-  consensusQuorum: number | null;
-  consensusHidden: boolean;
-  consensusClosed: boolean;
   startedAt: Date | null;
   endedAt: Date | null;
   cancelledAt: Date | null;
@@ -97,10 +92,6 @@ const labSchema = new Schema<LabFields>(
     votingOpen: { type: Boolean, default: true },
     spotlightSeq: { type: Number, default: null },
     leadId: { type: Schema.Types.ObjectId, default: null },
-    consensusAnonymous: { type: Boolean, default: true },
-    consensusQuorum: { type: Number, default: null },
-    consensusHidden: { type: Boolean, default: false },
-    consensusClosed: { type: Boolean, default: false },
     startedAt: { type: Date, default: null },
     endedAt: { type: Date, default: null },
     cancelledAt: { type: Date, default: null },
@@ -248,6 +239,8 @@ export interface ConsensusVoteFields {
   memberId: Types.ObjectId;
   choice: ConsensusChoice;
   reason: string;
+  /** The check was anonymous when this answer was given: it is never shown with a name. */
+  anonymous: boolean;
   updatedAt: Date;
 }
 const consensusSchema = new Schema<ConsensusVoteFields>({
@@ -256,9 +249,37 @@ const consensusSchema = new Schema<ConsensusVoteFields>({
   memberId: { type: Schema.Types.ObjectId, required: true },
   choice: { type: String, enum: consensusChoices, required: true },
   reason: { type: String, default: '' },
+  anonymous: { type: Boolean, default: true },
   updatedAt: { type: Date, default: () => new Date() },
 });
 consensusSchema.index({ labId: 1, phaseIndex: 1, memberId: 1 }, { unique: true });
+
+/**
+ * How one consensus check (a consensus phase of the agenda) runs, as its facilitators set it. No
+ * row: the defaults (anonymous, no quorum, results shown, open). Its anonymity and proposal are
+ * fixed once the first answer is given.
+ */
+export interface ConsensusCheckFields {
+  labId: Types.ObjectId;
+  phaseIndex: number;
+  proposal: string;
+  anonymous: boolean;
+  quorum: number | null;
+  hidden: boolean;
+  closed: boolean;
+  updatedAt: Date;
+}
+const checkSchema = new Schema<ConsensusCheckFields>({
+  labId: { type: Schema.Types.ObjectId, required: true },
+  phaseIndex: { type: Number, required: true },
+  proposal: { type: String, default: '' },
+  anonymous: { type: Boolean, default: true },
+  quorum: { type: Number, default: null },
+  hidden: { type: Boolean, default: false },
+  closed: { type: Boolean, default: false },
+  updatedAt: { type: Date, default: () => new Date() },
+});
+checkSchema.index({ labId: 1, phaseIndex: 1 }, { unique: true });
 
 export interface LabActionFields {
   labId: Types.ObjectId;
@@ -320,6 +341,7 @@ export const LabDotModel = mongoose.model<LabDotFields>('LabDot', dotSchema);
 export const LabMessageModel = mongoose.model<LabMessageFields>('LabMessage', messageSchema);
 export const LabIdeaModel = mongoose.model<LabIdeaFields>('LabIdea', ideaSchema);
 export const LabConsensusModel = mongoose.model<ConsensusVoteFields>('LabConsensusVote', consensusSchema);
+export const LabConsensusCheckModel = mongoose.model<ConsensusCheckFields>('LabConsensusCheck', checkSchema);
 export const LabActionModel = mongoose.model<LabActionFields>('LabAction', actionSchema);
 
 export type LabLean = LabFields & { _id: Types.ObjectId };
@@ -327,4 +349,5 @@ export type ParticipantLean = ParticipantFields & { _id: Types.ObjectId };
 export type IdeaLean = LabIdeaFields & { _id: Types.ObjectId };
 export type ActionLean = LabActionFields & { _id: Types.ObjectId };
 export type MessageLean = LabMessageFields & { _id: Types.ObjectId };
+export type ConsensusCheckLean = ConsensusCheckFields & { _id: Types.ObjectId };
 export type OutcomeLean = LabOutcomeFields & { _id: Types.ObjectId };

@@ -13,9 +13,10 @@ export function actorOfMember(member: { _id: { toHexString(): string }; role: Ro
   return { id: member._id.toHexString(), role: member.role, displayName: member.displayName };
 }
 
-type LabAccess = Pick<LabLean, 'hostId' | 'facilitatorIds' | 'visibility'>;
-
-export function isFacilitator(actor: LabActor, lab: Pick<LabLean, 'hostId' | 'facilitatorIds'>): boolean {
+export function isFacilitator(
+  actor: Pick<LabActor, 'id' | 'role'>,
+  lab: Pick<LabLean, 'hostId' | 'facilitatorIds'>,
+): boolean {
   return (
     actor.role === 'admin' ||
     lab.hostId.toHexString() === actor.id ||
@@ -39,12 +40,6 @@ export function roomOpen(lab: Pick<LabLean, 'startsAt' | 'status'>, now = new Da
  * service, which calls these.
  */
 export const labPolicy = {
-  /** Invite-only labs are invisible (404) to members who are not invited or running them. */
-  see(actor: LabActor, lab: LabAccess, invited: boolean): void {
-    if (lab.visibility === 'public' || invited || isFacilitator(actor, lab)) return;
-    throw new AppError('not_found', 'No lab with this id.');
-  },
-
   manage(actor: LabActor, lab: Pick<LabLean, 'hostId' | 'facilitatorIds'>): void {
     if (!isFacilitator(actor, lab)) throw new AppError('forbidden', 'Only the lab’s facilitators can do that.');
   },

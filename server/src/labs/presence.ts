@@ -9,8 +9,10 @@ export const labRoom = (labId: string) => `lab:${labId}`;
 /** Adds a socket to a member's set; returns 1 when the member just became present in the lab. */
 const JOIN = `redis.call('SADD', KEYS[1], ARGV[1])
 local added = redis.call('SADD', KEYS[2], ARGV[2])
+redis.call('HSET', KEYS[3], ARGV[2], ARGV[4])
 redis.call('EXPIRE', KEYS[1], ARGV[3])
 redis.call('EXPIRE', KEYS[2], ARGV[3])
+redis.call('EXPIRE', KEYS[3], ARGV[3])
 return added`;
 /** Presence keys outlive any lab; the expiry only bounds what a crashed process leaves behind. */
 const PRESENCE_TTL_SECONDS = 12 * 3600;
@@ -21,6 +23,19 @@ if redis.call('SCARD', KEYS[1]) > 0 then return 0 end
 return redis.call('SREM', KEYS[2], ARGV[2])`;
 
 export const PRESENCE_FLUSH_MS = 250;
+
+/** A present member's name and picture as join stored them (a bare name from before pictures). */
+function storedRef(value: string | null): Omit<LabMemberRef, 'id'> {
+  if (!value) return { displayName: '' };
+  try {
+    const ref = JSON.parse(value) as { displayName?: unknown; avatar?: unknown };
+    if (typeof ref.displayName === 'string')
+      return { displayName: ref.displayName, ...(typeof ref.avatar === 'string' ? { avatar: ref.avatar } : {}) };
+  } catch {
+    // Not JSON: a name stored by an earlier version.
+  }
+  return { displayName: value };
+}
 
 /**
  * Who is in a lab room, across processes: a Redis set of socket ids per member and lab (a member
@@ -41,16 +56,20 @@ export class LabPresence {
 
   private socketsKey = (labId: string, memberId: string) => `${this.prefix}:lab:${labId}:sockets:${memberId}`;
   private membersKey = (labId: string) => `${this.prefix}:lab:${labId}:present`;
+  /** The names of members who entered, as their sessions give them (no store read per entry). */
+  private namesKey = (labId: string) => `${this.prefix}:lab:${labId}:names`;
 
   async join(labId: string, member: LabMemberRef, socketId: string): Promise<void> {
     const added = await this.redis.eval(
       JOIN,
-      2,
+      3,
       this.socketsKey(labId, member.id),
       this.membersKey(labId),
+      this.namesKey(labId),
       socketId,
       member.id,
       PRESENCE_TTL_SECONDS,
+      JSON.stringify({ displayName: member.displayName, ...(member.avatar ? { avatar: member.avatar } : {}) }),
     );
     if (added === 1) this.queue(labId, (b) => (b.left.delete(member.id), b.joined.set(member.id, member)));
   }
@@ -82,6 +101,14 @@ export class LabPresence {
 
   members(labId: string): Promise<string[]> {
     return this.redis.smembers(this.membersKey(labId));
+  }
+
+  /** Who is present, with their names, from Redis alone. */
+  async present(labId: string): Promise<LabMemberRef[]> {
+    const ids = await this.members(labId);
+    if (ids.length === 0) return [];
+    const refs = await this.redis.hmget(this.namesKey(labId), ...ids);
+    return ids.map((id, i) => ({ id, ...storedRef(refs[i] ?? null) }));
   }
 
   private queue(

@@ -1,6 +1,6 @@
 import type { ActionItem, Lab, LabIdea, LabMemberRef, LabMessage, LabOutcome, LabPhase } from '@commons/shared';
-import type { Types } from 'mongoose';
-import { MemberModel } from '../members/model.js';
+import { trusted, type Types } from 'mongoose';
+import { loadMemberRefs } from '../forums/mentions.js';
 import {
   LabDotModel,
   LabParticipantModel,
@@ -11,32 +11,39 @@ import {
   type MessageLean,
   type OutcomeLean,
 } from './model.js';
+import type { ReadableLab } from './read-rule.js';
 import { isFacilitator, labEndsAt, roomOpen, type LabActor } from './policy.js';
 
-/** Display names for a set of member ids, in one query. */
-export async function memberNames(ids: Types.ObjectId[]): Promise<Map<string, string>> {
-  const unique = [...new Set(ids.map((id) => id.toHexString()))];
-  if (unique.length === 0) return new Map();
-  const rows = await MemberModel.find({ _id: { $in: unique } }, { displayName: 1 }).lean();
-  return new Map(rows.map((m) => [m._id.toHexString(), m.displayName]));
+/**
+ * Members as the room shows them (name and picture), through the forums' short-lived cache of
+ * member references: a chat message or a presence change rarely costs a store read.
+ */
+export async function memberNames(ids: Types.ObjectId[]): Promise<Map<string, LabMemberRef>> {
+  const refs = await loadMemberRefs(ids);
+  return new Map(
+    [...refs].map(([id, r]) => [id, { id, displayName: r.displayName, ...(r.avatar ? { avatar: r.avatar } : {}) }]),
+  );
 }
 
-export function ref(id: Types.ObjectId, names: Map<string, string>): LabMemberRef {
+export function ref(id: Types.ObjectId, names: Map<string, LabMemberRef>): LabMemberRef {
   const key = id.toHexString();
-  return { id: key, displayName: names.get(key) ?? '—' };
+  return names.get(key) ?? { id: key, displayName: '—' };
 }
 
 /** Labs as the actor sees them: names, counts and their own RSVP, in a fixed number of queries. */
-export async function presentLabs(labs: LabLean[], actor: LabActor, now = new Date()): Promise<Lab[]> {
+export async function presentLabs(labs: ReadableLab[], actor: LabActor, now = new Date()): Promise<Lab[]> {
   if (labs.length === 0) return [];
   const ids = labs.map((l) => l._id);
   const [names, mine, waitlisted, seats] = await Promise.all([
     memberNames(labs.flatMap((l) => [l.hostId, ...l.facilitatorIds])),
     LabParticipantModel.find(
-      { labId: { $in: ids }, memberId: actor.id },
+      { labId: trusted({ $in: ids }), memberId: actor.id },
       { labId: 1, rsvp: 1, waitlistedAt: 1 },
     ).lean(),
-    LabParticipantModel.find({ labId: { $in: ids }, rsvp: 'waitlisted' }, { labId: 1, waitlistedAt: 1 }).lean(),
+    LabParticipantModel.find(
+      { labId: trusted({ $in: ids }), rsvp: 'waitlisted' },
+      { labId: 1, waitlistedAt: 1 },
+    ).lean(),
     LabSeatModel.aggregate<{ _id: Types.ObjectId; n: number }>([
       { $match: { labId: { $in: ids } } },
       { $group: { _id: '$labId', n: { $sum: 1 } } },
@@ -112,11 +119,13 @@ export async function presentPhase(lab: LabLean): Promise<LabPhase> {
   };
 }
 
-export function presentMessage(m: MessageLean): LabMessage {
+/** A chat message; `people` (from memberNames) adds the author's current picture. */
+export function presentMessage(m: MessageLean, people?: Map<string, LabMemberRef>): LabMessage {
+  const avatar = people?.get(m.authorId.toHexString())?.avatar;
   return {
     labId: m.labId.toHexString(),
     seq: m.seq,
-    author: { id: m.authorId.toHexString(), displayName: m.authorName },
+    author: { id: m.authorId.toHexString(), displayName: m.authorName, ...(avatar ? { avatar } : {}) },
     body: m.body,
     replyTo: m.replyTo,
     createdAt: m.createdAt.toISOString(),

@@ -1,34 +1,36 @@
-import type {
-  ActionCreateBody,
-  ActionItem,
-  ActionPatchBody,
-  InviteBody,
-  Lab,
-  LabCreateBody,
-  LabListQuery,
-  LabPatchBody,
-  RsvpChoice,
-} from '@commons/shared';
+import type { InviteBody, Lab, LabCreateBody, LabListQuery, LabPatchBody, RsvpChoice } from '@commons/shared';
 import { createEvent } from 'ics';
-import { Types } from 'mongoose';
+import { trusted, Types } from 'mongoose';
 import { assertCoalitionMember, visibleCoalitionIds } from '../coalitions/access.js';
 import { AppError } from '../http/errors.js';
+import { invitableBy } from '../members/privacy.js';
 import type { DomainEvents } from '../infra/domain-events.js';
+import type { Limiter } from '../http/rate-limit.js';
 import type { Mutex } from '../infra/mutex.js';
-import { MemberModel } from '../members/model.js';
-import { ensureParticipant, findLab, isDuplicateKey, labIdOr404, visibleLab, type LabContext } from './context.js';
+import { countExisting } from '../members/reads.js';
+import { ensureParticipant, findLab, labNotFound, visibleLab, type LabContext } from './context.js';
+import { readableLabs } from './read-rule.js';
+import { actionOps } from './actions.js';
+import { boardOps } from './board.js';
+import { keepRoomModel } from './room-keeping.js';
 import { liveOps } from './live.js';
-import { LabActionModel, LabModel, LabParticipantModel, LabSeatModel, type ActionLean, type LabLean } from './model.js';
-import { isFacilitator, labEndsAt, labPolicy, type LabActor } from './policy.js';
-import { presentAction, presentLabs } from './present.js';
+import { roomOps } from './room.js';
+import type { LabRoomModel } from './room-model.js';
+import { LabModel, LabParticipantModel, type LabLean } from './model.js';
+import { labEndsAt, labPolicy, type LabActor } from './policy.js';
+import { presentLabs } from './present.js';
+import { labSeating } from './seating.js';
 import type { LabSequence } from './sequence.js';
+import { exportLabMember, forgetLabMember } from './member-data.js';
+import type { ForgetOptions } from '../members/member-data.js';
+import { assertMayPublish } from '../moderation/publishing.js';
 
 export type { LabActor } from './policy.js';
 
 async function assertMembersExist(ids: string[], what: string): Promise<void> {
   const unique = [...new Set(ids)];
   if (unique.length === 0) return;
-  const found = await MemberModel.countDocuments({ _id: { $in: unique } });
+  const found = await countExisting(unique);
   if (found !== unique.length)
     throw new AppError('validation_failed', `Some ${what} are not members.`, {
       fieldErrors: { [what === 'facilitators' ? 'facilitatorIds' : 'memberIds']: ['unknown member id'] },
@@ -38,7 +40,7 @@ async function assertMembersExist(ids: string[], what: string): Promise<void> {
 
 /**
  * Community-Based Action Labs: scheduling, RSVPs with a waitlist, invitations, the calendar
- * file, action items and (live.ts) the live room. Knows nothing of HTTP or sockets; publishes
+ * file, action items (actions.ts) and (live.ts) the live room. Knows nothing of HTTP or sockets; publishes
  * domain events after each write.
  */
 export function createLabService(deps: {
@@ -46,68 +48,58 @@ export function createLabService(deps: {
   sequence: LabSequence;
   /** The lock around facilitator changes of a lab (see infra/mutex.ts). */
   mutex?: Mutex;
+  /** Action items given (created with an owner or handed to one) per member and hour; omitted: unlimited. */
+  actionLimiter?: Limiter;
+  /** The live model of lab rooms (Redis); without it (seeding) there is no room to enter. */
+  room?: LabRoomModel;
   now?: () => Date;
 }) {
   const ctx: LabContext = {
     events: deps.events,
     sequence: deps.sequence,
     ...(deps.mutex ? { mutex: deps.mutex } : {}),
+    ...(deps.room ? { room: deps.room } : {}),
     now: deps.now ?? (() => new Date()),
   };
   const { events } = ctx;
 
-  const one = async (lab: LabLean, actor: LabActor): Promise<Lab> => (await presentLabs([lab], actor, ctx.now()))[0]!;
-
   /**
-   * Gives the member a seat if one is free: inserts the lowest free seat number (1..capacity).
-   * The unique indexes decide races: a taken number makes us try the next, and a member never
-   * holds two seats. Returns false when the lab is full.
+   * Tells the room who left the waitlist for a seat (they take part from now on). Their clients
+   * enter again on hearing it, so the room model (with their cached waitlisted seats) is dropped
+   * first, not after the call returns as keepRoomModel does.
    */
-  async function takeSeat(labId: Types.ObjectId, memberId: Types.ObjectId): Promise<boolean> {
-    for (let attempt = 0; attempt < 50; attempt++) {
-      const lab = await LabModel.findById(labId, { capacity: 1 }).lean();
-      if (!lab) return false;
-      const taken = await LabSeatModel.find({ labId }, { seat: 1, memberId: 1 }).lean();
-      if (taken.some((s) => s.memberId.equals(memberId))) return true;
-      let seat = 1;
-      const used = new Set(taken.map((s) => s.seat));
-      while (used.has(seat)) seat++;
-      if (lab.capacity !== null && seat > lab.capacity) return false;
-      try {
-        await LabSeatModel.create({ labId, seat, memberId, createdAt: ctx.now() });
-        return true;
-      } catch (err) {
-        if (!isDuplicateKey(err)) throw err;
-        // Someone took this number (or this member got a seat meanwhile): look again.
-      }
-    }
-    throw new AppError('conflict', 'Too many people are answering at once; try again.');
-  }
+  const seated = async (labId: string, memberIds: string[]) => {
+    if (!memberIds.length) return;
+    await deps.room?.changed(labId);
+    events.publish('lab.seated', { labId, memberIds });
+  };
 
-  const freeSeat = (labId: Types.ObjectId, memberId: Types.ObjectId) => LabSeatModel.deleteOne({ labId, memberId });
+  const one = async (lab: LabLean, actor: LabActor): Promise<Lab> => {
+    const [readable] = await readableLabs(actor, [lab]);
+    if (!readable) throw labNotFound();
+    return (await presentLabs([readable], actor, ctx.now()))[0]!;
+  };
 
-  /** Fills free seats from the waitlist, oldest first. Safe to run concurrently. */
-  async function promote(labId: Types.ObjectId): Promise<string[]> {
-    const promoted: string[] = [];
-    for (;;) {
-      const next = await LabParticipantModel.findOne({ labId, rsvp: 'waitlisted' })
-        .sort({ waitlistedAt: 1, _id: 1 })
-        .lean();
-      if (!next) break;
-      if (!(await takeSeat(labId, next.memberId))) break;
-      const moved = await LabParticipantModel.updateOne(
-        { _id: next._id, rsvp: 'waitlisted' },
-        { $set: { rsvp: 'going', waitlistedAt: null } },
-      );
-      if (moved.modifiedCount === 1) promoted.push(next.memberId.toHexString());
-    }
-    return promoted;
-  }
-
-  return {
+  const service = {
+    /** This domain's part of a member's data export (members/member-data.ts). */
+    exportMember: (memberId: string) => exportLabMember(memberId),
+    /** Deletes this domain's data of a member who deleted their account (members/member-data.ts). */
+    async forgetMember(memberId: string, opts: ForgetOptions): Promise<void> {
+      // Every room they entered drops its model: their seat, and their messages if deleted, go.
+      const rooms = deps.room
+        ? await LabParticipantModel.distinct('labId', { memberId: new Types.ObjectId(memberId) })
+        : [];
+      for (const { labId, promoted } of await forgetLabMember(memberId, opts, () => ctx.now()))
+        await seated(labId, promoted);
+      for (const labId of rooms) await deps.room?.changed(String(labId));
+    },
     ...liveOps(ctx),
+    ...boardOps(ctx),
+    ...roomOps(ctx, deps.room),
+    ...actionOps(ctx, deps.actionLimiter),
 
     async create(actor: LabActor, body: LabCreateBody): Promise<Lab> {
+      await assertMayPublish(actor);
       const startsAt = new Date(body.startsAt);
       if (startsAt.getTime() <= ctx.now().getTime())
         throw new AppError('validation_failed', 'A lab must start in the future.', {
@@ -141,13 +133,18 @@ export function createLabService(deps: {
     async list(actor: LabActor, query: LabListQuery): Promise<Lab[]> {
       const me = new Types.ObjectId(actor.id);
       const statuses = query.when === 'upcoming' ? ['scheduled', 'live'] : ['ended', 'cancelled'];
-      const filter: Record<string, unknown> = { status: { $in: statuses } };
+      const filter: Record<string, unknown> = { status: trusted({ $in: statuses }) };
       const and: Array<Record<string, unknown>> = [];
       if (query.coalitionId) filter.coalitionId = new Types.ObjectId(query.coalitionId);
       const coalitions = await visibleCoalitionIds(actor);
       if (coalitions)
         and.push({
-          $or: [{ coalitionId: null }, { coalitionId: { $in: coalitions } }, { hostId: me }, { facilitatorIds: me }],
+          $or: [
+            { coalitionId: null },
+            { coalitionId: trusted({ $in: coalitions }) },
+            { hostId: me },
+            { facilitatorIds: me },
+          ],
         });
       if (and.length) filter.$and = and;
       if (actor.role !== 'admin') {
@@ -156,14 +153,14 @@ export function createLabService(deps: {
           { visibility: 'public' },
           { hostId: me },
           { facilitatorIds: me },
-          { _id: { $in: invited.map((p) => p.labId) } },
+          { _id: trusted({ $in: invited.map((p) => p.labId) }) },
         ];
       }
       const labs = await LabModel.find(filter)
         .sort({ startsAt: query.when === 'upcoming' ? 1 : -1 })
         .limit(100)
         .lean<LabLean[]>();
-      return presentLabs(labs, actor, ctx.now());
+      return presentLabs(await readableLabs(actor, labs), actor, ctx.now());
     },
 
     async get(actor: LabActor, id: string): Promise<Lab> {
@@ -171,6 +168,7 @@ export function createLabService(deps: {
     },
 
     async update(actor: LabActor, id: string, patch: LabPatchBody): Promise<Lab> {
+      await assertMayPublish(actor);
       const lab = await visibleLab(actor, id);
       labPolicy.manage(actor, lab);
       labPolicy.editSchedule(lab);
@@ -203,7 +201,7 @@ export function createLabService(deps: {
         { returnDocument: 'after' },
       ).lean<LabLean>();
       if (!updated) throw new AppError('lab_closed', 'This lab is no longer scheduled.');
-      if (patch.capacity !== undefined) await promote(lab._id);
+      if (patch.capacity !== undefined) await seated(id, await labSeating(lab._id, ctx.now).promote());
       if (startsAt && startsAt.getTime() !== lab.startsAt.getTime())
         events.publish('lab.rescheduled', { labId: id, previousStartsAt: lab.startsAt, startsAt });
       return one((await LabModel.findById(lab._id).lean<LabLean>()) ?? updated, actor);
@@ -224,30 +222,17 @@ export function createLabService(deps: {
 
     /**
      * RSVP going, maybe or no. Going takes a seat if one is free, else joins the waitlist;
-     * leaving a seat promotes the oldest waitlisted member. Each step is a conditional update.
+     * leaving a seat promotes the oldest waitlisted member (infra/seating.ts).
      */
     async rsvp(actor: LabActor, id: string, choice: RsvpChoice): Promise<Lab> {
       const lab = await visibleLab(actor, id);
       labPolicy.rsvp(lab);
       await ensureParticipant(lab._id, actor.id);
-      const me = new Types.ObjectId(actor.id);
-      const row = await LabParticipantModel.findOne({ labId: lab._id, memberId: me }).lean();
-      const prev = row!.rsvp;
-      if (choice === 'going') {
-        if (prev !== 'going' && prev !== 'waitlisted') {
-          const seated = await takeSeat(lab._id, me);
-          await LabParticipantModel.updateOne(
-            { _id: row!._id },
-            { $set: seated ? { rsvp: 'going', waitlistedAt: null } : { rsvp: 'waitlisted', waitlistedAt: ctx.now() } },
-          );
-        }
-      } else if (prev !== choice) {
-        await LabParticipantModel.updateOne({ _id: row!._id }, { $set: { rsvp: choice, waitlistedAt: null } });
-        if (prev === 'going') {
-          await freeSeat(lab._id, me);
-          await promote(lab._id);
-        }
-      }
+      const row = (await LabParticipantModel.findOne({ labId: lab._id, memberId: actor.id }).lean())!;
+      await seated(
+        id,
+        await labSeating(lab._id, ctx.now).answer({ rowId: row._id, memberId: row.memberId, rsvp: row.rsvp }, choice),
+      );
       return one((await LabModel.findById(lab._id).lean<LabLean>())!, actor);
     },
 
@@ -257,6 +242,13 @@ export function createLabService(deps: {
       labPolicy.rsvp(lab);
       await assertMembersExist(body.memberIds, 'invitees');
       const ids = [...new Set(body.memberIds)];
+      // Members' privacy settings say who may invite them; a refusal invites nobody.
+      const invitable = await invitableBy(actor.id, ids);
+      const refused = ids.filter((memberId) => !invitable.has(memberId));
+      if (refused.length)
+        throw new AppError('forbidden', 'Some of these members do not accept invitations from you.', {
+          memberIds: refused,
+        });
       for (const memberId of ids) {
         await ensureParticipant(lab._id, memberId);
         await LabParticipantModel.updateOne({ labId: lab._id, memberId }, { $set: { invited: true } });
@@ -287,72 +279,10 @@ export function createLabService(deps: {
       return { filename: `lab-${lab._id.toHexString()}.ics`, ics: value };
     },
 
-    // ------------------------------------------------------------ action items
-
-    async listActions(actor: LabActor, id: string): Promise<ActionItem[]> {
-      const lab = await visibleLab(actor, id);
-      const rows = await LabActionModel.find({ labId: lab._id }).sort({ createdAt: 1, _id: 1 }).lean<ActionLean[]>();
-      return rows.map(presentAction);
-    },
-
-    /** Facilitators and members who attended add action items, during or after the lab. */
-    async createAction(actor: LabActor, id: string, body: ActionCreateBody): Promise<ActionItem> {
-      const lab = await visibleLab(actor, id);
-      await assertMayEditActions(actor, lab);
-      const ownerName = body.ownerId ? await ownerNameOf(body.ownerId) : null;
-      const doc = await LabActionModel.create({
-        labId: lab._id,
-        title: body.title,
-        ownerId: body.ownerId,
-        ownerName,
-        dueDate: body.dueDate,
-        status: body.status,
-        createdById: new Types.ObjectId(actor.id),
-      });
-      const action = presentAction(doc.toObject() as ActionLean);
-      events.publish('lab.action', { labId: id, action });
-      return action;
-    },
-
-    async updateAction(actor: LabActor, id: string, actionId: string, patch: ActionPatchBody): Promise<ActionItem> {
-      const lab = await visibleLab(actor, id);
-      const existing = await LabActionModel.findOne({ _id: labIdOr404(actionId), labId: lab._id }).lean<ActionLean>();
-      if (!existing) throw new AppError('not_found', 'No action item with this id.');
-      const own = existing.ownerId?.toHexString() === actor.id || existing.createdById.toHexString() === actor.id;
-      if (!own) await assertMayEditActions(actor, lab);
-      const set: Record<string, unknown> = { ...patch };
-      if (patch.ownerId !== undefined) set.ownerName = patch.ownerId ? await ownerNameOf(patch.ownerId) : null;
-      const updated = await LabActionModel.findByIdAndUpdate(
-        existing._id,
-        { $set: set },
-        { returnDocument: 'after' },
-      ).lean<ActionLean>();
-      if (!updated) throw new AppError('not_found', 'No action item with this id.');
-      const action = presentAction(updated);
-      events.publish('lab.action', { labId: id, action });
-      return action;
-    },
-
     /** For jobs: the lab without an actor. */
     findLab,
   };
-}
-
-async function ownerNameOf(memberId: string): Promise<string> {
-  const member = await MemberModel.findById(memberId, { displayName: 1 }).lean();
-  if (!member)
-    throw new AppError('validation_failed', 'The owner is not a member.', {
-      fieldErrors: { ownerId: ['unknown member id'] },
-      formErrors: [],
-    });
-  return member.displayName;
-}
-
-async function assertMayEditActions(actor: LabActor, lab: LabLean): Promise<void> {
-  if (isFacilitator(actor, lab)) return;
-  const attended = await LabParticipantModel.exists({ labId: lab._id, memberId: actor.id, attended: true });
-  if (!attended)
-    throw new AppError('forbidden', 'Only facilitators and members who took part can change action items.');
+  return keepRoomModel(service, deps.room);
 }
 
 export type LabService = ReturnType<typeof createLabService>;

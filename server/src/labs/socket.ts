@@ -1,20 +1,3 @@
-import {
-  labBoardPayloadSchema,
-  labMemberPayloadSchema,
-  labMutePayloadSchema,
-  labSpotlightSchema,
-  labChatPayloadSchema,
-  labConsensusSetSchema,
-  labIdeaGroupSchema,
-  labIdeaMergeSchema,
-  labConsensusVoteSchema,
-  labDotPayloadSchema,
-  labExtendPayloadSchema,
-  labIdeaAddSchema,
-  labMessageSendSchema,
-  labRoomPayloadSchema,
-  labSincePayloadSchema,
-} from '@commons/shared';
 import type { Redis } from 'ioredis';
 import { AppError } from '../http/errors.js';
 import { Limiter } from '../http/rate-limit.js';
@@ -61,18 +44,20 @@ export function labSocket(deps: {
       socket,
       log,
       'lab:join',
-      labRoomPayloadSchema,
       async ({ labId }) => {
-        const lab = await labs.enterRoom(actor(), labId);
+        const entered = await labs.enterRoom(actor(), labId);
         await socket.join(labRoom(labId));
         joined.add(labId);
-        await presence.join(labId, { id: actor().id, displayName: actor().displayName }, socket.id);
-        return labs.roomState(actor(), lab, await presence.members(labId));
+        // Others see the newcomer with the name and picture their session was opened with (no store read).
+        const { id, displayName } = actor();
+        const avatar = socket.data.avatar;
+        await presence.join(labId, { id, displayName, ...(avatar ? { avatar } : {}) }, socket.id);
+        return labs.roomState(actor(), entered, await presence.present(labId));
       },
       budget,
     );
 
-    handle(socket, log, 'lab:leave', labRoomPayloadSchema, async ({ labId }) => {
+    handle(socket, log, 'lab:leave', async ({ labId }) => {
       await socket.leave(labRoom(labId));
       if (joined.delete(labId)) await presence.leave(labId, socket.data.memberId, socket.id);
       return { labId };
@@ -87,100 +72,39 @@ export function labSocket(deps: {
       joined.clear();
     });
 
-    handle(
-      socket,
-      log,
-      'lab:message:send',
-      labMessageSendSchema,
-      async (p) => (inRoom(p.labId), labs.sendMessage(actor(), p)),
-      budget,
-    );
-    handle(socket, log, 'lab:messages:since', labSincePayloadSchema, async ({ labId, seq }) =>
-      labs.messagesSince(actor(), labId, seq),
-    );
-    handle(socket, log, 'lab:start', labRoomPayloadSchema, ({ labId }) => labs.start(actor(), labId), budget);
-    handle(socket, log, 'lab:phase:advance', labRoomPayloadSchema, ({ labId }) => labs.advance(actor(), labId), budget);
-    handle(
-      socket,
-      log,
-      'lab:phase:extend',
-      labExtendPayloadSchema,
-      ({ labId, minutes }) => labs.extend(actor(), labId, minutes),
-      budget,
-    );
-    handle(
-      socket,
-      log,
-      'lab:chat:set',
-      labChatPayloadSchema,
-      ({ labId, open }) => labs.setChat(actor(), labId, open),
-      budget,
-    );
-    handle(socket, log, 'lab:end', labRoomPayloadSchema, ({ labId }) => labs.end(actor(), labId), budget);
-    handle(
-      socket,
-      log,
-      'lab:hand:raise',
-      labRoomPayloadSchema,
-      async ({ labId }) => (inRoom(labId), labs.raiseHand(actor(), labId)),
-      budget,
-    );
-    handle(socket, log, 'lab:hand:lower', labRoomPayloadSchema, ({ labId }) => labs.lowerHand(actor(), labId), budget);
-    handle(socket, log, 'lab:hand:next', labRoomPayloadSchema, ({ labId }) => labs.callNext(actor(), labId), budget);
+    handle(socket, log, 'lab:message:send', async (p) => (inRoom(p.labId), labs.sendMessage(actor(), p)), budget);
+    handle(socket, log, 'lab:messages:since', async ({ labId, seq }) => labs.messagesSince(actor(), labId, seq));
+    handle(socket, log, 'lab:start', ({ labId }) => labs.start(actor(), labId), budget);
+    handle(socket, log, 'lab:phase:advance', ({ labId }) => labs.advance(actor(), labId), budget);
+    handle(socket, log, 'lab:phase:extend', ({ labId, minutes }) => labs.extend(actor(), labId, minutes), budget);
+    handle(socket, log, 'lab:chat:set', ({ labId, open }) => labs.setChat(actor(), labId, open), budget);
+    handle(socket, log, 'lab:end', ({ labId }) => labs.end(actor(), labId), budget);
+    handle(socket, log, 'lab:hand:raise', async ({ labId }) => (inRoom(labId), labs.raiseHand(actor(), labId)), budget);
+    handle(socket, log, 'lab:hand:lower', ({ labId }) => labs.lowerHand(actor(), labId), budget);
+    handle(socket, log, 'lab:hand:next', ({ labId }) => labs.callNext(actor(), labId), budget);
     handle(
       socket,
       log,
       'lab:quiet',
-      labRoomPayloadSchema,
-      async ({ labId }) => ({ members: await labs.quietMembers(actor(), labId, await presence.members(labId)) }),
+      async ({ labId }) => ({ members: await labs.quietMembers(actor(), labId, await presence.present(labId)) }),
       budget,
     );
-    handle(
-      socket,
-      log,
-      'lab:idea:add',
-      labIdeaAddSchema,
-      async (p) => (inRoom(p.labId), labs.addIdea(actor(), p)),
-      budget,
-    );
+    handle(socket, log, 'lab:idea:add', async (p) => (inRoom(p.labId), labs.addIdea(actor(), p)), budget);
     handle(
       socket,
       log,
       'lab:idea:dot',
-      labDotPayloadSchema,
       async (p) => (inRoom(p.labId), labs.dot(actor(), p.labId, p.ideaId, p.on)),
       budget,
     );
-    handle(
-      socket,
-      log,
-      'lab:consensus:vote',
-      labConsensusVoteSchema,
-      async (p) => (inRoom(p.labId), labs.vote(actor(), p)),
-      budget,
-    );
-    handle(
-      socket,
-      log,
-      'lab:spotlight',
-      labSpotlightSchema,
-      ({ labId, seq }) => labs.spotlight(actor(), labId, seq),
-      budget,
-    );
-    handle(socket, log, 'lab:board:set', labBoardPayloadSchema, (p) => labs.setBoard(actor(), p), budget);
-    handle(
-      socket,
-      log,
-      'lab:mute',
-      labMutePayloadSchema,
-      ({ labId, memberId, muted }) => labs.mute(actor(), labId, memberId, muted),
-      budget,
-    );
+    handle(socket, log, 'lab:consensus:vote', async (p) => (inRoom(p.labId), labs.vote(actor(), p)), budget);
+    handle(socket, log, 'lab:spotlight', ({ labId, seq }) => labs.spotlight(actor(), labId, seq), budget);
+    handle(socket, log, 'lab:board:set', (p) => labs.setBoard(actor(), p), budget);
+    handle(socket, log, 'lab:mute', ({ labId, memberId, muted }) => labs.mute(actor(), labId, memberId, muted), budget);
     handle(
       socket,
       log,
       'lab:remove',
-      labMemberPayloadSchema,
       async ({ labId, memberId }) => {
         const removed = await labs.remove(actor(), labId, memberId);
         // Their sockets leave the room on every process, and they no longer count as present.
@@ -190,16 +114,9 @@ export function labSocket(deps: {
       },
       budget,
     );
-    handle(socket, log, 'lab:idea:merge', labIdeaMergeSchema, (p) => labs.mergeIdeas(actor(), p), budget);
-    handle(socket, log, 'lab:idea:group', labIdeaGroupSchema, (p) => labs.groupIdea(actor(), p), budget);
-    handle(socket, log, 'lab:consensus:set', labConsensusSetSchema, (p) => labs.setConsensus(actor(), p), budget);
-    handle(
-      socket,
-      log,
-      'lab:handoff',
-      labMemberPayloadSchema,
-      ({ labId, memberId }) => labs.handOff(actor(), labId, memberId),
-      budget,
-    );
+    handle(socket, log, 'lab:idea:merge', (p) => labs.mergeIdeas(actor(), p), budget);
+    handle(socket, log, 'lab:idea:group', (p) => labs.groupIdea(actor(), p), budget);
+    handle(socket, log, 'lab:consensus:set', (p) => labs.setConsensus(actor(), p), budget);
+    handle(socket, log, 'lab:handoff', ({ labId, memberId }) => labs.handOff(actor(), labId, memberId), budget);
   };
 }

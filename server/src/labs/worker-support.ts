@@ -1,10 +1,9 @@
-import type { ServerToClientEvents } from '@commons/shared';
-import { Emitter } from '@socket.io/redis-emitter';
 import { DomainEvents } from '../infra/domain-events.js';
 import { redisMutex } from '../infra/mutex.js';
-import type { RoomEmitter } from '../realtime/types.js';
+import { createRedisEmitter } from '../realtime/emitter.js';
 import type { Runtime } from '../runtime.js';
 import { registerLabListeners } from './listeners.js';
+import { LabRoomModel } from './room-model.js';
 import { redisLabSequence } from './sequence.js';
 import { createLabService, type LabService } from './service.js';
 
@@ -16,13 +15,12 @@ import { createLabService, type LabService } from './service.js';
 export function labsForWorkers(runtime: Runtime): LabService {
   const events = new DomainEvents(runtime.log);
   const prefix = runtime.config.REDIS_PREFIX;
-  const emitter = new Emitter<ServerToClientEvents>(runtime.newRedis({ name: 'labs-emitter' }), {
-    key: `${prefix}:socket.io`,
-  }) as unknown as RoomEmitter;
-  registerLabListeners(events, { queues: runtime.queues, emitter });
+  const emitter = createRedisEmitter(runtime.newRedis({ name: 'labs-emitter' }), prefix, runtime.log);
+  registerLabListeners(events, { queues: runtime.queues, outbox: runtime.outbox, emitter });
   return createLabService({
     events,
     sequence: redisLabSequence(runtime.redis, prefix),
     mutex: redisMutex(runtime.redis, prefix),
+    room: new LabRoomModel(runtime.redis, prefix),
   });
 }

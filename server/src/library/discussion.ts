@@ -1,4 +1,4 @@
-import type { Actor } from '../forums/policy.js';
+import type { Actor } from '../members/actor.js';
 import type { ForumService } from '../forums/service.js';
 
 /**

@@ -1,16 +1,9 @@
 import { AppError } from '../http/errors.js';
-import { isAdmin, isModerator, type Actor } from '../forums/policy.js';
+import { isAdmin, isModerator, type Actor } from '../members/actor.js';
 import type { ResourceFields } from './model.js';
 
 /** The library's rules, in one place; the service calls them, so no route can skip them. */
 export const libraryPolicy = {
-  /** Approved resources are for every member; others only for their submitter and moderators. */
-  see(actor: Actor, doc: Pick<ResourceFields, 'status' | 'submittedById'>): void {
-    if (doc.status === 'approved') return;
-    if (doc.submittedById.toHexString() === actor.id || isModerator(actor)) return;
-    throw new AppError('not_found', 'No resource with this id.');
-  },
-
   review(actor: Actor): void {
     if (!isModerator(actor)) throw new AppError('forbidden', 'Only moderators review submitted resources.');
   },

@@ -1,8 +1,9 @@
 import type { MemberRef, Resource } from '@commons/shared';
-import type { Actor } from '../forums/policy.js';
-import { isModerator } from '../forums/policy.js';
-import type { UploadFields } from '../storage/model.js';
-import type { MarkKind, ResourceFields } from './model.js';
+import type { Actor } from '../members/actor.js';
+import { isModerator } from '../members/actor.js';
+import type { UploadFields } from '../storage/reads.js';
+import type { MarkKind } from './model.js';
+import type { ReadableResource } from './read-rule.js';
 
 export interface PresentContext {
   refs: Map<string, MemberRef>;
@@ -11,7 +12,8 @@ export interface PresentContext {
   marks: Map<string, Set<MarkKind>>;
 }
 
-export function toResource(doc: ResourceFields, viewer: Actor, ctx: PresentContext): Resource {
+/** Only a resource that passed the read rule (read-rule.ts) can be shown. */
+export function toResource(doc: ReadableResource, viewer: Actor, ctx: PresentContext): Resource {
   const id = doc._id.toHexString();
   const submittedById = doc.submittedById.toHexString();
   const file = doc.fileId ? ctx.files.get(doc.fileId.toHexString()) : undefined;

@@ -14,25 +14,29 @@ import {
   type ResourceListResponse,
   type ResourcePatchBody,
   type ResourceReviewBody,
+  safeParseInput,
 } from '@commons/shared';
 import { parse as parseCsv } from 'csv-parse/sync';
 import mongoose, { isValidObjectId, Types } from 'mongoose';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { decodeCursor, encodeCursor } from '../forums/cursor.js';
+import { cursorField, decodeCursor, encodeCursor } from '../http/cursor.js';
 import { loadMemberRefs } from '../forums/mentions.js';
-import { isModerator, type Actor } from '../forums/policy.js';
+import { isModerator, type Actor } from '../members/actor.js';
 import type { ForumService } from '../forums/service.js';
 import { AppError } from '../http/errors.js';
 import type { Limiter } from '../http/rate-limit.js';
 import type { DomainEvents } from '../infra/domain-events.js';
 import type { Logger } from '../infra/log.js';
 import { escapeRegex, parseQuery, termsOf, type ParsedQuery } from '../search/terms.js';
-import { UploadModel, type UploadFields } from '../storage/model.js';
+import { uploadsByIds } from '../storage/reads.js';
 import { ResourceMarkModel, ResourceModel, type MarkKind, type ResourceFields } from './model.js';
 import { openDiscussionThread } from './discussion.js';
 import { libraryPolicy } from './policy.js';
 import { toResource } from './present.js';
+import { assertMemberScope, readableResource, readableResources, type ReadableResource } from './read-rule.js';
+import { exportLibraryMember, forgetLibraryMember } from './member-data.js';
+import { assertMayPublish } from '../moderation/publishing.js';
 
 const { trusted } = mongoose;
 
@@ -41,7 +45,7 @@ export const LIBRARY_CANDIDATES = 2000;
 /** A thread claim older than this is taken to have failed and is tried again. */
 const THREAD_CLAIM_MS = 60_000;
 
-const offsetCursorSchema = z.object({ o: z.number().int().min(0).max(LIBRARY_CANDIDATES) }).strict();
+const offsetCursorSchema = z.object({ o: cursorField.offset(LIBRARY_CANDIDATES) }).strict();
 
 type Candidate = Pick<
   ResourceFields,
@@ -92,13 +96,11 @@ export function createLibraryService(deps: LibraryServiceDeps) {
     return doc;
   }
 
-  async function present(viewer: Actor, docs: ResourceFields[]): Promise<Resource[]> {
+  async function present(viewer: Actor, docs: ReadableResource[]): Promise<Resource[]> {
     const fileIds = docs.flatMap((d) => (d.fileId ? [d.fileId] : []));
     const [refs, files, marks] = await Promise.all([
       loadMemberRefs(docs.map((d) => d.submittedById)),
-      fileIds.length
-        ? UploadModel.find({ _id: trusted({ $in: fileIds }) }).lean<UploadFields[]>()
-        : Promise.resolve([] as UploadFields[]),
+      uploadsByIds(fileIds),
       docs.length
         ? ResourceMarkModel.find({
             memberId: new Types.ObjectId(viewer.id),
@@ -158,6 +160,7 @@ export function createLibraryService(deps: LibraryServiceDeps) {
   }
 
   async function candidates(actor: Actor, query: ResourceListQuery): Promise<Candidate[]> {
+    assertMemberScope(actor, query.scope);
     const and: Array<Record<string, unknown>> = [];
     if (query.scope === 'library') and.push({ status: 'approved' });
     else if (query.scope === 'review') {
@@ -188,11 +191,16 @@ export function createLibraryService(deps: LibraryServiceDeps) {
 
   return {
     ensureThread,
+    /** This domain's part of a member's data export (members/member-data.ts). */
+    exportMember: (memberId: string) => exportLibraryMember(memberId),
+    /** Deletes this domain's data of a member who deleted their account (members/member-data.ts). */
+    forgetMember: (memberId: string) => forgetLibraryMember(memberId),
 
     async submit(actor: Actor, body: ResourceCreateBody): Promise<Resource> {
+      await assertMayPublish(actor);
       let type: ResourceFields['type'] = 'link';
       if (body.fileId) {
-        const file = await UploadModel.findById(body.fileId).lean<UploadFields>();
+        const [file] = await uploadsByIds([body.fileId]);
         if (!file || file.ownerId.toHexString() !== actor.id)
           throw new AppError('validation_failed', 'Upload the file first; it must be your own upload.', {
             fieldErrors: { fileId: ['unknown file'] },
@@ -217,14 +225,12 @@ export function createLibraryService(deps: LibraryServiceDeps) {
       });
       const lean = doc.toObject() as ResourceFields;
       events.publish('resource.submitted', { resourceId: lean._id.toHexString(), submittedById: actor.id });
-      return (await present(actor, [lean]))[0]!;
+      return (await present(actor, [readableResource(actor, lean)]))[0]!;
     },
 
     async get(actor: Actor, id: string): Promise<Resource> {
-      let doc = await find(id);
-      libraryPolicy.see(actor, doc);
-      doc = await ensureThread(doc);
-      return (await present(actor, [doc]))[0]!;
+      const doc = readableResource(actor, await find(id));
+      return (await present(actor, [readableResource(actor, await ensureThread(doc))]))[0]!;
     },
 
     async list(actor: Actor, query: ResourceListQuery): Promise<ResourceListResponse> {
@@ -268,7 +274,7 @@ export function createLibraryService(deps: LibraryServiceDeps) {
       const ordered = pageIds.flatMap((id) => byId.get(id.toHexString()) ?? []);
       const next = offset + query.limit;
       return {
-        resources: await present(actor, ordered),
+        resources: await present(actor, readableResources(actor, ordered)),
         facets,
         total: matching.length,
         nextCursor: next < matching.length ? encodeCursor({ o: next }) : null,
@@ -302,7 +308,7 @@ export function createLibraryService(deps: LibraryServiceDeps) {
         status,
         reviewerId: actor.id,
       });
-      return (await present(actor, [updated]))[0]!;
+      return (await present(actor, [readableResource(actor, updated)]))[0]!;
     },
 
     /**
@@ -312,8 +318,9 @@ export function createLibraryService(deps: LibraryServiceDeps) {
      */
     async update(actor: Actor, id: string, patch: ResourcePatchBody): Promise<Resource> {
       const doc = await find(id);
-      libraryPolicy.see(actor, doc);
+      readableResource(actor, doc);
       libraryPolicy.edit(actor, doc);
+      await assertMayPublish(actor);
       const next = {
         title: patch.title ?? doc.title,
         summary: patch.summary ?? doc.summary,
@@ -337,7 +344,7 @@ export function createLibraryService(deps: LibraryServiceDeps) {
       if (!updated) throw new AppError('not_found', 'No resource with this id.');
       if (backToReview)
         events.publish('resource.submitted', { resourceId: updated._id.toHexString(), submittedById: actor.id });
-      return (await present(actor, [updated]))[0]!;
+      return (await present(actor, [readableResource(actor, updated)]))[0]!;
     },
 
     /** Moderators and administrators delete a resource, with its saves and useful marks (its discussion thread stays). */
@@ -350,7 +357,7 @@ export function createLibraryService(deps: LibraryServiceDeps) {
 
     async setMark(actor: Actor, id: string, kind: MarkKind, on: boolean): Promise<Resource> {
       const doc = await find(id);
-      libraryPolicy.see(actor, doc);
+      readableResource(actor, doc);
       libraryPolicy.mark(doc);
       const key = { resourceId: doc._id, memberId: new Types.ObjectId(actor.id), kind };
       const counter = kind === 'save' ? 'saveCount' : 'usefulCount';
@@ -361,7 +368,7 @@ export function createLibraryService(deps: LibraryServiceDeps) {
         const res = await ResourceMarkModel.deleteOne(key);
         if (res.deletedCount > 0) await ResourceModel.updateOne({ _id: doc._id }, { $inc: { [counter]: -1 } });
       }
-      return (await present(actor, [await find(id)]))[0]!;
+      return (await present(actor, [readableResource(actor, await find(id))]))[0]!;
     },
 
     async setFeatured(actor: Actor, id: string, featured: boolean): Promise<Resource> {
@@ -370,7 +377,7 @@ export function createLibraryService(deps: LibraryServiceDeps) {
       if (featured && doc.status !== 'approved')
         throw new AppError('conflict', 'Only approved resources can be featured.');
       await ResourceModel.updateOne({ _id: doc._id }, { $set: { featured } });
-      return (await present(actor, [await find(id)]))[0]!;
+      return (await present(actor, [readableResource(actor, await find(id))]))[0]!;
     },
 
     /** Featured resources, newest approval first. */
@@ -379,7 +386,7 @@ export function createLibraryService(deps: LibraryServiceDeps) {
         .sort({ approvedAt: -1 })
         .limit(limit)
         .lean<ResourceFields[]>();
-      return present(actor, docs);
+      return present(actor, readableResources(actor, docs));
     },
 
     /** Approved resources submitted by any of these members, newest first. */
@@ -392,7 +399,7 @@ export function createLibraryService(deps: LibraryServiceDeps) {
         .sort({ approvedAt: -1 })
         .limit(limit)
         .lean<ResourceFields[]>();
-      return present(actor, docs);
+      return present(actor, readableResources(actor, docs));
     },
 
     /**
@@ -402,6 +409,7 @@ export function createLibraryService(deps: LibraryServiceDeps) {
      */
     async importCsv(actor: Actor, csv: string): Promise<{ batchId: string; imported: number }> {
       libraryPolicy.importCsv(actor);
+      await assertMayPublish(actor);
       const { rows, errors } = validateCsv(csv);
       const existing = await ResourceModel.find(
         { url: trusted({ $in: rows.map((r) => r.row.url) }) },
@@ -502,7 +510,7 @@ export function validateCsv(csv: string): {
         .split(/[;|]/)
         .map((s) => s.trim().toLowerCase())
         .filter(Boolean);
-    const parsed = resourceImportRowSchema.safeParse({
+    const parsed = safeParseInput(resourceImportRowSchema, {
       title: raw.title,
       summary: raw.summary,
       url: raw.url,

@@ -1,26 +1,19 @@
 import type { MailFailure, MailFailureListResponse } from '@commons/shared';
-import { Types } from 'mongoose';
+import { trusted, Types } from 'mongoose';
 import { z } from 'zod';
 import { loadMemberRefs } from '../forums/mentions.js';
-import { isAdmin, type Actor } from '../forums/policy.js';
+import { isAdmin, type Actor } from '../members/actor.js';
+import { cursorField, decodeCursor, encodeCursor } from '../http/cursor.js';
 import { AppError } from '../http/errors.js';
-import { MemberModel } from '../members/model.js';
+import { memberIdsByEmail } from '../members/reads.js';
 import { MailDeliveryModel, type MailDeliveryFields } from './delivery.model.js';
+import { forgetMailMember } from './member-data.js';
 
 const PAGE = 50;
-const cursorSchema = z.strictObject({ t: z.number().int(), i: z.string().regex(/^[0-9a-f]{24}$/) });
+const cursorSchema = z.strictObject({ t: cursorField.time(), i: cursorField.id() });
 
-function encodeCursor(row: Pick<MailDeliveryFields, '_id' | 'updatedAt'>): string {
-  return Buffer.from(JSON.stringify({ t: row.updatedAt.getTime(), i: row._id.toHexString() })).toString('base64url');
-}
-
-function decodeCursor(raw: string): z.infer<typeof cursorSchema> {
-  try {
-    return cursorSchema.parse(JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')));
-  } catch {
-    throw new AppError('validation_failed', 'The cursor is not valid.');
-  }
-}
+const cursorOf = (row: Pick<MailDeliveryFields, '_id' | 'updatedAt'>): string =>
+  encodeCursor({ t: row.updatedAt.getTime(), i: row._id.toHexString() });
 
 /** Rows written before `permanent` was recorded carry it in the error text. */
 const isPermanent = (row: Pick<MailDeliveryFields, 'permanent' | 'error'>) =>
@@ -32,13 +25,18 @@ const isPermanent = (row: Pick<MailDeliveryFields, 'permanent' | 'error'>) =>
  */
 export function createMailFailureService() {
   return {
+    /** Deletes this domain's data of a member who deleted their account (members/member-data.ts). */
+    forgetMember: forgetMailMember,
     async list(actor: Actor, cursor: string | undefined): Promise<MailFailureListResponse> {
       if (!isAdmin(actor)) throw new AppError('forbidden', 'Only administrators can see mail failures.');
       const filter: Record<string, unknown> = { status: 'failed' };
       if (cursor) {
-        const c = decodeCursor(cursor);
+        const c = decodeCursor(cursorSchema, cursor);
         const at = new Date(c.t);
-        filter.$or = [{ updatedAt: { $lt: at } }, { updatedAt: at, _id: { $lt: new Types.ObjectId(c.i) } }];
+        filter.$or = [
+          { updatedAt: trusted({ $lt: at }) },
+          { updatedAt: at, _id: trusted({ $lt: new Types.ObjectId(c.i) }) },
+        ];
       }
       const rows = await MailDeliveryModel.find(filter, {
         kind: 1,
@@ -56,11 +54,7 @@ export function createMailFailureService() {
 
       // Account mails (welcome, password reset) record only the address: find its member.
       const unknown = [...new Set(page.filter((r) => !r.memberId).map((r) => r.to.toLowerCase()))];
-      const byAddress = new Map<string, string>();
-      if (unknown.length) {
-        const members = await MemberModel.find({ email: { $in: unknown } }, { email: 1 }).lean();
-        for (const m of members) byAddress.set(m.email.toLowerCase(), m._id.toHexString());
-      }
+      const byAddress = await memberIdsByEmail(unknown);
       const memberOf = (r: MailDeliveryFields) => r.memberId?.toHexString() ?? byAddress.get(r.to.toLowerCase());
       const refs = await loadMemberRefs(page.map(memberOf));
 
@@ -78,7 +72,7 @@ export function createMailFailureService() {
         };
       });
       const last = page.at(-1);
-      return { failures, nextCursor: rows.length > PAGE && last ? encodeCursor(last) : null };
+      return { failures, nextCursor: rows.length > PAGE && last ? cursorOf(last) : null };
     },
   };
 }

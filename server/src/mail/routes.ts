@@ -1,19 +1,23 @@
-import { mailFailureListQuerySchema } from '@commons/shared';
-import { Router } from 'express';
-import { currentMember } from '../auth/routes.js';
+import { mailFailureListQuerySchema, mailFailureListResponseSchema } from '@commons/shared';
 import { actorOf } from '../forums/service.js';
-import { parse } from '../http/validate.js';
+import { routesFor } from '../http/route.js';
 import type { MailFailureService } from './failures.js';
 
-/** `/api/admin/mail-failures`: administrators see failed mail deliveries (the service checks the role). */
-export function mailRoutes(failures: MailFailureService): Router {
-  const router = Router();
+const route = routesFor<{ failures: MailFailureService }>('mail');
 
-  router.get('/admin/mail-failures', async (req, res) => {
-    const actor = actorOf(currentMember(req));
-    const query = parse(mailFailureListQuerySchema, req.query);
-    res.json(await failures.list(actor, query.cursor));
-  });
-
-  return router;
-}
+/** `/api/admin/mail-failures`: administrators see failed mail deliveries. */
+export const mailRoutes = [
+  route(
+    {
+      method: 'get',
+      path: '/api/admin/mail-failures',
+      summary:
+        'Failed mail deliveries, newest first, 50 a page (`nextCursor`): member, address, kind, error, when, and whether the refusal was permanent (5xx, not retried)',
+      access: 'admin',
+      query: mailFailureListQuerySchema,
+      responses: { 200: mailFailureListResponseSchema },
+      errors: [400, 401, 403],
+    },
+    async ({ deps, member, query }) => deps.failures.list(actorOf(member), query.cursor),
+  ),
+];

@@ -1,34 +1,16 @@
-import mongoose from 'mongoose';
 import type { DomainEvents } from '../infra/domain-events.js';
-import type { Queues } from '../infra/queues.js';
+import type { Outbox } from '../infra/outbox.js';
 import { listRoomsOf } from '../forums/coalition-visibility.js';
-import { PostModel, ThreadModel } from '../forums/model.js';
-import { presentPublicPosts, presentPublicThreads, type PostLean, type ThreadLean } from '../forums/present.js';
-import { MemberModel } from '../members/model.js';
-import { rooms, type RoomEmitter } from '../realtime/types.js';
+import { postById, threadById } from '../forums/reads.js';
+import { presentPublicPosts, presentPublicThreads } from '../forums/present.js';
+import { readableByRoom, threadAudience } from '../forums/read-rule.js';
+import { staffMembers } from '../members/reads.js';
+import type { SocketEmitter } from '../realtime/emitter.js';
+import { rooms } from '../realtime/types.js';
 import type { ModerationService } from './service.js';
 
 /** The Socket.IO server or the Redis emitter: both can also end a member's live sockets. */
-export interface ModerationEmitter extends RoomEmitter {
-  in(room: string): { disconnectSockets(close?: boolean): void };
-}
-
-/** Screening is enqueued after every post write (the request never waits for it). */
-export function registerScreeningListeners(events: DomainEvents, deps: { queues: Pick<Queues, 'moderation'> }): void {
-  const screen = async (postId: string, jobId: string, edited: boolean): Promise<void> => {
-    await deps.queues.moderation.add('screen', { kind: 'screen', postId, edited }, { jobId });
-  };
-  events.on('thread.created', ({ post }) => screen(post.id, `screen-${post.id}`, false));
-  events.on('post.created', ({ post }) => screen(post.id, `screen-${post.id}`, false));
-  events.on('post.updated', ({ post }) =>
-    screen(post.id, `screen-${post.id}-${post.editedAt ? Date.parse(post.editedAt) : 0}`, true),
-  );
-  // A new title is screened with the opening post (the job reads both).
-  events.on('thread.updated', async ({ retitled }) => {
-    if (retitled)
-      await screen(retitled.firstPostId, `screen-${retitled.firstPostId}-title-${Date.parse(retitled.at)}`, true);
-  });
-}
+export type ModerationEmitter = SocketEmitter;
 
 /**
  * Live pushes and mails after moderation writes. Registered on the events of whichever process
@@ -36,7 +18,7 @@ export function registerScreeningListeners(events: DomainEvents, deps: { queues:
  */
 export function registerModerationListeners(
   events: DomainEvents,
-  deps: { emitter: ModerationEmitter; queues: Pick<Queues, 'mail'>; moderation: ModerationService; publicUrl: string },
+  deps: { emitter: ModerationEmitter; outbox: Outbox; moderation: ModerationService; publicUrl: string },
 ): void {
   const { emitter } = deps;
 
@@ -57,18 +39,24 @@ export function registerModerationListeners(
       emitter.to(targets).emit('thread:hidden', { threadId, categoryId });
       return;
     }
-    const thread = await ThreadModel.findById(threadId).lean<ThreadLean>();
+    const thread = await threadById(threadId);
     const [publicThread] = thread ? await presentPublicThreads([thread]) : [];
     if (publicThread) emitter.to(targets).emit('thread:restored', { thread: publicThread });
   });
 
-  events.on('moderation.postRestored', async ({ postId }) => {
-    const post = await PostModel.findById(postId).lean<PostLean>();
+  events.on('post.statusChanged', async ({ postId, status }) => {
+    if (status !== 'visible') return;
+    const found = await postById(postId);
+    // Restored means visible again; should it have been held once more meanwhile, the room hears nothing.
+    const post = found ? readableByRoom(found) : null;
     if (!post) return;
+    // A reply restored in a thread that is itself closed reaches only those who may read the thread.
+    const audience = await threadAudience(found!.threadId.toHexString());
+    const targets = audience.open
+      ? [rooms.thread(found!.threadId.toHexString())]
+      : [rooms.moderators, ...(audience.authorId ? [rooms.member(audience.authorId)] : [])];
     const [publicPost] = await presentPublicPosts([post]);
-    emitter
-      .to(rooms.thread(publicPost!.threadId))
-      .emit('post:updated', { threadId: publicPost!.threadId, post: publicPost! });
+    emitter.to(targets).emit('post:updated', { threadId: publicPost!.threadId, post: publicPost! });
   });
 
   events.on('moderation.notice', ({ memberId, notice }) => {
@@ -86,25 +74,24 @@ export function registerModerationListeners(
 
   // Child safety: every moderator and admin gets a mail at once (one job per item and moderator).
   events.on('moderation.urgent', async ({ itemId, reason }) => {
-    const moderators = await MemberModel.find(
-      { role: mongoose.trusted({ $in: ['moderator', 'admin'] }) },
-      { email: 1, displayName: 1, locale: 1 },
-    ).lean();
+    const moderators = await staffMembers(['email', 'displayName', 'locale']);
     await Promise.all(
       moderators.map((m) =>
-        deps.queues.mail.add(
-          'moderation_alert',
+        deps.outbox.schedule([
           {
-            kind: 'moderation_alert',
-            memberId: m._id.toHexString(),
-            to: m.email,
-            locale: m.locale,
-            displayName: m.displayName,
-            reviewUrl: `${deps.publicUrl}/moderation`,
-            reason: reason || 'child_safety',
+            queue: 'mail',
+            key: `moderation-alert-${itemId}-${m._id.toHexString()}`,
+            job: {
+              kind: 'moderation_alert',
+              memberId: m._id.toHexString(),
+              to: m.email,
+              locale: m.locale,
+              displayName: m.displayName,
+              reviewUrl: `${deps.publicUrl}/moderation`,
+              reason: reason || 'child_safety',
+            },
           },
-          { jobId: `moderation-alert-${itemId}-${m._id.toHexString()}` },
-        ),
+        ]),
       ),
     );
   });

@@ -1,10 +1,14 @@
 import {
+  type PostAnnouncement,
   auditActions,
   flagReasons,
+  memberBlockKinds,
   resolveActions,
   sanctionKinds,
   type AuditAction,
+  type AuditTargetType,
   type FlagReason,
+  type MemberBlockKind,
   type ResolveAction,
   type SanctionKind,
 } from '@commons/shared';
@@ -58,6 +62,11 @@ export interface ItemFields {
   priority: number;
   /** Why it is in the queue: reasons of automatic screening, if any. */
   screening: string[];
+  /**
+   * A new post held by screening keeps its announcement: a moderator who keeps it publishes it
+   * (`post.published`), and its fan-out follows then.
+   */
+  announce: PostAnnouncement | null;
   claimedById: Types.ObjectId | null;
   claimedAt: Date | null;
   resolution: ResolutionFields | null;
@@ -75,6 +84,7 @@ const itemSchema = new Schema<ItemFields>(
     state: { type: String, enum: ['open', 'claimed', 'resolved'], default: 'open' },
     priority: { type: Number, default: 0 },
     screening: { type: [String], default: [] },
+    announce: { type: Schema.Types.Mixed, default: null },
     claimedById: { type: Schema.Types.ObjectId, default: null },
     claimedAt: { type: Date, default: null },
     resolution: {
@@ -138,7 +148,7 @@ export const SanctionModel = mongoose.model<SanctionFields>(
 export interface AuditFields {
   actorId: Types.ObjectId | null;
   action: AuditAction;
-  targetType: 'item' | 'member' | 'post' | 'sanction';
+  targetType: AuditTargetType;
   targetId: string;
   reason: string;
   details: Record<string, unknown>;
@@ -188,11 +198,14 @@ export const ProfileModel = mongoose.model<ProfileFields>('ModerationProfile', p
 export interface BlockFields {
   memberId: Types.ObjectId;
   blockedId: Types.ObjectId;
+  /** Rows written before mutes existed have none: they are blocks. */
+  kind?: MemberBlockKind;
   createdAt: Date;
 }
 const blockSchema = new Schema<BlockFields>({
   memberId: { type: Schema.Types.ObjectId, required: true },
   blockedId: { type: Schema.Types.ObjectId, required: true },
+  kind: { type: String, enum: memberBlockKinds },
   createdAt: { type: Date, required: true },
 });
 blockSchema.index({ memberId: 1, blockedId: 1 }, { unique: true });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   FLAG_HIDE_THRESHOLD,
   type FlagReason,
@@ -36,6 +37,17 @@ export function flagWeight(flagger: {
   const factor = 0.25 + 1.5 * accuracy;
   // Capped below the threshold: no single member hides a post alone (moderators do).
   return Math.min(MEMBER_WEIGHT_CAP, Math.round(baseByTrust[level] * factor * 100) / 100);
+}
+
+/**
+ * Open child-safety weight that hides a post at once, before any moderator looks: one member
+ * with a basic trust level and a fair record, two new members together, or any moderator.
+ * Below it the report still tops the queue and alerts every moderator at once.
+ */
+export const URGENT_HIDE_WEIGHT = 1;
+
+export function hidesAtOnce(input: { childSafetyWeight: number; weight: number }): boolean {
+  return input.weight >= FLAG_HIDE_THRESHOLD || input.childSafetyWeight >= URGENT_HIDE_WEIGHT;
 }
 
 /** Queue order: child safety first, then appeals and hidden posts, then the rest by weight. */
@@ -78,7 +90,9 @@ export interface ScreeningInput {
   trustLevel: number;
   accountAgeHours: number;
   /** Bodies of the author's other posts of the last 24 hours. */
-  recentBodies: string[];
+  recentBodies?: string[];
+  /** The same as fingerprints (`bodyFingerprint`), as the author's screening window keeps them. */
+  recentFingerprints?: string[];
   /** The author's posts of the last 5 minutes, this one included. */
   postsLast5Minutes: number;
 }
@@ -88,6 +102,10 @@ export interface ScreeningResult {
 }
 
 export const normalizeBody = (body: string): string => body.toLowerCase().replace(/\s+/g, ' ').trim();
+
+/** A body as repeats compare it (normalized), short enough to keep per post in Redis. */
+export const bodyFingerprint = (body: string): string =>
+  createHash('sha256').update(normalizeBody(body)).digest('base64url').slice(0, 22);
 
 export function countLinks(body: string): number {
   return body.match(LINK)?.length ?? 0;
@@ -114,7 +132,12 @@ export function screenPost(input: ScreeningInput): ScreeningResult {
   else if (links >= 1 && (input.trustLevel < 1 || input.accountAgeHours < 24)) hold.add('links_untrusted');
 
   const mine = normalizeBody(input.body);
-  const repeats = mine.length >= 8 ? input.recentBodies.filter((b) => normalizeBody(b) === mine).length : 0;
+  const own = bodyFingerprint(input.body);
+  const repeats =
+    mine.length >= 8
+      ? (input.recentBodies ?? []).filter((b) => normalizeBody(b) === mine).length +
+        (input.recentFingerprints ?? []).filter((f) => f === own).length
+      : 0;
   if (repeats >= 2) hide.add('duplicate');
   else if (repeats === 1) hold.add('duplicate');
 

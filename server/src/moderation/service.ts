@@ -1,56 +1,50 @@
-import {
-  FLAG_HIDE_THRESHOLD,
-  type AppealBody,
-  type AuditAction,
-  type AuditEntry,
-  type AuditQuery,
-  type BulkResolveBody,
-  type FlagBody,
-  type ModerationItem,
-  type ModerationMemberRef,
-  type PostModeration,
-  type PostStatus,
-  type QueueQuery,
-  type ResolveBody,
-  type Sanction,
-  type SanctionBody,
+import type {
+  PostAnnouncement,
+  Role,
+  ScreenedPost,
+  AppealBody,
+  AuditAction,
+  AuditEntry,
+  AuditQuery,
+  BlockList,
+  BlockedMember,
+  BulkResolveBody,
+  ModerationItem,
+  PostModeration,
+  QueueQuery,
+  ResolveBody,
 } from '@commons/shared';
 import mongoose, { Types } from 'mongoose';
-import { findEach } from '../infra/each.js';
 import { localSerialLock, type Mutex, type SerialLock } from '../infra/mutex.js';
-import { threadLockKey } from '../forums/context.js';
 import { AppError } from '../http/errors.js';
 import type { Limiter } from '../http/rate-limit.js';
 import type { DomainEvents } from '../infra/domain-events.js';
-import { PostModel, ThreadModel } from '../forums/model.js';
-import { isModerator, type Actor } from '../forums/policy.js';
-import { refreshThreadModeration } from '../forums/thread-visibility.js';
-import { MemberModel } from '../members/model.js';
-import {
-  AuditModel,
-  BlockModel,
-  FlagModel,
-  ItemModel,
-  ProfileModel,
-  SanctionModel,
-  type AuditFields,
-  type FlagFields,
-  type ItemFields,
-  type Lean,
-  type SanctionFields,
-} from './model.js';
-import { flagWeight, priorityOf, screenPost, trustLevelFor, type ScreeningResult } from './rules.js';
+import { liveReactionsOfAuthor, postById, threadById } from '../forums/reads.js';
+import { settleThreadCounts } from '../forums/tallies.js';
+import { readablePostOr404 } from '../forums/read-rule.js';
+import { isModerator, type Actor } from '../members/actor.js';
+import { eachMember, memberById, type MemberRow } from '../members/reads.js';
+import { blockPair, recipientsBlocking, removeBlock, upsertBlock } from './blocks.js';
+import { createFlags } from './flags.js';
+import { createItemOps, type ItemLean } from './items.js';
+import { AuditModel, BlockModel, FlagModel, ItemModel, ProfileModel, type AuditFields, type Lean } from './model.js';
+import { assertMayPublish, isActiveSanction } from './publishing.js';
+import { presentItems } from './queue.js';
+import { screenPost, trustLevelFor, type ScreeningResult } from './rules.js';
+import { createSanctions } from './sanctions.js';
+import { recentPostsOf } from './recent-posts.js';
+import { trustChanged, trustLevelOf } from './trust.js';
+import { exportModerationMember, forgetModerationMember } from './member-data.js';
+import { OBJECT_ID, memberRefs, oid, requireModerator, writeAudit } from './support.js';
 
 const { trusted } = mongoose;
-const OBJECT_ID = /^[0-9a-f]{24}$/;
-
-type ItemLean = Lean<ItemFields>;
-type SanctionLean = Lean<SanctionFields>;
 
 export interface ModerationServiceDeps {
   events: DomainEvents;
   /** Spent once per flag (null: unlimited). */
   flagLimiter?: Limiter | null;
+  /** Spent when a child-safety report hides a post before review (null: unlimited). */
+  urgentHideLimiter?: Limiter | null;
   /** The forums' soft delete, for `delete` resolutions (absent in processes that never resolve). */
   deletePost?: (actor: Actor, postId: string) => Promise<void>;
   /** Serializes decisions on one item across processes (FerretDB does not isolate them). */
@@ -60,265 +54,40 @@ export interface ModerationServiceDeps {
   now?: () => Date;
 }
 
-function oid(id: string, what: string): Types.ObjectId {
-  if (!OBJECT_ID.test(id)) throw new AppError('not_found', `No ${what} with this id.`);
-  return new Types.ObjectId(id);
+export { recipientsBlocking };
+
+/** What screening decides on, from the post's job or the store. */
+interface ScreeningFacts {
+  authorId: string;
+  authorRole: Role;
+  authorSince: Date;
+  body: string;
+  title: string | undefined;
+  createdAt: Date;
 }
 
-function requireModerator(actor: Actor): void {
-  if (!isModerator(actor)) throw new AppError('forbidden', 'Only moderators and administrators can do this.');
-}
-
-function isDuplicateKey(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && 'code' in err && (err as { code: unknown }).code === 11000;
-}
-
-async function memberRefs(ids: Array<Types.ObjectId | null | undefined>): Promise<Map<string, ModerationMemberRef>> {
-  const unique = [...new Set(ids.filter((i): i is Types.ObjectId => Boolean(i)).map((i) => i.toHexString()))];
-  if (unique.length === 0) return new Map();
-  const rows = await findEach(unique, (id) => MemberModel.find({ _id: id }, { displayName: 1 }).lean());
-  return new Map(rows.map((m) => [m._id.toHexString(), { id: m._id.toHexString(), displayName: m.displayName }]));
-}
-
-/** Of `recipientIds`, those who blocked `senderId` (mentions and notifications skip them). */
-export async function recipientsBlocking(senderId: string, recipientIds: string[]): Promise<Set<string>> {
-  if (recipientIds.length === 0) return new Set();
-  const rows = await BlockModel.find(
-    {
-      blockedId: oid(senderId, 'member'),
-      memberId: trusted({ $in: recipientIds.filter((r) => OBJECT_ID.test(r)) }),
-    },
-    { memberId: 1 },
-  ).lean();
-  return new Set(rows.map((r) => r.memberId.toHexString()));
-}
-
+/**
+ * The moderation service: the review queue and its decisions, appeals, blocks, screening and trust
+ * here; flags (flags.ts), sanctions (sanctions.ts), the publishing gate (publishing.ts) and what
+ * happens to a post and its item (items.ts) in their own modules.
+ */
 export function createModerationService(deps: ModerationServiceDeps) {
   const now = deps.now ?? (() => new Date());
   const { events } = deps;
-  const threadLock = deps.threadLock ?? localSerialLock();
-
-  function isActive(s: Pick<SanctionFields, 'kind' | 'liftedAt' | 'expiresAt'>, at = now()): boolean {
-    return s.kind !== 'warn' && s.liftedAt === null && (s.expiresAt === null || s.expiresAt > at);
-  }
-
-  function presentSanction(s: SanctionLean, refs: Map<string, ModerationMemberRef>): Sanction {
-    return {
-      id: s._id.toHexString(),
-      memberId: s.memberId.toHexString(),
-      kind: s.kind,
-      reason: s.reason,
-      expiresAt: s.expiresAt ? s.expiresAt.toISOString() : null,
-      liftedAt: s.liftedAt ? s.liftedAt.toISOString() : null,
-      createdBy: refs.get(s.createdById.toHexString()) ?? null,
-      createdAt: s.createdAt.toISOString(),
-      active: isActive(s),
-    };
-  }
-
-  /** Sanctions still in force, checked against the clock at use (the expiry job only tidies up). */
-  async function activeSanctions(memberIds: Types.ObjectId[]): Promise<SanctionLean[]> {
-    if (memberIds.length === 0) return [];
-    // Per member, by equality (pushed down on FerretDB); isActive drops warnings and lifted ones.
-    const rows = await findEach(memberIds, (memberId) => SanctionModel.find({ memberId }).lean<SanctionLean[]>());
-    return rows.filter((s) => isActive(s));
-  }
-
-  async function profileOf(memberId: Types.ObjectId | string) {
-    return ProfileModel.findOne({ memberId }).lean();
-  }
-
-  async function audit(
-    actor: Actor | null,
-    action: AuditAction,
-    target: { type: AuditFields['targetType']; id: string },
-    reason: string,
-    details: Record<string, unknown> = {},
-  ): Promise<void> {
-    await AuditModel.create({
-      actorId: actor ? new Types.ObjectId(actor.id) : null,
-      action,
-      targetType: target.type,
-      targetId: target.id,
-      reason,
-      details,
-      at: now(),
-    });
-  }
-
-  async function presentItems(items: ItemLean[]): Promise<ModerationItem[]> {
-    if (items.length === 0) return [];
-    const postIds = items.map((i) => i.postId);
-    const authorIds = items.map((i) => i.authorId);
-    // Equality queries per id (findEach): FerretDB would read whole collections for `$in`.
-    const [posts, flags, profiles, sanctions] = await Promise.all([
-      findEach(postIds, (_id) => PostModel.find({ _id }, { body: 1, status: 1, deleted: 1, revisions: 1 }).lean()),
-      findEach(postIds, (postId) => FlagModel.find({ postId }).lean<Lean<FlagFields>[]>()).then((rows) =>
-        rows.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime()),
-      ),
-      findEach(authorIds, (memberId) => ProfileModel.find({ memberId }).lean()),
-      activeSanctions(authorIds),
-    ]);
-    const postCounts = new Map<string, number>();
-    await Promise.all(
-      [...new Set(authorIds.map((a) => a.toHexString()))].map(async (a) => {
-        postCounts.set(a, await PostModel.countDocuments({ authorId: new Types.ObjectId(a), deleted: false }));
-      }),
-    );
-    const refs = await memberRefs([
-      ...authorIds,
-      ...flags.map((f) => f.flaggerId),
-      ...items.map((i) => i.claimedById),
-      ...items.map((i) => i.resolution?.byId),
-      ...sanctions.map((s) => s.createdById),
-    ]);
-    const postById = new Map(posts.map((p) => [p._id.toHexString(), p]));
-    const profileById = new Map(profiles.map((p) => [p.memberId.toHexString(), p]));
-    return items.map((item) => {
-      const postId = item.postId.toHexString();
-      const authorId = item.authorId.toHexString();
-      const post = postById.get(postId);
-      const itemFlags = flags.filter((f) => f.postId.toHexString() === postId);
-      const open = itemFlags.filter((f) => f.outcome === 'open');
-      const reasons: Record<string, number> = {};
-      for (const f of itemFlags) reasons[f.reason] = (reasons[f.reason] ?? 0) + 1;
-      const profile = profileById.get(authorId);
-      // A deleted post keeps what it said in its last revision, for moderators.
-      const body = post ? (post.deleted ? (post.revisions.at(-1)?.body ?? '') : post.body) : '';
-      return {
-        id: item._id.toHexString(),
-        postId,
-        threadId: item.threadId.toHexString(),
-        state: item.state,
-        priority: item.priority,
-        postStatus: (post?.status ?? 'visible') as PostStatus,
-        postBody: body,
-        postDeleted: post?.deleted ?? true,
-        openWeight: Math.round(open.reduce((sum, f) => sum + f.weight, 0) * 100) / 100,
-        reasons,
-        flags: itemFlags.map((f) => ({
-          reason: f.reason,
-          note: f.note,
-          weight: f.weight,
-          flagger: refs.get(f.flaggerId.toHexString()) ?? null,
-          createdAt: f.createdAt.toISOString(),
-        })),
-        screening: item.screening ?? [],
-        appeal: item.appeal ? { reason: item.appeal.reason, at: item.appeal.at.toISOString() } : null,
-        author: refs.get(authorId) ?? null,
-        authorHistory: {
-          trustLevel: profile?.trustLevel ?? 0,
-          posts: postCounts.get(authorId) ?? 0,
-          upheldAgainst: profile?.upheldAgainst ?? 0,
-          activeSanctions: sanctions
-            .filter((s) => s.memberId.toHexString() === authorId)
-            .map((s) => presentSanction(s, refs)),
-        },
-        claimedBy: (item.claimedById && refs.get(item.claimedById.toHexString())) || null,
-        resolution: item.resolution
-          ? {
-              action: item.resolution.action,
-              note: item.resolution.note,
-              by: refs.get(item.resolution.byId.toHexString()) ?? null,
-              at: item.resolution.at.toISOString(),
-            }
-          : null,
-        createdAt: item.createdAt.toISOString(),
-        updatedAt: item.updatedAt.toISOString(),
-      };
-    });
-  }
-
-  async function presentItem(item: ItemLean): Promise<ModerationItem> {
-    const [out] = await presentItems([item]);
-    return out!;
-  }
-
-  /** Recomputes the thread's marks; when its opening post's fate moved it in or out of lists, says so. */
-  async function refreshThreadAndTell(threadId: Types.ObjectId): Promise<void> {
-    const { hidden, changed, categoryId } = await threadLock.run(threadLockKey(threadId), () =>
-      refreshThreadModeration(threadId),
-    );
-    if (changed && categoryId)
-      events.publish('thread.moderated', { threadId: threadId.toHexString(), categoryId, hidden });
-  }
-
-  /** Hides (or holds) a visible post; true when this call changed it. */
-  async function restrictPost(
-    post: { _id: Types.ObjectId; threadId: Types.ObjectId; authorId: Types.ObjectId },
-    status: 'held' | 'hidden',
-    reasons: string[],
-  ): Promise<boolean> {
-    const from: PostStatus[] = status === 'hidden' ? ['visible', 'held'] : ['visible'];
-    const res = await PostModel.updateOne({ _id: post._id, status: trusted({ $in: from }) }, { $set: { status } });
-    if (res.modifiedCount === 0) return false;
-    await refreshThreadAndTell(post.threadId);
-    events.publish('moderation.postHidden', {
-      postId: post._id.toHexString(),
-      threadId: post.threadId.toHexString(),
-      authorId: post.authorId.toHexString(),
-      status,
-      reasons,
-    });
-    return true;
-  }
-
-  /** The post's review item, created on first need; a resolved item reopens. */
-  async function openItem(
-    post: { _id: Types.ObjectId; threadId: Types.ObjectId; authorId: Types.ObjectId },
-    screening: string[] = [],
-  ): Promise<ItemLean> {
-    try {
-      await ItemModel.updateOne(
-        { postId: post._id },
-        {
-          $setOnInsert: {
-            threadId: post.threadId,
-            authorId: post.authorId,
-            state: 'open',
-            priority: 0,
-            screening: [],
-            claimedById: null,
-            claimedAt: null,
-            resolution: null,
-            appeal: null,
-          },
-        },
-        { upsert: true },
-      );
-    } catch (err) {
-      if (!isDuplicateKey(err)) throw err; // a concurrent first flag created it
-    }
-    const update: Record<string, unknown> = { $inc: { version: 1 } };
-    if (screening.length > 0) update.$addToSet = { screening: trusted({ $each: screening }) };
-    await ItemModel.updateOne(
-      { postId: post._id, state: 'resolved' },
-      { $set: { state: 'open', claimedById: null, claimedAt: null } },
-    );
-    const item = await ItemModel.findOneAndUpdate({ postId: post._id }, update, {
-      returnDocument: 'after',
-    }).lean<ItemLean>();
-    return item!;
-  }
-
-  async function refreshPriority(item: ItemLean): Promise<ItemLean> {
-    const [flags, post] = await Promise.all([
-      FlagModel.find({ postId: item.postId, outcome: 'open' }, { reason: 1, weight: 1 }).lean(),
-      PostModel.findById(item.postId, { status: 1 }).lean(),
-    ]);
-    const priority = priorityOf({
-      reasons: flags.map((f) => f.reason),
-      weight: flags.reduce((s, f) => s + f.weight, 0),
-      hidden: post?.status !== 'visible',
-      appeal: Boolean(item.appeal),
-    });
-    const updated = await ItemModel.findOneAndUpdate(
-      { _id: item._id },
-      { $set: { priority } },
-      { returnDocument: 'after' },
-    ).lean<ItemLean>();
-    return updated ?? item;
-  }
+  const items = createItemOps({ events, threadLock: deps.threadLock ?? localSerialLock() });
+  const { restrictPost, restorePost, openItem, refreshPriority } = items;
+  const sanctions = createSanctions({ events, now });
+  const flag = createFlags({
+    events,
+    items,
+    now,
+    flagLimiter: deps.flagLimiter,
+    urgentHideLimiter: deps.urgentHideLimiter,
+  });
+  const audit = (...args: Parameters<typeof writeAudit> extends [Date, ...infer R] ? R : never) =>
+    writeAudit(now(), ...args);
+  const profileOf = (memberId: Types.ObjectId | string) => ProfileModel.findOne({ memberId }).lean();
+  const presentItem = async (item: ItemLean): Promise<ModerationItem> => (await presentItems([item], now()))[0]!;
 
   async function findItem(id: string): Promise<ItemLean> {
     const item = await ItemModel.findById(oid(id, 'moderation item')).lean<ItemLean>();
@@ -369,7 +138,7 @@ export function createModerationService(deps: ModerationServiceDeps) {
       throw new AppError('conflict', message, { state: current?.state ?? null });
     }
     const postId = resolved.postId.toHexString();
-    const post = await PostModel.findById(resolved.postId, { threadId: 1, authorId: 1, status: 1, deleted: 1 }).lean();
+    const post = await postById(resolved.postId);
     const openFlags = await FlagModel.find({ postId: resolved.postId, outcome: 'open' }, { flaggerId: 1 }).lean();
     const upheld = body.action !== 'keep';
     await FlagModel.updateMany(
@@ -381,18 +150,25 @@ export function createModerationService(deps: ModerationServiceDeps) {
       upheld ? { flagsUpheld: 1 } : { flagsRejected: 1 },
     );
     if (upheld && openFlags.length > 0) await bumpProfiles([resolved.authorId], { upheldAgainst: 1 });
+    // Every reporter hears what came of their report (in the app), whatever the author is told.
+    if (openFlags.length > 0)
+      events.publish('moderation.reportsResolved', {
+        postId: resolved.postId.toHexString(),
+        threadId: resolved.threadId.toHexString(),
+        flaggerIds: [...new Set(openFlags.map((f) => f.flaggerId.toHexString()))],
+        upheld,
+        at,
+      });
     if (post) {
       if (body.action === 'keep') {
-        const res = await PostModel.updateOne(
-          { _id: post._id, status: trusted({ $ne: 'visible' }) },
-          { $set: { status: 'visible' } },
-        );
-        if (res.modifiedCount > 0) {
-          await refreshThreadAndTell(post.threadId);
-          events.publish('moderation.postRestored', { postId });
+        // The forums tell the thread's room (post.statusChanged).
+        if (await restorePost(post)) {
+          // A new post screening held is published now; its fan-out is stored before the answer.
+          if (resolved.announce) await events.deliver('post.published', { postId, ...resolved.announce });
         }
       } else {
-        await restrictPost(post, 'hidden', [body.note]);
+        // The decision's own notice (below) is what the author hears, if the moderator chose to tell them.
+        await restrictPost(post, 'hidden', [body.note], false);
         if (body.action === 'delete' && !post.deleted) await deps.deletePost?.(actor, postId);
       }
     }
@@ -415,29 +191,101 @@ export function createModerationService(deps: ModerationServiceDeps) {
     return presentItem(resolved);
   }
 
+  /**
+   * The verdict on a post, applied (held or hidden posts open a queue item). A new post comes with
+   * what screening needs (its job carries it): the author's recent posts come from their window
+   * (recent-posts.ts) and trust from Redis, so a post let stand costs no store command. An edit or
+   * a rename is read from the store.
+   */
+  async function decide(
+    postId: string,
+    announce?: PostAnnouncement,
+    written?: ScreenedPost,
+  ): Promise<ScreeningResult | null> {
+    if (!OBJECT_ID.test(postId)) return null;
+    const facts = written ? factsOfWritten(written) : await factsFromStore(postId);
+    if (!facts) return null;
+    if (facts.authorRole !== 'member') return { verdict: 'allow', reasons: [] };
+    const at = now();
+    const dayAgo = at.getTime() - 24 * 3600_000;
+    const writtenAt = facts.createdAt.getTime();
+    const burstFrom = writtenAt - 5 * 60_000;
+    const [trustLevel, lately] = await Promise.all([
+      trustLevelOf(facts.authorId),
+      recentPostsOf(facts.authorId, Math.min(dayAgo, burstFrom)),
+    ]);
+    // Deleted before its screening (the window forgets deleted posts): nothing to publish. Not in
+    // the window for another reason (Redis refused its write): the store says.
+    if (written && !lately.some((r) => r.postId === postId)) {
+      const post = await postById(postId);
+      if (!post || post.deleted) return null;
+    }
+    const result = screenPost({
+      body: facts.body,
+      title: facts.title,
+      trustLevel,
+      accountAgeHours: (at.getTime() - facts.authorSince.getTime()) / 3600_000,
+      recentFingerprints: lately
+        .filter((r) => r.postId !== postId && r.at >= dayAgo)
+        .slice(-200)
+        .map((r) => r.fingerprint),
+      postsLast5Minutes: lately.filter((r) => r.at >= burstFrom && r.at <= writtenAt).length,
+    });
+    if (result.verdict === 'allow') return result;
+    const post = await postById(postId);
+    if (!post || post.deleted) return null;
+    await restrictPost(post, result.verdict === 'hide' ? 'hidden' : 'held', result.reasons);
+    const opened = await openItem(post, result.reasons);
+    // Kept for a moderator's approval: the post is published (and fanned out) then.
+    if (announce) await ItemModel.updateOne({ _id: opened._id }, { $set: { announce } });
+    const item = await refreshPriority(opened);
+    events.publish('moderation.itemChanged', { itemId: item._id.toHexString() });
+    return result;
+  }
+
+  function factsOfWritten(w: ScreenedPost): ScreeningFacts {
+    return {
+      authorId: w.authorId,
+      authorRole: w.authorRole,
+      authorSince: new Date(w.authorSince),
+      body: w.body,
+      title: w.title,
+      createdAt: new Date(w.createdAt),
+    };
+  }
+
+  async function factsFromStore(postId: string): Promise<ScreeningFacts | null> {
+    const post = await postById(postId);
+    if (!post || post.deleted) return null;
+    const [author, thread] = await Promise.all([
+      memberById(post.authorId, ['role', 'createdAt']),
+      // An opening post (always seq 1) is screened with its thread's title.
+      post.seq === 1 ? threadById(post.threadId) : null,
+    ]);
+    return {
+      authorId: post.authorId.toHexString(),
+      // A former member's post is not screened, as before.
+      authorRole: author?.role ?? 'admin',
+      authorSince: author?.createdAt ?? post.createdAt,
+      body: post.body,
+      title: thread?.firstPostId?.equals(post._id) ? thread.title : undefined,
+      createdAt: post.createdAt,
+    };
+  }
+
   return {
-    isActive,
+    isActive: (s: Parameters<typeof isActiveSanction>[0], at = now()) => isActiveSanction(s, at),
+    /** This domain's part of a member's data export (members/member-data.ts). */
+    exportMember: (memberId: string) => exportModerationMember(memberId),
+    /** Deletes this domain's data of a member who deleted their account (members/member-data.ts). */
+    forgetMember: (memberId: string) => forgetModerationMember(memberId),
 
     // ------------------------------------------------------------ gates other domains call
 
-    /** Silenced or suspended members cannot post or edit (forums call this). */
-    async assertCanPost(memberId: string): Promise<void> {
-      const [active] = await activeSanctions([new Types.ObjectId(memberId)]);
-      if (!active) return;
-      const until = active.expiresAt?.toISOString() ?? null;
-      if (active.kind === 'suspend') throw new AppError('member_suspended', 'Your account is suspended.', { until });
-      throw new AppError('member_silenced', 'You cannot post until your silence ends.', { until });
-    },
+    /** The one publishing gate (publishing.ts): unconfirmed, former, silenced or suspended members publish nothing. */
+    assertCanPost: (memberId: string) => assertMayPublish({ id: memberId }, now()),
 
-    /** Suspended members cannot sign in (auth calls this after checking the password). */
-    async assertCanSignIn(memberId: string): Promise<void> {
-      const active = (await activeSanctions([new Types.ObjectId(memberId)])).find((s) => s.kind === 'suspend');
-      if (active)
-        throw new AppError('member_suspended', 'Your account is suspended.', {
-          until: active.expiresAt?.toISOString() ?? null,
-          reason: active.reason,
-        });
-    },
+    assertCanSignIn: sanctions.assertCanSignIn,
 
     /** Records a day of use (for trust levels); callers de-duplicate per day. */
     async touchVisit(memberId: string, at = now()): Promise<void> {
@@ -448,10 +296,24 @@ export function createModerationService(deps: ModerationServiceDeps) {
       );
     },
 
-    /** Members `memberId` blocked: their posts collapse for them, they cannot mention or notify them. */
-    async blockedIds(memberId: string): Promise<string[]> {
-      const rows = await BlockModel.find({ memberId: oid(memberId, 'member') }, { blockedId: 1 }).lean();
-      return rows.map((r) => r.blockedId.toHexString());
+    /**
+     * Members `memberId` blocked (their posts collapse for them) and muted; neither can mention or
+     * notify them. Newest first, with names, for the list in settings where they are undone.
+     */
+    async blockList(memberId: string): Promise<BlockList> {
+      const rows = await BlockModel.find({ memberId: oid(memberId, 'member') }).lean();
+      rows.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
+      const refs = await memberRefs(rows.map((r) => r.blockedId));
+      const members: BlockedMember[] = [];
+      for (const r of rows) {
+        const member = refs.get(r.blockedId.toHexString());
+        if (member) members.push({ member, kind: r.kind ?? 'block', since: r.createdAt.toISOString() });
+      }
+      return {
+        memberIds: members.filter((m) => m.kind === 'block').map((m) => m.member.id),
+        mutedIds: members.filter((m) => m.kind === 'mute').map((m) => m.member.id),
+        members,
+      };
     },
 
     /** Of `recipientIds`, those who blocked `senderId` (mentions and notifications skip them). */
@@ -459,56 +321,7 @@ export function createModerationService(deps: ModerationServiceDeps) {
 
     // ------------------------------------------------------------ flags
 
-    async flag(actor: Actor, postId: string, body: FlagBody): Promise<{ flagged: true; postStatus: PostStatus }> {
-      const post = await PostModel.findById(oid(postId, 'post'), {
-        threadId: 1,
-        authorId: 1,
-        status: 1,
-        deleted: 1,
-      }).lean();
-      if (!post || post.deleted) throw new AppError('not_found', 'No post with this id.');
-      if (post.authorId.toHexString() === actor.id) throw new AppError('forbidden', 'You cannot flag your own post.');
-      if (post.status !== 'visible' && !isModerator(actor) && post.status !== undefined)
-        throw new AppError('not_found', 'No post with this id.');
-      await deps.flagLimiter?.consume(actor.id);
-      if (await FlagModel.exists({ postId: post._id, flaggerId: actor.id }))
-        throw new AppError('conflict', 'You have already flagged this post.');
-      const profile = await profileOf(actor.id);
-      const weight = flagWeight({
-        role: actor.role,
-        trustLevel: profile?.trustLevel ?? 0,
-        flagsUpheld: profile?.flagsUpheld ?? 0,
-        flagsRejected: profile?.flagsRejected ?? 0,
-      });
-      try {
-        await FlagModel.create({
-          postId: post._id,
-          flaggerId: new Types.ObjectId(actor.id),
-          reason: body.reason,
-          note: body.note ?? '',
-          weight,
-          createdAt: now(),
-        });
-      } catch (err) {
-        if (isDuplicateKey(err)) throw new AppError('conflict', 'You have already flagged this post.');
-        throw err;
-      }
-      let item = await openItem(post);
-      const open = await FlagModel.find({ postId: post._id, outcome: 'open' }, { weight: 1, reason: 1 }).lean();
-      const total = open.reduce((s, f) => s + f.weight, 0);
-      const reasons = [...new Set(open.map((f) => f.reason))];
-      if (body.reason === 'child_safety' || total >= FLAG_HIDE_THRESHOLD) await restrictPost(post, 'hidden', reasons);
-      item = await refreshPriority(item);
-      if (isModerator(actor))
-        await audit(actor, 'flag.create_moderator', { type: 'post', id: postId }, body.note ?? body.reason, {
-          reason: body.reason,
-        });
-      if (body.reason === 'child_safety')
-        events.publish('moderation.urgent', { itemId: item._id.toHexString(), postId, reason: body.note ?? '' });
-      events.publish('moderation.itemChanged', { itemId: item._id.toHexString() });
-      const after = await PostModel.findById(post._id, { status: 1 }).lean();
-      return { flagged: true, postStatus: after?.status ?? 'visible' };
-    },
+    flag,
 
     // ------------------------------------------------------------ review queue
 
@@ -521,7 +334,7 @@ export function createModerationService(deps: ModerationServiceDeps) {
               .limit(query.limit)
               .lean<ItemLean[]>()
           : await ItemModel.find({ state: 'resolved' }).sort({ updatedAt: -1 }).limit(query.limit).lean<ItemLean[]>();
-      return presentItems(rows);
+      return presentItems(rows, now());
     },
 
     async getItem(actor: Actor, id: string): Promise<ModerationItem> {
@@ -578,9 +391,11 @@ export function createModerationService(deps: ModerationServiceDeps) {
 
     // ------------------------------------------------------------ the author's side
 
+    // The author's side goes through the forums' read rule first: an author who may no longer read
+    // their post (its category archived) is told it does not exist, as everyone else is.
     async postModeration(actor: Actor, postId: string): Promise<PostModeration> {
-      const post = await PostModel.findById(oid(postId, 'post'), { authorId: 1, status: 1 }).lean();
-      if (!post || (post.authorId.toHexString() !== actor.id && !isModerator(actor)))
+      const post = await readablePostOr404(actor, postId);
+      if (post.authorId.toHexString() !== actor.id && !isModerator(actor))
         throw new AppError('not_found', 'No post with this id.');
       const item = await ItemModel.findOne({ postId: post._id }).lean<ItemLean>();
       const flags = item ? await FlagModel.find({ postId: post._id }, { reason: 1 }).lean() : [];
@@ -597,8 +412,8 @@ export function createModerationService(deps: ModerationServiceDeps) {
 
     /** The author asks once for a second look; the item returns to the queue. */
     async appeal(actor: Actor, postId: string, body: AppealBody): Promise<PostModeration> {
-      const post = await PostModel.findById(oid(postId, 'post'), { authorId: 1, status: 1 }).lean();
-      if (!post || post.authorId.toHexString() !== actor.id) throw new AppError('not_found', 'No post with this id.');
+      const post = await readablePostOr404(actor, postId);
+      if (post.authorId.toHexString() !== actor.id) throw new AppError('not_found', 'No post with this id.');
       if ((post.status ?? 'visible') === 'visible')
         throw new AppError('conflict', 'This post is not held or hidden; there is nothing to appeal.');
       const item = await ItemModel.findOneAndUpdate(
@@ -617,89 +432,23 @@ export function createModerationService(deps: ModerationServiceDeps) {
 
     // ------------------------------------------------------------ sanctions
 
-    async sanction(actor: Actor, body: SanctionBody): Promise<Sanction> {
-      requireModerator(actor);
-      const target = await MemberModel.findById(oid(body.memberId, 'member'), { role: 1 }).lean();
-      if (!target) throw new AppError('not_found', 'No member with this id.');
-      if (body.memberId === actor.id) throw new AppError('forbidden', 'You cannot sanction yourself.');
-      if (target.role !== 'member' && actor.role !== 'admin')
-        throw new AppError('forbidden', 'Only administrators can sanction moderators and administrators.');
-      const at = now();
-      const expiresAt = body.kind === 'warn' ? null : new Date(at.getTime() + (body.durationHours ?? 0) * 3600_000);
-      const doc = await SanctionModel.create({
-        memberId: target._id,
-        kind: body.kind,
-        reason: body.reason,
-        expiresAt,
-        createdById: new Types.ObjectId(actor.id),
-        createdAt: at,
-      });
-      // A suspension ends every session at once: the session epoch moves on.
-      if (body.kind === 'suspend') await MemberModel.updateOne({ _id: target._id }, { $inc: { sessionVersion: 1 } });
-      await audit(actor, 'sanction.create', { type: 'member', id: body.memberId }, body.reason, {
-        kind: body.kind,
-        sanctionId: doc._id.toHexString(),
-        expiresAt: expiresAt?.toISOString() ?? null,
-      });
-      events.publish('moderation.sanctioned', {
-        memberId: body.memberId,
-        kind: body.kind,
-        reason: body.reason,
-        expiresAt,
-      });
-      const lean = doc.toObject<SanctionLean>();
-      return presentSanction(lean, await memberRefs([lean.createdById]));
-    },
-
-    async liftSanction(actor: Actor, id: string, reason: string): Promise<Sanction> {
-      requireModerator(actor);
-      const lifted = await SanctionModel.findOneAndUpdate(
-        { _id: oid(id, 'sanction'), liftedAt: null },
-        { $set: { liftedAt: now() } },
-        { returnDocument: 'after' },
-      ).lean<SanctionLean>();
-      if (!lifted) {
-        if (await SanctionModel.exists({ _id: id }))
-          throw new AppError('conflict', 'This sanction was already lifted.');
-        throw new AppError('not_found', 'No sanction with this id.');
-      }
-      await audit(actor, 'sanction.lift', { type: 'sanction', id }, reason, {
-        memberId: lifted.memberId.toHexString(),
-      });
-      return presentSanction(lifted, await memberRefs([lifted.createdById]));
-    },
-
-    async memberModeration(actor: Actor, memberId: string) {
-      if (memberId !== actor.id) requireModerator(actor);
-      const id = oid(memberId, 'member');
-      if (!(await MemberModel.exists({ _id: id }))) throw new AppError('not_found', 'No member with this id.');
-      const [profile, rows] = await Promise.all([
-        profileOf(id),
-        SanctionModel.find({ memberId: id }).sort({ createdAt: -1 }).limit(100).lean<SanctionLean[]>(),
-      ]);
-      const refs = await memberRefs(rows.map((r) => r.createdById));
-      return { memberId, trustLevel: profile?.trustLevel ?? 0, sanctions: rows.map((r) => presentSanction(r, refs)) };
-    },
-
-    /** The expiry job: marks sanctions whose time is up as lifted (use-time checks already ignore them). */
-    async expireSanctions(): Promise<number> {
-      const at = now();
-      const due = await SanctionModel.find({ liftedAt: null, expiresAt: trusted({ $ne: null, $lte: at }) }).lean<
-        SanctionLean[]
-      >();
-      let count = 0;
-      for (const s of due) {
-        const res = await SanctionModel.updateOne({ _id: s._id, liftedAt: null }, { $set: { liftedAt: s.expiresAt } });
-        if (res.modifiedCount === 0) continue;
-        count += 1;
-        await audit(null, 'sanction.lift', { type: 'sanction', id: s._id.toHexString() }, 'expired', {
-          memberId: s.memberId.toHexString(),
-        });
-      }
-      return count;
-    },
+    sanction: sanctions.sanction,
+    liftSanction: sanctions.liftSanction,
+    memberModeration: sanctions.memberModeration,
+    expireSanctions: sanctions.expireSanctions,
+    standings: sanctions.standings,
 
     // ------------------------------------------------------------ audit
+
+    /** Other domains' administrative acts (site settings, roles, deletions) go into the same log. */
+    async recordAudit(
+      actorId: string | null,
+      action: AuditAction,
+      target: { type: AuditFields['targetType']; id: string },
+      details: Record<string, unknown> = {},
+    ): Promise<void> {
+      await audit(actorId ? { id: actorId } : null, action, target, '', details);
+    },
 
     async auditLog(actor: Actor, query: AuditQuery): Promise<AuditEntry[]> {
       requireModerator(actor);
@@ -725,90 +474,49 @@ export function createModerationService(deps: ModerationServiceDeps) {
 
     // ------------------------------------------------------------ blocks
 
+    /** Blocking a muted member turns the mute into a block; unblocking leaves nothing. */
     async setBlock(actor: Actor, memberId: string, blocked: boolean): Promise<{ memberId: string; blocked: boolean }> {
-      const target = oid(memberId, 'member');
-      if (memberId === actor.id) throw new AppError('bad_request', 'You cannot block yourself.');
-      if (!(await MemberModel.exists({ _id: target }))) throw new AppError('not_found', 'No member with this id.');
-      const me = new Types.ObjectId(actor.id);
-      if (blocked)
-        await BlockModel.updateOne(
-          { memberId: me, blockedId: target },
-          { $setOnInsert: { createdAt: now() } },
-          { upsert: true },
-        ).catch((err: unknown) => {
-          if (!isDuplicateKey(err)) throw err;
-        });
-      else await BlockModel.deleteOne({ memberId: me, blockedId: target });
+      const { me, target } = await blockPair(actor, memberId, 'block');
+      if (blocked) await upsertBlock(me, target, { $set: { kind: 'block' }, $setOnInsert: { createdAt: now() } });
+      else await removeBlock(me, target, 'block');
       return { memberId, blocked };
+    },
+
+    /** Muting a blocked member changes nothing (a block already silences); unmuting keeps a block. */
+    async setMute(actor: Actor, memberId: string, muted: boolean): Promise<{ memberId: string; muted: boolean }> {
+      const { me, target } = await blockPair(actor, memberId, 'mute');
+      if (muted) await upsertBlock(me, target, { $setOnInsert: { kind: 'mute', createdAt: now() } });
+      else await removeBlock(me, target, 'mute');
+      return { memberId, muted };
     },
 
     // ------------------------------------------------------------ jobs
 
-    /** Automatic screening of a new or edited post (the moderation worker calls this). */
-    async screen(postId: string): Promise<ScreeningResult | null> {
-      if (!OBJECT_ID.test(postId)) return null;
-      const post = await PostModel.findById(postId, {
-        threadId: 1,
-        authorId: 1,
-        seq: 1,
-        body: 1,
-        deleted: 1,
-        status: 1,
-        createdAt: 1,
-      }).lean();
-      if (!post || post.deleted) return null;
-      const author = await MemberModel.findById(post.authorId, { role: 1, createdAt: 1 }).lean();
-      if (!author || author.role !== 'member') return { verdict: 'allow', reasons: [] };
-      const at = now();
-      const dayAgo = at.getTime() - 24 * 3600_000;
-      const burstFrom = post.createdAt.getTime() - 5 * 60_000;
-      const [thread, profile, lately] = await Promise.all([
-        // An opening post (always seq 1) is screened with its thread's title.
-        post.seq === 1 ? ThreadModel.findById(post.threadId, { title: 1, firstPostId: 1 }).lean() : null,
-        profileOf(post.authorId),
-        // The author's posts of the last day (or since the burst window opened, if earlier), in one
-        // read: the repeats and the burst are both cut from it. Posting limits keep it short.
-        PostModel.find(
-          {
-            authorId: post.authorId,
-            createdAt: trusted({ $gte: new Date(Math.min(dayAgo, burstFrom)) }),
-          },
-          { body: 1, deleted: 1, createdAt: 1 },
-        )
-          .sort({ createdAt: -1 })
-          .limit(1000)
-          .lean(),
-      ]);
-      const recent = lately
-        .filter((r) => !r._id.equals(post._id) && !r.deleted && r.createdAt.getTime() >= dayAgo)
-        .slice(0, 200);
-      const burst = lately.filter((r) => {
-        const t = r.createdAt.getTime();
-        return t >= burstFrom && t <= post.createdAt.getTime();
-      }).length;
-      const result = screenPost({
-        body: post.body,
-        title: thread?.firstPostId?.equals(post._id) ? thread.title : undefined,
-        trustLevel: profile?.trustLevel ?? 0,
-        accountAgeHours: (at.getTime() - author.createdAt.getTime()) / 3600_000,
-        recentBodies: recent.map((r) => r.body),
-        postsLast5Minutes: burst,
-      });
-      if (result.verdict === 'allow') return result;
-      await restrictPost(post, result.verdict === 'hide' ? 'hidden' : 'held', result.reasons);
-      const item = await refreshPriority(await openItem(post, result.reasons));
-      events.publish('moderation.itemChanged', { itemId: item._id.toHexString() });
+    /**
+     * Automatic screening of a new or edited post (the moderation worker calls this). A new post
+     * that stands is published (`post.published`, with its announcement) and its fan-out follows
+     * from that; the follow-ups are stored before this returns, so a retried job redoes them once.
+     */
+    async screen(postId: string, announce?: PostAnnouncement, written?: ScreenedPost): Promise<ScreeningResult | null> {
+      // The thread's counts, should the reply's own writer have died before writing them.
+      if (announce) await settleThreadCounts(announce.threadId);
+      const result = await decide(postId, announce, written);
+      if (result?.verdict === 'allow' && announce) await events.deliver('post.published', { postId, ...announce });
       return result;
     },
 
     /** Trust levels from activity: one member, or everyone (the periodic job). */
     async recomputeTrust(memberId?: string): Promise<number> {
-      const members = await MemberModel.find(memberId ? { _id: oid(memberId, 'member') } : {}, { role: 1 }).lean();
-      for (const m of members) {
-        const [profile, posts] = await Promise.all([
-          profileOf(m._id),
-          PostModel.find({ authorId: m._id, deleted: false }, { reactions: 1 }).lean(),
-        ]);
+      const one = memberId ? await memberById(oid(memberId, 'member'), ['role']) : null;
+      const members: AsyncIterable<MemberRow<'role'>> | MemberRow<'role'>[] = memberId
+        ? one
+          ? [one]
+          : []
+        : eachMember(['role']);
+      let count = 0;
+      for await (const m of members) {
+        count++;
+        const [profile, posts] = await Promise.all([profileOf(m._id), liveReactionsOfAuthor(m._id)]);
         const level = trustLevelFor(
           {
             daysVisited: profile?.visitDays.length ?? 0,
@@ -823,8 +531,9 @@ export function createModerationService(deps: ModerationServiceDeps) {
           { $set: { trustLevel: level, computedAt: now() } },
           { upsert: true },
         );
+        await trustChanged(m._id);
       }
-      return members.length;
+      return count;
     },
 
     async trustLevel(memberId: string): Promise<number> {

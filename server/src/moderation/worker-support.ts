@@ -1,9 +1,8 @@
-import { Emitter } from '@socket.io/redis-emitter';
-import type { ServerToClientEvents } from '@commons/shared';
 import { DomainEvents } from '../infra/domain-events.js';
 import { redisSerialLock } from '../infra/mutex.js';
 import type { Runtime } from '../runtime.js';
-import { registerModerationListeners, type ModerationEmitter } from './listeners.js';
+import { createRedisEmitter } from '../realtime/emitter.js';
+import { registerModerationListeners } from './listeners.js';
 import { createModerationService, type ModerationService } from './service.js';
 
 /**
@@ -12,16 +11,18 @@ import { createModerationService, type ModerationService } from './service.js';
  */
 export function moderationForWorkers(runtime: Runtime): { moderation: ModerationService; events: DomainEvents } {
   const events = new DomainEvents(runtime.log);
-  const emitter = new Emitter<ServerToClientEvents>(runtime.newRedis({ name: 'moderation-emitter' }), {
-    key: `${runtime.config.REDIS_PREFIX}:socket.io`,
-  }) as unknown as ModerationEmitter;
+  const emitter = createRedisEmitter(
+    runtime.newRedis({ name: 'moderation-emitter' }),
+    runtime.config.REDIS_PREFIX,
+    runtime.log,
+  );
   const moderation = createModerationService({
     events,
     threadLock: redisSerialLock(runtime.redis, runtime.config.REDIS_PREFIX),
   });
   registerModerationListeners(events, {
     emitter,
-    queues: runtime.queues,
+    outbox: runtime.outbox,
     moderation,
     publicUrl: runtime.config.PUBLIC_URL,
   });

@@ -1,6 +1,6 @@
 import type { Logger } from '../infra/log.js';
 import type { Mailer, OutgoingMail } from '../infra/mail.js';
-import { MailDeliveryModel } from '../mail/delivery.model.js';
+import { alreadySent, recordFailedMail, recordSentMails, type SentMail } from '../mail/deliveries.js';
 import { isPermanentSmtpFailure } from '../mail/service.js';
 import { NotificationSettingsModel } from './model.js';
 import { defaultSettingsRow } from './settings.js';
@@ -16,51 +16,33 @@ export async function deliverMail(
   kind: string,
   memberId: string,
   mail: OutgoingMail,
-  /**
-   * `marker`: the caller keeps its own exactly-once marker (digests), so the look-up of an
-   * earlier delivery under this key is skipped; it could never find one.
-   */
-  guard: 'deliveries' | 'marker' = 'deliveries',
 ): Promise<'sent' | 'already_sent' | 'bounced'> {
-  if (guard === 'deliveries' && (await MailDeliveryModel.exists({ key, status: 'sent' }))) return 'already_sent';
+  if (await alreadySent(key)) return 'already_sent';
+  const result = await sendMail(deps, key, kind, memberId, mail);
+  if (result === 'bounced') return 'bounced';
+  await recordSentMails([result]);
+  return 'sent';
+}
+
+/**
+ * Sends one mail; a failure is recorded (and a permanent one marks the address bounced) as in
+ * deliverMail, while a success is returned for the caller to record with others at once
+ * (recordSentMails): digests keep their own exactly-once marker and record a batch in one write.
+ */
+export async function sendMail(
+  deps: { mailer: Mailer; log: Logger },
+  key: string,
+  kind: string,
+  memberId: string,
+  mail: OutgoingMail,
+): Promise<SentMail | 'bounced'> {
   try {
     const { messageId } = await deps.mailer.send(mail);
-    await MailDeliveryModel.updateOne(
-      { key },
-      {
-        $set: {
-          kind,
-          to: mail.to,
-          memberId,
-          status: 'sent',
-          permanent: false,
-          messageId,
-          error: null,
-          sentAt: new Date(),
-        },
-        $inc: { attempts: 1 },
-      },
-      { upsert: true },
-    );
-    return 'sent';
+    return { key, kind, to: mail.to, memberId, messageId: messageId ?? null, sentAt: new Date() };
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     const permanent = isPermanentSmtpFailure(err);
-    await MailDeliveryModel.updateOne(
-      { key },
-      {
-        $set: {
-          kind,
-          to: mail.to,
-          memberId,
-          status: 'failed',
-          permanent,
-          error: permanent ? `permanent: ${message}` : message,
-        },
-        $inc: { attempts: 1 },
-      },
-      { upsert: true },
-    );
+    await recordFailedMail({ key, kind, to: mail.to, memberId }, permanent, message);
     if (!permanent) throw err;
     await NotificationSettingsModel.updateOne(
       { memberId },

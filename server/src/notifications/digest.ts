@@ -1,75 +1,43 @@
 import {
   defaultNotificationPreferences,
-  type DigestFrequency,
-  type JobPayloads,
-  type NotificationPreferences,
+  type DigestBatchJob,
+  type DigestRecipient,
+  type Locale,
 } from '@commons/shared';
 import type { JobsOptions } from 'bullmq';
-import type { Types } from 'mongoose';
-import { CategorySubscriptionModel, ThreadStateModel } from '../forums/model.js';
+import { Types } from 'mongoose';
+import { isDuplicateKey } from '../infra/store/index.js';
 import type { Logger } from '../infra/log.js';
-import type { Mailer } from '../infra/mail.js';
+import type { Mailer, OutgoingMail } from '../infra/mail.js';
 import type { Queues } from '../infra/queues.js';
 import type { Site } from '../mail/templates.js';
-import { MemberModel } from '../members/model.js';
-import { deliverMail } from './delivery.js';
+import { eachMember } from '../members/reads.js';
+import { suspendedAmong } from '../moderation/standing.js';
+import { recordSentMails, type SentMail } from '../mail/deliveries.js';
+import { sendMail } from './delivery.js';
+import { composeDigests } from './digest-compose.js';
+import { DIGEST_WINDOW_MS, type PendingDigests, type PendingItem } from './digest-pending.js';
+import {
+  digestBatchJobId,
+  digestMailKey,
+  digestPeriod,
+  memberFieldsForDigest,
+  readRecipients,
+  toRecipient,
+} from './digest-schedule.js';
 import { collectHubSections, isEmptyHub } from './digest-sections.js';
 import { createDigestSharedReads } from './digest-shared-reads.js';
-import { renderDigestMail, type DigestThreadItem } from './mails.js';
+import { renderDigestMail } from './mails.js';
 import { DigestMarkerModel, NotificationModel, NotificationSettingsModel } from './model.js';
-import { presentNotifications, type NotificationLean } from './present.js';
-import { isBounced, toPreferences } from './settings.js';
+import type { SettingsLean } from './settings.js';
 import type { UnsubscribeTokens } from './tokens.js';
 
-type DigestSendJob = Extract<JobPayloads['digests'], { kind: 'digest' }>;
-export type DigestFrequencyOn = 'daily' | 'weekly';
+export { digestPeriod, localClock, type DigestFrequencyOn } from './digest-schedule.js';
 
-const DAY = 24 * 3600 * 1000;
-const periodLength = { daily: DAY, weekly: 7 * DAY } as const;
-
-/** The member's wall clock at `at`: date, hour and weekday (0 = Monday) in their time zone. */
-export function localClock(at: Date, timeZone: string): { date: string; hour: number; weekday: number } {
-  let parts: Intl.DateTimeFormatPart[];
-  try {
-    parts = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      hourCycle: 'h23',
-      weekday: 'short',
-    }).formatToParts(at);
-  } catch {
-    return localClock(at, 'UTC');
-  }
-  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-  const weekdays = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
-  return {
-    date: `${get('year')}-${get('month')}-${get('day')}`,
-    hour: Number(get('hour')) % 24,
-    weekday: Math.max(0, weekdays.indexOf(get('weekday'))),
-  };
-}
-
-/**
- * The digest period that `at` falls in for a member, and whether its send time has come:
- * daily `d-YYYY-MM-DD` from the send hour on; weekly `w-<Monday's date>` from Monday's send hour on.
- */
-export function digestPeriod(
-  at: Date,
-  timeZone: string,
-  frequency: DigestFrequencyOn,
-  hour: number,
-): { key: string; due: boolean } {
-  const clock = localClock(at, timeZone);
-  if (frequency === 'daily') return { key: `d-${clock.date}`, due: clock.hour >= hour };
-  const [y, m, d] = clock.date.split('-').map(Number) as [number, number, number];
-  const monday = new Date(Date.UTC(y, m - 1, d - clock.weekday)).toISOString().slice(0, 10);
-  return { key: `w-${monday}`, due: clock.weekday > 0 || clock.hour >= hour };
-}
-
-export const digestJobId = (memberId: string, periodKey: string) => `digest-${memberId}-${periodKey}`;
+/** Members per digest job: their markers and mail records are written in one command each. */
+export const DIGEST_BATCH_SIZE = 100;
+/** A batch that waited longer than this since the tick read its members reads them again. */
+export const STALE_BATCH_MS = 10 * 60_000;
 
 export interface DigestServiceDeps {
   queues: Pick<Queues, 'digests'>;
@@ -77,20 +45,37 @@ export interface DigestServiceDeps {
   site: Site;
   log: Logger;
   tokens: UnsubscribeTokens;
+  pending: PendingDigests;
   /** Members not seen for this long get one last digest saying so, then none until they return. */
   inactiveAfterMs: number;
-  /** Fault injection for the crash test: called right after a digest was claimed. */
-  afterClaim?: () => void;
+  batchSize?: number;
+  /** Mails of one batch sent at once (default 8). */
+  sendsInFlight?: number;
+  /** Fault injection for the crash test: called as each digest is about to go out (none is in flight then). */
+  beforeSend?: () => void;
 }
 
 export type DigestOutcome = 'sent' | 'skipped' | 'duplicate' | 'uncertain' | 'bounced';
+export type DigestBatchResult = Record<DigestOutcome, number> & { members: number };
+
+type Plan = {
+  recipient: DigestRecipient;
+  consumed: string[];
+  itemCount: number;
+  lastForInactive: boolean;
+} & ({ skip: string; mail?: undefined } | { skip?: undefined; mail: OutgoingMail });
 
 /**
- * Digests of what members missed. The hourly tick enqueues one job per due member and period
- * (deterministic job id); the job claims a persisted marker (unique memberId+period) before
- * sending, so two workers, a re-run or a second tick never send a period's digest twice.
+ * Digests of what members missed. The hourly tick enqueues the due members of each period in
+ * batches (deterministic job ids); a batch job reads its members' pending entries (Redis, filled
+ * by the fan-out), composes and renders each digest, claims the batch's markers in one insert
+ * (unique memberId+period: two workers, a re-run or a second tick never send a period's digest
+ * twice), sends, and marks the batch sent in one update. A crash while sending is covered by a
+ * per-member `sending`/`sent` mark in Redis: the retried job sends only to members never begun,
+ * and marks one caught mid-send `uncertain` rather than risk sending twice.
  */
 export function createDigestService(deps: DigestServiceDeps) {
+  const batchSize = deps.batchSize ?? DIGEST_BATCH_SIZE;
   let indexes: Promise<unknown> | null = null;
   const shared = createDigestSharedReads();
   const ready = () => {
@@ -98,84 +83,147 @@ export function createDigestService(deps: DigestServiceDeps) {
     return indexes;
   };
 
-  async function mark(memberId: string, period: string, set: Record<string, unknown>, owner?: string) {
-    await DigestMarkerModel.updateOne({ memberId, period, ...(owner ? { owner } : {}) }, { $set: set });
+  /** Inactive members' last digests (sent), by member: one equality look-up each, only for them. */
+  async function lastDigestsForInactive(ids: string[]): Promise<Map<string, Date>> {
+    const rows = await Promise.all(
+      ids.map((id) =>
+        DigestMarkerModel.find(
+          { memberId: id, reason: 'last_for_inactive', status: 'sent' },
+          { memberId: 1, sentAt: 1 },
+        )
+          .lean()
+          .exec(),
+      ),
+    );
+    const out = new Map<string, Date>();
+    for (const r of rows.flat())
+      if (r.sentAt && (out.get(r.memberId.toHexString())?.getTime() ?? 0) < r.sentAt.getTime())
+        out.set(r.memberId.toHexString(), r.sentAt);
+    return out;
   }
 
-  /** What the member missed since `since`: unread notification groups and active watched-category threads. */
-  async function collect(memberId: string, since: Date, at = new Date(), known?: { prefs: NotificationPreferences }) {
-    const prefs = known?.prefs ?? toPreferences(await NotificationSettingsModel.findOne({ memberId }).lean());
-    const rows = await NotificationModel.find({ memberId, read: false, updatedAt: { $gt: since } })
-      .sort({ updatedAt: -1 })
-      .limit(50)
-      .lean<NotificationLean[]>();
-    // Only kinds the member routes to the digest (in-app-only ones stay in the app, email ones were mailed).
-    const notifications = (await presentNotifications(rows, shared.groupLookups(at))).filter(
-      (n) => prefs.kinds[n.kind] === 'digest',
-    );
-    const covered = new Set(notifications.map((n) => n.threadId));
-
-    const subs = await CategorySubscriptionModel.find({ memberId, level: 'watching' }, { categoryId: 1 }).lean();
-    const threads: DigestThreadItem[] = [];
-    if (subs.length) {
-      const categories = await shared.categories(
-        subs.map((s) => s.categoryId),
+  /** What each member of the batch gets: a rendered mail, or the reason for none. */
+  async function plan(job: DigestBatchJob, recipients: DigestRecipient[]): Promise<Plan[]> {
+    const at = new Date(job.at);
+    const floor = at.getTime() - DIGEST_WINDOW_MS;
+    const [{ entries, windowEnds }, suspended] = await Promise.all([
+      deps.pending.read(recipients.map((r) => r.id)),
+      suspendedAmong(
+        recipients.map((r) => r.id),
         at,
-      );
-      const nameOf = new Map(categories.map((c) => [c._id.toHexString(), c.name]));
-      const active = (await Promise.all(categories.map((c) => shared.activeThreads(c._id, since, at))))
-        .flat()
-        .sort((a, b) => b.lastActivityAt.getTime() - a.lastActivityAt.getTime())
-        .slice(0, 30);
-      const states = await ThreadStateModel.find(
-        { memberId, threadId: { $in: active.map((t) => t._id) } },
-        { threadId: 1, level: 1, lastReadSeq: 1 },
-      ).lean();
-      const stateOf = new Map(states.map((s) => [s.threadId.toHexString(), s]));
-      const candidates = active.filter(
-        (t) => !covered.has(t._id.toHexString()) && stateOf.get(t._id.toHexString())?.level !== 'muted',
-      );
-      // The new posts of the candidate threads, all at once, from the run's shared reads.
-      const recent = (await Promise.all(candidates.map((t) => shared.recentPosts(t._id, since, at))))
-        .flat()
-        .filter((post) => !post.authorId.equals(memberId));
-      const newPostsOf = new Map<string, number>();
-      for (const post of recent) {
-        const id = post.threadId.toHexString();
-        if (post.seq > (stateOf.get(id)?.lastReadSeq ?? 0)) newPostsOf.set(id, (newPostsOf.get(id) ?? 0) + 1);
-      }
-      for (const thread of candidates) {
-        const id = thread._id.toHexString();
-        const newPosts = newPostsOf.get(id) ?? 0;
-        if (newPosts === 0) continue;
-        threads.push({
-          threadId: id,
-          title: thread.title,
-          newPosts,
-          categoryName: nameOf.get(thread.categoryId.toHexString()) ?? '',
-        });
-        if (threads.length >= 10) break;
+      ),
+    ]);
+    const lastSeenOf = (r: DigestRecipient) => Date.parse(r.lastSeenAt ?? r.createdAt);
+    const inactive = new Set(
+      recipients.filter((r) => at.getTime() - lastSeenOf(r) > deps.inactiveAfterMs).map((r) => r.id),
+    );
+    const toldInactive = inactive.size ? await lastDigestsForInactive([...inactive]) : new Map<string, Date>();
+
+    const plans: Plan[] = [];
+    const toCompose: { recipient: DigestRecipient; items: PendingItem[]; entriesSince: number }[] = [];
+    for (const recipient of recipients) {
+      const items = entries.get(recipient.id) ?? [];
+      const all = items.map((i) => i.raw);
+      const base = { recipient, consumed: all, itemCount: 0, lastForInactive: false };
+      if (recipient.frequency === 'off') plans.push({ ...base, skip: 'off' });
+      else if (recipient.bounced) plans.push({ ...base, skip: 'bounced' });
+      // Nothing is consumed: what a suspended member missed waits for their first digest after it.
+      else if (suspended.has(recipient.id)) plans.push({ ...base, consumed: [], skip: 'suspended' });
+      else if (inactive.has(recipient.id) && (toldInactive.get(recipient.id)?.getTime() ?? 0) > lastSeenOf(recipient))
+        // Long-absent members got one last digest saying so: none until they are seen again.
+        plans.push({ ...base, skip: 'inactive' });
+      else {
+        // The window: what happened after the member's last visit, at most DIGEST_WINDOW_MS back.
+        // What earlier digests told is no longer pending (each digest consumes what it read).
+        const seen = recipient.lastSeenAt ? Date.parse(recipient.lastSeenAt) : 0;
+        toCompose.push({ recipient, items, entriesSince: Math.max(seen, floor) });
       }
     }
-    return { notifications, threads, hub: await collectHubSections(memberId, since, at, shared) };
+    const composed = await composeDigests(toCompose, at, shared);
+    const built = await Promise.all(
+      toCompose.map(async ({ recipient }): Promise<Plan> => {
+        const digest = composed.get(recipient.id)!;
+        // Hub sections (resources, lab outcomes) since the later of the last visit and the last
+        // digest's window, within the bound; the window ends at `at`, where the next begins.
+        const since = new Date(Math.max(lastSeenOf(recipient), windowEnds.get(recipient.id) ?? 0, floor));
+        const hub = await collectHubSections({ id: recipient.id, role: recipient.role }, since, at, shared);
+        const lastForInactive = inactive.has(recipient.id);
+        const itemCount = digest.notifications.length + digest.threads.length;
+        const base = { recipient, consumed: digest.consumed, itemCount, lastForInactive };
+        // The last digest of an inactive member goes out even when empty: it is the one that says so.
+        if (!lastForInactive && itemCount === 0 && isEmptyHub(hub)) return { ...base, skip: 'empty' };
+        return { ...base, mail: render(job, recipient, digest.notifications, digest.threads, hub, lastForInactive) };
+      }),
+    );
+    return [...plans, ...built];
+  }
+
+  function render(
+    job: DigestBatchJob,
+    r: DigestRecipient,
+    notifications: Parameters<typeof renderDigestMail>[0]['notifications'],
+    threads: Parameters<typeof renderDigestMail>[0]['threads'],
+    hub: Parameters<typeof renderDigestMail>[0]['hub'],
+    lastForInactive: boolean,
+  ): OutgoingMail {
+    const token = deps.tokens.create(r.id);
+    return renderDigestMail({
+      site: deps.site,
+      to: r.email,
+      displayName: r.displayName,
+      locale: r.locale as Locale,
+      timeZone: r.timeZone,
+      frequency: job.frequency,
+      notifications,
+      threads,
+      hub,
+      ...(lastForInactive ? { lastForInactive: { days: Math.floor(deps.inactiveAfterMs / 86_400_000) } } : {}),
+      unsubscribeUrl: `${deps.site.url}/unsubscribe?token=${encodeURIComponent(token)}`,
+      oneClickUrl: `${deps.site.url}/api/notifications/unsubscribe/one-click?token=${encodeURIComponent(token)}`,
+      settingsUrl: `${deps.site.url}/settings/notifications`,
+      messageId: `<${digestMailKey(r.id, job.periodKey)}@${new URL(deps.site.url).hostname}>`,
+    });
+  }
+
+  /**
+   * Claims the batch's markers in one insert: skipped members get their final marker at once,
+   * the others `claimed`. Returns the status of each marker this job owns (a retry of the same
+   * job finds its own from before; members claimed by another job are not in it).
+   */
+  async function claim(period: string, owner: string, plans: Plan[]): Promise<Map<string, string>> {
+    const claimedAt = new Date();
+    const docs = plans.map((p) => ({
+      memberId: new Types.ObjectId(p.recipient.id),
+      period,
+      owner,
+      status: p.skip ? 'skipped' : 'claimed',
+      reason: p.skip ?? (p.lastForInactive ? 'last_for_inactive' : null),
+      itemCount: p.itemCount,
+      claimedAt,
+      sentAt: null,
+    }));
+    try {
+      await DigestMarkerModel.collection.insertMany(docs, { ordered: false });
+      return new Map(docs.map((d) => [d.memberId.toHexString(), d.status]));
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+      const rows = await DigestMarkerModel.find({ period, owner }, { memberId: 1, status: 1 }).lean();
+      return new Map(rows.map((r) => [r.memberId.toHexString(), r.status]));
+    }
   }
 
   return {
     ready,
-    collect,
 
-    /** Enqueues the digest of every member whose send time of the current period has come. */
-    async enqueueDue(at: Date): Promise<{ jobIds: string[] }> {
+    /** Enqueues, in batches, the digest of every member whose send time of the current period has come. */
+    async enqueueDue(at: Date): Promise<{ jobIds: string[]; members: number }> {
       await ready();
-      const jobIds: string[] = [];
-      const batchSize = 500;
+      const readAt = new Date().toISOString();
       // One read of each collection, streamed: on FerretDB 1.24 ranges, sorts and long `$in`
-      // lists are evaluated over the whole collection for every query (see infra/each.ts).
-      const schedules = new Map<string, { digestFrequency: DigestFrequency; digestHour: number }>();
-      for await (const row of NotificationSettingsModel.find({}, { memberId: 1, digestFrequency: 1, digestHour: 1 })
-        .lean()
-        .cursor())
-        schedules.set(row.memberId.toHexString(), row);
+      // lists are evaluated over the whole collection for every query (see infra/store).
+      const settingsOf = new Map<string, SettingsLean>();
+      for await (const row of NotificationSettingsModel.find({}).lean<SettingsLean>().cursor())
+        settingsOf.set(row.memberId.toHexString(), row);
       const claimedByPeriod = new Map<string, Promise<Set<string>>>();
       const claimed = (period: string) => {
         let found = claimedByPeriod.get(period);
@@ -187,142 +235,164 @@ export function createDigestService(deps: DigestServiceDeps) {
         }
         return found;
       };
-      const enqueue = async (members: { _id: Types.ObjectId; timeZone: string }[]) => {
-        const jobs: { name: string; data: DigestSendJob; opts: JobsOptions }[] = [];
-        for (const m of members) {
-          const id = m._id.toHexString();
-          const row = schedules.get(id);
-          const digest = row
-            ? { frequency: row.digestFrequency, hour: row.digestHour }
-            : defaultNotificationPreferences.digest;
-          if (digest.frequency === 'off') continue;
-          const period = digestPeriod(at, m.timeZone, digest.frequency, digest.hour);
-          if (!period.due || (await claimed(period.key)).has(id)) continue;
-          jobs.push({
-            name: 'digest',
-            data: {
-              kind: 'digest',
-              memberId: id,
-              periodKey: period.key,
-              frequency: digest.frequency,
-              at: at.toISOString(),
-            },
-            opts: { jobId: digestJobId(id, period.key) },
-          });
-        }
-        if (jobs.length) await deps.queues.digests.addBulk(jobs);
-        jobIds.push(...jobs.map((j) => j.opts.jobId!));
+      const jobIds: string[] = [];
+      let members = 0;
+      let jobs: { name: string; data: DigestBatchJob; opts: JobsOptions }[] = [];
+      const open = new Map<string, { frequency: 'daily' | 'weekly'; recipients: DigestRecipient[] }>();
+      const close = (periodKey: string) => {
+        const batch = open.get(periodKey);
+        if (!batch) return;
+        open.delete(periodKey);
+        const jobId = digestBatchJobId(
+          periodKey,
+          batch.recipients.map((r) => r.id),
+        );
+        jobs.push({
+          name: 'digest_batch',
+          data: {
+            kind: 'digest_batch',
+            periodKey,
+            frequency: batch.frequency,
+            at: at.toISOString(),
+            readAt,
+            recipients: batch.recipients,
+          },
+          opts: { jobId, attempts: 3, backoff: { type: 'exponential', delay: 30_000 } },
+        });
+        jobIds.push(jobId);
+        members += batch.recipients.length;
       };
-      let batch: { _id: Types.ObjectId; timeZone: string }[] = [];
-      for await (const m of MemberModel.find({}, { timeZone: 1 }).lean().cursor()) {
-        batch.push(m);
-        if (batch.length >= batchSize) {
-          await enqueue(batch);
-          batch = [];
-        }
+      const flush = async () => {
+        // Not through the outbox: the batches come from the tick job, not from a write, and a
+        // retried tick adds them again under the same ids.
+        // eslint-disable-next-line no-restricted-syntax
+        if (jobs.length) await deps.queues.digests.addBulk(jobs);
+        jobs = [];
+      };
+      for await (const m of eachMember(memberFieldsForDigest)) {
+        // Deleted accounts are skipped here rather than filtered in the store: a plain read stays linear on FerretDB.
+        if (m.deletedAt) continue;
+        const id = m._id.toHexString();
+        const row = settingsOf.get(id) ?? null;
+        const digest = row
+          ? { frequency: row.digestFrequency, hour: row.digestHour }
+          : defaultNotificationPreferences.digest;
+        if (digest.frequency === 'off') continue;
+        const period = digestPeriod(at, m.timeZone, digest.frequency, digest.hour);
+        if (!period.due || (await claimed(period.key)).has(id)) continue;
+        const batch = open.get(period.key) ?? { frequency: digest.frequency, recipients: [] };
+        batch.recipients.push(toRecipient(m, row));
+        open.set(period.key, batch);
+        if (batch.recipients.length >= batchSize) close(period.key);
+        if (jobs.length >= 20) await flush();
       }
-      if (batch.length) await enqueue(batch);
-      return { jobIds };
+      for (const key of [...open.keys()]) close(key);
+      await flush();
+      return { jobIds, members };
     },
 
-    /** Sends one member's digest of one period, at most once (see the marker's states). */
-    async send(job: DigestSendJob, owner: string): Promise<DigestOutcome> {
+    /** Sends one batch's digests, each member's at most once per period (see the markers). */
+    async sendBatch(job: DigestBatchJob, owner: string): Promise<DigestBatchResult> {
       await ready();
-      const { memberId, periodKey: period } = job;
+      const period = job.periodKey;
       const at = new Date(job.at);
-      try {
-        await DigestMarkerModel.create({ memberId, period, owner, status: 'claimed', claimedAt: new Date() });
-      } catch (err) {
-        if (!(typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 11000)) throw err;
-        const existing = await DigestMarkerModel.findOne({ memberId, period }).lean();
-        // Only a retry of the very job that claimed it continues, and only if it had not begun sending.
-        if (!existing || existing.owner !== owner) return 'duplicate';
-        if (existing.status === 'sending') {
-          await mark(memberId, period, { status: 'uncertain', reason: 'crashed while sending' }, owner);
-          deps.log.warn({ memberId, period }, 'digest may or may not have gone out; not sending again');
-          return 'uncertain';
-        }
-        if (existing.status !== 'claimed') return 'duplicate';
-      }
-      deps.afterClaim?.();
-
-      const skip = async (reason: string): Promise<DigestOutcome> => {
-        await mark(memberId, period, { status: 'skipped', reason }, owner);
-        return 'skipped';
+      const result: DigestBatchResult = {
+        members: job.recipients.length,
+        sent: 0,
+        skipped: 0,
+        duplicate: 0,
+        uncertain: 0,
+        bounced: 0,
       };
-      const member = await MemberModel.findById(memberId, {
-        email: 1,
-        displayName: 1,
-        locale: 1,
-        timeZone: 1,
-        lastSeenAt: 1,
-        createdAt: 1,
-      }).lean();
-      if (!member) return skip('no member');
-      const settings = await NotificationSettingsModel.findOne({ memberId }).lean();
-      const prefs = toPreferences(settings);
-      if (prefs.digest.frequency === 'off') return skip('off');
-      if (isBounced(settings, member.email)) return skip('bounced');
-      const previous = await DigestMarkerModel.findOne({ memberId, status: 'sent', period: { $ne: period } })
-        .sort({ sentAt: -1 })
-        .lean();
-      const since = previous?.sentAt ?? new Date(at.getTime() - periodLength[job.frequency]);
-      if (member.lastSeenAt && member.lastSeenAt > since) return skip('seen');
-      // Long-absent members get one last digest that says so, then none until they are seen again.
-      const lastSeen = member.lastSeenAt ?? member.createdAt;
-      const inactive = at.getTime() - lastSeen.getTime() > deps.inactiveAfterMs;
-      if (
-        inactive &&
-        (await DigestMarkerModel.exists({ memberId, reason: 'last_for_inactive', sentAt: { $gt: lastSeen } }))
-      )
-        return skip('inactive');
+      const stale = Date.now() - Date.parse(job.readAt) > STALE_BATCH_MS;
+      const recipients = stale ? await readRecipients(job.recipients.map((r) => r.id)) : job.recipients;
+      const plans = await plan(job, recipients);
+      const mine = await claim(period, owner, plans);
+      result.duplicate += job.recipients.length - plans.filter((p) => mine.has(p.recipient.id)).length;
 
-      const { notifications, threads, hub } = await collect(memberId, since, at, { prefs });
-      // The last digest of an inactive member goes out even when empty: it is the one that says so.
-      if (!inactive && notifications.length === 0 && threads.length === 0 && isEmptyHub(hub)) return skip('empty');
-
-      const token = deps.tokens.create(memberId);
-      const mail = renderDigestMail({
-        site: deps.site,
-        to: member.email,
-        displayName: member.displayName,
-        locale: member.locale,
-        timeZone: member.timeZone,
-        frequency: job.frequency,
-        notifications,
-        threads,
-        hub,
-        ...(inactive ? { lastForInactive: { days: Math.floor(deps.inactiveAfterMs / 86_400_000) } } : {}),
-        unsubscribeUrl: `${deps.site.url}/unsubscribe?token=${encodeURIComponent(token)}`,
-        oneClickUrl: `${deps.site.url}/api/notifications/unsubscribe/one-click?token=${encodeURIComponent(token)}`,
-        settingsUrl: `${deps.site.url}/settings/notifications`,
-        messageId: `<${digestJobId(memberId, period)}@${new URL(deps.site.url).hostname}>`,
-      });
-      await mark(memberId, period, { status: 'sending' }, owner);
-      let outcome: Awaited<ReturnType<typeof deliverMail>>;
-      try {
-        outcome = await deliverMail(deps, digestJobId(memberId, period), 'digest', memberId, mail, 'marker');
-      } catch (err) {
-        // The SMTP server refused for now (nothing went out): the job's retry may send it.
-        await mark(memberId, period, { status: 'claimed' }, owner);
-        throw err;
-      }
-      if (outcome === 'bounced') {
-        await mark(memberId, period, { status: 'skipped', reason: 'bounced' }, owner);
-        return 'bounced';
-      }
-      await mark(
-        memberId,
-        period,
-        {
-          status: 'sent',
-          sentAt: new Date(),
-          itemCount: notifications.length + threads.length,
-          ...(inactive ? { reason: 'last_for_inactive' } : {}),
-        },
-        owner,
+      const skipped = plans.filter((p) => mine.get(p.recipient.id) === 'skipped');
+      result.skipped += skipped.length;
+      await deps.pending.settle(
+        skipped
+          // A suspended member's window does not move on: the digest after the suspension covers it.
+          .filter((p) => p.skip !== 'suspended')
+          .map((p) => ({ memberId: p.recipient.id, consumed: p.consumed, windowEnd: at.getTime() })),
       );
-      return 'sent';
+      result.sent += plans.filter((p) => mine.get(p.recipient.id) === 'sent').length;
+      result.uncertain += plans.filter((p) => mine.get(p.recipient.id) === 'uncertain').length;
+
+      const claimedHere = plans.filter((p) => mine.get(p.recipient.id) === 'claimed');
+      const progress = await deps.pending.progress(
+        period,
+        claimedHere.map((p) => p.recipient.id),
+      );
+      const delivered: SentMail[] = [];
+      const updates: { memberId: string; set: Record<string, unknown> }[] = [];
+      const retryLater: string[] = [];
+      const toSend: (Plan & { mail: OutgoingMail })[] = [];
+      for (const p of claimedHere) {
+        const memberId = p.recipient.id;
+        const state = progress.get(memberId);
+        if (state === 'sent') {
+          result.sent++;
+        } else if (state === 'sending') {
+          updates.push({ memberId, set: { status: 'uncertain', reason: 'crashed while sending' } });
+          deps.log.warn({ memberId, period }, 'digest may or may not have gone out; not sending again');
+          result.uncertain++;
+        } else if (!p.mail) {
+          // Claimed by an earlier attempt of this job, and nothing to say now.
+          updates.push({ memberId, set: { status: 'skipped', reason: p.skip } });
+          await deps.pending.settle([{ memberId, consumed: p.consumed, windowEnd: at.getTime() }]);
+          result.skipped++;
+        } else toSend.push(p);
+      }
+      const sendOne = async (p: Plan & { mail: OutgoingMail }) => {
+        const memberId = p.recipient.id;
+        await deps.pending.markSending(period, memberId);
+        let sent: SentMail | 'bounced';
+        try {
+          sent = await sendMail(deps, digestMailKey(memberId, period), 'digest', memberId, p.mail);
+        } catch (err) {
+          // The SMTP server refused for now (nothing went out): the job's retry sends it.
+          await deps.pending.clearSending(period, memberId);
+          const message = err instanceof Error ? err.message : String(err);
+          deps.log.warn({ memberId, period, err: message }, 'digest not sent for now');
+          retryLater.push(memberId);
+          return;
+        }
+        if (sent === 'bounced') {
+          await deps.pending.clearSending(period, memberId);
+          updates.push({ memberId, set: { status: 'skipped', reason: 'bounced' } });
+          result.bounced++;
+          return;
+        }
+        await deps.pending.markSent(period, memberId, p.consumed, at.getTime());
+        delivered.push(sent);
+        result.sent++;
+      };
+      // A few at a time; between groups nothing is in flight (where the crash test strikes).
+      const inFlight = deps.sendsInFlight ?? 8;
+      for (let i = 0; i < toSend.length; i += inFlight) {
+        const group = toSend.slice(i, i + inFlight);
+        for (const _ of group) deps.beforeSend?.();
+        await Promise.all(group.map(sendOne));
+      }
+      await recordSentMails(delivered);
+      const sentAt = new Date();
+      if (retryLater.length)
+        for (const m of delivered) updates.push({ memberId: m.memberId, set: { status: 'sent', sentAt } });
+      if (updates.length)
+        await DigestMarkerModel.bulkWrite(
+          updates.map((u) => ({
+            updateOne: { filter: { memberId: new Types.ObjectId(u.memberId), period, owner }, update: { $set: u.set } },
+          })),
+          { ordered: false },
+        );
+      if (retryLater.length)
+        throw new Error(`${retryLater.length} digests of this batch could not be sent for now; the job retries them`);
+      // Every marker this job still holds as claimed went out (now or in an attempt before a crash).
+      await DigestMarkerModel.updateMany({ period, owner, status: 'claimed' }, { $set: { status: 'sent', sentAt } });
+      return result;
     },
   };
 }

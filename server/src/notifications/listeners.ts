@@ -1,45 +1,31 @@
 import { createHash } from 'node:crypto';
 import type { DomainEvents } from '../infra/domain-events.js';
-import type { Queues } from '../infra/queues.js';
+import type { Outbox } from '../infra/outbox.js';
 
 /**
- * New posts fan out to notifications in a job (the post request has already returned). The job
- * id is the post's, so a repeated event or a retry does the work once.
+ * A post fans out to notifications once screening has let it stand (`post.published`, published
+ * by the screening job, which waits for this to be stored). The job id is the post's, so a
+ * repeated event or a retry does the work once.
  */
-export function registerNotificationListeners(
-  events: DomainEvents,
-  deps: { queues: Pick<Queues, 'notifications'> },
-): void {
-  events.on('post.created', async (e) => {
-    await deps.queues.notifications.add(
-      'fanout',
-      {
-        kind: 'fanout',
-        threadId: e.thread.id,
-        postId: e.post.id,
-        actorId: e.actorId,
-        replyToAuthorId: e.replyToAuthorId,
-        mentionIds: e.mentionIds,
-      },
-      { jobId: `fanout-${e.post.id}` },
-    );
-  });
-
+export function registerNotificationListeners(events: DomainEvents, deps: { outbox: Outbox }): void {
   // The opening post: mentions, and members watching the category (they watch its threads).
-  events.on('thread.created', async (e) => {
-    await deps.queues.notifications.add(
-      'fanout',
+  events.on('post.published', (e) =>
+    deps.outbox.schedule([
       {
-        kind: 'fanout',
-        threadId: e.thread.id,
-        postId: e.post.id,
-        actorId: e.actorId,
-        replyToAuthorId: null,
-        mentionIds: e.mentionIds,
+        queue: 'notifications',
+        key: `fanout-${e.postId}`,
+        job: {
+          kind: 'fanout',
+          threadId: e.threadId,
+          postId: e.postId,
+          actorId: e.actorId,
+          replyToAuthorId: e.opening ? null : e.replyToAuthorId,
+          mentionIds: e.mentionIds,
+          ...(e.facts ? { facts: e.facts } : {}),
+        },
       },
-      { jobId: `fanout-${e.post.id}` },
-    );
-  });
+    ]),
+  );
 
   // An edit that mentions someone new tells them (once per set of new mentions).
   events.on('post.updated', async (e) => {
@@ -48,18 +34,20 @@ export function registerNotificationListeners(
       .update([...e.newMentionIds].sort().join(','))
       .digest('hex')
       .slice(0, 16);
-    await deps.queues.notifications.add(
-      'fanout',
+    await deps.outbox.schedule([
       {
-        kind: 'fanout',
-        threadId: e.post.threadId,
-        postId: e.post.id,
-        actorId: e.actorId,
-        replyToAuthorId: null,
-        mentionIds: e.newMentionIds,
-        mentionsOnly: true,
+        queue: 'notifications',
+        key: `mention-edit-${e.post.id}-${key}`,
+        job: {
+          kind: 'fanout',
+          threadId: e.post.threadId,
+          postId: e.post.id,
+          actorId: e.actorId,
+          replyToAuthorId: null,
+          mentionIds: e.newMentionIds,
+          mentionsOnly: true,
+        },
       },
-      { jobId: `mention-edit-${e.post.id}-${key}` },
-    );
+    ]);
   });
 }

@@ -1,24 +1,46 @@
-import { noticeKinds, notificationMessage, type Locale, type Notification } from '@commons/shared';
+import {
+  FORMER_MEMBER_KEY,
+  noticeKinds,
+  notificationMessage,
+  postPath,
+  type Locale,
+  type Notification,
+} from '@commons/shared';
+import { memberNameIn } from '../members/names.js';
 import type { DigestHubSections } from './digest-sections.js';
-import { translator } from '../infra/i18n.js';
+import { formatDateTime, translator } from '../infra/i18n.js';
 import type { OutgoingMail } from '../infra/mail.js';
-import { renderLayout, type MailSection } from '../mail/layout.js';
+import { renderLayout, type MailItem, type MailSection } from '../mail/layout.js';
 import type { Site } from '../mail/templates.js';
 
-export function threadUrl(site: Site, threadId: string, postId?: string): string {
-  return `${site.url}/forums/t/${threadId}${postId ? `#post-${postId}` : ''}`;
+/** A thread, or one post of it (by its number in the thread), as an absolute URL. */
+export function threadUrl(site: Site, threadId: string, seq?: number | null): string {
+  return `${site.url}${postPath(threadId, seq)}`;
 }
 
 /** "Ana replied to you in …", "5 new replies in …": one line per group, in the reader's language. */
 export function notificationLine(locale: Locale, n: Notification): string {
   const t = translator(locale);
-  const { key, values } = notificationMessage(n, t('email.notification.someone'));
+  const { key, values } = notificationMessage(n, {
+    someone: t('email.notification.someone'),
+    formerMember: t(FORMER_MEMBER_KEY),
+  });
   return t(key, values);
 }
 
 /** Where a notification leads, as an absolute URL. */
 export function notificationUrl(site: Site, n: Notification): string {
   return `${site.url}${n.path}`;
+}
+
+/** A notification as a mail line: who (coloured initials), what, and a few words of it. */
+function notificationItem(site: Site, locale: Locale, n: Notification): MailItem {
+  return {
+    label: notificationLine(locale, n),
+    url: notificationUrl(site, n),
+    ...(n.excerpt ? { excerpt: n.excerpt } : {}),
+    ...(n.actor ? { from: { id: n.actor.id, name: memberNameIn(locale, n.actor) } } : {}),
+  };
 }
 
 export function renderInstantMail(input: {
@@ -42,13 +64,16 @@ export function renderInstantMail(input: {
       sections: [
         {
           heading: t('email.notification.heading'),
-          items: input.notifications.map((n) => ({
-            label: notificationLine(input.locale, n),
-            url: notificationUrl(input.site, n),
-          })),
+          items: input.notifications.map((n) => notificationItem(input.site, input.locale, n)),
         },
       ],
-      after: [t('email.notification.settings', { url: input.settingsUrl })],
+      links: [
+        {
+          label: t('email.notification.settingsLink'),
+          text: t('email.notification.settings', { url: input.settingsUrl }),
+          url: input.settingsUrl,
+        },
+      ],
     },
     input.site,
   );
@@ -60,6 +85,8 @@ export interface DigestThreadItem {
   title: string;
   newPosts: number;
   categoryName: string;
+  /** The newest of those posts that the member may read: its number, a few words and who wrote them. */
+  latest?: { seq: number; excerpt: string | null; author: { id: string; name: string } | null };
 }
 
 export function renderDigestMail(input: {
@@ -81,7 +108,7 @@ export function renderDigestMail(input: {
 }): OutgoingMail {
   const t = translator(input.locale);
   const sections: MailSection[] = [];
-  const line = (n: Notification) => ({ label: notificationLine(input.locale, n), url: notificationUrl(input.site, n) });
+  const line = (n: Notification) => notificationItem(input.site, input.locale, n);
   const isNotice = (n: Notification) => (noticeKinds as readonly string[]).includes(n.kind);
   const mentionsAndReplies = input.notifications.filter((n) => n.kind === 'reply' || n.kind === 'mention');
   const watched = input.notifications.filter((n) => n.kind === 'thread_post');
@@ -96,7 +123,16 @@ export function renderDigestMail(input: {
       items: input.threads.map((th) => ({
         label: th.title,
         detail: t('email.digest.threadDetail', { count: th.newPosts, category: th.categoryName }),
-        url: threadUrl(input.site, th.threadId),
+        url: threadUrl(input.site, th.threadId, th.latest?.seq),
+        ...(th.latest?.excerpt ? { excerpt: th.latest.excerpt } : {}),
+        ...(th.latest?.author
+          ? {
+              from: {
+                id: th.latest.author.id,
+                name: memberNameIn(input.locale, { displayName: th.latest.author.name }),
+              },
+            }
+          : {}),
       })),
     });
   const { hub } = input;
@@ -119,11 +155,9 @@ export function renderDigestMail(input: {
       ],
     });
   if (hub.upcomingLabs.length) {
-    const when = new Intl.DateTimeFormat(input.locale, {
-      dateStyle: 'full',
-      timeStyle: 'short',
-      timeZone: input.timeZone,
-    });
+    const when = {
+      format: (at: Date) => formatDateTime(at, input.locale, input.timeZone, { dateStyle: 'full', timeStyle: 'short' }),
+    };
     sections.push({
       heading: t('email.digest.upcomingLabsHeading'),
       items: hub.upcomingLabs.map((l) => ({
@@ -150,9 +184,17 @@ export function renderDigestMail(input: {
       ],
       sections,
       action: { label: t('email.digest.action', { site: input.site.name }), url: input.site.url },
-      after: [
-        t('email.digest.unsubscribe', { url: input.unsubscribeUrl }),
-        t('email.digest.settings', { url: input.settingsUrl }),
+      links: [
+        {
+          label: t('email.digest.settingsLink'),
+          text: t('email.digest.settings', { url: input.settingsUrl }),
+          url: input.settingsUrl,
+        },
+        {
+          label: t('email.digest.unsubscribeLink'),
+          text: t('email.digest.unsubscribe', { url: input.unsubscribeUrl }),
+          url: input.unsubscribeUrl,
+        },
       ],
     },
     input.site,

@@ -35,6 +35,8 @@ export interface NotificationFields {
   title: string | null;
   path: string | null;
   detail: string | null;
+  /** Notices: a few words of why (a moderator's note, a sanction's reason). */
+  excerpt: string | null;
   actorId: Types.ObjectId | null;
   count: number;
   read: boolean;
@@ -60,6 +62,7 @@ const notificationSchema = new Schema<NotificationFields>(
     title: { type: String, default: null },
     path: { type: String, default: null },
     detail: { type: String, default: null },
+    excerpt: { type: String, default: null },
     actorId: { type: Schema.Types.ObjectId, default: null },
     count: { type: Number, default: 1 },
     read: { type: Boolean, default: false },
@@ -73,6 +76,8 @@ notificationSchema.index({ memberId: 1, updatedAt: -1, _id: -1 });
 notificationSchema.index({ memberId: 1, read: 1 });
 notificationSchema.index({ memberId: 1, emailPending: 1 });
 notificationSchema.index({ memberId: 1, noticeKey: 1 });
+// Who holds a post in a group already: the fan-out asks once for everyone it tells.
+notificationSchema.index({ threadId: 1, postIds: 1 });
 
 export const NotificationModel = mongoose.model<NotificationFields>(
   'Notification',

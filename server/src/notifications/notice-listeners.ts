@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import type { NoticeInput } from '@commons/shared';
-import { PostModel, ThreadModel } from '../forums/model.js';
+import { postPath, threadPath, type NoticeInput } from '@commons/shared';
+import { postById, threadById } from '../forums/reads.js';
 import type { DomainEvents } from '../infra/domain-events.js';
-import type { Queues } from '../infra/queues.js';
-import { LabModel, LabParticipantModel } from '../labs/model.js';
-import { ResourceModel } from '../library/model.js';
+import type { Outbox } from '../infra/outbox.js';
+import { labMemberIds, labTitle } from '../labs/reads.js';
+import { reviewedResource } from '../library/reads.js';
 
 const short = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 16);
 
@@ -14,27 +14,18 @@ const short = (text: string) => createHash('sha256').update(text).digest('hex').
  * is the fact's key and audience, so the same fact heard by two processes (the API and the
  * workers register these listeners alike) is one job, and the job tells nobody twice.
  */
-export function registerNoticeListeners(events: DomainEvents, deps: { queues: Pick<Queues, 'notifications'> }): void {
+export function registerNoticeListeners(events: DomainEvents, deps: { outbox: Outbox }): void {
   async function enqueue(notice: NoticeInput): Promise<void> {
     if (notice.memberIds.length === 0) return;
     // The same fact told to other members (a later batch of a retried reminder) is a job of its own;
     // each member's copy is kept once by its key (NotificationService.notice).
     const audience = short([...notice.memberIds].sort().join(','));
-    await deps.queues.notifications.add(
-      'notice',
-      { kind: 'notice', notice },
-      { jobId: `notice-${short(notice.key)}-${audience}` },
-    );
+    await deps.outbox.schedule([
+      { queue: 'notifications', key: `notice-${short(notice.key)}-${audience}`, job: { kind: 'notice', notice } },
+    ]);
   }
 
-  async function labMembers(labId: string, rsvps: ('going' | 'maybe')[]): Promise<string[]> {
-    const rows = await LabParticipantModel.find({ labId, rsvp: { $in: rsvps } }, { memberId: 1 }).lean();
-    return rows.map((r) => r.memberId.toHexString());
-  }
-
-  async function labTitle(labId: string): Promise<string | null> {
-    return (await LabModel.findById(labId, { title: 1 }).lean())?.title ?? null;
-  }
+  const labMembers = (labId: string, rsvps: ('going' | 'maybe')[]) => labMemberIds(labId, { rsvps });
 
   const lab = (id: string, title: string) => ({ type: 'lab' as const, id, title, path: `/labs/${id}` });
 
@@ -88,12 +79,12 @@ export function registerNoticeListeners(events: DomainEvents, deps: { queues: Pi
   });
 
   events.on('lab.summarized', async (e) => {
-    const attended = await LabParticipantModel.find({ labId: e.labId, attended: true }, { memberId: 1 }).lean();
+    const attended = await labMemberIds(e.labId, { attended: true });
     await enqueue({
       kind: 'lab_summary',
       key: `lab-${e.labId}-summary`,
-      memberIds: attended.map((p) => p.memberId.toHexString()),
-      subject: { type: 'thread', id: e.threadId, title: e.title, path: `/forums/t/${e.threadId}` },
+      memberIds: attended,
+      subject: { type: 'thread', id: e.threadId, title: e.title, path: threadPath(e.threadId) },
       detail: null,
       actorId: null,
       // The summary job mails participants itself.
@@ -150,20 +141,25 @@ export function registerNoticeListeners(events: DomainEvents, deps: { queues: Pi
   );
 
   async function postSubject(postId: string) {
-    const post = await PostModel.findById(postId, { threadId: 1 }).lean();
+    const post = await postById(postId);
     if (!post) return null;
-    const thread = await ThreadModel.findById(post.threadId, { title: 1 }).lean();
+    const thread = await threadById(post.threadId);
     const threadId = post.threadId.toHexString();
     return {
       type: 'post' as const,
       id: postId,
       title: thread?.title ?? '',
-      path: `/forums/t/${threadId}#post-${postId}`,
+      path: postPath(threadId, post.seq),
     };
   }
 
-  // Held or hidden by screening or by flags: the author learns it (and why, on the post itself).
+  /*
+   * What moderation did to a member's post reaches them once per channel: an automatic hold or
+   * hide (screening, reports) says it waits for review; a moderator's decision comes as its own
+   * notice (moderation.notice), and the hide it causes tells nothing more (tellAuthor false).
+   */
   events.on('moderation.postHidden', async (e) => {
+    if (!e.tellAuthor) return;
     const subject = await postSubject(e.postId);
     if (!subject) return;
     await enqueue({
@@ -171,7 +167,7 @@ export function registerNoticeListeners(events: DomainEvents, deps: { queues: Pi
       key: `moderation-${e.postId}-${e.status}-${short(e.reasons.join('|'))}`,
       memberIds: [e.authorId],
       subject,
-      detail: e.status === 'held' ? 'post_held' : 'post_hidden',
+      detail: e.status === 'held' ? 'post_held' : 'post_hidden_review',
       actorId: null,
     });
   });
@@ -188,6 +184,21 @@ export function registerNoticeListeners(events: DomainEvents, deps: { queues: Pi
       memberIds: [e.memberId],
       subject,
       detail: notice.kind,
+      excerpt: notice.reason.slice(0, 300),
+      actorId: null,
+    });
+  });
+
+  // Reporters hear what came of their report, by their channel for moderation news.
+  events.on('moderation.reportsResolved', async (e) => {
+    const thread = await threadById(e.threadId);
+    if (!thread) return;
+    await enqueue({
+      kind: 'moderation',
+      key: `report-${e.postId}-${e.at.getTime()}`,
+      memberIds: e.flaggerIds,
+      subject: { type: 'thread', id: e.threadId, title: thread.title, path: `/forums/t/${e.threadId}` },
+      detail: e.upheld ? 'report_upheld' : 'report_kept',
       actorId: null,
     });
   });
@@ -199,12 +210,13 @@ export function registerNoticeListeners(events: DomainEvents, deps: { queues: Pi
       memberIds: [e.memberId],
       subject: { type: 'account', id: e.memberId, title: '', path: '/notifications' },
       detail: e.kind,
+      excerpt: e.reason.slice(0, 300),
       actorId: null,
     }),
   );
 
   events.on('resource.reviewed', async (e) => {
-    const resource = await ResourceModel.findById(e.resourceId, { title: 1, reviewedAt: 1 }).lean();
+    const resource = await reviewedResource(e.resourceId);
     if (!resource) return;
     await enqueue({
       kind: 'resource_reviewed',

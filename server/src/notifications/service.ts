@@ -2,35 +2,36 @@ import {
   type MarkReadBody,
   type NoticeInput,
   type Notification,
-  type NotificationChannel,
   type NotificationPreferences,
   type NotificationPreferencesBody,
-  type PostNotificationKind,
 } from '@commons/shared';
-import { Types } from 'mongoose';
+import { trusted, Types } from 'mongoose';
 import { z } from 'zod';
-import { CategoryModel, PostModel, ThreadModel, ThreadStateModel } from '../forums/model.js';
+import { isDuplicateKey } from '../infra/store/index.js';
+import { cursorField, decodeCursor, encodeCursor } from '../http/cursor.js';
 import { AppError } from '../http/errors.js';
-import { findAmong } from '../infra/each.js';
 import type { Logger } from '../infra/log.js';
 import type { Mailer } from '../infra/mail.js';
-import type { Queues } from '../infra/queues.js';
+import type { SerialLock } from '../infra/mutex.js';
+import type { Outbox } from '../infra/outbox.js';
 import type { Site } from '../mail/templates.js';
-import { MemberModel } from '../members/model.js';
+import { memberById, memberExists, membersAmong } from '../members/reads.js';
 import { rooms, type RoomEmitter } from '../realtime/types.js';
-import { deliverMail } from './delivery.js';
-import { renderInstantMail } from './mails.js';
+import type { PendingDigests } from './digest-pending.js';
+import { createFanout, type FanoutDeps, type FanoutInput } from './fanout.js';
+import { createInstantMail } from './instant.js';
 import { NotificationModel, NotificationSettingsModel, DigestMarkerModel } from './model.js';
-import { memoizedLookups, presentNotifications, type GroupLookups, type NotificationLean } from './present.js';
-import { channelsFor, defaultSettingsRow, isBounced, loadSettings, toPreferences } from './settings.js';
+import { presentNotifications, type NotificationLean, type Reader } from './present.js';
+import { channelsChanged, channelsFor, defaultSettingsRow, isBounced, toPreferences } from './settings.js';
 import type { UnsubscribeTokens } from './tokens.js';
+import { exportNotificationMember, forgetNotificationMember } from './member-data.js';
+import { unreadAdded, unreadChanged, unreadCount } from './unread.js';
 
-/** How long live notification pushes reuse a thread title or a post's state (see memoizedLookups). */
-export const LIVE_PUSH_READS_TTL_MS = 5_000;
+export type { FanoutInput };
 
 export interface NotificationServiceDeps {
   emitter: RoomEmitter;
-  queues: Pick<Queues, 'notifications'>;
+  outbox: Outbox;
   /** null in API processes, which never send mail (the workers do). */
   mailer: Mailer | null;
   site: Site;
@@ -42,37 +43,16 @@ export interface NotificationServiceDeps {
   instantWindowMs: number;
   /** Of `recipientIds`, those who blocked `senderId` (the moderation domain decides). */
   blockedBy(senderId: string, recipientIds: string[]): Promise<Set<string>>;
+  /** Of `targetIds`, those who let `senderId` mention them (the members domain's privacy settings). */
+  mentionable(senderId: string, targetIds: string[]): Promise<Set<string>>;
+  /** Members' pending digests: what the fan-out and notices tell, digests send later. */
+  pending: Pick<PendingDigests, 'append'>;
+  /** Runs the fan-outs of one thread one after another, across worker processes (fanout.ts). */
+  groupLock?: SerialLock;
 }
 
-export interface FanoutInput {
-  threadId: string;
-  postId: string;
-  actorId: string;
-  replyToAuthorId: string | null;
-  mentionIds: string[];
-  mentionsOnly?: boolean | undefined;
-}
-
-const cursorSchema = z.object({ t: z.number().int(), i: z.string().regex(/^[0-9a-f]{24}$/) }).strict();
+const cursorSchema = z.object({ t: cursorField.time(), i: cursorField.id() }).strict();
 const PAGE = 30;
-
-function isDuplicateKey(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && 'code' in err && (err as { code: unknown }).code === 11000;
-}
-
-function encodeCursor(c: z.infer<typeof cursorSchema>): string {
-  return Buffer.from(JSON.stringify(c)).toString('base64url');
-}
-function decodeCursor(raw: string): z.infer<typeof cursorSchema> {
-  try {
-    return cursorSchema.parse(JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')));
-  } catch {
-    throw new AppError('validation_failed', 'The cursor is not valid.');
-  }
-}
-
-/** Kinds by precedence: a member mentioned in a reply to their own post hears of it once, as a mention. */
-const precedence: PostNotificationKind[] = ['mention', 'reply', 'thread_post'];
 
 /**
  * In-app notifications, preferences, one-click unsubscribe and instant mails. Knows nothing of
@@ -80,118 +60,61 @@ const precedence: PostNotificationKind[] = ['mention', 'reply', 'thread_post'];
  */
 export function createNotificationService(deps: NotificationServiceDeps) {
   let indexes: Promise<unknown> | null = null;
-  // Live pushes of the fan-out share their reads for a few seconds (see memoizedLookups).
-  const pushLookups = memoizedLookups({ ttlMs: LIVE_PUSH_READS_TTL_MS });
   /** The grouping and exactly-once rules rest on unique indexes: make sure they exist first. */
   const ready = () => {
     indexes ??= Promise.all([NotificationModel.init(), NotificationSettingsModel.init(), DigestMarkerModel.init()]);
     return indexes;
   };
+  const instant = createInstantMail({
+    outbox: deps.outbox,
+    mailer: deps.mailer,
+    site: deps.site,
+    log: deps.log,
+    windowMs: deps.instantWindowMs,
+  });
+  const fanoutDeps: FanoutDeps = {
+    emitter: deps.emitter,
+    watcherIds: deps.watcherIds,
+    blockedBy: deps.blockedBy,
+    mentionable: deps.mentionable,
+    pending: deps.pending,
+    openBatches: instant.openBatches,
+    ...(deps.groupLock ? { groupLock: deps.groupLock } : {}),
+  };
+  const fanout = createFanout(fanoutDeps);
 
-  async function unreadCount(memberId: string): Promise<number> {
-    return NotificationModel.countDocuments({ memberId, read: false });
-  }
-
-  /**
-   * Adds one post to the member's unread group of that kind in that thread (creating it), once:
-   * a retried job finds the post already in a group and changes nothing. Returns the group when it changed.
-   */
-  async function addToGroup(
-    memberId: string,
-    kind: PostNotificationKind,
-    post: { _id: Types.ObjectId; threadId: Types.ObjectId; seq: number },
-    actorId: string,
-    emailPending: boolean,
-  ): Promise<NotificationLean | null> {
-    if (await NotificationModel.exists({ memberId, threadId: post.threadId, postIds: post._id })) return null;
-    const openKey = `${kind}:${post.threadId.toHexString()}`;
-    for (let attempt = 0; attempt < 3; attempt++) {
-      try {
-        return await NotificationModel.findOneAndUpdate(
-          { memberId: new Types.ObjectId(memberId), openKey, postIds: { $ne: post._id } },
-          {
-            $inc: { count: 1 },
-            $push: { postIds: post._id },
-            $max: { seq: post.seq },
-            $set: {
-              postId: post._id,
-              actorId: new Types.ObjectId(actorId),
-              ...(emailPending ? { emailPending: true } : {}),
-            },
-            $setOnInsert: {
-              kind,
-              threadId: post.threadId,
-              read: false,
-              readAt: null,
-              ...(emailPending ? {} : { emailPending: false }),
-            },
-          },
-          { upsert: true, returnDocument: 'after' },
-        ).lean<NotificationLean>();
-      } catch (err) {
-        if (!isDuplicateKey(err)) throw err;
-        // Either the post is already in the open group (a retry), or another job opened the group first.
-        if (await NotificationModel.exists({ memberId, openKey, postIds: post._id })) return null;
-      }
-    }
-    throw new Error('could not add to the notification group');
-  }
-
-  async function push(memberId: string, row: NotificationLean, lookups?: GroupLookups): Promise<void> {
-    const [notification] = await presentNotifications([row], lookups);
+  async function push(reader: Reader, row: NotificationLean): Promise<void> {
+    const [notification] = await presentNotifications([row], reader);
     if (!notification) return;
     deps.emitter
-      .to(rooms.member(memberId))
-      .emit('notification:new', { notification, unreadCount: await unreadCount(memberId) });
-  }
-
-  /**
-   * Opens the member's instant-mail batch if none is open: one delayed job per batch (its id
-   * carries the batch's start), which mails everything pending when the window closes.
-   */
-  async function openBatch(memberId: string): Promise<void> {
-    const now = new Date();
-    let opened = false;
-    try {
-      const res = await NotificationSettingsModel.updateOne(
-        // A batch open for far longer than its window lost its job (e.g. Redis was flushed): reopen.
-        {
-          memberId,
-          $or: [
-            { instantBatchAt: null },
-            { instantBatchAt: { $lt: new Date(now.getTime() - 10 * deps.instantWindowMs) } },
-          ],
-        },
-        { $set: { instantBatchAt: now }, $setOnInsert: defaultSettingsRow() },
-        { upsert: true },
-      );
-      opened = res.modifiedCount === 1 || res.upsertedCount === 1;
-    } catch (err) {
-      // The upsert met the member's row with a batch already open.
-      if (!isDuplicateKey(err)) throw err;
-    }
-    if (!opened) return;
-    const windowKey = String(now.getTime());
-    await deps.queues.notifications.add(
-      'instant_email',
-      { kind: 'instant_email', memberId, windowKey },
-      { jobId: `instant-${memberId}-${windowKey}`, delay: deps.instantWindowMs },
-    );
+      .to(rooms.member(reader.id))
+      .emit('notification:new', { notification, unreadCount: await unreadCount(reader.id) });
   }
 
   return {
+    /** This domain's part of a member's data export (members/member-data.ts). */
+    exportMember: (memberId: string) => exportNotificationMember(memberId),
+    /** Deletes this domain's data of a member who deleted their account (members/member-data.ts). */
+    forgetMember: async (memberId: string) => {
+      await forgetNotificationMember(memberId);
+      await unreadChanged([memberId]);
+    },
     ready,
     unreadCount,
 
     async list(
-      memberId: string,
+      reader: Reader,
       cursor: string | undefined,
     ): Promise<{ notifications: Notification[]; nextCursor: string | null; unreadCount: number }> {
+      const memberId = reader.id;
       const filter: Record<string, unknown> = { memberId };
       if (cursor) {
-        const c = decodeCursor(cursor);
+        const c = decodeCursor(cursorSchema, cursor);
         const at = new Date(c.t);
-        filter.$or = [{ updatedAt: { $lt: at } }, { updatedAt: at, _id: { $lt: new Types.ObjectId(c.i) } }];
+        filter.$or = [
+          { updatedAt: trusted({ $lt: at }) },
+          { updatedAt: at, _id: trusted({ $lt: new Types.ObjectId(c.i) }) },
+        ];
       }
       const rows = await NotificationModel.find(filter)
         .sort({ updatedAt: -1, _id: -1 })
@@ -200,7 +123,7 @@ export function createNotificationService(deps: NotificationServiceDeps) {
       const page = rows.slice(0, PAGE);
       const last = page.at(-1);
       return {
-        notifications: await presentNotifications(page),
+        notifications: await presentNotifications(page, reader),
         nextCursor:
           rows.length > PAGE && last ? encodeCursor({ t: last.updatedAt.getTime(), i: last._id.toHexString() }) : null,
         unreadCount: await unreadCount(memberId),
@@ -210,7 +133,7 @@ export function createNotificationService(deps: NotificationServiceDeps) {
     /** Marks the given notifications (only the member's own) or all as read; the group closes. */
     async markRead(memberId: string, body: MarkReadBody): Promise<{ unreadCount: number }> {
       const filter: Record<string, unknown> = { memberId, read: false };
-      if (body.ids) filter._id = { $in: body.ids };
+      if (body.ids) filter._id = trusted({ $in: body.ids });
       const rows = await NotificationModel.find(filter, { _id: 1 }).lean();
       const now = new Date();
       // Each read group gets its own id as openKey, so the next post opens a new group.
@@ -222,6 +145,8 @@ export function createNotificationService(deps: NotificationServiceDeps) {
           ),
         ),
       );
+      // Counted again from the store (the kept count moves only with new rows).
+      if (rows.length > 0) await unreadChanged([memberId]);
       const count = await unreadCount(memberId);
       // The member's other tabs and devices clear the same items.
       deps.emitter.to(rooms.member(memberId)).emit('notification:read', {
@@ -236,7 +161,7 @@ export function createNotificationService(deps: NotificationServiceDeps) {
     ): Promise<{ preferences: NotificationPreferences; emailBounced: boolean; timeZone: string }> {
       const [row, member] = await Promise.all([
         NotificationSettingsModel.findOne({ memberId }).lean(),
-        MemberModel.findById(memberId, { email: 1, timeZone: 1 }).lean(),
+        memberById(memberId, ['email', 'timeZone']),
       ]);
       if (!member) throw new AppError('not_found', 'No member with this id.');
       return {
@@ -249,18 +174,26 @@ export function createNotificationService(deps: NotificationServiceDeps) {
     async updatePreferences(memberId: string, body: NotificationPreferencesBody) {
       const current = toPreferences(await NotificationSettingsModel.findOne({ memberId }).lean());
       const kinds = { ...current.kinds, ...body.kinds };
-      await NotificationSettingsModel.updateOne(
-        { memberId },
-        { $set: { kinds, digestFrequency: body.digest.frequency, digestHour: body.digest.hour } },
-        { upsert: true },
-      );
+      const save = () =>
+        NotificationSettingsModel.updateOne(
+          { memberId },
+          { $set: { kinds, digestFrequency: body.digest.frequency, digestHour: body.digest.hour } },
+          { upsert: true },
+        );
+      // A notice opening the member's mail batch may insert the row at the same moment (FerretDB
+      // upserts are not atomic): the loser of that race finds the row on a second try.
+      await save().catch((err: unknown) => {
+        if (!isDuplicateKey(err)) throw err;
+        return save();
+      });
+      await channelsChanged(memberId);
       return this.preferences(memberId);
     },
 
     /** One-click unsubscribe (signed out): turns off that member's digest and nothing else. */
     async unsubscribe(token: string): Promise<{ digest: 'off' }> {
       const memberId = deps.tokens.verify(token);
-      if (!memberId || !(await MemberModel.exists({ _id: memberId })))
+      if (!memberId || !(await memberExists(memberId)))
         throw new AppError('invalid_token', 'This unsubscribe link is not valid.');
       await NotificationSettingsModel.updateOne(
         { memberId },
@@ -274,61 +207,10 @@ export function createNotificationService(deps: NotificationServiceDeps) {
       return { digest: 'off' };
     },
 
-    /** The fan-out of one new post: each member hears of it once, by the kind that matters most. */
+    /** The fan-out of one new post (fanout.ts). */
     async fanout(input: FanoutInput): Promise<{ notified: number }> {
       await ready();
-      const post = await PostModel.findById(input.postId, { threadId: 1, seq: 1, deleted: 1, authorId: 1 }).lean();
-      if (!post || post.deleted) return { notified: 0 };
-      const thread = await ThreadModel.findById(post.threadId, { categoryId: 1 }).lean();
-      if (!thread) return { notified: 0 };
-      const category = await CategoryModel.findById(thread.categoryId, { archived: 1 }).lean();
-
-      const kindOf = new Map<string, PostNotificationKind>();
-      const offer = (id: string | null | undefined, kind: PostNotificationKind) => {
-        if (!id || id === input.actorId) return;
-        const current = kindOf.get(id);
-        if (!current || precedence.indexOf(kind) < precedence.indexOf(current)) kindOf.set(id, kind);
-      };
-      if (!input.mentionsOnly) {
-        for (const id of await deps.watcherIds(input.threadId)) offer(id, 'thread_post');
-        offer(input.replyToAuthorId, 'reply');
-      }
-      for (const id of input.mentionIds) offer(id, 'mention');
-      for (const id of await deps.blockedBy(input.actorId, [...kindOf.keys()])) kindOf.delete(id);
-      if (kindOf.size === 0) return { notified: 0 };
-
-      const ids = [...kindOf.keys()];
-      const [settings, members, muted] = await Promise.all([
-        loadSettings(ids),
-        findAmong(
-          ids,
-          (id) => MemberModel.find({ _id: id }, { role: 1 }).lean(),
-          () => MemberModel.find({}, { role: 1 }).lean(),
-          (m) => m._id.toHexString(),
-        ),
-        ThreadStateModel.find(
-          { threadId: post.threadId, memberId: { $in: ids }, level: 'muted' },
-          { memberId: 1 },
-        ).lean(),
-      ]);
-      const mutedIds = new Set(muted.map((m) => m.memberId.toHexString()));
-      const roleOf = new Map(members.map((m) => [m._id.toHexString(), m.role]));
-      let notified = 0;
-      for (const [memberId, kind] of kindOf) {
-        const role = roleOf.get(memberId);
-        if (!role) continue;
-        // Archived categories are visible to admins only; a muted thread stays quiet except for mentions.
-        if (category?.archived && role !== 'admin') continue;
-        if (mutedIds.has(memberId) && kind !== 'mention') continue;
-        const channel: NotificationChannel = toPreferences(settings.get(memberId) ?? null).kinds[kind];
-        if (channel === 'off') continue;
-        const row = await addToGroup(memberId, kind, post, input.actorId, channel === 'email');
-        if (!row) continue;
-        notified++;
-        if (channel === 'email') await openBatch(memberId);
-        await push(memberId, row, pushLookups);
-      }
-      return { notified };
+      return fanout(input);
     },
 
     /**
@@ -342,20 +224,35 @@ export function createNotificationService(deps: NotificationServiceDeps) {
       const blocked = input.actorId ? await deps.blockedBy(input.actorId, ids) : new Set<string>();
       const [channels, existing, members] = await Promise.all([
         channelsFor(input.kind, ids),
-        NotificationModel.find({ memberId: { $in: ids }, noticeKey: input.key }, { memberId: 1 }).lean(),
-        findAmong(
-          ids,
-          (id) => MemberModel.find({ _id: id }, { _id: 1 }).lean(),
-          () => MemberModel.find({}, { _id: 1 }).lean(),
-          (m) => m._id.toHexString(),
-        ),
+        NotificationModel.find(
+          { memberId: trusted({ $in: ids }), noticeKey: input.key },
+          { memberId: 1, createdAt: 1 },
+        ).lean(),
+        membersAmong(ids, []),
       ]);
-      const told = new Set(existing.map((r) => r.memberId.toHexString()));
+      const toldAt = new Map(existing.map((r) => [r.memberId.toHexString(), r.createdAt]));
       const live = new Set(members.map((m) => m._id.toHexString()));
+      const entryAt = (at: Date) => ({
+        k: input.kind,
+        n: input.key,
+        ti: input.subject.title,
+        pa: input.subject.path,
+        d: input.detail,
+        a: input.actorId,
+        c: at.getTime(),
+      });
+      // A retry finds members told before: their entry is appended again as it was (a no-op when
+      // the first run got that far).
+      const entries: { memberId: string; entry: ReturnType<typeof entryAt> }[] = [];
       let notified = 0;
       for (const memberId of ids) {
         const channel = channels.get(memberId) ?? 'off';
-        if (channel === 'off' || told.has(memberId) || blocked.has(memberId) || !live.has(memberId)) continue;
+        if (channel === 'off' || blocked.has(memberId) || !live.has(memberId)) continue;
+        const before = toldAt.get(memberId);
+        if (before) {
+          entries.push({ memberId, entry: entryAt(before) });
+          continue;
+        }
         const emailPending = channel === 'email' && !input.mailedSeparately;
         let row: NotificationLean;
         try {
@@ -369,6 +266,7 @@ export function createNotificationService(deps: NotificationServiceDeps) {
             title: input.subject.title,
             path: input.subject.path,
             detail: input.detail,
+            excerpt: input.excerpt ?? null,
             actorId: input.actorId ? new Types.ObjectId(input.actorId) : null,
             count: 1,
             read: false,
@@ -379,55 +277,21 @@ export function createNotificationService(deps: NotificationServiceDeps) {
           if (isDuplicateKey(err)) continue; // a concurrent run told this member first
           throw err;
         }
+        entries.push({ memberId, entry: entryAt(row.createdAt) });
         notified++;
-        if (emailPending) await openBatch(memberId);
-        await push(memberId, row);
+        await unreadAdded([memberId]);
+        if (emailPending) await instant.openBatches([memberId]);
+        // A notice is shown as it was told: no forum read rule applies to it (the role goes unused).
+        await push({ id: memberId, role: 'member' }, row);
       }
+      await deps.pending.append(entries);
+      // Members told before (a retried job) may or may not have been counted: counted again when next asked.
+      await unreadChanged(ids.filter((id) => toldAt.has(id)));
       return { notified };
     },
 
-    /** One mail with everything pending for the member since their last instant mail. */
-    async sendInstantEmail(
-      memberId: string,
-      windowKey: string,
-    ): Promise<'sent' | 'nothing' | 'bounced' | 'already_sent'> {
-      // Close the batch first: items arriving from now on open the next one.
-      await NotificationSettingsModel.updateOne({ memberId }, { $set: { instantBatchAt: null } });
-      const member = await MemberModel.findById(memberId, { email: 1, displayName: 1, locale: 1 }).lean();
-      if (!member) return 'nothing';
-      const pending = await NotificationModel.find({ memberId, emailPending: true }).lean<NotificationLean[]>();
-      if (pending.length === 0) return 'nothing';
-      const clear = () =>
-        NotificationModel.updateMany({ _id: { $in: pending.map((p) => p._id) } }, { $set: { emailPending: false } });
-      const settings = await NotificationSettingsModel.findOne({ memberId }).lean();
-      const prefs = toPreferences(settings);
-      // Read ones, deleted posts and kinds switched away from email since are left out.
-      const refs = (await presentNotifications(pending.filter((p) => !p.read))).filter(
-        (n) => prefs.kinds[n.kind] === 'email',
-      );
-      if (refs.length === 0 || isBounced(settings, member.email)) {
-        await clear();
-        return isBounced(settings, member.email) ? 'bounced' : 'nothing';
-      }
-      const mail = renderInstantMail({
-        site: deps.site,
-        to: member.email,
-        displayName: member.displayName,
-        locale: member.locale,
-        notifications: refs,
-        settingsUrl: `${deps.site.url}/settings/notifications`,
-      });
-      if (!deps.mailer) throw new Error('this process has no mailer');
-      const outcome = await deliverMail(
-        { mailer: deps.mailer, log: deps.log },
-        `instant-${memberId}-${windowKey}`,
-        'notification',
-        memberId,
-        mail,
-      );
-      await clear();
-      return outcome;
-    },
+    /** One mail with everything pending for the member since their last instant mail (instant.ts). */
+    sendInstantEmail: instant.sendInstantEmail,
   };
 }
 

@@ -6,7 +6,8 @@ import {
   type NotificationPreferences,
 } from '@commons/shared';
 import type { Types } from 'mongoose';
-import { findAmong } from '../infra/each.js';
+import { dropKept, kept } from '../infra/read-models.js';
+import { findAmong } from '../infra/store/index.js';
 import { NotificationSettingsModel, type NotificationSettingsFields } from './model.js';
 
 export type SettingsLean = NotificationSettingsFields & { _id: Types.ObjectId };
@@ -28,12 +29,43 @@ export function toPreferences(
   return { kinds, digest: { frequency: row.digestFrequency, hour: row.digestHour } };
 }
 
+type Channels = Record<NotificationKind, NotificationChannel>;
+const channelsKey = (memberId: string) => `notif:channels:${memberId}`;
+/** Kept at most this long without a change. */
+const CHANNELS_TTL_SECONDS = 600;
+
+/**
+ * Each member's channel per kind, as every fan-out asks them: kept in Redis (infra/read-models.ts)
+ * and dropped by `channelsChanged` after a write of the member's kinds, so a fan-out to members
+ * told before reads no settings from the store.
+ */
+export async function channelsOf(memberIds: string[]): Promise<Map<string, Channels>> {
+  const out = new Map<string, Channels>();
+  await Promise.all(
+    memberIds.map(async (id) => {
+      const channels = await kept(
+        channelsKey(id),
+        CHANNELS_TTL_SECONDS,
+        async () => toPreferences(await NotificationSettingsModel.findOne({ memberId: id }).lean<SettingsLean>()).kinds,
+      );
+      out.set(id, channels);
+    }),
+  );
+  return out;
+}
+
+/** After a write of the member's channels per kind (rows inserted with the defaults change nothing). */
+export async function channelsChanged(memberId: string): Promise<void> {
+  await dropKept(channelsKey(memberId));
+}
+
 /** Settings of many members at once; members without a row are absent (defaults apply). */
 export async function loadSettings(memberIds: string[]): Promise<Map<string, SettingsLean>> {
   if (memberIds.length === 0) return new Map();
   const rows = await findAmong(
+    'memberId',
     memberIds,
-    (id) => NotificationSettingsModel.find({ memberId: id }).lean<SettingsLean[]>(),
+    (match) => NotificationSettingsModel.find(match).lean<SettingsLean[]>(),
     () => NotificationSettingsModel.find({}).lean<SettingsLean[]>(),
     (r) => r.memberId.toHexString(),
   );

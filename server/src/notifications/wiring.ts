@@ -1,9 +1,12 @@
 import { createForumService } from '../forums/service.js';
+import { mentionableBy } from '../members/privacy.js';
 import { recipientsBlocking } from '../moderation/service.js';
 import type { Runtime } from '../runtime.js';
 import { notificationSettings } from './config.js';
 import { createDigestService } from './digest.js';
-import { createWorkerEmitter } from './emitter.js';
+import { createPendingDigests } from './digest-pending.js';
+import { createRedisEmitter } from '../realtime/emitter.js';
+import { redisSerialLock } from '../infra/mutex.js';
 import { createNotificationService } from './service.js';
 import { unsubscribeTokens } from './tokens.js';
 
@@ -14,9 +17,10 @@ export function createNotificationWorkerServices(runtime: Runtime) {
   const tokens = unsubscribeTokens(config.SESSION_SECRET);
   const settings = notificationSettings(config);
   const forums = createForumService({ events: runtime.events, log });
+  const pending = createPendingDigests(runtime.redis, config.REDIS_PREFIX);
   const notifications = createNotificationService({
-    emitter: createWorkerEmitter(runtime.newRedis({ name: 'notifications-emitter' }), config.REDIS_PREFIX),
-    queues: runtime.queues,
+    emitter: createRedisEmitter(runtime.newRedis({ name: 'notifications-emitter' }), config.REDIS_PREFIX, log),
+    outbox: runtime.outbox,
     mailer: runtime.mailer,
     site,
     log,
@@ -24,21 +28,28 @@ export function createNotificationWorkerServices(runtime: Runtime) {
     watcherIds: (threadId) => forums.watcherIds(threadId),
     instantWindowMs: settings.instantWindowMs,
     blockedBy: recipientsBlocking,
+    mentionable: mentionableBy,
+    pending,
+    // A fan-out to thousands of watchers takes a while on FerretDB, so the lock lasts 30 s; a
+    // worker killed while holding it delays that thread's next fan-outs by as much.
+    groupLock: redisSerialLock(runtime.redis, config.REDIS_PREFIX, { ttlMs: 30_000, waitMs: 60_000 }),
   });
-  // Fault injection for tests/notifications (a worker killed right after claiming a digest).
-  let claims = 0;
-  const killAfter = Number(process.env.COMMONS_FAULT_KILL_AFTER_DIGEST_CLAIMS ?? '0');
+  // Fault injection for tests/notifications (a worker killed as its Nth digest is about to go out).
+  let sends = 0;
+  const killAt = Number(process.env.COMMONS_FAULT_KILL_AT_DIGEST_SEND ?? '0');
   const digests = createDigestService({
     queues: runtime.queues,
     mailer: runtime.mailer,
     site,
     log,
     tokens,
+    pending,
     inactiveAfterMs: settings.inactiveAfterMs,
-    ...(killAfter > 0
+    sendsInFlight: settings.digestSendsInFlight,
+    ...(killAt > 0
       ? {
-          afterClaim: () => {
-            if (++claims >= killAfter) process.kill(process.pid, 'SIGKILL');
+          beforeSend: () => {
+            if (++sends >= killAt) process.kill(process.pid, 'SIGKILL');
           },
         }
       : {}),

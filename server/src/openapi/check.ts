@@ -6,7 +6,7 @@ export const commonErrorStatuses = (op: Operation): number[] => [
   500,
   503,
   ...(op.method === 'get' ? [] : [403, 413, 415]),
-  ...(op.access === 'public' ? [] : [401, 403]),
+  ...(op.access === 'public' ? [] : op.access === 'publicFace' ? [401] : [401, 403]),
 ];
 
 /** Every status an operation documents, with the schema of its body (null: none). */

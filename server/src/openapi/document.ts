@@ -47,7 +47,14 @@ export function buildOpenApiDocument(
       tags: [op.tag],
       ...(op.access === 'public'
         ? {}
-        : { security: [{ session: [] }], description: `Requires a signed-in ${op.access}.` }),
+        : op.access === 'publicFace'
+          ? {
+              // No session needed while the public face is open; a session when it is closed.
+              security: [{}, { session: [] }],
+              description:
+                'Open to visitors while the public face is on (site setting `publicFace`); when it is off, to signed-in members only (a visitor gets 401 `members_only`).',
+            }
+          : { security: [{ session: [] }], description: `Requires a signed-in ${op.access}.` }),
       request: {
         ...(op.params ? { params: op.params } : {}),
         ...(op.query ? { query: op.query } : {}),

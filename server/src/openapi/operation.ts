@@ -1,12 +1,17 @@
 import type { z } from 'zod';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
-export type Access = 'public' | 'member' | 'moderator' | 'admin';
+/**
+ * Who may call an operation: anyone (`public`); anyone while the site's public face is open and
+ * members only while it is closed (`publicFace`: a visitor then gets 401 `members_only`); a
+ * signed-in member, moderator or administrator.
+ */
+export type Access = 'public' | 'publicFace' | 'member' | 'moderator' | 'admin';
 
 /**
- * One documented API operation. Each domain lists its operations beside its routes
- * (`<domain>/openapi.ts`); the OpenAPI document, the contract test and the response
- * checks of the API tests all read these lists.
+ * One documented API operation: the contract part of a route definition (`http/route.ts`), listed
+ * per domain in `<domain>/routes.ts` and gathered in `server/src/routes.ts`; the OpenAPI document,
+ * the contract test and the response checks of the API tests all read these.
  */
 export interface Operation {
   method: HttpMethod;

@@ -1,75 +1,8 @@
-import { authOperations } from '../auth/openapi.js';
-import { forumOperations } from '../forums/openapi.js';
-import { labOperations } from '../labs/openapi.js';
-import { eventOperations } from '../events/openapi.js';
-import { searchOperations } from '../search/openapi.js';
-import { healthOperations } from '../health/openapi.js';
-import { memberOperations } from '../members/openapi.js';
-import { moderationOperations } from '../moderation/openapi.js';
-import { notificationOperations } from '../notifications/openapi.js';
-import { directoryOperations } from '../directory/openapi.js';
-import { libraryOperations } from '../library/openapi.js';
-import { storyOperations } from '../stories/openapi.js';
-import { coalitionOperations } from '../coalitions/openapi.js';
-import { webhookOperations } from '../webhooks/openapi.js';
-import { mailOperations } from '../mail/openapi.js';
-import { z } from 'zod';
-import { defineOperations, type HttpMethod, type Operation } from './operation.js';
+import { allRoutes } from '../routes.js';
+import type { HttpMethod, Operation } from './operation.js';
 
-const documentOperations = defineOperations([
-  {
-    method: 'get',
-    path: '/api/openapi.json',
-    summary: 'This OpenAPI 3.1 document (an interactive reference is at /api/docs/)',
-    tag: 'operations',
-    access: 'public',
-    responses: { 200: z.object({ openapi: z.string() }).loose() },
-  },
-  {
-    method: 'get',
-    path: '/api/socket-events.json',
-    summary:
-      'The Socket.IO events: commands with their payload and acknowledgement, facts with their payload (page: /api/docs/socket-events)',
-    tag: 'operations',
-    access: 'public',
-    responses: {
-      200: z.object({
-        title: z.string(),
-        description: z.string(),
-        events: z.array(
-          z.object({
-            name: z.string(),
-            direction: z.enum(['client-to-server', 'server-to-client']),
-            group: z.string().nullable(),
-            payload: z.string().nullable(),
-            ack: z.string().nullable(),
-          }),
-        ),
-      }),
-    },
-    errors: [404],
-  },
-]);
-
-/** Every documented operation of the platform. A new domain adds its list here. */
-export const allOperations: Operation[] = [
-  ...documentOperations,
-  ...healthOperations,
-  ...authOperations,
-  ...memberOperations,
-  ...forumOperations,
-  ...moderationOperations,
-  ...searchOperations,
-  ...notificationOperations,
-  ...libraryOperations,
-  ...directoryOperations,
-  ...storyOperations,
-  ...coalitionOperations,
-  ...labOperations,
-  ...eventOperations,
-  ...webhookOperations,
-  ...mailOperations,
-];
+/** Every documented operation of the platform: the contracts of the route tables. */
+export const allOperations: Operation[] = allRoutes;
 
 /** Finds the operation serving a concrete request path, e.g. GET /api/members/abc → /api/members/{id}. */
 export function findOperation(operations: Operation[], method: string, path: string): Operation | undefined {

@@ -1,11 +1,11 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import express, { Router } from 'express';
-import { AppError } from '../http/errors.js';
-import { escapeHtml } from '../mail/layout.js';
-import { buildOpenApiDocument } from './document.js';
-import { allOperations } from './operations.js';
+import { escapeHtml } from '../text/html.js';
+import { z } from 'zod';
+import { answered, routesFor } from '../http/route.js';
+import { socketEventsDocument } from '../realtime/events.js';
+import type { OpenApiDocument } from './document.js';
 
 const swaggerUiDir = path.dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
 
@@ -17,18 +17,23 @@ const docsPage = `<!doctype html>
 
 const initScript = `window.ui = SwaggerUIBundle({ url: '/api/openapi.json', dom_id: '#swagger-ui', deepLinking: true });`;
 
-/** Written by scripts/socket-events-doc.mjs at build time from shared/src/events.ts. */
-const socketEventsFile = path.resolve(import.meta.dirname, '../../dist/socket-events.json');
-
-interface SocketEventsDoc {
-  title: string;
-  description: string;
-  events: Array<{ name: string; direction: string; group: string | null; payload: string | null; ack: string | null }>;
-}
-
-function loadSocketEvents(): SocketEventsDoc | null {
-  return existsSync(socketEventsFile) ? (JSON.parse(readFileSync(socketEventsFile, 'utf8')) as SocketEventsDoc) : null;
-}
+const socketEventsDocSchema = z.object({
+  title: z.string(),
+  description: z.string(),
+  events: z.array(
+    z.object({
+      name: z.string(),
+      direction: z.enum(['client-to-server', 'server-to-client']),
+      group: z.string().nullable(),
+      summary: z.string().nullable(),
+      sender: z.string().nullable(),
+      payload: z.string().nullable(),
+      schema: z.unknown(),
+      ack: z.string().nullable(),
+    }),
+  ),
+});
+type SocketEventsDoc = z.infer<typeof socketEventsDocSchema>;
 
 function socketEventsPage(doc: SocketEventsDoc): string {
   const rows = (direction: string) =>
@@ -49,30 +54,85 @@ function socketEventsPage(doc: SocketEventsDoc): string {
 </main></body></html>`;
 }
 
-/** `GET /api/openapi.json`, the interactive reference at `/api/docs/`, and the socket events beside them. */
-export function openApiRoutes(opts: { publicUrl: string; version: string }): Router {
+const route = routesFor<{ document: OpenApiDocument }>('operations');
+
+/** The two machine-readable descriptions, served before the API's middleware. */
+export const documentRoutes = [
+  route(
+    {
+      method: 'get',
+      path: '/api/openapi.json',
+      summary: 'This OpenAPI 3.1 document (an interactive reference is at /api/docs/)',
+      access: 'public',
+      bare: true,
+      responses: { 200: z.object({ openapi: z.string() }).loose() },
+    },
+    ({ deps }) => deps.document,
+  ),
+  route(
+    {
+      method: 'get',
+      path: '/api/socket-events.json',
+      summary:
+        'The Socket.IO events: commands with their payload and acknowledgement, facts with their payload (page: /api/docs/socket-events)',
+      access: 'public',
+      bare: true,
+      responses: { 200: socketEventsDocSchema },
+    },
+    () => socketEventsDocument(),
+  ),
+  // The pages that show them: routes like any other (so the matrices and the fuzz see them).
+  route(
+    {
+      method: 'get',
+      // Non-strict routing: this serves both /api/docs and /api/docs/.
+      path: '/api/docs',
+      summary: 'The interactive reference of this API (a page)',
+      access: 'public',
+      bare: true,
+      produces: 'text/html',
+      responses: { 200: z.string() },
+    },
+    ({ res }) => {
+      res.type('html').send(docsPage);
+      return answered;
+    },
+  ),
+  route(
+    {
+      method: 'get',
+      path: '/api/docs/init.js',
+      summary: 'The script that starts the interactive reference',
+      access: 'public',
+      bare: true,
+      produces: 'application/javascript',
+      responses: { 200: z.string() },
+    },
+    ({ res }) => {
+      res.type('application/javascript').send(initScript);
+      return answered;
+    },
+  ),
+  route(
+    {
+      method: 'get',
+      path: '/api/docs/socket-events',
+      summary: 'The Socket.IO events (a page)',
+      access: 'public',
+      bare: true,
+      produces: 'text/html',
+      responses: { 200: z.string() },
+    },
+    ({ res }) => {
+      res.type('html').send(socketEventsPage(socketEventsDocument()));
+      return answered;
+    },
+  ),
+];
+
+/** The interactive reference's own files (Swagger UI's scripts and styles), before the API's routes. */
+export function docsPages(): Router {
   const router = Router();
-  const document = buildOpenApiDocument(allOperations, { version: opts.version, serverUrl: opts.publicUrl });
-  router.get('/openapi.json', (_req, res) => {
-    res.json(document);
-  });
-  router.get('/socket-events.json', (_req, res) => {
-    const doc = loadSocketEvents();
-    if (!doc) throw new AppError('not_found', 'The socket event description is generated by npm run build.');
-    res.json(doc);
-  });
-  router.get('/docs/socket-events', (_req, res) => {
-    const doc = loadSocketEvents();
-    if (!doc) throw new AppError('not_found', 'The socket event description is generated by npm run build.');
-    res.type('html').send(socketEventsPage(doc));
-  });
-  // Non-strict routing: this serves both /api/docs and /api/docs/.
-  router.get('/docs', (_req, res) => {
-    res.type('html').send(docsPage);
-  });
-  router.get('/docs/init.js', (_req, res) => {
-    res.type('application/javascript').send(initScript);
-  });
   router.use('/docs', express.static(swaggerUiDir, { index: false, maxAge: '1d' }));
   return router;
 }

@@ -16,6 +16,8 @@ export interface RoomEmitter {
 
 export const rooms = {
   member: (id: string) => `member:${id}`,
+  /** Every socket of one signed-in browser session (ended together at sign-out). */
+  session: (id: string) => `session:${id}`,
   moderators: 'moderators',
   thread: (id: string) => `thread:${id}`,
   category: (id: string) => `category:${id}`,

@@ -1,16 +1,22 @@
-import { searchQuerySchema } from '@commons/shared';
-import { Router } from 'express';
-import { currentMember } from '../auth/routes.js';
+import { searchQuerySchema, searchResponseSchema } from '@commons/shared';
 import { actorOf } from '../forums/service.js';
-import { parse } from '../http/validate.js';
+import { routesFor } from '../http/route.js';
 import type { SearchService } from './service.js';
 
-/** `GET /api/search?q=&type=threads|posts&cursor=&limit=` */
-export function searchRoutes(search: SearchService): Router {
-  const router = Router();
-  router.get('/', async (req, res) => {
-    const me = actorOf(currentMember(req));
-    res.json(await search.search(me, parse(searchQuerySchema, req.query)));
-  });
-  return router;
-}
+const route = routesFor<{ search: SearchService }>('search');
+
+export const searchRoutes = [
+  route(
+    {
+      method: 'get',
+      path: '/api/search',
+      summary: 'Threads or posts holding all the words (the last one as a prefix), ranked, with highlights',
+      access: 'member',
+      query: searchQuerySchema,
+      responses: { 200: searchResponseSchema },
+      errors: [400, 401],
+    },
+    async ({ deps, member, query }) =>
+      deps.search.search({ ...actorOf(member), displayName: member.displayName }, query),
+  ),
+];

@@ -1,15 +1,7 @@
+import { escapeHtml } from '../text/html.js';
 import { fold, wordMatches, type ParsedQuery } from './terms.js';
 
 const WORD = /[\p{L}\p{N}]+/gu;
-
-export function escapeHtml(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
-}
 
 /** Escapes `text` and wraps the words matching the query in <mark>. */
 export function highlight(text: string, query: ParsedQuery): string {

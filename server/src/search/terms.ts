@@ -114,3 +114,11 @@ export function countMatchedTerms(terms: readonly string[], query: ParsedQuery):
 export function escapeRegex(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+
+/** A filter on a `terms` array: every query term in it, the last one as a prefix of a word (or its stem). */
+export function termsFilter(q: ParsedQuery): Record<string, unknown> {
+  const conditions: Array<Record<string, unknown>> = q.exact.map((t) => ({ terms: t }));
+  if (q.last)
+    conditions.push({ $or: [{ terms: new RegExp(`^${escapeRegex(q.last.prefix)}`) }, { terms: q.last.stem }] });
+  return { $and: conditions };
+}

@@ -1,16 +1,16 @@
 import type { ResourceCreateBody } from '@commons/shared';
-import { CoalitionModel } from '../coalitions/model.js';
+import { anyCoalition } from '../coalitions/reads.js';
 import { createCoalitionService } from '../coalitions/service.js';
-import type { Actor } from '../forums/policy.js';
+import type { Actor } from '../members/actor.js';
 import { createForumService } from '../forums/service.js';
 import { DomainEvents } from '../infra/domain-events.js';
 import type { Logger } from '../infra/log.js';
 import { createLabService } from '../labs/service.js';
-import { ResourceModel } from '../library/model.js';
+import { anyResource } from '../library/reads.js';
 import { createLibraryService } from '../library/service.js';
-import { MemberModel } from '../members/model.js';
+import { memberById } from '../members/reads.js';
 import { createStoryService } from '../stories/service.js';
-import { StoryModel } from '../stories/model.js';
+import { anyStory } from '../stories/reads.js';
 import type { ExtraSeeder } from './demo.js';
 
 const emails = {
@@ -86,11 +86,11 @@ const resources: Array<{ by: Who; featured?: boolean; body: ResourceCreateBody }
  * any hub content exists already.
  */
 export const seedHub: ExtraSeeder = async (members: Map<string, string>, log: Logger) => {
-  if ((await ResourceModel.exists({})) || (await StoryModel.exists({})) || (await CoalitionModel.exists({}))) return;
+  if ((await anyResource()) || (await anyStory()) || (await anyCoalition())) return;
   const actors = new Map<Who, Actor & { displayName: string }>();
   for (const [who, email] of Object.entries(emails) as Array<[Who, string]>) {
     const id = members.get(email);
-    const member = id ? await MemberModel.findById(id, { role: 1, createdAt: 1, displayName: 1 }).lean() : null;
+    const member = id ? await memberById(id, ['role', 'createdAt', 'displayName']) : null;
     if (!member) {
       log.warn('demo members missing; hub demo content skipped');
       return;
@@ -107,7 +107,7 @@ export const seedHub: ExtraSeeder = async (members: Map<string, string>, log: Lo
   const forums = createForumService({ events, log });
   const library = createLibraryService({ events, log, forums });
   const stories = createStoryService({ forums, log });
-  const coalitions = createCoalitionService();
+  const coalitions = createCoalitionService({ events });
   const labs = createLabService({
     events,
     // Chat numbers are never needed while seeding (no one is in a lab room).

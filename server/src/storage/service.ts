@@ -1,10 +1,11 @@
 import { libraryLimits, type Upload } from '@commons/shared';
 import { isValidObjectId, Types } from 'mongoose';
 import type { Readable } from 'node:stream';
-import { isModerator, type Actor } from '../forums/policy.js';
+import { isModerator, type Actor } from '../members/actor.js';
 import { AppError } from '../http/errors.js';
 import type { Limiter } from '../http/rate-limit.js';
 import { UploadModel, type UploadFields } from './model.js';
+import { siteLimits } from '../site/settings.js';
 import { sniff } from './sniff.js';
 import type { Storage } from './storage.js';
 
@@ -35,13 +36,19 @@ export interface UploadServiceDeps {
   uploadLimiter?: Limiter;
 }
 
+/** The largest upload the site allows now (an administrator's limit, at most libraryLimits' ceiling). */
+export async function uploadMaxBytes(): Promise<number> {
+  return Math.min((await siteLimits()).libraryUploadMb * 1_048_576, libraryLimits.uploadMaxBytes);
+}
+
 export function createUploadService({ storage, isPublished, uploadLimiter }: UploadServiceDeps) {
   return {
     async save(actor: Actor, file: { buffer: Buffer; originalName: string }): Promise<UploadFields> {
       await uploadLimiter?.consume(actor.id);
       if (file.buffer.length === 0) throw new AppError('validation_failed', 'The file is empty.');
-      if (file.buffer.length > libraryLimits.uploadMaxBytes)
-        throw new AppError('payload_too_large', 'Files can be at most 20 MB.');
+      const maxBytes = await uploadMaxBytes();
+      if (file.buffer.length > maxBytes)
+        throw new AppError('payload_too_large', `Files can be at most ${maxBytes / 1_048_576} MB.`);
       const type = sniff(file.buffer);
       if (!type)
         throw new AppError(

@@ -1,23 +1,25 @@
 import type { Story, StoryCreateBody, StoryListQuery, StoryPatchBody, StorySummary } from '@commons/shared';
-import mongoose, { isValidObjectId, Types } from 'mongoose';
+import mongoose, { Types } from 'mongoose';
 import { z } from 'zod';
-import { decodeCursor, encodeCursor } from '../forums/cursor.js';
+import { cursorField, decodeCursor, encodeCursor } from '../http/cursor.js';
 import { htmlToText } from '../forums/markdown.js';
 import { loadMemberRefs } from '../forums/mentions.js';
-import { isAdmin, type Actor } from '../forums/policy.js';
+import { isAdmin, type Actor } from '../members/actor.js';
 import type { ForumService } from '../forums/service.js';
 import { AppError } from '../http/errors.js';
 import type { Limiter } from '../http/rate-limit.js';
 import type { Logger } from '../infra/log.js';
 import { openDiscussionThread } from '../library/discussion.js';
-import { escapeRegex, termsOf } from '../search/terms.js';
-import { UploadModel } from '../storage/model.js';
+import { escapeRegex, parseQuery, termsFilter, termsOf } from '../search/terms.js';
+import { ownUploads } from '../storage/reads.js';
 import { renderStory } from './markdown.js';
+import { readableStories, readableStory, readableStoryOr404, type ReadableStory } from './read-rule.js';
 import { StoryModel, type StoryFields } from './model.js';
+import { assertMayPublish } from '../moderation/publishing.js';
 
 const { trusted } = mongoose;
 
-const cursorSchema = z.object({ at: z.number().int(), id: z.string().regex(/^[0-9a-f]{24}$/) }).strict();
+const cursorSchema = z.object({ at: cursorField.time(), id: cursorField.id() }).strict();
 
 function excerptOf(html: string): string {
   const text = htmlToText(html).replace(/\s+/g, ' ').trim();
@@ -34,13 +36,7 @@ export interface StoryServiceDeps {
 
 /** Member stories of local innovation: Markdown with their own images, a thread each; admins feature them. */
 export function createStoryService(deps: StoryServiceDeps) {
-  async function find(id: string): Promise<StoryFields> {
-    const doc = isValidObjectId(id) ? await StoryModel.findById(id).lean<StoryFields>() : null;
-    if (!doc) throw new AppError('not_found', 'No story with this id.');
-    return doc;
-  }
-
-  async function summaries(docs: StoryFields[]): Promise<Map<string, StorySummary>> {
+  async function summaries(docs: ReadableStory[]): Promise<Map<string, StorySummary>> {
     const refs = await loadMemberRefs(docs.map((d) => d.authorId));
     return new Map(
       docs.map((d) => [
@@ -60,16 +56,19 @@ export function createStoryService(deps: StoryServiceDeps) {
     );
   }
 
-  async function present(doc: StoryFields): Promise<Story> {
+  async function present(doc: ReadableStory): Promise<Story> {
     const summary = (await summaries([doc])).get(doc._id.toHexString())!;
     return { ...summary, body: doc.body, bodyHtml: doc.html };
   }
 
-  async function listDocs(filter: Record<string, unknown>, limit: number): Promise<StorySummary[]> {
-    const docs = await StoryModel.find(filter, { body: 0, html: 0, terms: 0 })
-      .sort({ createdAt: -1, _id: -1 })
-      .limit(limit)
-      .lean<StoryFields[]>();
+  async function listDocs(viewer: Actor, filter: Record<string, unknown>, limit: number): Promise<StorySummary[]> {
+    const docs = readableStories(
+      viewer,
+      await StoryModel.find(filter, { body: 0, html: 0, terms: 0 })
+        .sort({ createdAt: -1, _id: -1 })
+        .limit(limit)
+        .lean<StoryFields[]>(),
+    );
     const map = await summaries(docs);
     return docs.map((d) => map.get(d._id.toHexString())!);
   }
@@ -78,12 +77,8 @@ export function createStoryService(deps: StoryServiceDeps) {
   async function assertOwnImages(author: { id: string }, imageIds: string[]): Promise<void> {
     if (imageIds.length === 0) return;
     const unique = [...new Set(imageIds)];
-    const own = await UploadModel.countDocuments({
-      _id: trusted({ $in: unique.map((id) => new Types.ObjectId(id)) }),
-      ownerId: new Types.ObjectId(author.id),
-      kind: 'image',
-    });
-    if (own !== unique.length)
+    const own = await ownUploads(author.id, unique, 'image');
+    if (own.size !== unique.length)
       throw new AppError('validation_failed', 'Stories can show only images you uploaded.', {
         fieldErrors: { body: ['unknown image'] },
         formErrors: [],
@@ -111,11 +106,12 @@ export function createStoryService(deps: StoryServiceDeps) {
     } catch (err) {
       deps.log?.warn({ err, storyId: id }, 'opening the story thread failed');
     }
-    return present(doc);
+    return present(readableStory(actor, doc));
   }
 
   return {
     async publish(actor: Actor, body: StoryCreateBody): Promise<Story> {
+      await assertMayPublish(actor);
       const rendered = renderStory(body.body);
       await assertOwnImages(actor, rendered.imageIds);
       await deps.publishLimiter?.consume(actor.id);
@@ -137,7 +133,8 @@ export function createStoryService(deps: StoryServiceDeps) {
 
     /** Its author or an administrator edits a story (images: the author's own uploads). */
     async update(actor: Actor, id: string, patch: StoryPatchBody): Promise<Story> {
-      const doc = await find(id);
+      await assertMayPublish(actor);
+      const doc = await readableStoryOr404(actor, id);
       assertAuthorOrAdmin(actor, doc, 'edit');
       const next = {
         title: patch.title ?? doc.title,
@@ -160,23 +157,27 @@ export function createStoryService(deps: StoryServiceDeps) {
         },
         { returnDocument: 'after' },
       ).lean<StoryFields>();
-      if (!updated) throw new AppError('not_found', 'No story with this id.');
-      return present(updated);
+      return present(readableStory(actor, updated));
     },
 
     /** Its author or an administrator deletes a story (its discussion thread stays in the forums). */
     async remove(actor: Actor, id: string): Promise<void> {
-      const doc = await find(id);
+      const doc = await readableStoryOr404(actor, id);
       assertAuthorOrAdmin(actor, doc, 'delete');
       await StoryModel.deleteOne({ _id: doc._id });
     },
 
-    async get(_actor: Actor, id: string): Promise<Story> {
-      return present(await find(id));
+    async get(viewer: Actor, id: string): Promise<Story> {
+      return present(await readableStoryOr404(viewer, id));
     },
 
-    async list(_actor: Actor, query: StoryListQuery): Promise<{ stories: StorySummary[]; nextCursor: string | null }> {
+    async list(viewer: Actor, query: StoryListQuery): Promise<{ stories: StorySummary[]; nextCursor: string | null }> {
       const and: Array<Record<string, unknown>> = [];
+      if (query.q) {
+        const parsed = parseQuery(query.q);
+        if (!parsed.last) return { stories: [], nextCursor: null };
+        and.push(termsFilter(parsed));
+      }
       if (query.topic) and.push({ topics: query.topic });
       if (query.community) and.push({ community: new RegExp(`^${escapeRegex(query.community)}$`, 'i') });
       if (query.featured) and.push({ featured: query.featured === 'true' });
@@ -195,7 +196,7 @@ export function createStoryService(deps: StoryServiceDeps) {
         .sort({ createdAt: -1, _id: -1 })
         .limit(query.limit + 1)
         .lean<StoryFields[]>();
-      const page = docs.slice(0, query.limit);
+      const page = readableStories(viewer, docs.slice(0, query.limit));
       const map = await summaries(page);
       const last = page.at(-1);
       return {
@@ -209,16 +210,16 @@ export function createStoryService(deps: StoryServiceDeps) {
 
     async setFeatured(actor: Actor, id: string, featured: boolean): Promise<Story> {
       if (!isAdmin(actor)) throw new AppError('forbidden', 'Only administrators feature stories.');
-      const doc = await find(id);
+      const doc = await readableStoryOr404(actor, id);
       await StoryModel.updateOne({ _id: doc._id }, { $set: { featured } });
       return present({ ...doc, featured });
     },
 
-    featured: (limit = 4) => listDocs({ featured: true }, limit),
+    featured: (viewer: Actor, limit = 4) => listDocs(viewer, { featured: true }, limit),
 
-    byAuthors: (authorIds: string[], limit = 4) =>
+    byAuthors: (viewer: Actor, authorIds: string[], limit = 4) =>
       authorIds.length
-        ? listDocs({ authorId: trusted({ $in: authorIds.map((a) => new Types.ObjectId(a)) }) }, limit)
+        ? listDocs(viewer, { authorId: trusted({ $in: authorIds.map((a) => new Types.ObjectId(a)) }) }, limit)
         : Promise.resolve([]),
   };
 }

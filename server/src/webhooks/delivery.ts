@@ -2,10 +2,11 @@ import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { webhookJobSchema } from '@commons/shared';
 import { UnrecoverableError } from 'bullmq';
-import { Types } from 'mongoose';
+import { trusted, Types } from 'mongoose';
 import type { Logger } from '../infra/log.js';
-import type { Queues } from '../infra/queues.js';
-import { MemberModel } from '../members/model.js';
+import type { Outbox } from '../infra/outbox.js';
+import { memberById } from '../members/reads.js';
+import { activeWebhooksChanged } from './active.js';
 import { assertSafeTarget, guardedLookup, UnsafeTargetError } from './guard.js';
 import { WebhookDeliveryModel, WebhookModel } from './model.js';
 import { signPayload } from './signing.js';
@@ -65,8 +66,8 @@ function post(
 const short = (message: string) => message.slice(0, 500);
 
 /** The work of the `webhooks` queue: one signed POST per job, its history, and disabling. */
-export function createWebhookDeliverer(deps: { queues: Queues; log: Logger; settings: DelivererSettings }) {
-  const { queues, log, settings } = deps;
+export function createWebhookDeliverer(deps: { outbox: Outbox; log: Logger; settings: DelivererSettings }) {
+  const { outbox, log, settings } = deps;
 
   /** A delivery gave up: count it, and turn the webhook off (telling its admin) at the limit. */
   async function finalFailure(webhookId: string, lastError: string): Promise<void> {
@@ -89,24 +90,27 @@ export function createWebhookDeliverer(deps: { queues: Queues; log: Logger; sett
       { returnDocument: 'after' },
     ).lean();
     if (!disabled) return;
+    await activeWebhooksChanged();
     log.warn({ webhookId, failures: counted.consecutiveFailures }, 'webhook disabled after failed deliveries');
-    const admin = await MemberModel.findById(disabled.createdById, { email: 1, displayName: 1, locale: 1 }).lean();
+    const admin = await memberById(disabled.createdById, ['email', 'displayName', 'locale']);
     if (!admin) return;
-    await queues.mail.add(
-      'webhook_disabled',
+    await outbox.schedule([
       {
-        kind: 'webhook_disabled',
-        memberId: admin._id.toHexString(),
-        to: admin.email,
-        locale: admin.locale,
-        displayName: admin.displayName,
-        webhookUrl: disabled.url,
-        failures: counted.consecutiveFailures,
-        lastError,
-        settingsUrl: `${settings.publicUrl}/api/webhooks/${webhookId}/deliveries`,
+        queue: 'mail',
+        key: `webhook-disabled-${webhookId}-${disabledAt.getTime()}`,
+        job: {
+          kind: 'webhook_disabled',
+          memberId: admin._id.toHexString(),
+          to: admin.email,
+          locale: admin.locale,
+          displayName: admin.displayName,
+          webhookUrl: disabled.url,
+          failures: counted.consecutiveFailures,
+          lastError,
+          settingsUrl: `${settings.publicUrl}/api/webhooks/${webhookId}/deliveries`,
+        },
       },
-      { jobId: `webhook-disabled-${webhookId}-${disabledAt.getTime()}` },
-    );
+    ]);
   }
 
   return {
@@ -170,7 +174,7 @@ export function createWebhookDeliverer(deps: { queues: Queues; log: Logger; sett
         const final = refused || attempt >= maxAttempts;
         const message = short(err instanceof Error ? err.message : String(err));
         const marked = await WebhookDeliveryModel.updateOne(
-          { deliveryId, status: { $nin: ['succeeded', 'failed'] } },
+          { deliveryId, status: trusted({ $nin: ['succeeded', 'failed'] }) },
           {
             $set: {
               status: final ? 'failed' : 'retrying',

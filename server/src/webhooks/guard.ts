@@ -15,15 +15,26 @@ export interface GuardOptions {
   allowPrivate: boolean;
 }
 
+/** IPv6 global unicast (RFC 4291): everything outside it is special-use, deprecated or unassigned. */
+const GLOBAL_UNICAST_V6 = ipaddr.parseCIDR('2000::/3');
+
 /**
- * Only public unicast addresses pass: loopback, private (RFC 1918), link-local, CGNAT, multicast,
- * broadcast, unspecified, documentation/reserved, IPv6 unique-local and the IPv6 ranges that embed
- * an IPv4 address (NAT64, 6to4, Teredo) are refused. IPv4-mapped IPv6 is judged as its IPv4.
+ * Only public unicast addresses pass, judged by ipaddr.js's range table (`unicast` is what no
+ * special-purpose registry entry claims): loopback, private (RFC 1918), link-local, CGNAT,
+ * benchmarking (198.18.0.0/15), multicast, broadcast, unspecified, documentation and reserved
+ * ranges are refused. IPv6 must also lie in global unicast 2000::/3, which leaves out the
+ * IPv4-compatible `::a.b.c.d` form, NAT64 prefixes (64:ff9b::/96, 64:ff9b:1::/48), site-local
+ * fec0::/10 and the discard prefix 100::/64 whatever a table says of them. IPv4-mapped IPv6 is
+ * judged as its IPv4.
  */
 export function isPublicAddress(address: string): boolean {
-  if (!ipaddr.isValid(address)) return false;
-  const parsed = ipaddr.process(address.replace(/%.*$/, ''));
-  return parsed.range() === 'unicast';
+  const bare = address.replace(/%.*$/, '');
+  if (!ipaddr.isValid(bare)) return false;
+  const parsed = ipaddr.parse(bare);
+  if (parsed.kind() === 'ipv4') return parsed.range() === 'unicast';
+  const v6 = parsed as ipaddr.IPv6;
+  if (v6.isIPv4MappedAddress()) return v6.toIPv4Address().range() === 'unicast';
+  return v6.range() === 'unicast' && v6.match(GLOBAL_UNICAST_V6);
 }
 
 function checkAddresses(host: string, addresses: string[], opts: GuardOptions): void {

@@ -1,41 +1,116 @@
-import { webhookCreateBodySchema, webhookPatchBodySchema } from '@commons/shared';
-import { Router } from 'express';
-import { currentMember } from '../auth/routes.js';
+import {
+  objectIdSchema,
+  webhookCreateBodySchema,
+  webhookCreatedResponseSchema,
+  webhookDeliveryListResponseSchema,
+  webhookDeliveryResponseSchema,
+  webhookListResponseSchema,
+  webhookPatchBodySchema,
+  webhookResponseSchema,
+} from '@commons/shared';
+import { z } from 'zod';
+import { routesFor } from '../http/route.js';
 import { actorOf } from '../forums/service.js';
-import { parse } from '../http/validate.js';
 import type { WebhookService } from './service.js';
+const idParams = z.object({ id: objectIdSchema });
 
-/** `/api/webhooks`: administrators manage outgoing webhooks (the service checks the role). */
-export function webhookRoutes(webhooks: WebhookService): Router {
-  const router = Router();
+/**
+ * Deliveries are POSTs of `{id, type, createdAt, data}` with `X-Commons-Event`,
+ * `X-Commons-Delivery`, `X-Commons-Timestamp` and `X-Commons-Signature: v1=<hex HMAC-SHA256 of
+ * "<timestamp>.<raw body>" keyed with the secret>`. Receivers should compare in constant time and
+ * refuse timestamps more than 5 minutes from their clock.
+ */
 
-  router.post('/webhooks', async (req, res) => {
-    const actor = actorOf(currentMember(req));
-    res.status(201).json(await webhooks.create(actor, parse(webhookCreateBodySchema, req.body)));
-  });
+const route = routesFor<{ webhooks: WebhookService }>('webhooks');
 
-  router.get('/webhooks', async (req, res) => {
-    res.json({ webhooks: await webhooks.list(actorOf(currentMember(req))) });
-  });
-
-  router.patch('/webhooks/:id', async (req, res) => {
-    const actor = actorOf(currentMember(req));
-    const webhook = await webhooks.update(actor, req.params.id, parse(webhookPatchBodySchema, req.body));
-    res.json({ webhook });
-  });
-
-  router.delete('/webhooks/:id', async (req, res) => {
-    await webhooks.remove(actorOf(currentMember(req)), req.params.id);
-    res.status(204).end();
-  });
-
-  router.get('/webhooks/:id/deliveries', async (req, res) => {
-    res.json({ deliveries: await webhooks.deliveries(actorOf(currentMember(req)), req.params.id) });
-  });
-
-  router.post('/webhooks/:id/test', async (req, res) => {
-    res.status(202).json({ delivery: await webhooks.test(actorOf(currentMember(req)), req.params.id) });
-  });
-
-  return router;
-}
+/** Outgoing webhooks for administrators: register, list, change, delete, deliveries, test. */
+export const webhookRoutes = [
+  route(
+    {
+      method: 'post',
+      path: '/api/webhooks',
+      summary:
+        'Register an outgoing webhook (public http(s) receivers only); the signing secret is in this answer only',
+      access: 'admin',
+      body: webhookCreateBodySchema,
+      responses: { 201: webhookCreatedResponseSchema },
+      errors: [400, 401],
+    },
+    async ({ deps: { webhooks }, body, member }) => {
+      const actor = actorOf(member);
+      return await webhooks.create(actor, body);
+    },
+  ),
+  route(
+    {
+      method: 'get',
+      path: '/api/webhooks',
+      summary: 'Every webhook, newest first (secrets are never listed)',
+      access: 'admin',
+      responses: { 200: webhookListResponseSchema },
+      errors: [401],
+    },
+    async ({ deps: { webhooks }, member }) => {
+      return { webhooks: await webhooks.list(actorOf(member)) };
+    },
+  ),
+  route(
+    {
+      method: 'patch',
+      path: '/api/webhooks/{id}',
+      summary: 'Change the events of a webhook, or turn it off and on (on clears its failure count)',
+      access: 'admin',
+      params: idParams,
+      body: webhookPatchBodySchema,
+      responses: { 200: webhookResponseSchema },
+      errors: [400, 401, 404],
+    },
+    async ({ deps: { webhooks }, params, body, member }) => {
+      const actor = actorOf(member);
+      const webhook = await webhooks.update(actor, params.id, body);
+      return { webhook };
+    },
+  ),
+  route(
+    {
+      method: 'delete',
+      path: '/api/webhooks/{id}',
+      summary: 'Delete a webhook and its delivery history',
+      access: 'admin',
+      params: idParams,
+      responses: { 204: null },
+      errors: [401, 404],
+    },
+    async ({ deps: { webhooks }, params, member }) => {
+      await webhooks.remove(actorOf(member), params.id);
+    },
+  ),
+  route(
+    {
+      method: 'get',
+      path: '/api/webhooks/{id}/deliveries',
+      summary: 'The last 100 deliveries: status, response code, attempts, last error, times',
+      access: 'admin',
+      params: idParams,
+      responses: { 200: webhookDeliveryListResponseSchema },
+      errors: [401, 404],
+    },
+    async ({ deps: { webhooks }, params, member }) => {
+      return { deliveries: await webhooks.deliveries(actorOf(member), params.id) };
+    },
+  ),
+  route(
+    {
+      method: 'post',
+      path: '/api/webhooks/{id}/test',
+      summary: 'Queue a signed `webhook.test` delivery to an active webhook',
+      access: 'admin',
+      params: idParams,
+      responses: { 202: webhookDeliveryResponseSchema },
+      errors: [400, 401, 404, 409],
+    },
+    async ({ deps: { webhooks }, params, member }) => {
+      return { delivery: await webhooks.test(actorOf(member), params.id) };
+    },
+  ),
+];

@@ -8,9 +8,11 @@ import {
   type WebhookPatchBody,
 } from '@commons/shared';
 import { Types } from 'mongoose';
-import { isAdmin, type Actor } from '../forums/policy.js';
+import { isDuplicateKey } from '../infra/store/index.js';
+import { isAdmin, type Actor } from '../members/actor.js';
 import { AppError } from '../http/errors.js';
-import type { Queues } from '../infra/queues.js';
+import type { Outbox } from '../infra/outbox.js';
+import { activeWebhooksChanged } from './active.js';
 import { assertSafeTarget, UnsafeTargetError } from './guard.js';
 import { WebhookDeliveryModel, WebhookModel, type WebhookDeliveryFields, type WebhookFields } from './model.js';
 import { newWebhookSecret } from './signing.js';
@@ -66,7 +68,7 @@ export function deliveryIdFor(webhookId: string, eventId: string): string {
  * id, so publishing the same event twice sends it once.
  */
 export async function enqueueDelivery(
-  queues: Queues,
+  outbox: Outbox,
   settings: Pick<WebhookSettings, 'backoffMs'>,
   webhookId: string,
   event: WebhookEvent,
@@ -89,17 +91,17 @@ export async function enqueueDelivery(
     );
   } catch (err) {
     // Two racing upserts of the same delivery: the other one inserted it.
-    if (!(err instanceof Error && 'code' in err && err.code === 11000)) throw err;
+    if (!isDuplicateKey(err)) throw err;
   }
-  await queues.webhooks.add(
-    event.type,
-    { kind: 'deliver', webhookId, deliveryId, event },
+  await outbox.schedule([
     {
-      jobId: deliveryId,
+      queue: 'webhooks',
+      key: deliveryId,
+      job: { kind: 'deliver', webhookId, deliveryId, event },
       attempts: DELIVERY_ATTEMPTS,
       backoff: { type: 'exponential', delay: settings.backoffMs },
     },
-  );
+  ]);
   return deliveryId;
 }
 
@@ -118,8 +120,19 @@ async function checkTarget(url: string, settings: WebhookSettings): Promise<stri
 }
 
 /** Outgoing webhooks: administrators register receivers; listeners queue one job per event. */
-export function createWebhookService(deps: { queues: Queues; settings: WebhookSettings }) {
-  const { queues, settings } = deps;
+export function createWebhookService(deps: {
+  outbox: Outbox;
+  settings: WebhookSettings;
+  /** The audit log (moderation owns it): every administrator's change and test delivery. */
+  audit?: (
+    actorId: string,
+    action: 'webhook.create' | 'webhook.update' | 'webhook.delete' | 'webhook.test',
+    webhookId: string,
+    details: Record<string, unknown>,
+  ) => Promise<void>;
+}) {
+  const { outbox, settings } = deps;
+  const audit = deps.audit ?? (async () => undefined);
 
   async function find(id: string) {
     if (!objectIdSchema.safeParse(id).success) throw new AppError('not_found', 'No webhook with this id.');
@@ -140,6 +153,8 @@ export function createWebhookService(deps: { queues: Queues; settings: WebhookSe
         secret,
         createdById: new Types.ObjectId(actor.id),
       });
+      await activeWebhooksChanged();
+      await audit(actor.id, 'webhook.create', doc._id.toHexString(), { url, events: body.events });
       return { webhook: toWebhook(doc.toObject()), secret };
     },
 
@@ -174,7 +189,9 @@ export function createWebhookService(deps: { queues: Queues; settings: WebhookSe
       if (Object.keys($set).length === 0) return toWebhook(current);
       // No projection here: FerretDB's findAndModify does not take one (toWebhook drops the secret).
       const doc = await WebhookModel.findByIdAndUpdate(id, { $set }, { returnDocument: 'after' }).lean();
+      await activeWebhooksChanged();
       if (!doc) throw new AppError('not_found', 'No webhook with this id.');
+      await audit(actor.id, 'webhook.update', id, { ...patch });
       return toWebhook(doc);
     },
 
@@ -182,8 +199,10 @@ export function createWebhookService(deps: { queues: Queues; settings: WebhookSe
       requireAdmin(actor);
       await find(id);
       await WebhookModel.deleteOne({ _id: id });
+      await activeWebhooksChanged();
       // Queued jobs find no webhook and do nothing; the history goes with it.
       await WebhookDeliveryModel.deleteMany({ webhookId: new Types.ObjectId(id) });
+      await audit(actor.id, 'webhook.delete', id, {});
     },
 
     async deliveries(actor: Actor, id: string): Promise<WebhookDelivery[]> {
@@ -208,7 +227,8 @@ export function createWebhookService(deps: { queues: Queues; settings: WebhookSe
         createdAt: new Date().toISOString(),
         data: { webhookId: id, message: 'A test delivery from Commons.' },
       };
-      const deliveryId = await enqueueDelivery(queues, settings, id, event);
+      const deliveryId = await enqueueDelivery(outbox, settings, id, event);
+      await audit(actor.id, 'webhook.test', id, { deliveryId });
       const doc = await WebhookDeliveryModel.findOne({ deliveryId }).lean();
       return toDelivery(doc!);
     },

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { displayNameSchema, localeSchema } from '../members/schemas.js';
+import { displayNameSchema, localeSchema, timeZoneSchema } from '../members/schemas.js';
 
 export const emailSchema = z.string().trim().toLowerCase().max(254).pipe(z.email());
 /** Strength rules beyond length live in the server's password policy (common-password list). */
@@ -11,6 +11,8 @@ export const registerBodySchema = z
     password: passwordSchema,
     displayName: displayNameSchema,
     locale: localeSchema.optional(),
+    /** The device's zone (the browser sends it); else the server's default. */
+    timeZone: timeZoneSchema.optional(),
   })
   .strict();
 export type RegisterBody = z.infer<typeof registerBodySchema>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { avatarRefField } from '../members/avatar.js';
 import { objectIdSchema } from '../ids.js';
 
 /** Limits of the forums, shared so the client can validate before sending. */
@@ -34,8 +35,13 @@ const nonBlank = (max: number) =>
 
 const pageLimit = (max: number, fallback: number) => z.coerce.number().int().min(1).max(max).default(fallback);
 
-/** Who wrote something, as lists show them. `handle` is what `@handle` mentions use. */
-export const memberRefSchema = z.object({ id: objectIdSchema, displayName: z.string(), handle: z.string() }).strict();
+/**
+ * Who wrote something, as lists show them. `handle` is what `@handle` mentions use; `avatar` the
+ * base path of their picture when they uploaded one (members/avatar.ts).
+ */
+export const memberRefSchema = z
+  .object({ id: objectIdSchema, displayName: z.string(), handle: z.string(), ...avatarRefField })
+  .strict();
 export type MemberRef = z.infer<typeof memberRefSchema>;
 
 // ---------------------------------------------------------------- categories
@@ -55,6 +61,8 @@ export const categorySchema = z
     description: z.string(),
     position: z.number().int(),
     archived: z.boolean(),
+    /** Readable without an account while the site's public face is open (site-wide categories only). */
+    public: z.boolean(),
     /** The coalition that owns it (its admins manage it); null: a site-wide category. */
     coalitionId: objectIdSchema.nullable(),
     threadCount: z.number().int(),
@@ -82,6 +90,8 @@ export const categoryCreateBodySchema = z
     slug: categorySlugSchema.optional(),
     description: z.string().trim().max(500).default(''),
     position: z.number().int().min(0).max(10_000).optional(),
+    /** Readable without an account (site-wide categories only). */
+    public: z.boolean().optional(),
     /** A coalition's own category: created by that coalition's admins. */
     coalitionId: objectIdSchema.optional(),
   })
@@ -94,6 +104,7 @@ export const categoryPatchBodySchema = z
     description: z.string().trim().max(500),
     position: z.number().int().min(0).max(10_000),
     archived: z.boolean(),
+    public: z.boolean(),
   })
   .partial()
   .strict()
@@ -274,6 +285,7 @@ export const postResponseSchema = z.object({ post: postSchema }).strict();
 export const revisionSchema = z
   .object({ body: z.string(), editedAt: z.string(), editor: memberRefSchema.nullable() })
   .strict();
+export type Revision = z.infer<typeof revisionSchema>;
 export const revisionListResponseSchema = z.object({ revisions: z.array(revisionSchema) }).strict();
 
 export const reactionResponseSchema = z
@@ -309,6 +321,7 @@ export const readResponseSchema = z.object({ lastReadSeq: z.number().int(), unre
 
 export const mentionQuerySchema = z.object({ q: z.string().trim().min(1).max(60) }).strict();
 export const mentionListResponseSchema = z.object({ members: z.array(memberRefSchema) }).strict();
+export const memberHandleResponseSchema = z.object({ member: memberRefSchema }).strict();
 
 // ---------------------------------------------------------------- live (socket payloads)
 
@@ -352,11 +365,16 @@ export interface ThreadReadEvent {
 
 // ---------------------------------------------------------------- search
 
-export const searchTypes = ['threads', 'posts'] as const;
+/**
+ * What one search box covers. `all` (the default) gives the first matches of each kind, posts
+ * included; a single type pages through that kind.
+ */
+export const searchTypes = ['all', 'posts', 'threads', 'resources', 'stories', 'events', 'members'] as const;
+export type SearchType = (typeof searchTypes)[number];
 export const searchQuerySchema = z
   .object({
     q: z.string().trim().min(1).max(200),
-    type: z.enum(searchTypes).default('threads'),
+    type: z.enum(searchTypes).default('all'),
     cursor: cursorSchema.optional(),
     limit: pageLimit(50, 20),
   })
@@ -383,9 +401,28 @@ export const searchHitSchema = z
   .strict();
 export type SearchHit = z.infer<typeof searchHitSchema>;
 
+/** A match outside the forums (a resource, story, event or member), linking to its page. */
+export const searchItemSchema = z
+  .object({
+    type: z.enum(['resource', 'story', 'event', 'member']),
+    id: objectIdSchema,
+    title: z.string(),
+    /** The client page it opens. */
+    path: z.string(),
+    /** A line of plain text about it (a summary, an excerpt, an organisation). */
+    detail: z.string(),
+    /** When it was published, or when the event starts. */
+    at: z.string().nullable(),
+  })
+  .strict();
+export type SearchItem = z.infer<typeof searchItemSchema>;
+
 export const searchResponseSchema = z
   .object({
+    /** Threads and posts (of the forums). */
     results: z.array(searchHitSchema),
+    /** Resources, stories, events and members, each through its own domain's read rule. */
+    items: z.array(searchItemSchema),
     nextCursor: z.string().nullable(),
     /** The normalized terms searched for (the last one as a prefix). */
     terms: z.array(z.string()),

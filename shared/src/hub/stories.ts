@@ -34,6 +34,8 @@ export type StoryPatchBody = z.infer<typeof storyPatchBodySchema>;
 
 export const storyListQuerySchema = z
   .object({
+    /** Words of the title or text (all of them; the last as a prefix). */
+    q: z.string().trim().min(1).max(200).optional(),
     topic: resourceTopicSchema.optional(),
     /** Exact match, letter case aside. */
     community: z.string().trim().min(1).max(storyLimits.communityMax).optional(),

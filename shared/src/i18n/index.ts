@@ -18,3 +18,4 @@ export function flattenMessages(messages: object, prefix = ''): Record<string, s
   }
   return out;
 }
+export * from './time.js';

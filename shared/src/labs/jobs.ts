@@ -29,6 +29,8 @@ export const labSummaryMailSchema = z.object({
   labTitle: z.string(),
   topIdeas: z.array(z.object({ text: z.string(), dots: z.number() })),
   actions: z.array(z.object({ title: z.string(), owner: z.string().nullable(), dueDate: z.string().nullable() })),
+  /** Decisions recorded in the lab (absent in jobs queued before they were mailed). */
+  decisions: z.array(z.object({ title: z.string(), text: z.string() })).default([]),
   attendance: z.number(),
   summaryUrl: z.string(),
 });

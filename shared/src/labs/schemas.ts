@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { objectIdSchema } from '../ids.js';
+import { avatarRefField } from '../members/avatar.js';
 
 /** Limits of Action Labs, shared so the client can validate before sending. */
 export const labLimits = {
@@ -18,6 +19,7 @@ export const labLimits = {
   ideaMax: 500,
   groupMax: 80,
   reasonMax: 1000,
+  proposalMax: 2000,
   actionTitleMax: 300,
   invitesMax: 200,
   /** Messages the join ack carries; older ones come with lab:messages:since. */
@@ -143,7 +145,7 @@ export const inviteBodySchema = z
   .strict();
 export type InviteBody = z.infer<typeof inviteBodySchema>;
 
-export const labRefSchema = z.object({ id: objectIdSchema, displayName: z.string() }).strict();
+export const labRefSchema = z.object({ id: objectIdSchema, displayName: z.string(), ...avatarRefField }).strict();
 export type LabMemberRef = z.infer<typeof labRefSchema>;
 
 export const labSchema = z
@@ -260,6 +262,10 @@ export type LabIdea = z.infer<typeof labIdeaSchema>;
 export const consensusTallySchema = z
   .object({
     phaseIndex: z.number().int(),
+    /** The consensus phase's title in the agenda. */
+    title: z.string(),
+    /** The proposal the facilitators put to the check ('' when none was written). */
+    proposal: z.string(),
     counts: z.object({ agree: z.number(), abstain: z.number(), disagree: z.number(), block: z.number() }),
     blockReasons: z.array(z.string()),
     /**
@@ -275,7 +281,7 @@ export const consensusTallySchema = z
     anonymous: z.boolean(),
     /** Results are hidden until the check closes (counts are zero and reasons empty meanwhile). */
     hidden: z.boolean(),
-    /** The facilitators closed the check: no more answers. */
+    /** The facilitators closed the check, or its phase is over: no more answers. */
     closed: z.boolean(),
     voters: z.array(z.object({ member: labRefSchema, choice: consensusChoiceSchema }).strict()),
   })
@@ -330,6 +336,13 @@ export interface LabState {
   dotsLeft: number;
   consensus: ConsensusTally | null;
   myConsensus: ConsensusChoice | null;
+  /** Every consensus check reached so far (the current one included), oldest first. */
+  checks: ConsensusTally[];
+  /**
+   * The member takes part (facilitator, or holding a seat when the lab has a capacity). Others
+   * (waitlisted, no RSVP in a full lab) follow the room without its controls.
+   */
+  takingPart: boolean;
   queue: LabQueue;
   actions: ActionItem[];
   outcomes: LabOutcome[];
@@ -425,6 +438,8 @@ export const outcomeListResponseSchema = z.object({ outcomes: z.array(labOutcome
 export const labConsensusSetSchema = z
   .object({
     labId: objectIdSchema,
+    /** The proposal put to the check; fixed, like anonymity, once someone answered. */
+    proposal: z.string().trim().max(labLimits.proposalMax).optional(),
     anonymous: z.boolean().optional(),
     quorum: z.number().int().min(1).max(labLimits.capacityMax).nullable().optional(),
     hideResults: z.boolean().optional(),

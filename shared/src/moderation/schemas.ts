@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { objectIdSchema } from '../ids.js';
+import { avatarRefField } from '../members/avatar.js';
 
 /** Why a member flags a post. `child_safety` hides the post at once and alerts moderators. */
 export const flagReasons = [
@@ -44,8 +45,36 @@ export const auditActions = [
   'sanction.create',
   'sanction.lift',
   'flag.create_moderator',
+  // administrators' console and members' own account actions (server/src/site, members)
+  'site.settings',
+  'member.role',
+  'member.verification_resent',
+  'member.deleted',
+  'member.approved',
+  'member.declined',
+  'invitation.create',
+  'invitation.withdraw',
+  'invitation.resend',
+  'category.create',
+  'category.update',
+  'webhook.create',
+  'webhook.update',
+  'webhook.delete',
+  'webhook.test',
 ] as const;
 export const auditActionSchema = z.enum(auditActions);
+export const auditTargetTypes = [
+  'item',
+  'member',
+  'sign_up',
+  'post',
+  'sanction',
+  'site',
+  'invitation',
+  'category',
+  'webhook',
+] as const;
+export type AuditTargetType = (typeof auditTargetTypes)[number];
 export type AuditAction = z.infer<typeof auditActionSchema>;
 
 const note = z.string().trim().max(1000);
@@ -107,7 +136,7 @@ export type AuditQuery = z.infer<typeof auditQuerySchema>;
 
 // ---------------------------------------------------------------- responses
 
-const ref = z.object({ id: objectIdSchema, displayName: z.string() }).strict();
+const ref = z.object({ id: objectIdSchema, displayName: z.string(), ...avatarRefField }).strict();
 export type ModerationMemberRef = z.infer<typeof ref>;
 
 export const flagViewSchema = z
@@ -140,8 +169,13 @@ export const moderationItemSchema = z
     id: objectIdSchema,
     postId: objectIdSchema,
     threadId: objectIdSchema,
+    /** The thread the post is in (what moderators recognise it by), and the post's number in it. */
+    threadTitle: z.string(),
+    postSeq: z.number().int().nullable(),
     state: z.enum(['open', 'claimed', 'resolved']),
     priority: z.number(),
+    /** Reports not yet decided (what the queue says in words: "3 reports"). */
+    openReports: z.number().int(),
     postStatus: postStatusSchema,
     postBody: z.string(),
     postDeleted: z.boolean(),
@@ -211,7 +245,7 @@ export const auditEntrySchema = z
     id: objectIdSchema,
     actor: ref.nullable(),
     action: auditActionSchema,
-    targetType: z.enum(['item', 'member', 'post', 'sanction']),
+    targetType: z.enum(auditTargetTypes),
     targetId: z.string(),
     reason: z.string(),
     details: z.record(z.string(), z.unknown()),
@@ -221,8 +255,29 @@ export const auditEntrySchema = z
 export type AuditEntry = z.infer<typeof auditEntrySchema>;
 export const auditResponseSchema = z.object({ entries: z.array(auditEntrySchema) }).strict();
 
+/**
+ * What a member chose about another: `mute` silences them (no notifications, mentions or
+ * replies reach me); `block` also collapses their posts for me. One choice per pair.
+ */
+export const memberBlockKinds = ['block', 'mute'] as const;
+export type MemberBlockKind = (typeof memberBlockKinds)[number];
 export const blockResponseSchema = z.object({ memberId: objectIdSchema, blocked: z.boolean() }).strict();
-export const blockListResponseSchema = z.object({ memberIds: z.array(objectIdSchema) }).strict();
+export const muteResponseSchema = z.object({ memberId: objectIdSchema, muted: z.boolean() }).strict();
+export const blockedMemberSchema = z
+  .object({ member: ref, kind: z.enum(memberBlockKinds), since: z.string() })
+  .strict();
+export type BlockedMember = z.infer<typeof blockedMemberSchema>;
+export const blockListResponseSchema = z
+  .object({
+    /** Blocked members (their posts collapse). */
+    memberIds: z.array(objectIdSchema),
+    /** Muted members (silenced only). */
+    mutedIds: z.array(objectIdSchema),
+    /** Both, newest first, with names: the list to undo them in settings. */
+    members: z.array(blockedMemberSchema),
+  })
+  .strict();
+export type BlockList = z.infer<typeof blockListResponseSchema>;
 
 // ---------------------------------------------------------------- live events
 

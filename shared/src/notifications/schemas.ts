@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { memberRefSchema } from '../forums/schemas.js';
+import { shownName } from '../members/names.js';
 import { objectIdSchema } from '../ids.js';
 
 /** Forum kinds: a reply to my post, an @mention, a new post in a thread I watch (grouped per thread). */
@@ -128,6 +129,8 @@ export const notificationSchema = z
     title: z.string(),
     /** A notice's variant: a reminder's lead, a review's outcome, a moderation notice's kind. */
     detail: z.string().nullable(),
+    /** A few words of the latest post (forum kinds) or of the notice's reason; null when there are none. */
+    excerpt: z.string().nullable(),
     threadId: objectIdSchema.nullable(),
     threadTitle: z.string().nullable(),
     /** The latest post of the group. */
@@ -184,9 +187,10 @@ export interface NotificationReadEvent {
  */
 export function notificationMessage(
   n: Pick<Notification, 'kind' | 'count' | 'title' | 'detail' | 'actor'>,
-  someone: string,
+  words: { someone: string; formerMember: string },
 ): { key: string; values: { count: number; name: string; title: string } } {
-  const values = { count: n.count, name: n.actor?.displayName ?? someone, title: n.title };
+  const name = n.actor ? shownName(n.actor, words.formerMember) : words.someone;
+  const values = { count: n.count, name, title: n.title };
   if ((postNotificationKinds as readonly string[]).includes(n.kind))
     return { key: `notifications.line.${n.kind}`, values };
   return { key: `notifications.notice.${n.kind}${n.detail ? `_${n.detail}` : ''}`, values };

@@ -5,7 +5,7 @@
 //   mode 'start': embedded services listen on the default ports (FerretDB 27017,
 //     Redis 6379, SMTP sink 1025), so a second process (PORT=3001 npm run
 //     start:server) finds the same ones; data persists under dataDir
-//     (ferretdb/, redis/, mail/).
+//     (postgres/ when FerretDB runs on a cluster of our own, ferretdb/ on SQLite, redis/, mail/).
 //   mode 'test': embedded services listen on free ports with throwaway data
 //     (removed by stop()); SMTP is always a fresh sink, never SMTP_URL, so tests
 //     cannot send real mail.
@@ -19,7 +19,8 @@ import { errorMessage, type ProvidedService, type ServiceLog } from './types.js'
 export type { ProvidedService, ServiceLog } from './types.js';
 export type { SinkMail, SmtpSink, SmtpSinkOptions } from './smtp-sink.js';
 export { startSmtpSink } from './smtp-sink.js';
-export { provideMongo, mongoPing } from './mongo.js';
+export { provideMongo, mongoPing, type ProvidedStore } from './mongo.js';
+export { providePostgres, ferretdbBackend, type ProvidedPostgres } from './postgres.js';
 export { provideRedis, redisPing } from './redis.js';
 export { provideSmtp, answersSmtp } from './smtp.js';
 export { freePort, waitForPort } from './ports.js';
@@ -29,6 +30,16 @@ export interface ProvideServicesOptions {
   /** Where 'start' keeps its data (usually `<repo>/.data`). */
   dataDir: string;
   log: ServiceLog;
+  /**
+   * Mode 'start' only: 'free' starts embedded services on free ports without looking at the
+   * default ones (an isolated instance beside another; SERVICE_PORTS). Default 'default'.
+   */
+  ports?: 'default' | 'free';
+  /**
+   * Use a MongoDB-compatible server answering on 127.0.0.1:27017. Default: unless ports is 'free'.
+   * Benches set false: they measure the FerretDB they start, not whatever answers there.
+   */
+  probeMongoPort?: boolean;
 }
 
 export interface ProvidedServices {
@@ -38,6 +49,16 @@ export interface ProvidedServices {
   smtpUrl: string;
   /** The SMTP sink, when this call started one. */
   sink?: SmtpSink;
+  /** The embedded FerretDB's backend, when this call started one. */
+  storeBackend?: 'postgresql' | 'sqlite';
+  /** The PostgreSQL database under that FerretDB. */
+  postgresUrl?: string;
+  /**
+   * Gives the PostgreSQL under FerretDB the companion indexes of the tables FerretDB created since
+   * start-up (ferretdb-postgres.ts); call it once the platform has built its indexes. A no-op on
+   * any other store.
+   */
+  tuneStore(): Promise<void>;
   /** Stops only what this call started (reverse order) and removes its temporary data. Idempotent. */
   stop(): Promise<void>;
 }
@@ -54,6 +75,7 @@ export function withDatabase(uri: string, database: string): string {
 export async function provideServices(options: ProvideServicesOptions): Promise<ProvidedServices> {
   const { log } = options;
   const test = options.mode === 'test';
+  const free = test || options.ports === 'free';
   const dataDir = path.resolve(options.dataDir);
 
   const timed = async <T extends ProvidedService>(name: string, provide: () => Promise<T>): Promise<T> => {
@@ -68,24 +90,27 @@ export async function provideServices(options: ProvideServicesOptions): Promise<
     timed('mongo', () =>
       provideMongo({
         log,
-        port: test ? 0 : DEFAULT_MONGO_PORT,
+        port: free ? 0 : DEFAULT_MONGO_PORT,
         ...(test ? {} : { dataDir }),
         allowDownload: true,
+        probeDefaultPort: options.probeMongoPort ?? options.ports !== 'free',
+        probePostgresPort: options.ports !== 'free',
       }),
     ),
     timed('redis', () =>
       provideRedis({
         log,
-        port: test ? 0 : DEFAULT_REDIS_PORT,
+        port: free ? 0 : DEFAULT_REDIS_PORT,
         ...(test ? {} : { persistDir: path.join(dataDir, 'redis') }),
+        probeDefaultPort: options.ports !== 'free',
       }),
     ),
     timed('smtp', () =>
       provideSmtp({
         log,
-        port: test ? 0 : DEFAULT_SMTP_PORT,
+        port: free ? 0 : DEFAULT_SMTP_PORT,
         useEnv: !test,
-        probeDefaultPort: !test,
+        probeDefaultPort: !free,
         ...(test ? {} : { mailDir: path.join(dataDir, 'mail') }),
       }),
     ),
@@ -111,11 +136,15 @@ export async function provideServices(options: ProvideServicesOptions): Promise<
     throw new Error(`Commons cannot start its services.\n\n${failures.join('\n\n')}`);
   }
 
+  const store = mongo.value;
   return {
     mongoUri: withDatabase(mongo.value.url, test ? 'commons_test' : 'commons'),
     redisUrl: redis.value.url,
     smtpUrl: smtp.value.url,
     ...(smtp.value.sink ? { sink: smtp.value.sink } : {}),
+    ...(mongo.value.backend ? { storeBackend: mongo.value.backend } : {}),
+    ...(mongo.value.postgresUrl ? { postgresUrl: mongo.value.postgresUrl } : {}),
+    tuneStore: () => store.tune?.() ?? Promise.resolve(),
     stop,
   };
 }

@@ -4,23 +4,17 @@
 //   3. mongodb-memory-server, when a MongoDB binary is cached or can be downloaded
 //      within 20 s (skipped with COMMONS_SKIP_MONGOMS=1);
 //   4. FerretDB: our cached launcher, a `ferretdb` on PATH or in the Go bin folder,
-//      or the launcher built once with Go;
+//      or the launcher built once with Go; on PostgreSQL (postgres.ts resolves which one),
+//      on SQLite only as the last resort (ferretdb.ts);
 //   5. an Error saying what to install.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import mongoose from 'mongoose';
-import {
-  buildLauncher,
-  cachedLauncherPath,
-  ferretdbVersion,
-  findFerretdbBinary,
-  findGo,
-  type FerretdbBinary,
-} from '../../../../scripts/ferretdb-binary.mjs';
-import { LOOPBACK, canConnect, freePort, waitForPort } from './ports.js';
-import { ChildExitedError, describeEnd, registerTempDir, removeTempDir, spawnManaged } from './process.js';
+import { tryFerretdb } from './ferretdb.js';
+import { mongoPing } from './mongo-ping.js';
+import { LOOPBACK, canConnect } from './ports.js';
 import { errorMessage, noStop, redactUrl, type ProvidedService, type ServiceLog } from './types.js';
+
+export { mongoPing } from './mongo-ping.js';
 
 export const DEFAULT_MONGO_PORT = 27017;
 const MEMORY_SERVER_BUDGET_MS = 20_000;
@@ -37,24 +31,21 @@ export interface ProvideMongoOptions {
   dataDir?: string;
   /** Let mongodb-memory-server download a MongoDB binary (at most 20 s). Default false. */
   allowDownload?: boolean;
+  /** Use a server that answers on 127.0.0.1:27017 before starting one. Default true. */
+  probeDefaultPort?: boolean;
+  /** Use a PostgreSQL answering on 127.0.0.1:5432 under FerretDB. Default: probeDefaultPort. */
+  probePostgresPort?: boolean;
 }
 
-/** Connects, runs `ping` on admin, disconnects. Rejects when no answer within timeoutMs. */
-export async function mongoPing(uri: string, timeoutMs: number, directConnection = false): Promise<void> {
-  const client = new mongoose.mongo.MongoClient(uri, {
-    serverSelectionTimeoutMS: timeoutMs,
-    connectTimeoutMS: timeoutMs,
-    ...(directConnection ? { directConnection: true } : {}),
-  });
-  try {
-    await client.connect();
-    await client.db('admin').command({ ping: 1 });
-  } finally {
-    await client.close().catch(() => undefined);
-  }
+/** A store we resolved; `tune` is there when it is FerretDB on PostgreSQL (see postgres.ts). */
+export interface ProvidedStore extends ProvidedService {
+  backend?: 'postgresql' | 'sqlite';
+  /** The PostgreSQL database under FerretDB, when on PostgreSQL (benches vacuum and tune it). */
+  postgresUrl?: string;
+  tune?: () => Promise<void>;
 }
 
-export async function provideMongo(opts: ProvideMongoOptions): Promise<ProvidedService> {
+export async function provideMongo(opts: ProvideMongoOptions): Promise<ProvidedStore> {
   const envUri = process.env.MONGODB_URI?.trim();
   if (envUri) {
     try {
@@ -77,7 +68,9 @@ export async function provideMongo(opts: ProvideMongoOptions): Promise<ProvidedS
   const tried: string[] = ['MONGODB_URI: not set'];
 
   const localUri = `mongodb://${LOOPBACK}:${DEFAULT_MONGO_PORT}`;
-  if (await canConnect(LOOPBACK, DEFAULT_MONGO_PORT, 500)) {
+  if (opts.probeDefaultPort === false) {
+    tried.push(`${LOOPBACK}:${DEFAULT_MONGO_PORT}: not looked at (SERVICE_PORTS=free)`);
+  } else if (await canConnect(LOOPBACK, DEFAULT_MONGO_PORT, 500)) {
     try {
       await mongoPing(localUri, 3000, true);
       return {
@@ -97,8 +90,9 @@ export async function provideMongo(opts: ProvideMongoOptions): Promise<ProvidedS
 
   // Keep persistent data where it is: once `npm start` has FerretDB data, a MongoDB
   // binary that became downloadable later must not start on an empty directory.
-  if (opts.dataDir && hasFiles(path.join(opts.dataDir, 'ferretdb')) && !hasFiles(path.join(opts.dataDir, 'mongodb'))) {
-    tried.push(`mongodb-memory-server: skipped (the data is FerretDB's, in ${path.resolve(opts.dataDir, 'ferretdb')})`);
+  const ferretData = ['ferretdb', 'postgres'].some((dir) => hasFiles(path.join(opts.dataDir ?? '', dir)));
+  if (opts.dataDir && ferretData && !hasFiles(path.join(opts.dataDir, 'mongodb'))) {
+    tried.push(`mongodb-memory-server: skipped (the data is FerretDB's, in ${path.resolve(opts.dataDir)})`);
   } else {
     const memory = await tryMemoryServer(opts, tried);
     if (memory) return memory;
@@ -217,153 +211,5 @@ async function tryMemoryServer(opts: ProvideMongoOptions, tried: string[]): Prom
     return null;
   } finally {
     clearTimeout(timer);
-  }
-}
-
-// ---------------------------------------------------------------------------
-// FerretDB
-
-async function tryFerretdb(opts: ProvideMongoOptions, tried: string[]): Promise<ProvidedService | null> {
-  const go = findGo();
-  const found = findFerretdbBinary();
-
-  const buildAndStart = async (): Promise<ProvidedService> => {
-    if (!go) throw new Error('no Go toolchain to build the FerretDB launcher');
-    opts.log('building FerretDB (first run only)...');
-    const started = Date.now();
-    const binary = await buildLauncher({ go });
-    opts.log(`FerretDB built in ${((Date.now() - started) / 1000).toFixed(0)} s, cached at ${binary}`);
-    return startFerretdb({ path: binary, kind: 'launcher' }, opts);
-  };
-
-  if (!found) {
-    if (!go) {
-      tried.push(
-        `FerretDB: no cached launcher (${cachedLauncherPath()}), no \`ferretdb\` on PATH or in the Go bin folder, and no Go toolchain (PATH or /usr/local/go/bin/go) to build one`,
-      );
-      return null;
-    }
-    try {
-      return await buildAndStart();
-    } catch (error) {
-      tried.push(`FerretDB: ${errorMessage(error)}`);
-      return null;
-    }
-  }
-
-  try {
-    return await startFerretdb(found, opts);
-  } catch (error) {
-    if (found.kind === 'standard' && go) {
-      opts.log(`${found.path} did not start (${errorMessage(error).split('\n')[0]}); using our own FerretDB launcher`);
-      try {
-        return await buildAndStart();
-      } catch (buildError) {
-        tried.push(`FerretDB: ${found.path}: ${errorMessage(error)}; launcher: ${errorMessage(buildError)}`);
-        return null;
-      }
-    }
-    tried.push(`FerretDB (${found.path}): ${errorMessage(error)}`);
-    return null;
-  }
-}
-
-const TEMP_PREFIX = 'commons-ferretdb-';
-
-/** Removes temporary FerretDB directories left by processes that were SIGKILLed. */
-function sweepStaleTempDirs(): void {
-  try {
-    for (const name of fs.readdirSync(os.tmpdir())) {
-      const owner = new RegExp(`^${TEMP_PREFIX}(\\d+)-`).exec(name)?.[1];
-      if (!owner || Number(owner) === process.pid) continue;
-      try {
-        process.kill(Number(owner), 0);
-        continue; // owner alive
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'EPERM') continue; // alive, another user's
-      }
-      fs.rmSync(path.join(os.tmpdir(), name), { recursive: true, force: true });
-    }
-  } catch {
-    // best effort
-  }
-}
-
-async function startFerretdb(binary: FerretdbBinary, opts: ProvideMongoOptions): Promise<ProvidedService> {
-  const temporary = !opts.dataDir;
-  if (temporary) sweepStaleTempDirs();
-  const dir = opts.dataDir
-    ? path.resolve(opts.dataDir, 'ferretdb')
-    : fs.mkdtempSync(path.join(os.tmpdir(), `${TEMP_PREFIX}${process.pid}-`));
-  fs.mkdirSync(dir, { recursive: true });
-  if (temporary) registerTempDir(dir);
-
-  const randomPort = opts.port === 0;
-  try {
-    for (let attempt = 1; ; attempt++) {
-      const port = randomPort ? await freePort() : (opts.port ?? DEFAULT_MONGO_PORT);
-      if (!randomPort && (await canConnect(LOOPBACK, port, 500))) {
-        throw new Error(`cannot listen on ${LOOPBACK}:${port}: the port is taken by something that is not MongoDB`);
-      }
-      const address = `${LOOPBACK}:${port}`;
-      const sqliteUrl = `file:${dir}/`;
-      // FerretDB's PostgreSQL backend pushes filters and sorts down to SQL; SQLite scans collections.
-      const postgresUrl = process.env.FERRETDB_POSTGRESQL_URL;
-      const args =
-        binary.kind === 'launcher'
-          ? [
-              '-listen-addr',
-              address,
-              ...(postgresUrl
-                ? ['-handler', 'postgresql', '-postgresql-url', postgresUrl]
-                : ['-handler', 'sqlite', '-sqlite-url', sqliteUrl]),
-              '-log-level',
-              'warn',
-              '-exit-on-stdin-close',
-            ]
-          : [
-              `--listen-addr=${address}`,
-              ...(postgresUrl
-                ? ['--handler=postgresql', `--postgresql-url=${postgresUrl}`]
-                : ['--handler=sqlite', `--sqlite-url=${sqliteUrl}`]),
-              '--log-level=warn',
-              '--telemetry=disable',
-              '--debug-addr=-',
-            ];
-      const proc = spawnManaged('ferretdb', binary.path, args, { watchdog: binary.kind === 'standard' });
-      const url = `mongodb://${address}`;
-      try {
-        await waitForPort(LOOPBACK, port, 30_000, {
-          abort: () => (proc.exitReason() ? new ChildExitedError() : undefined),
-        });
-        await mongoPing(url, 10_000, true);
-      } catch (error) {
-        await proc.stop();
-        const portTaken = /address already in use/i.test(proc.output());
-        if (randomPort && portTaken && attempt < 3) continue;
-        if (error instanceof ChildExitedError) {
-          throw new Error(describeEnd(proc, 'before listening'), { cause: error });
-        }
-        throw error;
-      }
-      let stopped: Promise<void> | undefined;
-      return {
-        url,
-        source: 'embedded',
-        description: `FerretDB${binary.kind === 'launcher' ? ` ${ferretdbVersion()}` : ''} on ${address}, ${
-          postgresUrl
-            ? `PostgreSQL backend (${redactUrl(postgresUrl)})`
-            : `${temporary ? 'temporary ' : ''}SQLite data in ${dir}`
-        }`,
-        stop: () =>
-          (stopped ??= (async () => {
-            await proc.stop();
-            if (temporary) removeTempDir(dir);
-          })()),
-      };
-    }
-  } catch (error) {
-    if (temporary) removeTempDir(dir);
-    throw error;
   }
 }

@@ -12,11 +12,16 @@ export interface ManagedProcessOptions {
   watchdog?: boolean;
   env?: NodeJS.ProcessEnv;
   cwd?: string;
+  /** Run as this user and group (PostgreSQL refuses to run as root). */
+  uid?: number;
+  gid?: number;
 }
 
 export interface ManagedProcess {
   readonly name: string;
   readonly pid: number;
+  /** Settles when the process has ended (for whatever reason). */
+  readonly exited: Promise<void>;
   /** Why the process ended ("exit code 1", "signal SIGTERM", spawn error), or undefined while it runs. */
   exitReason(): string | undefined;
   /** The last few kilobytes of its stdout and stderr. */
@@ -156,6 +161,8 @@ export function spawnManaged(
     stdio: ['pipe', 'pipe', 'pipe'],
     env: options.env ?? process.env,
     cwd: options.cwd,
+    ...(options.uid !== undefined ? { uid: options.uid } : {}),
+    ...(options.gid !== undefined ? { gid: options.gid } : {}),
   });
 
   let output = '';
@@ -226,6 +233,7 @@ export function spawnManaged(
   return {
     name,
     pid,
+    exited,
     exitReason: () => exitReason,
     output: () => output.slice(-OUTPUT_LIMIT),
     stop,

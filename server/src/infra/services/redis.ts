@@ -4,7 +4,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import { LOOPBACK, canConnect, freePort, waitForPort } from './ports.js';
-import { ChildExitedError, describeEnd, findExecutable, spawnManaged } from './process.js';
+import { ChildExitedError, describeEnd, findExecutable, spawnManaged, type ManagedProcess } from './process.js';
+import { supervise } from './supervise.js';
 import { errorMessage, noStop, redactUrl, type ProvidedService, type ServiceLog } from './types.js';
 
 export const DEFAULT_REDIS_PORT = 6379;
@@ -15,6 +16,8 @@ export interface ProvideRedisOptions {
   port?: number;
   /** Persist a started redis-server's data here (append-only file). Without it: no persistence. */
   persistDir?: string;
+  /** Use a Redis that answers on 127.0.0.1:6379 before starting one. Default true. */
+  probeDefaultPort?: boolean;
 }
 
 /** Connects, sends PING, disconnects. Rejects unless PONG arrives within timeoutMs. */
@@ -53,7 +56,9 @@ export async function provideRedis(opts: ProvideRedisOptions): Promise<ProvidedS
 
   const tried = ['REDIS_URL: not set'];
   const localUrl = `redis://${LOOPBACK}:${DEFAULT_REDIS_PORT}`;
-  if (await canConnect(LOOPBACK, DEFAULT_REDIS_PORT, 500)) {
+  if (opts.probeDefaultPort === false) {
+    tried.push(`${LOOPBACK}:${DEFAULT_REDIS_PORT}: not looked at (SERVICE_PORTS=free)`);
+  } else if (await canConnect(LOOPBACK, DEFAULT_REDIS_PORT, 500)) {
     try {
       await redisPing(localUrl, 2000);
       return {
@@ -103,11 +108,8 @@ async function startRedisServer(binary: string, opts: ProvideRedisOptions): Prom
   const randomPort = opts.port === 0;
   const persistDir = opts.persistDir ? path.resolve(opts.persistDir) : undefined;
   if (persistDir) fs.mkdirSync(persistDir, { recursive: true });
-  for (let attempt = 1; ; attempt++) {
-    const port = randomPort ? await freePort() : (opts.port ?? DEFAULT_REDIS_PORT);
-    if (!randomPort && (await canConnect(LOOPBACK, port, 500))) {
-      throw new Error(`cannot start it on ${LOOPBACK}:${port}: the port is taken by something that is not Redis`);
-    }
+  /** Starts redis-server on port and resolves once it answers PING; stops it when it does not. */
+  const launch = async (port: number): Promise<ManagedProcess> => {
     const args = [
       '--port',
       String(port),
@@ -122,25 +124,43 @@ async function startRedisServer(binary: string, opts: ProvideRedisOptions): Prom
       ...(persistDir ? ['--dir', persistDir, '--appendonly', 'yes'] : ['--save', '', '--appendonly', 'no']),
     ];
     const proc = spawnManaged('redis-server', binary, args, { watchdog: true });
-    const url = `redis://${LOOPBACK}:${port}`;
     try {
       await waitForPort(LOOPBACK, port, 15_000, {
         abort: () => (proc.exitReason() ? new ChildExitedError() : undefined),
       });
-      await redisPing(url, 5000);
+      await redisPing(`redis://${LOOPBACK}:${port}`, 5000);
+      return proc;
     } catch (error) {
       await proc.stop();
-      if (randomPort && attempt < 3 && /address already in use/i.test(proc.output())) continue;
       if (error instanceof ChildExitedError) {
-        throw new Error(describeEnd(proc, 'before listening'), { cause: error });
+        throw new ChildExitedError(describeEnd(proc, 'before listening'), { cause: error });
       }
       throw error;
     }
+  };
+  for (let attempt = 1; ; attempt++) {
+    const port = randomPort ? await freePort() : (opts.port ?? DEFAULT_REDIS_PORT);
+    if (!randomPort && (await canConnect(LOOPBACK, port, 500))) {
+      throw new Error(`cannot start it on ${LOOPBACK}:${port}: the port is taken by something that is not Redis`);
+    }
+    let proc: ManagedProcess;
+    try {
+      proc = await launch(port);
+    } catch (error) {
+      if (randomPort && attempt < 3 && /address already in use/i.test(errorMessage(error))) continue;
+      throw error;
+    }
+    // Restarted on the same port and data when it dies (npm start keeps what it started running).
+    const supervised = supervise(proc, {
+      label: `redis-server on ${LOOPBACK}:${port}`,
+      restart: () => launch(port),
+      log: opts.log,
+    });
     return {
-      url,
+      url: `redis://${LOOPBACK}:${port}`,
       source: 'embedded',
-      description: `redis-server on ${LOOPBACK}:${port}, ${persistDir ? `data in ${persistDir}` : 'no persistence'}`,
-      stop: () => proc.stop(),
+      description: `redis-server on ${LOOPBACK}:${port}, ${persistDir ? `data in ${persistDir}` : 'no persistence'}, pid ${proc.pid}`,
+      stop: () => supervised.stop(),
     };
   }
 }

@@ -1,4 +1,5 @@
-export type ServiceLog = (line: string) => void;
+/** One line about the services; 'error' when one of them failed (a service died, will not start). */
+export type ServiceLog = (line: string, level?: 'info' | 'warn' | 'error') => void;
 
 /** A resolved backing service: where to reach it and how to stop what we started for it. */
 export interface ProvidedService {

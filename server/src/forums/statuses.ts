@@ -1,0 +1,67 @@
+import type { PostStatus } from '@commons/shared';
+import mongoose, { type Types } from 'mongoose';
+import type { DomainEvents } from '../infra/domain-events.js';
+import type { SerialLock } from '../infra/mutex.js';
+import { threadLockKey } from './context.js';
+import { PostModel } from './model.js';
+import { refreshThreadModeration } from './thread-visibility.js';
+import { categoryListChanged, threadPageChanged } from './page-model.js';
+import { quotesFollowStatus } from './quotes.js';
+
+const { trusted } = mongoose;
+
+export interface PostStatusRef {
+  _id: Types.ObjectId;
+  threadId: Types.ObjectId;
+  authorId: Types.ObjectId;
+}
+
+/**
+ * The one writer of a post's moderation status (moderation asks; the forums write). A change
+ * recomputes the thread's marks under the thread's lock, publishes `post.statusChanged`, and
+ * `thread.moderated` when the opening post's fate moved the thread in or out of lists.
+ */
+export function createPostStatuses(deps: { events: DomainEvents; threadLock: SerialLock }) {
+  const { events, threadLock } = deps;
+
+  async function refreshThread(threadId: Types.ObjectId): Promise<void> {
+    const { hidden, changed, categoryId } = await threadLock.run(threadLockKey(threadId), () =>
+      refreshThreadModeration(threadId),
+    );
+    if (categoryId) await categoryListChanged([categoryId], { required: true });
+    if (changed && categoryId)
+      events.publish('thread.moderated', { threadId: threadId.toHexString(), categoryId, hidden });
+  }
+
+  return {
+    refreshThread,
+
+    /** Sets the post's status to `to` if it is now one of `from`; true when this call changed it. */
+    async setPostStatus(post: PostStatusRef, from: readonly PostStatus[], to: PostStatus): Promise<boolean> {
+      // Quotes of a post going out of sight go first, and come back only once it is visible again.
+      if (to !== 'visible') await quotesFollowStatus(events, post, false);
+      const res = await PostModel.updateOne(
+        { _id: post._id, status: trusted({ $in: [...from] }) },
+        { $set: { status: to } },
+      );
+      if (to === 'visible') await quotesFollowStatus(events, post, true);
+      // Dropped even when this call changed nothing: a retried job whose first run died after the
+      // status write but before the drop still leaves no page showing the post as it was.
+      // Required: a held or hidden post must not stay on a kept page; a refusal fails the call, which is retried.
+      await threadPageChanged(post.threadId, { required: true });
+      if (res.modifiedCount === 0) return false;
+      await refreshThread(post.threadId);
+      // Again after the thread's marks: a page built between the status and the marks is dropped too.
+      await threadPageChanged(post.threadId, { required: true });
+      events.publish('post.statusChanged', {
+        postId: post._id.toHexString(),
+        threadId: post.threadId.toHexString(),
+        authorId: post.authorId.toHexString(),
+        status: to,
+      });
+      return true;
+    },
+  };
+}
+
+export type PostStatuses = ReturnType<typeof createPostStatuses>;

@@ -1,0 +1,210 @@
+// The all-in-one process (`npm start`: node workers/dist/platform.js; build first with
+// `npx tsc -b shared server workers`) with its own FerretDB on a free port and its own data
+// folder (SERVICE_PORTS=free: FerretDB on a private PostgreSQL cluster in that folder): a paused store (SIGSTOP) turns reads, replies and /readyz into quick 503s, and a killed
+// store is started again by the platform itself. Redis is the run's shared one, under a prefix.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { freePort } from '@commons/server/infra/services/ports';
+import { queueNames } from '@commons/shared';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { TestClient } from '../support/http.js';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const platformMain = path.join(root, 'workers/dist/platform.js');
+const prefix = `t:outage_${randomBytes(4).toString('hex')}`;
+const dataDir = mkdtempSync(path.join(tmpdir(), 'commons-outage-'));
+
+let platform: ChildProcess;
+let output = '';
+let url: string;
+let ferretPid: number;
+let member: TestClient;
+let memberId: string;
+let threadId: string;
+let queue: Queue;
+let outageJobId: string | undefined;
+const refusedBody = `Posted while the store was paused ${randomBytes(3).toString('hex')}`;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function timed<T>(run: () => Promise<T>): Promise<{ result: T; ms: number }> {
+  const started = performance.now();
+  const result = await run();
+  return { result, ms: performance.now() - started };
+}
+
+/** /readyz until it answers 200; the time it took. */
+async function readyWithin(limitMs: number): Promise<number> {
+  const started = performance.now();
+  for (;;) {
+    const res = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(2_000) }).catch(() => null);
+    if (res?.status === 200) return performance.now() - started;
+    if (performance.now() - started > limitMs) throw new Error(`not ready after ${limitMs} ms\n${output.slice(-3000)}`);
+    await sleep(250);
+  }
+}
+
+function expectQuick503(res: { status: number; body: unknown; headers: Headers }, ms: number, what: string): void {
+  expect(res.status, what).toBe(503);
+  expect(res.headers.get('retry-after'), what).toMatch(/^\d+$/);
+  expect(ms, `${what} answered in ${Math.round(ms)} ms`).toBeLessThan(2_500);
+}
+
+beforeAll(async () => {
+  if (!existsSync(platformMain)) throw new Error('Build first: npx tsc -b shared server workers');
+  const port = await freePort();
+  url = `http://127.0.0.1:${port}`;
+  platform = spawn(process.execPath, [platformMain], {
+    cwd: root,
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      NODE_ENV: 'test',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      PUBLIC_URL: url,
+      DATA_DIR: dataDir,
+      SERVICE_PORTS: 'free',
+      COMMONS_SKIP_MONGOMS: '1',
+      REDIS_URL: inject('redisUrl'),
+      REDIS_PREFIX: prefix,
+      SESSION_SECRET: randomBytes(32).toString('hex'),
+      SEED_DEMO: 'false',
+      LOG_LEVEL: 'info',
+      // The member below posts at once; confirming an address is not what this test is about.
+      EMAIL_VERIFICATION: 'false',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  platform.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+  platform.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+  // Its own PostgreSQL cluster first (initdb), then every index: minutes on a loaded 2-core machine.
+  await readyWithin(180_000);
+  const pid = /FerretDB \S+ on 127\.0\.0\.1:\d+, [^\n"]*?, pid (\d+)/.exec(output)?.[1];
+  if (!pid) throw new Error(`no FerretDB pid in the output:\n${output.slice(0, 3000)}`);
+  ferretPid = Number(pid);
+
+  member = new TestClient(url);
+  const registered = await member.post('/api/auth/register', {
+    email: `outage.${Date.now()}@example.org`,
+    password: 'maple-lantern-harbor-41',
+    displayName: 'Olu Outage',
+  });
+  expect(registered.status, registered.text).toBe(201);
+  memberId = registered.body.user.id;
+  const categories = await member.get('/api/categories');
+  const category = (categories.body.categories as Array<{ id: string; slug: string }>)[0]!;
+  const thread = await member.post('/api/threads', {
+    categoryId: category.id,
+    title: 'Keeping the lights on',
+    body: 'What do we do when the store stalls?',
+  });
+  expect(thread.status, thread.text).toBe(201);
+  threadId = thread.body.thread.id;
+}, 240_000);
+
+afterAll(async () => {
+  await queue?.close();
+  if (ferretPid) {
+    try {
+      process.kill(ferretPid, 'SIGCONT');
+    } catch {
+      // already gone (restarted under another pid)
+    }
+  }
+  if (platform && platform.exitCode === null && platform.signalCode === null) {
+    const exited = new Promise((r) => platform.once('exit', r));
+    platform.kill('SIGTERM');
+    const timer = setTimeout(() => platform.kill('SIGKILL'), 20_000);
+    await exited;
+    clearTimeout(timer);
+  }
+  rmSync(dataDir, { recursive: true, force: true });
+  const redis = new Redis(inject('redisUrl'));
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
+    cursor = next;
+    if (keys.length) await redis.del(...keys);
+  } while (cursor !== '0');
+  await redis.quit();
+}, 30_000);
+
+describe('a paused store (the process stopped, as in a partition or a stalled disk)', () => {
+  it('answers a read, a reply and /readyz with 503 within 2.5 s, and works again once it resumes', async () => {
+    process.kill(ferretPid, 'SIGSTOP');
+    // A job the platform's workers take during the outage: one attempt only, so only a
+    // postponement (not a spent attempt) lets it finish once the store is back.
+    queue = new Queue(queueNames.moderation, { connection: { url: inject('redisUrl') }, prefix: `${prefix}:bull` });
+    outageJobId = (await queue.add('trust', { kind: 'trust', memberId }, { attempts: 1 })).id;
+    try {
+      const read = await timed(() => member.get(`/api/threads/${threadId}/posts`));
+      expectQuick503(read.result, read.ms, 'read');
+      expect(read.result.body.error.code).toBe('service_unavailable');
+
+      const refused = await timed(() => member.post(`/api/threads/${threadId}/posts`, { body: refusedBody }));
+      expectQuick503(refused.result, refused.ms, 'reply');
+
+      const ready = await timed(() => fetch(`${url}/readyz`));
+      expectQuick503(ready.result, ready.ms, 'readyz');
+      expect(ready.ms).toBeLessThan(1_500);
+      expect(await ready.result.json()).toEqual({ status: 'unavailable', checks: { store: false, redis: true } });
+    } finally {
+      process.kill(ferretPid, 'SIGCONT');
+    }
+    await readyWithin(10_000);
+    const posts = await member.get(`/api/threads/${threadId}/posts`);
+    expect(posts.status).toBe(200);
+    expect(posts.text).not.toContain(refusedBody);
+    const after = await member.post(`/api/threads/${threadId}/posts`, { body: 'Back after the pause.' });
+    expect(after.status, after.text).toBe(201);
+  });
+});
+
+describe('a dead store', () => {
+  it('is started again by the platform (same port and data), which says so in its log', async () => {
+    process.kill(ferretPid, 'SIGKILL');
+    const killedAt = performance.now();
+    const died = /"level":50,[^\n]*FerretDB on 127\.0\.0\.1:\d+ died \(signal SIGKILL\)/;
+    while (!died.test(output)) {
+      if (performance.now() - killedAt > 10_000)
+        throw new Error(`no error line about the store:\n${output.slice(-3000)}`);
+      await sleep(100);
+    }
+    await readyWithin(30_000);
+    expect(performance.now() - killedAt).toBeLessThan(30_000);
+    // The log line may reach us just after the first ready answer.
+    while (!/FerretDB on 127\.0\.0\.1:\d+ restarted \(pid \d+\)/.test(output)) {
+      if (performance.now() - killedAt > 35_000) throw new Error(`no restart line:\n${output.slice(-3000)}`);
+      await sleep(100);
+    }
+
+    // The same data: the thread and its posts are there; the reply refused during the pause is not.
+    const posts = await member.get(`/api/threads/${threadId}/posts`);
+    expect(posts.status).toBe(200);
+    expect(posts.text).toContain('Back after the pause.');
+    expect(posts.text).not.toContain(refusedBody);
+    const thread = await member.get(`/api/threads/${threadId}`);
+    expect(thread.body.thread.postCount).toBe(2);
+    const again = await member.post(`/api/threads/${threadId}/posts`, { body: 'And after its death.' });
+    expect(again.status, again.text).toBe(201);
+  }, 45_000);
+});
+
+describe('a job that met the outage', () => {
+  it('was postponed, not failed, and ran once the store was back', async () => {
+    const job = await queue.getJob(outageJobId!);
+    let state = await job!.getState();
+    for (let i = 0; i < 80 && state !== 'completed' && state !== 'failed'; i++) {
+      await sleep(250);
+      state = await job!.getState();
+    }
+    expect(state).toBe('completed');
+    expect(output).toMatch(/store unavailable; job postponed/);
+  }, 30_000);
+});

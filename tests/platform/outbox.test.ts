@@ -1,0 +1,179 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { Redis } from 'ioredis';
+import { Types } from 'mongoose';
+import { createForumService, actorOf } from '@commons/server/forums/service';
+import { PostModel } from '@commons/server/forums/model';
+import { OutboxModel } from '@commons/server/infra/outbox';
+import { createRedis, reportPublishFailures } from '@commons/server/infra/redis';
+import { freePort, waitForPort } from '@commons/server/infra/services/ports';
+import { MemberModel } from '@commons/server/members/model';
+import { NotificationModel } from '@commons/server/notifications/model';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestPlatform, type TestPlatform } from '../support/platform.js';
+import { categoryId, newThread, signUp, type Someone } from '../forums/support.js';
+import { eventually } from '../moderation/support.js';
+
+// The queues' Redis is a redis-server of this file's own (127.0.0.1, a free port, no persistence),
+// so it can be made to refuse writes without touching the run's Redis.
+let redisServer: ChildProcess;
+let admin: Redis;
+let p: TestPlatform;
+let author: Someone;
+let replier: Someone;
+let threadId: string;
+
+beforeAll(async () => {
+  const port = await freePort();
+  redisServer = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    { stdio: 'ignore' },
+  );
+  await waitForPort('127.0.0.1', port, 10_000);
+  admin = new Redis(`redis://127.0.0.1:${port}`);
+  p = await startTestPlatform('outbox', {
+    redisUrl: `redis://127.0.0.1:${port}`,
+    // Sweeps often; an entry written ahead of its post waits 1.5 s for its writer first.
+    env: { OUTBOX_SWEEP_MS: '200', OUTBOX_GRACE_MS: '1500', OUTBOX_LEASE_MS: '1500' },
+  });
+  [author, replier] = await Promise.all([signUp(p, 'Olive Outbox'), signUp(p, 'Rory Replier')]);
+  const category = await categoryId(author.c, 'introductions');
+  threadId = (await newThread(author, category, 'Outbox thread', 'Write here, whatever Redis does.')).thread.id;
+  // The thread's own screening and fan-out are done before Redis is made to refuse writes.
+  await eventually(async () => (await OutboxModel.countDocuments({})) === 0, 20_000);
+});
+
+afterAll(async () => {
+  await admin?.config('SET', 'min-replicas-to-write', '0').catch(() => undefined);
+  await p?.close();
+  admin?.disconnect();
+  redisServer?.kill('SIGTERM');
+});
+
+/** With no replica attached, Redis answers every write with NOREPLICAS at once (reads still work). */
+const refuseWrites = (on: boolean) => admin.config('SET', 'min-replicas-to-write', on ? '1' : '0');
+
+async function replyThroughService(body: string): Promise<string> {
+  // The service as the routes call it, minus the per-member limits (their counters live in Redis too).
+  const forums = createForumService({ events: p.runtime.events, outbox: p.runtime.outbox, log: p.runtime.log });
+  const member = await MemberModel.findById(replier.id).lean();
+  const post = await forums.createPost(actorOf(member!), threadId, { body });
+  return post.id;
+}
+
+const notificationsOf = (memberId: string, postId: string) =>
+  NotificationModel.find({ memberId: new Types.ObjectId(memberId), postIds: new Types.ObjectId(postId) }).lean();
+
+describe('a write and its follow-up work', () => {
+  it('saves a post while the queues refuse writes; once Redis is back it is screened and fanned out, once', async () => {
+    // The thread's page is kept in Redis before the outage.
+    expect((await author.c.get(`/api/threads/${threadId}`)).status).toBe(200);
+    await refuseWrites(true);
+    // The queue really refuses: BullMQ's add fails at once.
+    await expect(p.runtime.queues.mail.add('x', { kind: 'welcome' } as never)).rejects.toThrow(/NOREPLICAS/);
+
+    const postId = await replyThroughService('A reply written during the outage.');
+    expect(await PostModel.exists({ _id: postId })).toBeTruthy();
+    // Redis refused to drop the kept page: this process reads the thread from the store instead.
+    const page = await author.c.get(`/api/threads/${threadId}`);
+    expect(page.status).toBe(200);
+    expect(page.body.posts.map((post: { id: string }) => post.id)).toContain(postId);
+    // Its screening waits in the outbox, not in the queue.
+    expect(await OutboxModel.exists({ _id: `screen-${postId}` })).toBeTruthy();
+    expect(await p.runtime.queues.moderation.getJob(`screen-${postId}`)).toBeUndefined();
+
+    // Sweeps come and go while Redis still refuses: nothing is lost, nothing is handed over.
+    await new Promise((r) => setTimeout(r, 2500));
+    expect(await OutboxModel.exists({ _id: `screen-${postId}` })).toBeTruthy();
+    expect(await notificationsOf(author.id, postId)).toHaveLength(0);
+
+    await refuseWrites(false);
+    // A sweep hands the screening over; screening publishes post.published; the fan-out follows.
+    const fanout = await eventually(async () => {
+      const job = await p.runtime.queues.notifications.getJob(`fanout-${postId}`);
+      return (await job?.isCompleted()) ? job : undefined;
+    }, 30_000);
+    const screening = await p.runtime.queues.moderation.getJob(`screen-${postId}`);
+    expect(await screening?.isCompleted()).toBe(true);
+    // Screening came first: the fan-out was added by the screening job, after it decided.
+    expect(fanout.timestamp).toBeGreaterThanOrEqual(screening!.processedOn!);
+    const told = await eventually(async () => {
+      const rows = await notificationsOf(author.id, postId);
+      return rows.length > 0 ? rows : undefined;
+    });
+    expect(told).toHaveLength(1);
+    expect(told[0]!.postIds.filter((id) => id.toHexString() === postId)).toHaveLength(1);
+    await eventually(async () => (await OutboxModel.countDocuments({})) === 0);
+  }, 60_000);
+
+  it('redoes an effect whose sweeper died between claiming and handing it over, once', async () => {
+    await refuseWrites(true);
+    const postId = await replyThroughService('A reply whose sweeper dies.');
+    await new Promise((r) => setTimeout(r, 1600)); // past the writer's grace
+    // A sweeper claims the entry and dies before handing it over (its claim is all that is left).
+    // Redis stays refused meanwhile, so the other sweeps cannot take it either until the lease lapses.
+    // (The running sweepers claim it too, fail against Redis and give it back: claim in between.)
+    const claimed = await eventually(async () => {
+      const got = await p.runtime.outbox.claimDue(100);
+      return got.some((e) => e.key === `screen-${postId}`) ? got : undefined;
+    });
+    const held = await OutboxModel.findById(`screen-${postId}`).lean();
+    expect(held!.claimedUntil.getTime()).toBeGreaterThan(Date.now());
+    await refuseWrites(false);
+
+    // After the lease, a live sweeper takes it over; the fan-out runs once.
+    await eventually(async () => {
+      const job = await p.runtime.queues.notifications.getJob(`fanout-${postId}`);
+      return (await job?.isCompleted()) ? job : undefined;
+    }, 30_000);
+    // The dead sweeper's effect comes round again (say it woke up): same job id, nothing twice.
+    await p.runtime.outbox.schedule(claimed);
+    await p.runtime.events.settle();
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(await notificationsOf(author.id, postId)).toHaveLength(1);
+    const all = await NotificationModel.find({ memberId: new Types.ObjectId(author.id) }).lean();
+    const mentionsOfPost = all.flatMap((n) => n.postIds).filter((id) => id.toHexString() === postId);
+    expect(mentionsOfPost).toHaveLength(1);
+    await eventually(async () => (await OutboxModel.countDocuments({})) === 0);
+  }, 60_000);
+});
+
+describe('a Redis that stops answering or goes away', () => {
+  it('turns a request into 503 with Retry-After within 2 s while paused (SIGSTOP), and answers again after', async () => {
+    const before = await author.c.get(`/api/threads/${threadId}`);
+    expect(before.status).toBe(200);
+    redisServer.kill('SIGSTOP');
+    try {
+      const started = performance.now();
+      // The session is read from Redis first: without a command time limit this waits forever
+      // (bounded here, so Redis is continued whatever happens).
+      const res = await Promise.race([
+        author.c.get(`/api/threads/${threadId}`),
+        new Promise<null>((r) => setTimeout(() => r(null), 5_000)),
+      ]);
+      const ms = performance.now() - started;
+      if (!res) throw new Error('no answer within 5 s while Redis was paused');
+      expect(res.status).toBe(503);
+      expect(res.body.error.code).toBe('service_unavailable');
+      expect(res.headers.get('retry-after')).toMatch(/^\d+$/);
+      expect(ms).toBeLessThan(2_000);
+    } finally {
+      redisServer.kill('SIGCONT');
+    }
+    await eventually(async () => (await author.c.get(`/api/threads/${threadId}`)).status === 200, 10_000);
+  });
+
+  it('reports a publish refused while Redis is away instead of leaving an unhandled rejection', async () => {
+    // Socket.IO's adapter and emitter publish without awaiting; a rejection nobody handles ends the process.
+    const port = await freePort();
+    const failures: Error[] = [];
+    const client = reportPublishFailures(createRedis(`redis://127.0.0.1:${port}`, { name: 'nobody-there' }), (err) =>
+      failures.push(err),
+    );
+    client.on('error', () => undefined);
+    void client.publish('channel', 'message');
+    await eventually(async () => failures.length === 1);
+    expect(failures[0]!.message).toMatch(/Stream isn't writeable|Connection is closed|ECONNREFUSED/);
+    client.disconnect();
+  });
+});

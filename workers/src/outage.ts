@@ -1,0 +1,33 @@
+import { isStoreUnavailable } from '@commons/server/infra/db';
+import type { Logger } from '@commons/server/infra/log';
+import { DelayedError, type Job } from 'bullmq';
+
+const FIRST_DELAY_MS = 2_000;
+const MAX_DELAY_MS = 60_000;
+
+/**
+ * A job that met an unreachable or hung store goes back to the queue, to run again after a pause
+ * that doubles on each try (2 s up to a minute), without spending one of its attempts: however long
+ * the outage, it is neither marked done nor failed for good. Other errors go to BullMQ's retries.
+ * Every worker's processor is wrapped in it (workers/src/*.worker.ts).
+ */
+export function retryingStoreOutages<T, R>(
+  log: Logger,
+  processor: (job: Job<T>, token?: string) => Promise<R>,
+): (job: Job<T>, token?: string) => Promise<R> {
+  return async (job, token) => {
+    try {
+      return await processor(job, token);
+    } catch (err) {
+      if (!token || !isStoreUnavailable(err)) throw err;
+      const tries = Math.max(0, job.attemptsStarted - job.attemptsMade - 1);
+      const delay = Math.min(MAX_DELAY_MS, FIRST_DELAY_MS * 2 ** Math.min(tries, 10));
+      log.warn(
+        { queue: job.queueName, jobId: job.id, err: err instanceof Error ? err.message : String(err), delayMs: delay },
+        'store unavailable; job postponed',
+      );
+      await job.moveToDelayed(Date.now() + delay, token);
+      throw new DelayedError();
+    }
+  };
+}
