@@ -3,7 +3,9 @@ import { Redis } from 'ioredis';
 import { Types } from 'mongoose';
 import { createForumService, actorOf } from '@commons/server/forums/service';
 import { PostModel } from '@commons/server/forums/model';
-import { OutboxModel } from '@commons/server/infra/outbox';
+import { runAsJob } from '@commons/server/infra/job-context';
+import { OutboxModel, type Effect } from '@commons/server/infra/outbox';
+import { storeCommandsOf } from '@commons/server/infra/store/counters';
 import { createRedis, reportPublishFailures } from '@commons/server/infra/redis';
 import { freePort, waitForPort } from '@commons/server/infra/services/ports';
 import { MemberModel } from '@commons/server/members/model';
@@ -136,6 +138,49 @@ describe('a write and its follow-up work', () => {
     expect(mentionsOfPost).toHaveLength(1);
     await eventually(async () => (await OutboxModel.countDocuments({})) === 0);
   }, 60_000);
+});
+
+describe('follow-ups scheduled by a running job', () => {
+  // Delayed an hour, so no worker of this file picks them up while they are looked at.
+  // Never delivered (removed before it is due): its payload is not looked at.
+  const effect = (key: string) =>
+    ({ queue: 'mail', key, delayMs: 3_600_000, job: { kind: 'welcome', memberId: author.id } }) as unknown as Effect;
+  const asJob = <R>(work: () => Promise<R>) => runAsJob({ queueName: 'moderation', id: 'test-job' }, work);
+
+  it('go straight to their queue while the job runs: nothing is written to the outbox', async () => {
+    const { counts } = await storeCommandsOf(() => asJob(() => p.runtime.outbox.schedule([effect('chained-1')])));
+    expect(counts.byCollection.outbox, JSON.stringify(counts.byShape)).toBeUndefined();
+    expect(await p.runtime.queues.mail.getJob('chained-1')).toBeDefined();
+    await p.runtime.queues.mail.remove('chained-1');
+  });
+
+  it('are kept in the outbox when Redis refuses them, and queued by a sweep once it is back', async () => {
+    await refuseWrites(true);
+    try {
+      await asJob(() => p.runtime.outbox.schedule([effect('chained-2')]));
+      expect(await OutboxModel.exists({ _id: 'chained-2' })).toBeTruthy();
+    } finally {
+      await refuseWrites(false);
+    }
+    await eventually(async () => (await p.runtime.queues.mail.getJob('chained-2')) !== undefined, 20_000);
+    await p.runtime.queues.mail.remove('chained-2');
+  });
+
+  it('go through the outbox once the job is over (a timer it left behind is not covered by it)', async () => {
+    let later: Promise<void> = Promise.resolve();
+    await asJob(async () => {
+      later = new Promise<void>((resolve, reject) =>
+        setTimeout(() => p.runtime.outbox.schedule([effect('chained-3')]).then(resolve, reject), 50),
+      );
+    });
+    const { counts } = await storeCommandsOf(async () => {
+      await later;
+      await p.runtime.outbox.settle();
+    });
+    expect(counts.byShape['insert outbox x1'], JSON.stringify(counts.byShape)).toBe(1);
+    expect(await p.runtime.queues.mail.getJob('chained-3')).toBeDefined();
+    await p.runtime.queues.mail.remove('chained-3');
+  });
 });
 
 describe('a Redis that stops answering or goes away', () => {
