@@ -20,7 +20,7 @@ export const BUDGET = {
   threadPageCold: 4,
   threadPageWarm: 1,
   categoryListWarm: 1,
-  replyAllIn: 15,
+  replyAllIn: 10,
 };
 
 const WATCHERS = 10;
@@ -201,6 +201,11 @@ describe('forum store budgets', () => {
     expect(all.counts.total - sweeps, shapes(all.counts)).toBeLessThanOrEqual(BUDGET.replyAllIn);
     // The member is read once, for the request: the publishing gate takes the account from it.
     expect(all.counts.byShape['find members {_id} limit'] ?? 0, shapes(all.counts)).toBeLessThanOrEqual(1);
+    // The thread and its category come from the thread's kept record, not the store.
+    expect(all.counts.byShape['find forum_threads {_id} limit'] ?? 0, shapes(all.counts)).toBe(0);
+    // The fan-out, a job, hands its follow-ups straight to their queues: only the reply's own
+    // screening goes through the outbox.
+    expect(all.counts.byShape['insert outbox x1'] ?? 0, shapes(all.counts)).toBe(1);
   });
 });
 
@@ -308,6 +313,36 @@ describe('a reply on a kept thread page and list', () => {
     expect(again.forum, again.shapes).toBe(0);
     expect(again.body).toEqual(final.body);
   }, 60_000);
+});
+
+describe("a reply reads its thread's kept record", () => {
+  const threadReads = (c: StoreCounts) =>
+    Object.entries(c.byShape)
+      .filter(([shape]) => /^find forum_(threads|categories) /.test(shape))
+      .reduce((n, [, k]) => n + k, 0);
+  const replyTo = (who: Someone, id: string, body: string) => who.c.post(`/api/threads/${id}/posts`, { body });
+
+  it('without reading the thread again, and is refused at once when any process hides the thread', async () => {
+    await resetPostingBudgets(p);
+    const m = await moderator();
+    const { thread, post: opening } = await newThread(watchers[7]!, category, 'A thread whose record replies read');
+    await reply(watchers[8]!, thread.id, 'The first reply keeps the record.');
+    const second = await storeCommandsOf(() => replyTo(watchers[8]!, thread.id, 'The second reads it.'));
+    expect(second.result.status).toBe(201);
+    expect(threadReads(second.counts), shapes(second.counts)).toBe(0);
+
+    // Hidden by another process: the record is dropped with the page, and the rule refuses.
+    const other = await otherServer();
+    try {
+      await hide(await other.signIn(m), opening.id);
+    } finally {
+      await other.stop();
+    }
+    const refused = await replyTo(watchers[9]!, thread.id, 'A reply to a thread hidden meanwhile.');
+    expect(refused.status).toBe(404);
+    // Its author may still write in it: the record built again from the store says hidden.
+    expect((await replyTo(watchers[7]!, thread.id, 'The author still may.')).status).toBe(201);
+  }, 120_000);
 });
 
 describe('category list read model', () => {

@@ -1,21 +1,30 @@
 import type { AnnouncedFacts } from '@commons/shared';
 import { postStates, type PostState } from './reads.js';
+import { keptThreadRecordGate } from './read-rule.js';
 import { keptThreadGate } from './thread-page.js';
 import { RESTRICTED_STATUSES } from './visibility.js';
+
+/** The thread's kept record's mark and gate (a reply's route keeps it), as the job's facts carry a gate. */
+async function threadRecordGate(threadId: string): Promise<{ hidden: boolean; gate: AnnouncedFacts['gate'] } | null> {
+  const kept = /^[0-9a-f]{24}$/.test(threadId) ? await keptThreadRecordGate(threadId) : null;
+  return (
+    kept && { hidden: kept.hidden, gate: { ...kept.gate, coalitionId: kept.gate.coalitionId?.toHexString() ?? null } }
+  );
+}
 
 /**
  * A new post's state now, and its thread's hidden mark and category's gate now, for a fan-out
  * whose job carries the rest (the post's body, the thread's title and author). The thread's kept
- * page (Redis) holds the mark and the gate as they are; without it, the opening post is read with
- * the post (the thread is hidden when its opening post is held or hidden, thread-visibility.ts)
- * and the gate is the one the job carries.
+ * record or page (Redis) hold the mark and the gate as they are; without them, the opening post
+ * is read with the post (the thread is hidden when its opening post is held or hidden,
+ * thread-visibility.ts) and the gate is the one the job carries.
  */
 export async function announcedPostState(
   threadId: string,
   postId: string,
   facts: AnnouncedFacts,
 ): Promise<{ post: PostState | undefined; threadHidden: boolean; gate: AnnouncedFacts['gate'] }> {
-  const kept = await keptThreadGate(threadId);
+  const kept = (await threadRecordGate(threadId)) ?? (await keptThreadGate(threadId));
   const rows = await postStates(kept ? [postId] : new Set([postId, facts.firstPostId]));
   const post = rows.find((r) => r._id.toHexString() === postId);
   if (kept) return { post, threadHidden: kept.hidden, gate: kept.gate };

@@ -6,6 +6,7 @@ import type { Tallies } from '../infra/store/tallies.js';
 import { isModerator, type Actor } from '../members/actor.js';
 import { notFound, type ForumContext } from './context.js';
 import { PostModel, ThreadModel } from './model.js';
+import { threadPageChanged } from './page-model.js';
 import type { ThreadLean } from './present.js';
 
 /*
@@ -34,7 +35,7 @@ export async function saveNumbered<T extends object>(
   thread: Pick<ThreadLean, '_id' | 'lastSeq' | 'locked' | 'categoryId'>,
   now: Date,
   save: Save<T>,
-): Promise<{ post: T; counted: boolean }> {
+): Promise<{ post: T; counted: boolean; thread?: ThreadLean }> {
   const id = thread._id.toHexString();
   const seed = { seq: thread.lastSeq, closed: Boolean(thread.locked) };
   for (let attempt = 1; ; attempt++) {
@@ -45,7 +46,7 @@ export async function saveNumbered<T extends object>(
       // Redis refuses writes: number and count in the store, as without Redis (the count is
       // written as a change there, so the tally's later writes add up with it).
       readModels()?.log?.warn({ err, threadId: id }, "a thread's tally refused: numbered in the store");
-      return { post: await saveInStore(ctx, actor, thread, now, save), counted: true };
+      return { ...(await saveInStore(ctx, actor, thread, now, save)), counted: true };
     }
     if (seq === 'closed') throw new AppError('thread_locked', 'This thread is locked.');
     try {
@@ -90,6 +91,8 @@ export async function countSaved(
       },
     ).exec(),
   );
+  // Neither the kept page nor the thread's record can tell the counts now.
+  await threadPageChanged(threadId);
   return null;
 }
 
@@ -105,7 +108,7 @@ export async function saveInStore<T extends object>(
   thread: Pick<ThreadLean, '_id'>,
   now: Date,
   save: Save<T>,
-): Promise<T> {
+): Promise<{ post: T; thread: ThreadLean }> {
   const exclusive = <R>(fn: () => Promise<R>) => (countsInStore() ? fn() : ctx.threadLock(thread._id, fn));
   return exclusive(async () => {
     for (let attempt = 1; ; attempt++) {
@@ -124,7 +127,8 @@ export async function saveInStore<T extends object>(
         throw notFound('thread');
       }
       try {
-        return await save(taken.lastSeq, taken.categoryId);
+        // The thread as this post's count left it: the writer's counts, whatever it read before.
+        return { post: await save(taken.lastSeq, taken.categoryId), thread: taken };
       } catch (err) {
         // Nothing was posted: the count goes back.
         await ThreadModel.updateOne({ _id: thread._id }, { $inc: { postCount: -1 } });

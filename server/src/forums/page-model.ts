@@ -7,7 +7,8 @@ import { readModels } from '../infra/read-models.js';
  * category's first threads as a plain member sees them (built from the store on a miss) and, per
  * member, that member's own marks on them (the overlays). Writes tell it after they are stored:
  * - a thread's page: `threadPageChanged` (posts written, edited, deleted, their status or
- *   reactions changed, the thread renamed, moved, pinned or locked), with the lists of the
+ *   reactions changed, the thread renamed, moved, pinned or locked), which drops the thread's
+ *   own record too (its document and gate, read by a reply), with the lists of the
  *   categories whose order or counts the write moved; a reply is added to the page and its
  *   thread moved up its category's list in place (`changePage`, `changeList`) when they can tell
  *   where it goes;
@@ -121,11 +122,12 @@ export class ThreadPageStore {
 
   private epochKey = () => `${this.prefix}:forum:pages:epoch`;
   private marksVersionKey = (memberId: string) => `${this.prefix}:forum:marks:${memberId}:v`;
-  private entry(kind: 'page' | 'list', id: string): Entry {
+  private entry(kind: 'page' | 'list' | 'thread', id: string): Entry {
     const key = `${this.prefix}:forum:${kind}:${id}`;
     return { key, version: `${key}:v`, overlay: (memberId) => `${key}:m:${memberId}` };
   }
   private pageEntry = (threadId: string) => this.entry('page', threadId);
+  private threadEntry = (threadId: string) => this.entry('thread', threadId);
   private listEntry = (categoryId: string) => this.entry('list', categoryId);
 
   /** The thread's page and the member's overlay in one round trip (`memberId` null: a visitor, no overlay). */
@@ -184,6 +186,26 @@ export class ThreadPageStore {
         { ttl: got.ttl, size: got.raw.length },
       );
     return stored.value;
+  }
+
+  /**
+   * The thread's own record (its document and category's gate, read-rule.ts), or `build`'s on a
+   * miss. Dropped with the page by every change of the thread except its counts (`threadChanged`
+   * without `change`), so all but the counts are as the store has them.
+   */
+  async threadRecord<T>(threadId: string, build: () => Promise<T | null>): Promise<T | null> {
+    const entry = this.threadEntry(threadId);
+    return (await this.readEntry<T, never>(entry, null)).page ?? this.buildEntry(entry, build);
+  }
+
+  /** The thread's record if one is kept (nothing is built). */
+  async keptThreadRecord<T>(threadId: string): Promise<T | null> {
+    return (await this.readEntry<T, never>(this.threadEntry(threadId), null)).page;
+  }
+
+  /** After a write of the thread's counts: `change` makes the record after it (null: dropped), as `threadChanged`. */
+  threadRecordChanged<T>(threadId: string, change: (record: T) => T | null): Promise<boolean> {
+    return this.changeEntry(this.threadEntry(threadId), [], change);
   }
 
   /** The thread's page, built with `build` (once per process at a time); `null` from it is not stored. */
@@ -254,7 +276,9 @@ export class ThreadPageStore {
    * build that began before the write stores nothing. True when the page was replaced.
    */
   threadChanged<P>(threadId: string, lists: string[], change?: (page: P) => P | null): Promise<boolean> {
-    return this.changeEntry(this.pageEntry(threadId), lists, change);
+    // A change the page can take in place (a reply, counts) leaves the thread's record, whose
+    // counts may lag; any other change of the thread drops it with the page.
+    return this.changeEntry(this.pageEntry(threadId), lists, change, change ? [] : [this.threadEntry(threadId)]);
   }
 
   /** After a write that changed what the category's list shows: `change` as for `threadChanged`. */
@@ -272,9 +296,15 @@ export class ThreadPageStore {
     await multi.exec();
   }
 
-  private async changeEntry<P>(entry: Entry, lists: string[], change?: (value: P) => P | null): Promise<boolean> {
+  private async changeEntry<P>(
+    entry: Entry,
+    lists: string[],
+    change?: (value: P) => P | null,
+    dropped: Entry[] = [],
+  ): Promise<boolean> {
     const keys = [entry.key, entry.version, this.epochKey()];
     for (const id of new Set(lists)) keys.push(this.listEntry(id).key, this.listEntry(id).version);
+    for (const other of dropped) keys.push(other.key, other.version);
     for (let attempt = 1; ; attempt++) {
       let [was, next, epoch] = ['', '', ''];
       // The last attempt only drops: the entry keeps changing under this one.
@@ -419,6 +449,13 @@ export async function changeList<L>(
   await drop(async (store) => {
     await store.listChanged(String(categoryId), change);
   }, opts);
+}
+
+/** After a write of a thread's counts that `change` can apply to its kept record (thread record: read-rule.ts). */
+export async function changeThreadRecord<T>(threadId: Id, change: (record: T) => T | null): Promise<void> {
+  await drop(async (store) => {
+    await store.threadRecordChanged(String(threadId), change);
+  }, {});
 }
 
 export async function categoryListChanged(categoryIds: Id[], opts: DropOptions = {}): Promise<void> {

@@ -33,7 +33,7 @@ import {
   readableByWriter,
   readablePostOr404,
   readablePosts,
-  readableThreadAndGateOr404,
+  readableThreadForReplyOr404,
   readableThreadOr404,
   type Readable,
 } from './read-rule.js';
@@ -42,7 +42,7 @@ import { assertMayPublish } from '../moderation/publishing.js';
 import { notePostGone, notePostWritten } from '../moderation/recent-posts.js';
 import { memberMarksChanged, threadPageChanged } from './page-model.js';
 import { quotesForget } from './quotes.js';
-import { replyWritten } from './thread-page.js';
+import { replyWritten, threadCountsWritten } from './thread-page.js';
 
 /**
  * A post of this thread the actor may read (a reply's parent, a quote), else null. A quote also
@@ -108,7 +108,8 @@ export function postOps(ctx: ForumContext) {
 
     async createPost(actor: Actor, threadId: string, body: PostCreateBody, opts: WriteOptions = {}): Promise<Post> {
       // The category's gate comes with the read rule's answer: whether it is archived too.
-      const { thread, gate } = await readableThreadAndGateOr404(actor, threadId);
+      // From the thread's kept record: its counts may lag, so the reply takes its own (below).
+      const { thread, gate } = await readableThreadForReplyOr404(actor, threadId);
       forumPolicy.postInThread(actor, thread, gate);
       await assertMayPublish(actor);
       const [target, quoted] = await Promise.all([
@@ -180,17 +181,21 @@ export function postOps(ctx: ForumContext) {
         });
       const screening = [screeningOf(postId.toHexString(), { announce, post: screenedPost(actor, body.body, now) })];
       const tallies = threadTallies();
-      const { post, counted: inStore } = await withScreening(ctx, screening, async () => {
+      const {
+        post,
+        counted: inStore,
+        thread: countedThread,
+      } = await withScreening(ctx, screening, async () => {
         const saved = tallies
           ? await saveNumbered(ctx, tallies, actor, thread, now, save)
-          : { post: await saveInStore(ctx, actor, thread, now, save), counted: true };
+          : { ...(await saveInStore(ctx, actor, thread, now, save)), counted: true };
         // Screening's window of the author's posts (moderation/recent-posts.ts), kept as they are
         // written: before the screening job is handed over, which reads it.
         await notePostWritten(actor.id, postId.toHexString(), body.body, now);
         return saved;
       });
       const seq = post.seq;
-      const reserved: ThreadLean = {
+      const reserved: ThreadLean = countedThread ?? {
         ...thread,
         lastSeq: Math.max(thread.lastSeq, seq),
         postCount: thread.postCount + 1,
@@ -200,6 +205,8 @@ export function postOps(ctx: ForumContext) {
       // On the kept page and list first, so that the count's write below finds the thread shown
       // up to this number and sets its counts in place (thread-page.ts `threadCountsWritten`).
       await replyWritten(reserved, post.toObject<PostLean>());
+      // Counted in the store by this reply's own write (MongoDB; or Redis refused the tally).
+      if (countedThread) await threadCountsWritten(countedThread);
       // The count and latest activity, written to the thread by this reply or the one writing now.
       const counted = tallies && !inStore ? await countSaved(tallies, thread._id, seq, now, actor.id, ctx) : null;
       if (counted !== null) reserved.postCount = counted;

@@ -6,9 +6,11 @@ import { idOr404, notFound } from './context.js';
 import { CategoryModel, PostModel, ThreadModel, type CategoryFields } from './model.js';
 import { isModerator, type Actor } from '../members/actor.js';
 import type { Lean, PostLean, ThreadLean } from './present.js';
+import { changeThreadRecord, threadPages } from './page-model.js';
 import { canSeePost } from './visibility.js';
 
 const { trusted } = mongoose;
+const { EJSON } = mongoose.mongo.BSON;
 
 /*
  * The forums' read rule, the one place that decides who may read a thread or a post:
@@ -120,6 +122,77 @@ export async function readableThreadAndGateOr404(
   if (!thread || !gate || !mayReadThreadItself(actor, thread) || !(await mayReadCategory(actor, gate)))
     throw notFound('thread');
   return { thread: thread as Readable<ThreadLean>, gate };
+}
+
+/** A thread's record as the read model keeps it: the document (EJSON, so ids and dates come back as such) and the gate. */
+interface ThreadRecord {
+  thread: string;
+  gate: { archived: boolean; public: boolean; coalitionId: string | null };
+}
+
+const recordOf = (thread: ThreadLean, gate: CategoryGate): ThreadRecord => ({
+  thread: EJSON.stringify(thread),
+  gate: { ...gate, coalitionId: gate.coalitionId?.toHexString() ?? null },
+});
+
+const fromRecord = (r: ThreadRecord): { thread: ThreadLean; gate: CategoryGate } => ({
+  thread: EJSON.parse(r.thread) as ThreadLean,
+  gate: { ...r.gate, coalitionId: r.gate.coalitionId ? new mongoose.Types.ObjectId(r.gate.coalitionId) : null },
+});
+
+/**
+ * The thread by id if the actor may read it, with its category's gate, from the thread's record in
+ * the read model (page-model.ts `threadRecord`; the store on a miss, or where pages are not kept or
+ * trusted). Everything the rule asks is as the store has it: every write of the thread but its
+ * counts drops the record. The counts (lastSeq, postCount, lastActivityAt, lastPosterId) may lag,
+ * so this is for a writer that takes its own (a reply: numbering.ts), where it saves two reads.
+ */
+export async function readableThreadForReplyOr404(
+  actor: Viewer,
+  id: string,
+): Promise<{ thread: Readable<ThreadLean>; gate: CategoryGate }> {
+  const threadId = idOr404(id, 'thread');
+  const pages = threadPages();
+  if (!pages || !pages.trusted()) return readableThreadAndGateOr404(actor, id);
+  const kept = await pages.threadRecord<ThreadRecord>(threadId.toHexString(), async () => {
+    const thread = await ThreadModel.findById(threadId).lean<ThreadLean>();
+    const gate = thread ? await categoryGate(thread.categoryId) : undefined;
+    return thread && gate ? recordOf(thread, gate) : null;
+  });
+  const found = kept ? fromRecord(kept) : null;
+  if (!found || !mayReadThreadItself(actor, found.thread) || !(await mayReadCategory(actor, found.gate)))
+    throw notFound('thread');
+  return { thread: found.thread as Readable<ThreadLean>, gate: found.gate };
+}
+
+/**
+ * After a write of the thread's counts (`after`: the thread as that write left it): its kept record
+ * takes them, unless it holds those of a later write already. Only the counts: whatever else the
+ * write found may have changed since, and such a change drops the record.
+ */
+export async function threadRecordCountsWritten(after: ThreadLean): Promise<void> {
+  await changeThreadRecord<ThreadRecord>(after._id, (record) => {
+    const kept = EJSON.parse(record.thread) as ThreadLean;
+    if (kept.lastSeq > after.lastSeq || (kept.lastSeq === after.lastSeq && kept.postCount >= after.postCount))
+      return record;
+    const counts = {
+      lastSeq: after.lastSeq,
+      postCount: after.postCount,
+      lastActivityAt: after.lastActivityAt,
+      lastPosterId: after.lastPosterId,
+    };
+    return { ...record, thread: EJSON.stringify({ ...kept, ...counts }) };
+  });
+}
+
+/** The thread's hidden mark and category's gate from its kept record, if one is kept (nothing is read or built). */
+export async function keptThreadRecordGate(threadId: string): Promise<{ hidden: boolean; gate: CategoryGate } | null> {
+  const pages = threadPages();
+  if (!pages || !pages.trusted()) return null;
+  const kept = await pages.keptThreadRecord<ThreadRecord>(threadId);
+  if (!kept) return null;
+  const { thread, gate } = fromRecord(kept);
+  return { hidden: Boolean(thread.hidden), gate };
 }
 
 /** Of these posts, those the actor may read (order kept): each post's own status, then its thread's rule. */

@@ -41,6 +41,7 @@ import {
   readableByRoom,
   readableInThread,
   readableThreadOr404,
+  threadRecordCountsWritten,
   type CategoryGate,
 } from './read-rule.js';
 import { unreadCountFor } from './thread-visibility.js';
@@ -173,10 +174,11 @@ export async function replyWritten(thread: ThreadLean, post: PostLean): Promise<
  * After a thread's counts are written (forums/tallies.ts, by whichever reply holds the thread's
  * writer key): a kept page, and the thread's entry in its category's kept list, that show the
  * thread up to the same number take them in place; any other is dropped, as it would show counts
- * older than the store's. `thread`: as that write left it.
+ * older than the store's. The thread's kept record takes them too. `thread`: as that write left it.
  */
 export async function threadCountsWritten(thread: ThreadLean): Promise<void> {
   await Promise.all([
+    threadRecordCountsWritten(thread),
     changePage<ThreadPage>(thread._id, (page) =>
       page.thread.view.lastSeq === thread.lastSeq && page.thread.view.categoryId === thread.categoryId.toHexString()
         ? { ...page, thread: pageThread(thread) }
