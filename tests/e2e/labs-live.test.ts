@@ -77,7 +77,16 @@ describe('a short lab, live, in three browsers', () => {
     await anaPage.getByRole('button', { name: 'Send' }).click();
     // Exact: the polite live region repeats the message with its author's name.
     for (const page of [facilitator, benPage])
-      await page.getByText('Hello from the Elm Street parents!', { exact: true }).waitFor();
+      await page
+        .getByText('Hello from the Elm Street parents!', { exact: true })
+        .waitFor()
+        .catch(async (err: unknown) => {
+          // What each room showed, so a failure says where the message stopped.
+          const seen = await Promise.all(
+            all.map(async (p) => (await p.locator('.lab-chat, [role="alert"]').allInnerTexts()).join(' | ')),
+          );
+          throw new Error(`${String(err)}\nrooms (host, Ana, Ben): ${JSON.stringify(seen)}`);
+        });
     await expect
       .poll(() => spoken(facilitator).textContent(), { timeout: 10_000 })
       .toContain('Ana Alvarez: Hello from the Elm Street parents!');
