@@ -21,6 +21,7 @@ export const BUDGET = {
   threadPageWarm: 1,
   categoryListWarm: 1,
   replyAllIn: 10,
+  heldReplyAllIn: 27,
 };
 
 const WATCHERS = 10;
@@ -206,6 +207,32 @@ describe('forum store budgets', () => {
     // The fan-out, a job, hands its follow-ups straight to their queues: only the reply's own
     // screening goes through the outbox.
     expect(all.counts.byShape['insert outbox x1'] ?? 0, shapes(all.counts)).toBe(1);
+  });
+});
+
+describe('a reply screening holds back', () => {
+  it(`is held, its review item opened and the moderators told in at most ${BUDGET.heldReplyAllIn} store commands`, async () => {
+    await resetPostingBudgets(p);
+    // A member of under a day who posts a link: screening holds it for a moderator.
+    const newcomer = await signUp(p, 'Budget Newcomer');
+    await settle(); // the welcome mail is not the reply's
+    const held = await counted('held reply all-in', async () => {
+      const post = await reply(newcomer, threadId, 'Our flyer is at https://example.org/flyer for anyone.');
+      await settle();
+      return post;
+    });
+    const queue = await (await moderator()).c.get('/api/moderation/queue');
+    const item = (queue.body.items as Array<{ postId: string; screening: string[] }>).find(
+      (i) => i.postId === held.result.id,
+    );
+    expect(item?.screening).toEqual(['links_untrusted']);
+    expect((await reader.c.get(`/api/posts/${held.result.id}`)).status).toBe(404);
+    const sweeps = Object.entries(held.counts.byShape)
+      .filter(([shape]) => shape.startsWith('find outbox {createdAt'))
+      .reduce((n, [, k]) => n + k, 0);
+    expect(held.counts.total - sweeps, shapes(held.counts)).toBeLessThanOrEqual(BUDGET.heldReplyAllIn);
+    // Written whole in one command, not opened, stamped and re-prioritised in seven.
+    expect(held.counts.byCollection.moderation_items, shapes(held.counts)).toEqual({ reads: 1, writes: 1 });
   });
 });
 

@@ -1,4 +1,4 @@
-import type { PostStatus } from '@commons/shared';
+import type { PostAnnouncement, PostStatus } from '@commons/shared';
 import type { Types } from 'mongoose';
 import { postStates } from '../forums/reads.js';
 import { createPostStatuses } from '../forums/statuses.js';
@@ -85,6 +85,39 @@ export function createItemOps(deps: { events: DomainEvents; threadLock: SerialLo
         returnDocument: 'after',
       }).lean<ItemLean>();
       return item!;
+    },
+
+    /**
+     * The review item of a new post that screening just held or hid, made whole in one write: no
+     * flags yet, the post out of sight, its announcement kept for a moderator who keeps it. Null
+     * when the post has an item already (flagged meanwhile, or a retried job made it): the caller
+     * goes the general way (`openItem`, then `refreshPriority`).
+     */
+    async createScreeningItem(
+      post: PostRef,
+      screening: string[],
+      announce: PostAnnouncement,
+    ): Promise<ItemLean | null> {
+      try {
+        const created = await ItemModel.create({
+          postId: post._id,
+          threadId: post.threadId,
+          authorId: post.authorId,
+          state: 'open',
+          priority: priorityOf({ reasons: [], weight: 0, hidden: true, appeal: false }),
+          screening: [...new Set(screening)],
+          announce,
+          claimedById: null,
+          claimedAt: null,
+          resolution: null,
+          appeal: null,
+          version: 1,
+        });
+        return created.toObject<ItemLean>();
+      } catch (err) {
+        if (isDuplicateKey(err)) return null;
+        throw err;
+      }
     },
 
     async refreshPriority(item: ItemLean): Promise<ItemLean> {

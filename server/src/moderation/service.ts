@@ -75,7 +75,7 @@ export function createModerationService(deps: ModerationServiceDeps) {
   const now = deps.now ?? (() => new Date());
   const { events } = deps;
   const items = createItemOps({ events, threadLock: deps.threadLock ?? localSerialLock() });
-  const { restrictPost, restorePost, openItem, refreshPriority } = items;
+  const { restrictPost, restorePost, openItem, createScreeningItem, refreshPriority } = items;
   const sanctions = createSanctions({ events, now });
   const flag = createFlags({
     events,
@@ -216,7 +216,8 @@ export function createModerationService(deps: ModerationServiceDeps) {
     ]);
     // Deleted before its screening (the window forgets deleted posts): nothing to publish. Not in
     // the window for another reason (Redis refused its write): the store says.
-    if (written && !lately.some((r) => r.postId === postId)) {
+    const inWindow = lately.some((r) => r.postId === postId);
+    if (written && !inWindow) {
       const post = await postById(postId);
       if (!post || post.deleted) return null;
     }
@@ -232,13 +233,25 @@ export function createModerationService(deps: ModerationServiceDeps) {
       postsLast5Minutes: lately.filter((r) => r.at >= burstFrom && r.at <= writtenAt).length,
     });
     if (result.verdict === 'allow') return result;
-    const post = await postById(postId);
-    if (!post || post.deleted) return null;
+    // A new post as written, in the window (so not deleted), needs no read: the job carries it.
+    const post =
+      written && announce && inWindow
+        ? {
+            _id: oid(postId, 'post'),
+            threadId: oid(announce.threadId, 'thread'),
+            authorId: oid(facts.authorId, 'member'),
+          }
+        : await postById(postId);
+    if (!post || ('deleted' in post && post.deleted)) return null;
     await restrictPost(post, result.verdict === 'hide' ? 'hidden' : 'held', result.reasons);
-    const opened = await openItem(post, result.reasons);
-    // Kept for a moderator's approval: the post is published (and fanned out) then.
-    if (announce) await ItemModel.updateOne({ _id: opened._id }, { $set: { announce } });
-    const item = await refreshPriority(opened);
+    // Kept for a moderator's approval: the post is published (and fanned out) then. A new post's
+    // item is made whole in one write; an edit's, or one that exists already, the general way.
+    let item = announce ? await createScreeningItem(post, result.reasons, announce) : null;
+    if (!item) {
+      const opened = await openItem(post, result.reasons);
+      if (announce) await ItemModel.updateOne({ _id: opened._id }, { $set: { announce } });
+      item = await refreshPriority(opened);
+    }
     events.publish('moderation.itemChanged', { itemId: item._id.toHexString() });
     return result;
   }
