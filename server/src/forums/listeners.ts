@@ -41,12 +41,13 @@ export function registerForumListeners(
     emitter.to(targets).emit('thread:updated', { thread, previousCategoryId });
   });
 
-  events.on('post.created', async ({ thread, audience, post }) => {
-    if (!audience.open) {
-      emitter.to(closedRooms(audience)).emit('post:created', { threadId: thread.id, post });
-      return;
-    }
-    emitter.to(rooms.thread(thread.id)).emit('post:created', { threadId: thread.id, post });
+  events.on('post.created', ({ threadId, audience, post }) => {
+    const targets = audience.open ? rooms.thread(threadId) : closedRooms(audience);
+    emitter.to(targets).emit('post:created', { threadId, post });
+  });
+
+  events.on('thread.activity', async ({ thread, audience }) => {
+    if (!audience.open) return;
     emitter.to(await listRoomsOf(thread.categoryId)).emit('thread:activity', {
       threadId: thread.id,
       categoryId: thread.categoryId,

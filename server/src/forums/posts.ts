@@ -207,9 +207,24 @@ export function postOps(ctx: ForumContext) {
       await replyWritten(reserved, post.toObject<PostLean>());
       // Counted in the store by this reply's own write (MongoDB; or Redis refused the tally).
       if (countedThread) await threadCountsWritten(countedThread);
+      // The room hears of the post first: the thread's count and the author's read mark, each a
+      // store write, follow. (A post held by screening is taken back from the room by post:hidden.)
+      const audience = audienceOf(thread, gate.archived);
+      const publicPost = toPublicPost(readableByWriter(actor, post.toObject<PostLean>()), refs);
+      ctx.events.publish('post.created', {
+        threadId: thread._id.toHexString(),
+        audience,
+        post: publicPost,
+        actorId: actor.id,
+        replyToAuthorId: announce.replyToAuthorId,
+        quotedAuthorId: quotedAuthorId && readers.has(quotedAuthorId) ? quotedAuthorId : null,
+        mentionIds,
+      });
       // The count and latest activity, written to the thread by this reply or the one writing now.
       const counted = tallies && !inStore ? await countSaved(tallies, thread._id, seq, now, actor.id, ctx) : null;
       if (counted !== null) reserved.postCount = counted;
+      // The category's lists hear of the thread's new count and activity.
+      ctx.events.publish('thread.activity', { thread: toPublicThread(reserved, refs), audience });
       // Writing in a thread means having read it up to one's own post. Only a convenience: when the
       // store fails here the post stands, and the author's next read of the thread sets the mark.
       await upsertRetrying(() =>
@@ -222,18 +237,6 @@ export function postOps(ctx: ForumContext) {
         if (!isStoreUnavailable(err)) throw err;
       });
       await memberMarksChanged(actor.id);
-
-      const publicThread = toPublicThread(reserved, refs);
-      const publicPost = toPublicPost(readableByWriter(actor, post.toObject<PostLean>()), refs);
-      ctx.events.publish('post.created', {
-        thread: publicThread,
-        audience: audienceOf(thread, gate.archived),
-        post: publicPost,
-        actorId: actor.id,
-        replyToAuthorId: announce.replyToAuthorId,
-        quotedAuthorId: quotedAuthorId && readers.has(quotedAuthorId) ? quotedAuthorId : null,
-        mentionIds,
-      });
       // A post just written has no reactions or bookmarks yet: no need to look them up.
       return { ...publicPost, myReactions: [], bookmarked: false };
     },

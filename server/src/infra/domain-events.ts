@@ -96,7 +96,7 @@ export interface DomainEventMap {
   /** Moderation held, hid or restored the opening post: the thread left lists or came back. */
   'thread.moderated': { threadId: string; categoryId: string; hidden: boolean };
   'post.created': {
-    thread: PublicThread;
+    threadId: string;
     /** Who may hear of it live (forums/read-rule.ts `audienceOf`): the thread as it was when it was written in. */
     audience: ThreadAudience;
     post: PublicPost;
@@ -104,6 +104,11 @@ export interface DomainEventMap {
     replyToAuthorId: string | null;
     quotedAuthorId: string | null;
     mentionIds: string[];
+  };
+  /** A reply counted in its thread: the category's lists move the thread up with its new count. */
+  'thread.activity': {
+    thread: PublicThread;
+    audience: ThreadAudience;
   };
   'post.updated': {
     post: PublicPost;
