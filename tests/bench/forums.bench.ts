@@ -10,6 +10,9 @@
  *                                   (replies to a single thread, this code against the other in turns, same run;
  *                                   BENCH_ROUNDS turns each, 2 unless told)
  *   BENCH_PARTS=scale BENCH_POSTS=1000,100000 npm run bench:forums   (only the scale check, forums-scale.ts)
+ *   BENCH_PARTS=fanout BENCH_FANOUT_PROCESSES=2 BENCH_FANOUT_SERVERS=2 npm run bench:forums
+ *                                   (post → every socket of one room: receivers in 2 processes of their
+ *                                   own, the room held by 2 server processes)
  *
  * Everything runs on this machine against loopback; every loop is bounded in count and time.
  */
@@ -21,6 +24,8 @@ import { connectDatabase, disconnectDatabase } from '@commons/server/infra/db';
 import { backfillHandles } from '@commons/server/forums/mentions';
 import { MemberModel } from '@commons/server/members/model';
 import { io, type Socket } from 'socket.io-client';
+import { forkClients, now } from './client-processes.js';
+import type { FanoutRequest } from './fanout-clients.js';
 import { threadPageScale } from './forums-scale.js';
 import { benchEnv, closedLoop, rssMiB, storeLabel, summarize, writeResults } from './harness.js';
 import { storeProfile } from './store-profile.js';
@@ -31,6 +36,10 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const FANOUT_SOCKETS = PARTS.has('fanout') ? Number(process.env.BENCH_FANOUT ?? 1000) : 0;
+/** Processes the fan-out's receivers are spread over (BENCH_FANOUT_PROCESSES). */
+const FANOUT_PROCESSES = Number(process.env.BENCH_FANOUT_PROCESSES ?? 2);
+/** Server processes the room is spread over (BENCH_FANOUT_SERVERS). */
+const FANOUT_SERVERS = Math.max(1, Number(process.env.BENCH_FANOUT_SERVERS ?? 1));
 const MEMORY_SOCKETS = PARTS.has('memory') ? Number(process.env.BENCH_SOCKETS ?? 19_000) : 0;
 const SCALE_POSTS = (process.env.BENCH_POSTS ?? '1000,100000').split(',').map(Number);
 const POSTERS = 400; // the posting limit is 10 a minute per member, so posts/s needs many members
@@ -246,47 +255,66 @@ async function connectSockets(count: number, deadlineMs: number): Promise<Socket
   return sockets;
 }
 
-console.log(`fan-out: ${FANOUT_SOCKETS} sockets in one thread room…`);
+// The receivers live in processes of their own (fanout-clients.ts): one process decoding all 1,000
+// frames would time its own loop (about 25 ms from the first socket to the last), not the server.
+console.log(`fan-out: ${FANOUT_SOCKETS} sockets in one thread room, in ${FANOUT_PROCESSES} client processes…`);
 const fanThread = threads[CONNECTIONS]!;
-const fan = await connectSockets(FANOUT_SOCKETS, 60_000);
-const joined = await Promise.all(
-  fan.map((s) =>
-    s
-      .timeout(15_000)
-      .emitWithAck('thread:join', { threadId: fanThread })
-      .then(
-        (a: { ok: boolean }) => a.ok,
-        () => false,
-      ),
+const receivers = Array.from({ length: FANOUT_SOCKETS > 0 ? FANOUT_PROCESSES : 0 }, (_, k) =>
+  forkClients<FanoutRequest>('./fanout-clients.ts', `fanout-${k}`),
+);
+// BENCH_FANOUT_SERVERS=2: a second server process on the same services, holding half the room
+// (client process k connects to server k % n); the post goes to the first, the Redis adapter
+// carries it to the other, as on a deployment of several nodes.
+const extraFanServers = await Promise.all(
+  Array.from({ length: FANOUT_SOCKETS > 0 ? FANOUT_SERVERS - 1 : 0 }, () => env.startServer()),
+);
+const fanBases = [base, ...extraFanServers.map((s) => s.url)];
+const fanCookies = Array.from({ length: FANOUT_SOCKETS }, (_, i) => cookies[i % 50]!);
+const ready = await Promise.all(
+  receivers.map((r, k) =>
+    r.ask<{ connected: number; joined: number }>({
+      kind: 'connect',
+      base: fanBases[k % fanBases.length]!,
+      threadId: fanThread,
+      cookies: fanCookies.filter((_, i) => i % receivers.length === k),
+    }),
   ),
 );
-console.log(`${fan.length} sockets connected, ${joined.filter(Boolean).length} joined the thread room`);
+const fanJoined = ready.reduce((n, r) => n + r.joined, 0);
+console.log(`${ready.reduce((n, r) => n + r.connected, 0)} sockets connected, ${fanJoined} joined the thread room`);
+const sentAt = new Map<string, number>();
+for (let k = 0; k < (fanJoined > 0 ? 30 : 0); k++) {
+  const body = `Live message ${k}`;
+  sentAt.set(body, now());
+  await post(cookies[300 + k]!, `/api/threads/${fanThread}/posts`, { body });
+  await new Promise((r) => setTimeout(r, 200));
+}
+await new Promise((r) => setTimeout(r, 1000));
+const byBody = new Map<string, number[]>();
+for (const { arrivals: got } of await Promise.all(
+  receivers.map((r) => r.ask<{ arrivals: Record<string, number[]> }>({ kind: 'arrivals' })),
+))
+  for (const [body, times] of Object.entries(got)) byBody.set(body, [...(byBody.get(body) ?? []), ...times]);
 const arrivals: number[] = [];
 const spreads: number[] = [];
-for (let k = 0; k < (fan.length ? 30 : 0); k++) {
-  const got: number[] = [];
-  const done = new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, 5_000);
-    for (const s of fan)
-      s.once('post:created', () => {
-        got.push(performance.now());
-        if (got.length === fan.length) {
-          clearTimeout(timer);
-          resolve();
-        }
-      });
-  });
-  const t0 = performance.now();
-  await post(cookies[300 + k]!, `/api/threads/${fanThread}/posts`, { body: `Live message ${k}` });
-  await done;
+let missed = 0;
+for (const [body, t0] of sentAt) {
+  const got = byBody.get(body) ?? [];
+  missed += fanJoined - got.length;
   for (const t of got) arrivals.push(t - t0);
   if (got.length) spreads.push(Math.max(...got) - Math.min(...got));
-  for (const s of fan) s.removeAllListeners('post:created');
-  await new Promise((r) => setTimeout(r, 100));
 }
-const fanout = { sockets: fan.length, fromRequestStart: summarize(arrivals), spreadAcrossSockets: summarize(spreads) };
+const fanout = {
+  sockets: fanJoined,
+  clientProcesses: receivers.length,
+  serverProcesses: fanBases.length,
+  missed,
+  fromRequestStart: summarize(arrivals),
+  spreadAcrossSockets: summarize(spreads),
+};
 console.log(fanout);
-for (const s of fan) s.close();
+for (const r of receivers) r.stop();
+for (const extra of extraFanServers) await extra.stop();
 
 console.log(`memory: up to ${MEMORY_SOCKETS} connected members…`);
 await new Promise((r) => setTimeout(r, 1000));

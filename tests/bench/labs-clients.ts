@@ -5,11 +5,12 @@
  * read from the monotonic clock (process.hrtime), which every process on the machine shares, so a
  * send in one process and its arrivals in others are compared directly.
  *
- * It answers the bench's requests over the IPC channel ({ id, ...request } in, { id, ...answer }
- * out) and exits when the channel closes.
+ * It answers the bench's requests over the IPC channel (client-processes.ts) and exits when the
+ * channel closes.
  */
 import type { ClientToServerEvents, ServerToClientEvents } from '@commons/shared';
 import { io, type Socket } from 'socket.io-client';
+import { now, serveClientRequests } from './client-processes.js';
 
 type LabSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -21,9 +22,6 @@ export type ClientRequest =
   | { kind: 'presence' }
   | { kind: 'send'; bodies: string[]; gapMs: number }
   | { kind: 'arrivals' };
-
-/** Milliseconds on the machine's monotonic clock. */
-export const now = () => Number(process.hrtime.bigint()) / 1e6;
 
 let base = '';
 let labId = '';
@@ -118,13 +116,6 @@ async function handle(req: ClientRequest): Promise<object> {
   }
 }
 
-process.on('message', (msg: ClientRequest & { id: number }) => {
-  handle(msg).then(
-    (answer) => process.send!({ id: msg.id, ...answer }),
-    (err: unknown) => process.send!({ id: msg.id, error: err instanceof Error ? err.message : String(err) }),
-  );
-});
-process.on('disconnect', () => {
+serveClientRequests<ClientRequest>(handle, () => {
   for (const s of sockets) s.close();
-  process.exit(0);
 });

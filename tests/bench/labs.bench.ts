@@ -18,15 +18,13 @@ import { hashPassword } from '@commons/server/auth/passwords';
 import { backfillHandles } from '@commons/server/forums/mentions';
 import { connectDatabase, disconnectDatabase } from '@commons/server/infra/db';
 import { MemberModel } from '@commons/server/members/model';
-import { execFileSync, fork } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { benchEnv, rssMiB, storeLabel, summarize, writeResults } from './harness.js';
+import { forkClients, now } from './client-processes.js';
 import type { ClientRequest } from './labs-clients.js';
-
-/** Milliseconds on the monotonic clock the client processes read too (labs-clients.ts). */
-const now = () => Number(process.hrtime.bigint()) / 1e6;
 
 const PARTICIPANTS = Math.min(Number(process.env.BENCH_PARTICIPANTS ?? 500), 2000);
 const MESSAGES = Math.min(Number(process.env.BENCH_MESSAGES ?? 50), 200);
@@ -115,31 +113,7 @@ const labId = ((await created.json()) as { lab: { id: string } }).lab.id;
 // ---------------------------------------------------------------- client processes
 
 /** A forked process of clients (labs-clients.ts), asked over IPC. */
-function clients(name: string) {
-  const child = fork(path.join(import.meta.dirname, 'labs-clients.ts'), [name], {
-    execArgv: ['--conditions=source', '--import', 'tsx'],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  let next = 0;
-  const waiting = new Map<number, (answer: Record<string, unknown>) => void>();
-  child.on('message', (answer: { id: number } & Record<string, unknown>) => {
-    waiting.get(answer.id)?.(answer);
-    waiting.delete(answer.id);
-  });
-  return {
-    pid: child.pid!,
-    ask<T>(req: ClientRequest): Promise<T> {
-      const id = next++;
-      return new Promise<T>((resolve, reject) => {
-        waiting.set(id, (answer) =>
-          answer.error ? reject(new Error(`${name}: ${String(answer.error)}`)) : resolve(answer as T),
-        );
-        child.send({ id, ...req });
-      });
-    },
-    stop: () => child.disconnect(),
-  };
-}
+const clients = (name: string) => forkClients<ClientRequest>('./labs-clients.ts', name);
 
 const sender = clients('sender');
 await sender.ask({ kind: 'connect', base, labId, cookies: [hostCookie] });
