@@ -10,6 +10,7 @@
  *                                   (replies to a single thread, this code against the other in turns, same run;
  *                                   BENCH_ROUNDS turns each, 2 unless told)
  *   BENCH_PARTS=scale BENCH_POSTS=1000,100000 npm run bench:forums   (only the scale check, forums-scale.ts)
+ *   BENCH_PARTS=offered BENCH_WORKERS=1 npm run bench:forums   (replies offered at BENCH_OFFERED_RATE a second, 10)
  *   BENCH_PARTS=fanout BENCH_FANOUT_PROCESSES=2 BENCH_FANOUT_SERVERS=2 npm run bench:forums
  *                                   (post → every socket of one room: receivers in 2 processes of their
  *                                   own, the room held by 2 server processes)
@@ -30,7 +31,7 @@ import { threadPageScale } from './forums-scale.js';
 import { benchEnv, closedLoop, rssMiB, storeLabel, summarize, writeResults } from './harness.js';
 import { storeProfile } from './store-profile.js';
 
-const PARTS = new Set((process.env.BENCH_PARTS ?? 'reads,list,posts,fanout,memory,scale').split(','));
+const PARTS = new Set((process.env.BENCH_PARTS ?? 'reads,list,posts,offered,fanout,memory,scale').split(','));
 const COMPARE_ROOT = process.env.BENCH_COMPARE_ROOT ?? null;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -174,6 +175,45 @@ const posts = await part(
   workers ? { settle: () => profile.quiet() } : {},
 );
 console.log(posts);
+
+/**
+ * Replies offered at a steady rate (BENCH_OFFERED_RATE a second for BENCH_OFFERED_SECONDS), an
+ * open loop: each is sent on time whatever the others take, as members post, so a slow reply
+ * shows as latency instead of slowing the offer down. Over CONNECTIONS threads, from 200 members.
+ */
+const OFFERED_RATE = Number(process.env.BENCH_OFFERED_RATE ?? 10);
+const OFFERED_SECONDS = Number(process.env.BENCH_OFFERED_SECONDS ?? 30);
+async function offeredReplies() {
+  if (!PARTS.has('offered')) return { skipped: true };
+  await profile.quiet();
+  const times: number[] = [];
+  let errors = 0;
+  const inflight: Promise<void>[] = [];
+  const started = performance.now();
+  for (let i = 0; i < OFFERED_RATE * OFFERED_SECONDS; i++) {
+    const wait = started + (i * 1000) / OFFERED_RATE - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    const t0 = performance.now();
+    inflight.push(
+      post(cookies[200 + (poster++ % 200)]!, `/api/threads/${threads[1 + (i % CONNECTIONS)]}/posts`, {
+        body: `An offered reply, number ${i}: what worked for you?`,
+      }).then(
+        async (res) => {
+          await res.arrayBuffer();
+          if (res.status === 201) times.push(performance.now() - t0);
+          else errors++;
+        },
+        () => void errors++,
+      ),
+    );
+  }
+  await Promise.all(inflight);
+  await profile.quiet();
+  return { offeredPerSecond: OFFERED_RATE, seconds: OFFERED_SECONDS, ...summarize(times), errors, rss: rss() };
+}
+console.log(`replies offered at ${OFFERED_RATE}/s…`);
+const offered = await offeredReplies();
+console.log(offered);
 
 /**
  * Replies to one thread from every connection at once (a busy discussion): what waits on the
@@ -354,6 +394,7 @@ const targets = {
   // Issue 18 (twice NodeBB on this machine): thread-page reads/s, replies/s; store commands per action.
   issue18ThreadReadsPerSecond: 300,
   issue18RepliesPerSecond: 30,
+  issue18OfferedRepliesP99Ms: { atPerSecond: 10, p99: 150 },
   issue18StoreCommands: { threadPageWarm: 1, categoryListWarm: 1, replyAllIn: 10 },
 };
 const file = writeResults(process.env.BENCH_RESULTS ?? 'forums-bench.json', {
@@ -364,6 +405,7 @@ const file = writeResults(process.env.BENCH_RESULTS ?? 'forums-bench.json', {
   threadPageReads: reads,
   categoryListReads: lists,
   posts,
+  offered,
   oneThread,
   fanout,
   memory,
