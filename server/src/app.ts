@@ -452,7 +452,7 @@ export function buildApp(deps: AppDeps): BuiltApp {
     log,
     registrars: [
       forumSocket({ forums: services.forums, redis: deps.redis, prefix: config.REDIS_PREFIX, log }),
-      moderationSocket(),
+      moderationSocket({ redis: deps.redis, prefix: config.REDIS_PREFIX }),
       labSocket({ labs: services.labs, presence: labPresence, redis: deps.redis, prefix: config.REDIS_PREFIX, log }),
     ],
   });

@@ -15,7 +15,8 @@ import { avatarOf } from './members/avatar-ref.js';
 
 const LAST_SEEN_EVERY_MS = 5 * 60_000;
 
-export type SocketRegistrar = (socket: IoSocket) => void;
+/** Sets a connection up; a promise it returns is waited for before the socket is told it is ready. */
+export type SocketRegistrar = (socket: IoSocket) => void | Promise<void>;
 
 /**
  * Socket.IO on the HTTP server: the handshake runs the same session middleware as HTTP, so
@@ -79,7 +80,10 @@ export function createIo(opts: {
     const sessionId = (socket.request as { sessionID?: string }).sessionID;
     if (sessionId) void socket.join(rooms.session(sessionId));
     handle(socket, opts.log, 'session:ping', () => ({ at: new Date().toISOString() }));
-    for (const register of opts.registrars) register(socket);
+    const registered = Promise.allSettled(opts.registrars.map(async (register) => register(socket))).then((results) => {
+      for (const r of results)
+        if (r.status === 'rejected') opts.log.warn({ err: r.reason as unknown }, 'a socket registrar failed');
+    });
     // Digests go only to members not seen since the previous one: a live connection is a visit.
     // Recorded at most every few minutes per member, so reconnect storms do not become write storms.
     // 'session:ready' follows the record, so a client that waits for it sees the connection's writes
@@ -90,7 +94,7 @@ export function createIo(opts: {
             opts.log.warn({ err }, 'could not record lastSeenAt'),
           )
         : Promise.resolve();
-    void seen.then(() => {
+    void Promise.all([seen, registered]).then(() => {
       if (socket.connected)
         socket.emit('session:ready', { memberId: socket.data.memberId, displayName: socket.data.displayName });
     });

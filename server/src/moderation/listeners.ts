@@ -8,6 +8,7 @@ import { staffMembers } from '../members/reads.js';
 import type { SocketEmitter } from '../realtime/emitter.js';
 import { rooms } from '../realtime/types.js';
 import type { ModerationService } from './service.js';
+import { moderatorsWatching } from './watching.js';
 
 /** The Socket.IO server or the Redis emitter: both can also end a member's live sockets. */
 export type ModerationEmitter = SocketEmitter;
@@ -23,6 +24,8 @@ export function registerModerationListeners(
   const { emitter } = deps;
 
   events.on('moderation.itemChanged', async ({ itemId }) => {
+    // Nobody on the live queue: nothing to present (the queue page reads the store when opened).
+    if (!(await moderatorsWatching())) return;
     const item = await deps.moderation.itemForBroadcast(itemId);
     if (item) emitter.to(rooms.moderators).emit('moderation:item', { item });
   });
