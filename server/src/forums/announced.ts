@@ -4,14 +4,6 @@ import { keptThreadRecordGate } from './read-rule.js';
 import { keptThreadGate } from './thread-page.js';
 import { RESTRICTED_STATUSES } from './visibility.js';
 
-/** The thread's kept record's mark and gate (a reply's route keeps it), as the job's facts carry a gate. */
-async function threadRecordGate(threadId: string): Promise<{ hidden: boolean; gate: AnnouncedFacts['gate'] } | null> {
-  const kept = /^[0-9a-f]{24}$/.test(threadId) ? await keptThreadRecordGate(threadId) : null;
-  return (
-    kept && { hidden: kept.hidden, gate: { ...kept.gate, coalitionId: kept.gate.coalitionId?.toHexString() ?? null } }
-  );
-}
-
 /**
  * A new post's state now, and its thread's hidden mark and category's gate now, for a fan-out
  * whose job carries the rest (the post's body, the thread's title and author). The thread's kept
@@ -24,7 +16,7 @@ export async function announcedPostState(
   postId: string,
   facts: AnnouncedFacts,
 ): Promise<{ post: PostState | undefined; threadHidden: boolean; gate: AnnouncedFacts['gate'] }> {
-  const kept = (await threadRecordGate(threadId)) ?? (await keptThreadGate(threadId));
+  const kept = (await keptThreadRecordGate(threadId)) ?? (await keptThreadGate(threadId));
   const rows = await postStates(kept ? [postId] : new Set([postId, facts.firstPostId]));
   const post = rows.find((r) => r._id.toHexString() === postId);
   if (kept) return { post, threadHidden: kept.hidden, gate: kept.gate };

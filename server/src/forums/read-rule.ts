@@ -117,11 +117,24 @@ export async function readableThreadAndGateOr404(
   actor: Viewer,
   id: string,
 ): Promise<{ thread: Readable<ThreadLean>; gate: CategoryGate }> {
-  const thread = await ThreadModel.findById(idOr404(id, 'thread')).lean<ThreadLean>();
+  return readableOr404(actor, await threadAndGate(idOr404(id, 'thread')));
+}
+
+/** The thread and its category's gate from the store, or null when either is gone. */
+async function threadAndGate(id: Types.ObjectId): Promise<{ thread: ThreadLean; gate: CategoryGate } | null> {
+  const thread = await ThreadModel.findById(id).lean<ThreadLean>();
   const gate = thread ? await categoryGate(thread.categoryId) : undefined;
-  if (!thread || !gate || !mayReadThreadItself(actor, thread) || !(await mayReadCategory(actor, gate)))
+  return thread && gate ? { thread, gate } : null;
+}
+
+/** The rule over a thread and its gate: the same 404 as a wrong id for whoever may not read it. */
+async function readableOr404(
+  actor: Viewer,
+  found: { thread: ThreadLean; gate: CategoryGate } | null,
+): Promise<{ thread: Readable<ThreadLean>; gate: CategoryGate }> {
+  if (!found || !mayReadThreadItself(actor, found.thread) || !(await mayReadCategory(actor, found.gate)))
     throw notFound('thread');
-  return { thread: thread as Readable<ThreadLean>, gate };
+  return { thread: found.thread as Readable<ThreadLean>, gate: found.gate };
 }
 
 /** A thread's record as the read model keeps it: the document (EJSON, so ids and dates come back as such) and the gate. */
@@ -155,14 +168,10 @@ export async function readableThreadForReplyOr404(
   const pages = threadPages();
   if (!pages || !pages.trusted()) return readableThreadAndGateOr404(actor, id);
   const kept = await pages.threadRecord<ThreadRecord>(threadId.toHexString(), async () => {
-    const thread = await ThreadModel.findById(threadId).lean<ThreadLean>();
-    const gate = thread ? await categoryGate(thread.categoryId) : undefined;
-    return thread && gate ? recordOf(thread, gate) : null;
+    const found = await threadAndGate(threadId);
+    return found && recordOf(found.thread, found.gate);
   });
-  const found = kept ? fromRecord(kept) : null;
-  if (!found || !mayReadThreadItself(actor, found.thread) || !(await mayReadCategory(actor, found.gate)))
-    throw notFound('thread');
-  return { thread: found.thread as Readable<ThreadLean>, gate: found.gate };
+  return readableOr404(actor, kept && fromRecord(kept));
 }
 
 /**
@@ -185,14 +194,17 @@ export async function threadRecordCountsWritten(after: ThreadLean): Promise<void
   });
 }
 
-/** The thread's hidden mark and category's gate from its kept record, if one is kept (nothing is read or built). */
-export async function keptThreadRecordGate(threadId: string): Promise<{ hidden: boolean; gate: CategoryGate } | null> {
+/**
+ * The thread's hidden mark and category's gate (ids as text, as jobs carry them) from its kept
+ * record, if one is kept (nothing is read or built).
+ */
+export async function keptThreadRecordGate(
+  threadId: string,
+): Promise<{ hidden: boolean; gate: ThreadRecord['gate'] } | null> {
   const pages = threadPages();
-  if (!pages || !pages.trusted()) return null;
+  if (!pages || !pages.trusted() || !mongoose.isObjectIdOrHexString(threadId)) return null;
   const kept = await pages.keptThreadRecord<ThreadRecord>(threadId);
-  if (!kept) return null;
-  const { thread, gate } = fromRecord(kept);
-  return { hidden: Boolean(thread.hidden), gate };
+  return kept && { hidden: Boolean((EJSON.parse(kept.thread) as ThreadLean).hidden), gate: kept.gate };
 }
 
 /** Of these posts, those the actor may read (order kept): each post's own status, then its thread's rule. */

@@ -12,6 +12,8 @@ const TTL_SECONDS = 60;
 const REFRESH_MS = 15_000;
 
 const keyOf = (prefix: string) => `${prefix}:moderation:watched`;
+/** This process's refresh timer, by Redis prefix (tests run several platforms in one process). */
+const timers = new Map<string, NodeJS.Timeout>();
 
 /** Marks that a staff member is watching (a staff socket connected here). */
 export async function markModeratorsWatching(redis: Redis, prefix: string): Promise<void> {
@@ -35,8 +37,6 @@ export function keepMarkWhile(redis: Redis, prefix: string, watching: () => bool
   timer.unref();
   timers.set(prefix, timer);
 }
-const timers = new Map<string, NodeJS.Timeout>();
-
 /** Whether a live queue push would reach anyone; true when Redis cannot tell (pushing is then harmless). */
 export async function moderatorsWatching(): Promise<boolean> {
   const models = readModels();
