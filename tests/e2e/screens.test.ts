@@ -256,11 +256,11 @@ describe('the shell at work', () => {
     await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('post-1');
     await page.keyboard.press('r');
     await expect.poll(() => page.evaluate(() => document.activeElement?.closest('li.post')?.id ?? null)).toBe('post-1');
-    expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('TEXTAREA');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.tagName)).toBe('TEXTAREA');
     await page.keyboard.press('Escape');
     await page.locator('body').click({ position: { x: 5, y: 300 } });
     await page.keyboard.press('/');
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe('global-search');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('global-search');
     await page.keyboard.type('volunteers');
     await page.keyboard.press('Enter');
     await page.waitForURL(/\/search\?q=volunteers/);

@@ -1,6 +1,6 @@
 /**
  * The lab room as a room: on phones real tabs (chat, board, queue, controls) under a sticky bar,
- * the message box pinned at the bottom and a floating hand button; on wide screens every part at
+ * the message box pinned at the bottom and the hand button in the sticky bar; on wide screens every part at
  * once; facilitator tools in a menu per message; a silenced member told before typing; members'
  * pictures (or initials) beside their chat lines and in the lists of who is here and who waits.
  * Screenshots of the room at 1280 and 360 px go to tests/results/screens.
@@ -92,7 +92,7 @@ async function busyLab(title: string) {
 const overflow = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
 
 describe('the lab room on a phone', () => {
-  it('has real tabs, a pinned message box, a floating hand, and no sideways scroll', async () => {
+  it('has real tabs, a pinned message box nothing covers, the hand in the bar, and no sideways scroll', async () => {
     const { lab, host: hana } = await busyLab('Walking to school, together');
     const page = await roomAs(ana, lab.id, 360, 740);
     await page.getByText('Phase 2 of 5: Ideas').waitFor();
@@ -140,12 +140,13 @@ describe('the lab room on a phone', () => {
     await hana.emitWithAck('lab:message:send', { labId: lab.id, body: 'Two minutes left for ideas.' });
     await page.getByRole('tab', { name: 'Chat 1 new' }).waitFor();
 
-    // The hand button floats in reach over the board, and there is only one.
+    // The hand button is in reach over the board, in the sticky bar, and there is only one.
     const hand = page.getByRole('button', { name: 'Raise hand' });
     expect(await hand.count()).toBe(1);
     const at = (await hand.boundingBox())!;
     expect(at.x + at.width).toBeLessThanOrEqual(360);
     expect(at.y + at.height).toBeLessThanOrEqual(740);
+    expect(await page.locator('.lab-room__bar').getByRole('button', { name: 'Raise hand' }).count()).toBe(1);
     await hand.click();
     await page.getByRole('button', { name: 'Lower hand', pressed: true }).waitFor();
     await page.getByRole('tab', { name: 'Queue' }).click();
@@ -161,6 +162,34 @@ describe('the lab room on a phone', () => {
 
     await page.getByRole('tab', { name: /^Chat/ }).click();
     expect(await page.getByRole('tab', { name: 'Chat', exact: true }).count()).toBe(1); // read: the count is gone
+    // Nothing covers the message box once it is scrolled into view, from the top or from the end:
+    // what is under its field and its Send button is them (a floating hand button once hid Send).
+    for (const [height, from] of [
+      [740, 'top'],
+      [740, 'end'],
+      [900, 'top'],
+      [900, 'end'],
+    ] as const) {
+      await page.setViewportSize({ width: 360, height });
+      for (const target of [page.getByLabel('Message', { exact: true }), page.getByRole('button', { name: 'Send' })]) {
+        await page.evaluate(
+          (end) => window.scrollTo(0, end ? document.documentElement.scrollHeight : 0),
+          from === 'end',
+        );
+        await target.scrollIntoViewIfNeeded();
+        await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
+        const b = (await target.boundingBox())!;
+        const under = await target.evaluate(
+          (el, { x, y }) => {
+            const hit = document.elementFromPoint(x, y);
+            return hit && el.contains(hit) ? null : (hit?.outerHTML.slice(0, 120) ?? 'nothing');
+          },
+          { x: b.x + b.width / 2, y: b.y + b.height / 2 },
+        );
+        expect(under, `${height} px high, from the ${from}`).toBeNull();
+      }
+    }
+    await page.setViewportSize({ width: 360, height: 740 });
     expect(await overflow(page)).toBeLessThanOrEqual(0);
     const violations = await axeViolations(page);
     expect(violations, describeViolations(violations)).toEqual([]);
@@ -210,9 +239,10 @@ describe('facilitator tools per message', () => {
     await facilitator.screenshot({ path: `${screens}lab-room-1280-menu.png` });
     await facilitator.keyboard.press('Escape');
     await menu.waitFor({ state: 'detached' });
-    expect(await facilitator.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe(
-      'Facilitator tools for the message from Ana Alvarez',
-    );
+    // Focus comes back on the menu's next render: polled.
+    await expect
+      .poll(() => facilitator.evaluate(() => document.activeElement?.getAttribute('aria-label')))
+      .toBe('Facilitator tools for the message from Ana Alvarez');
 
     // Arrow down to "Mute", Enter: Ana is told at once, and her message box goes.
     await facilitator.keyboard.press('Enter');

@@ -44,10 +44,19 @@ export async function axeViolations(page: Page): Promise<AxeViolation[]> {
   const height = await page.evaluate(() => document.documentElement.scrollHeight);
   if (height <= viewport.height) return runAxe(page);
   await page.setViewportSize({ width: viewport.width, height });
+  // From the top: a page whose parts size to the screen (the lab's chat) stays taller than any
+  // viewport, and a half-scrolled one has links half under its sticky bars, which axe's target-size
+  // rule counts against whatever happens to be passing under them at that moment.
+  const scrolled = await page.evaluate(() => {
+    const at = window.scrollY;
+    window.scrollTo(0, 0);
+    return at;
+  });
   try {
     return await runAxe(page);
   } finally {
     await page.setViewportSize(viewport);
+    await page.evaluate((y) => window.scrollTo(0, y), scrolled);
   }
 }
 

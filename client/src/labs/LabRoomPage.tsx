@@ -59,7 +59,7 @@ function Columns({ state }: { state: LabState }) {
   );
 }
 
-/** Phones: one part of the room at a time, in tabs under the bar; the hand button floats over them. */
+/** Phones: one part of the room at a time, in tabs under the bar; the hand button sits in the bar. */
 function RoomTabs({ state }: { state: LabState }) {
   const { t } = useTranslation();
   const me = useAuth((s) => s.user?.id);
@@ -77,7 +77,9 @@ function RoomTabs({ state }: { state: LabState }) {
   return (
     <Tabs.Root className="lab-room lab-room--tabs" value={tab} onValueChange={choose}>
       <div className="lab-room__bar">
-        <PhaseBar state={state} />
+        <PhaseBar state={state}>
+          <RaiseHand state={state} inBar />
+        </PhaseBar>
         <Tabs.List className="lab-tabs" aria-label={t('labs.room.tabs.label')}>
           {tabs.map((name) => (
             <Tabs.Trigger key={name} value={name} className="lab-tabs__tab">
@@ -108,7 +110,6 @@ function RoomTabs({ state }: { state: LabState }) {
           <Controls state={state} />
         </Tabs.Content>
       )}
-      <RaiseHand state={state} floating />
     </Tabs.Root>
   );
 }

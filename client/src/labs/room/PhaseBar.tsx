@@ -1,5 +1,5 @@
 import type { LabState } from '@commons/shared';
-import { useEffect, useState } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 
 /** The current time, ticking every second (for countdowns). */
@@ -26,8 +26,11 @@ function Countdown({ endsAt }: { endsAt: string | null }) {
   );
 }
 
-/** The room's bar, kept in view: where the lab is (phase and time left) and how many are here. */
-export function PhaseBar({ state }: { state: LabState }) {
+/**
+ * The room's bar, kept in view: where the lab is (phase and time left), how many are here, and
+ * `children` at the end of the row (the phone's hand button).
+ */
+export function PhaseBar({ state, children }: { state: LabState; children?: ReactNode }) {
   const { t } = useTranslation();
   const { phase, lab } = state;
   return (
@@ -45,6 +48,7 @@ export function PhaseBar({ state }: { state: LabState }) {
         </p>
       )}
       <p className="lab-phase__people">{t('labs.room.participants', { count: state.participants.length })}</p>
+      {children}
     </div>
   );
 }

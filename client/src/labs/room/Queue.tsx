@@ -7,10 +7,11 @@ import { labRoom } from '../store';
 import { useCommand } from './command';
 
 /**
- * Raise or lower one's hand; `floating` is the phone's button, kept in reach over every tab.
+ * Raise or lower one's hand; `inBar` is the phone's button, in the room's sticky bar: in reach over
+ * every tab without covering any of them (a button floating over the chat hid its Send button).
  * Only members taking part in a live lab have one.
  */
-export function RaiseHand({ state, floating = false }: { state: LabState; floating?: boolean }) {
+export function RaiseHand({ state, inBar = false }: { state: LabState; inBar?: boolean }) {
   const { t } = useTranslation();
   const run = useCommand();
   const me = useAuth((s) => s.user?.id);
@@ -19,7 +20,7 @@ export function RaiseHand({ state, floating = false }: { state: LabState; floati
   return (
     <button
       type="button"
-      className={floating ? 'button lab-hand lab-hand--floating' : 'button button--secondary lab-hand'}
+      className={inBar ? 'button lab-hand lab-hand--bar' : 'button button--secondary lab-hand'}
       aria-pressed={raised}
       onClick={() => run(labRoom.getState().hand(!raised))}
     >
