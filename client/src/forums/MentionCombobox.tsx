@@ -1,5 +1,5 @@
 import type { MemberRef } from '@commons/shared';
-import { useRef, useState, type KeyboardEvent, type ReactNode, type SyntheticEvent } from 'react';
+import { useLayoutEffect, useRef, useState, type KeyboardEvent, type ReactNode, type SyntheticEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { announce } from '../app/LiveAnnouncer';
 import { insertMention } from './mentionQuery';
@@ -42,15 +42,25 @@ export function useMentionCombobox(id: string, value: string, onChange: (value: 
   const listId = `${id}-mentions`;
   const optionId = (i: number) => `${id}-mention-${i}`;
 
+  // Where the caret goes once the inserted handle is on screen. Placed in the same commit, before
+  // the browser handles another key: placed a frame later, it pulled the caret back behind what a
+  // fast typist (or a busy phone) had typed meanwhile ("@ana-lopez or" + "f").
+  const placeCaret = useRef<{ text: string; caret: number } | null>(null);
+  useLayoutEffect(() => {
+    const want = placeCaret.current;
+    const el = element.current;
+    if (!want || !el || el.value !== want.text) return;
+    placeCaret.current = null;
+    el.focus();
+    el.setSelectionRange(want.caret, want.caret);
+  });
+
   function choose(member: MemberRef): void {
     if (!at) return;
     const next = insertMention(value, at, member.handle);
+    placeCaret.current = next;
     onChange(next.text);
     setCaret(next.caret);
-    requestAnimationFrame(() => {
-      element.current?.focus();
-      element.current?.setSelectionRange(next.caret, next.caret);
-    });
     announce(t('forums.mention.inserted', { name: member.displayName, handle: member.handle }));
   }
 
