@@ -103,7 +103,13 @@ describe('a flag, live, in three browsers', () => {
 
     const authorPage = await (await as(author)).newPage();
     await authorPage.goto(`${p.url}/forums/t/${threadId}`);
-    await authorPage.getByText(/A moderator has paused your posting until/).waitFor();
+    await authorPage
+      .getByText(/A moderator has paused your posting until/)
+      .waitFor()
+      .catch(async (err: unknown) => {
+        // What the member saw instead, so a failure on a busy machine says where it stopped.
+        throw new Error(`${String(err)}\nthe page showed: ${await authorPage.locator('main').innerText()}`);
+      });
     expect(await authorPage.getByLabel('Your reply').count()).toBe(0);
   }, 60_000);
 });
