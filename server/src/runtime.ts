@@ -13,6 +13,7 @@ import { Outbox } from './infra/outbox.js';
 import { createRedis, reportPublishFailures, waitForRedis } from './infra/redis.js';
 import { setSiteDefaults } from './site/settings.js';
 import { useReadModels } from './infra/read-models.js';
+import { setBurstLimits } from './moderation/prescreen.js';
 
 export interface ServiceUrls {
   mongoUri: string;
@@ -65,6 +66,7 @@ export async function createRuntime(opts: {
     publicFace: config.PUBLIC_FACE,
     registrationMode: config.REGISTRATION_MODE,
   });
+  setBurstLimits({ hold: config.SCREENING_BURST_HOLD, hide: config.SCREENING_BURST_HIDE });
   const dbName = opts.dbName ?? (hasDatabaseInPath(urls.mongoUri) ? undefined : 'commons');
   const timeoutMs = opts.workload === 'background' ? config.STORE_WORKER_TIMEOUT_MS : config.STORE_TIMEOUT_MS;
   // Under test every store command can be counted (store/counters.ts: budgets per action).

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { EventJob } from './hub/events.js';
 import { labReminderMailSchema, labSummaryMailSchema, type LabJob } from './labs/jobs.js';
 import { localeSchema, roleSchema } from './members/schemas.js';
+import { screeningResultSchema } from './moderation/schemas.js';
 import { noticeKindSchema, noticeSubjectSchema, postNotificationKinds } from './notifications/schemas.js';
 import { webhookDisabledMailSchema, type WebhookJob } from './webhooks/schemas.js';
 
@@ -176,6 +177,11 @@ export const moderationJobSchema = z.discriminatedUnion('kind', [
     announce: postAnnouncementSchema.optional(),
     /** A new post as written (absent: an edit or a rename, read from the store). */
     post: screenedPostSchema.optional(),
+    /**
+     * The verdict the write judged and applied (a post to hold or hide was saved so): the job
+     * applies it rather than judging again. Absent in jobs queued before writes judged.
+     */
+    verdict: screeningResultSchema.optional(),
   }),
   z.object({ kind: z.literal('trust'), memberId: z.string().optional() }),
   z.object({ kind: z.literal('expire_sanctions') }),

@@ -4,7 +4,7 @@ import { ProfileModel } from '@commons/server/moderation/model';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 import { categoryId, newThread, reply, resetPostingBudgets, signUp, type Someone } from '../forums/support.js';
-import { eventually, nextEvent, setProfile, socketFor, type ClientSocket } from './support.js';
+import { collectEvents, eventually, nextEvent, setProfile, socketFor, type ClientSocket } from './support.js';
 
 let p: TestPlatform;
 let newbie: Someone;
@@ -15,7 +15,10 @@ let threadId: string;
 const sockets: ClientSocket[] = [];
 
 beforeAll(async () => {
-  p = await startTestPlatform('moderation-screening');
+  // The burst rule at its defaults (the test platform relaxes it for other files' fixtures).
+  p = await startTestPlatform('moderation-screening', {
+    env: { SCREENING_BURST_HOLD: '8', SCREENING_BURST_HIDE: '12' },
+  });
   [newbie, regular, reader, mod] = await Promise.all([
     signUp(p, 'Nia Newbie'),
     signUp(p, 'Reg Regular'),
@@ -42,16 +45,26 @@ const statusOf = async (postId: string) =>
 const visibleTo = async (who: Someone, postId: string) => (await who.c.get(`/api/posts/${postId}`)).status === 200;
 
 describe('automatic screening of new and edited posts', () => {
-  it('holds a link from a new member: visible to the author and moderators only, queued', async () => {
+  it('holds a link from a new member: saved held, never pushed to the room, visible to the author and moderators only, queued', async () => {
     const readerSocket = await socketFor(p.url, reader, sockets);
     await readerSocket.emitWithAck('thread:join', { threadId });
+    const newbieSocket = await socketFor(p.url, newbie, sockets);
     const modSocket = await socketFor(p.url, mod, sockets);
+    const pushed = collectEvents(readerSocket, 'post:created');
+    const queued = nextEvent(modSocket, 'moderation:item', () => true, 8000);
+    const ownTabs = nextEvent(newbieSocket, 'post:created', () => true, 8000);
     const post = await reply(newbie, threadId, 'Great toolkit at https://example.org/toolkit for parents.');
-    const hidden = nextEvent(readerSocket, 'post:hidden', (e) => e.postId === post.id, 8000);
-    const queued = nextEvent(modSocket, 'moderation:item', (e) => e.item.postId === post.id, 8000);
-    expect(post.id).toBeTruthy(); // the request did not wait for screening
-    expect(await hidden).toEqual({ threadId, postId: post.id, status: 'held' });
+    // Held from the moment it was saved: no reader can fetch it, even before its job has run.
+    expect(await visibleTo(reader, post.id)).toBe(false);
+    expect(
+      (await reader.c.get(`/api/threads/${threadId}/posts`)).body.posts.map((x: { id: string }) => x.id),
+    ).not.toContain(post.id);
+    expect((await ownTabs).post.id).toBe(post.id); // the author's other tabs show it
+    expect((await queued).item.postId).toBe(post.id);
     expect((await queued).item.screening).toEqual(['links_untrusted']);
+    // The room never heard of it.
+    expect(pushed.seen.map((e) => e.post.id)).not.toContain(post.id);
+    pushed.stop();
     expect(await visibleTo(reader, post.id)).toBe(false);
     expect(await visibleTo(newbie, post.id)).toBe(true);
     expect(await visibleTo(mod, post.id)).toBe(true);
@@ -90,14 +103,59 @@ describe('automatic screening of new and edited posts', () => {
     expect(await statusOf(post.id)).toBe('visible');
   });
 
-  it('screens edits too, and hides abuse outright', async () => {
+  it('screens edits too, and hides abuse outright: the room never receives the new text', async () => {
     const post = await reply(regular, threadId, 'A calm and friendly reply.');
+    const readerSocket = await socketFor(p.url, reader, sockets);
+    await readerSocket.emitWithAck('thread:join', { threadId });
+    const updates = collectEvents(readerSocket, 'post:updated');
+    const hidden = nextEvent(readerSocket, 'post:hidden', (e) => e.postId === post.id, 8000);
     const res = await regular.c.patch(`/api/posts/${post.id}`, {
       body: 'You are a fucking bitch, shut up you piece of shit',
     });
     expect(res.status).toBe(200);
-    await eventually(async () => (await statusOf(post.id)) === 'hidden');
+    // Hidden as it was saved: gone for readers before its job runs, which then tells the room.
     expect(await visibleTo(reader, post.id)).toBe(false);
+    expect(await hidden).toMatchObject({ postId: post.id, status: 'hidden' });
+    expect(updates.seen.filter((e) => e.post.id === post.id)).toEqual([]);
+    updates.stop();
+    expect(await statusOf(post.id)).toBe('hidden');
+  });
+
+  it('holds a new thread whose opening post screening holds: in no list and no room but its author’s', async () => {
+    const category = await categoryId(reader.c, 'introductions');
+    const readerSocket = await socketFor(p.url, reader, sockets);
+    await readerSocket.emitWithAck('category:join', { categoryId: category });
+    const created = collectEvents(readerSocket, 'thread:created');
+    const modSocket = await socketFor(p.url, mod, sockets);
+    const queued = nextEvent(modSocket, 'moderation:item', () => true, 8000);
+    const { thread } = await newThread(
+      newbie,
+      category,
+      'Free toolkit',
+      'Download it at https://example.org/free now.',
+    );
+    expect((await reader.c.get(`/api/threads/${thread.id}`)).status).toBe(404);
+    const listed = await reader.c.get(`/api/threads?categoryId=${category}`);
+    expect(listed.body.threads.map((t: { id: string }) => t.id)).not.toContain(thread.id);
+    expect((await newbie.c.get(`/api/threads/${thread.id}`)).status).toBe(200);
+    expect((await queued).item.threadId).toBe(thread.id);
+    expect(created.seen.map((e) => e.thread.id)).not.toContain(thread.id);
+    created.stop();
+  });
+
+  it('holds a title screening holds as it is saved: the thread leaves lists, its room never hears the title', async () => {
+    const category = await categoryId(reader.c, 'introductions');
+    const own = (await newThread(regular, category, 'Thursday circle', 'We meet on Thursdays at six.')).thread;
+    const readerSocket = await socketFor(p.url, reader, sockets);
+    await readerSocket.emitWithAck('thread:join', { threadId: own.id });
+    const renamed = collectEvents(readerSocket, 'thread:updated');
+    const gone = nextEvent(readerSocket, 'thread:hidden', (e) => e.threadId === own.id, 8000);
+    const res = await regular.c.patch(`/api/threads/${own.id}`, { title: 'Shut up you fucking piece of shit' });
+    expect(res.status).toBe(200);
+    expect((await reader.c.get(`/api/threads/${own.id}`)).status).toBe(404);
+    await gone;
+    expect(renamed.seen.map((e) => e.thread.title)).not.toContain('Shut up you fucking piece of shit');
+    renamed.stop();
   });
 
   it('holds the same message posted again', async () => {

@@ -55,6 +55,10 @@ export async function startTestPlatform(
     // The run's one store serves every test file at once and is far slower than a deployment's:
     // a generous bound here; tests/platform/outage.test.ts runs the defaults against a hung store.
     STORE_TIMEOUT_MS: '20000',
+    // Test files post far faster than members do: screening's burst rule would hold their fixtures.
+    // tests/moderation/screening.test.ts runs the defaults.
+    SCREENING_BURST_HOLD: '100000',
+    SCREENING_BURST_HIDE: '100000',
     ...opts.env,
   });
   const log = opts.logTo

@@ -4,6 +4,7 @@ import type { DomainEvents } from '../infra/domain-events.js';
 import type { Budget, Limiter } from '../http/rate-limit.js';
 import type { Effect, Outbox } from '../infra/outbox.js';
 import type { AnnouncedFacts, PostAnnouncement, Role, ScreenedPost } from '@commons/shared';
+import type { ScreeningResult } from '../moderation/rules.js';
 import type { CategoryGate } from './read-rule.js';
 
 /** What every part of the forum service shares. */
@@ -91,20 +92,24 @@ export function announcedFacts(
  */
 export function screeningOf(
   postId: string,
-  change: { announce: PostAnnouncement; post: ScreenedPost } | { editedAt: Date } | { retitledAt: Date },
+  change: ({ announce: PostAnnouncement; post: ScreenedPost } | { editedAt: Date } | { retitledAt: Date }) & {
+    /** The verdict the write judged and applied (moderation/prescreen.ts). */
+    verdict?: ScreeningResult;
+  },
 ): Effect {
+  const judged = change.verdict ? { verdict: change.verdict } : {};
   if ('announce' in change)
     return {
       queue: 'moderation',
       key: `screen-${postId}`,
-      job: { kind: 'screen', postId, edited: false, announce: change.announce, post: change.post },
+      job: { kind: 'screen', postId, edited: false, announce: change.announce, post: change.post, ...judged },
     };
   // A new title is screened with the opening post (the job reads both).
   const key =
     'editedAt' in change
       ? `screen-${postId}-${change.editedAt.getTime()}`
       : `screen-${postId}-title-${change.retitledAt.getTime()}`;
-  return { queue: 'moderation', key, job: { kind: 'screen', postId, edited: true } };
+  return { queue: 'moderation', key, job: { kind: 'screen', postId, edited: true, ...judged } };
 }
 
 /** Runs a post write with its screening stored alongside (infra/outbox.ts). */

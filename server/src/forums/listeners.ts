@@ -26,7 +26,9 @@ export function registerForumListeners(
 ): void {
   const { emitter } = deps;
 
-  events.on('thread.created', async ({ thread }) => {
+  events.on('thread.created', async ({ thread, actorId, restricted }) => {
+    // Held or hidden from its first moment: it is in no list but its author's.
+    if (restricted) return void emitter.to(rooms.member(actorId)).emit('thread:created', { thread });
     emitter.to(await listRoomsOf(thread.categoryId)).emit('thread:created', { thread });
   });
 
@@ -41,7 +43,8 @@ export function registerForumListeners(
     emitter.to(targets).emit('thread:updated', { thread, previousCategoryId });
   });
 
-  events.on('post.created', ({ threadId, audience, post }) => {
+  events.on('post.created', ({ threadId, audience, post, actorId, restricted }) => {
+    if (restricted) return void emitter.to(rooms.member(actorId)).emit('post:created', { threadId, post });
     const targets = audience.open ? rooms.thread(threadId) : closedRooms(audience);
     emitter.to(targets).emit('post:created', { threadId, post });
   });

@@ -1,5 +1,5 @@
 import { forumLimits, type MemberRef, type Post, type PostCreateBody } from '@commons/shared';
-import { Types } from 'mongoose';
+import mongoose, { Types } from 'mongoose';
 import { AppError } from '../http/errors.js';
 import { isStoreUnavailable, upsertRetrying } from '../infra/db.js';
 import { readersOf } from './coalition-visibility.js';
@@ -38,11 +38,14 @@ import {
   type Readable,
 } from './read-rule.js';
 import { pathSegment, renderBody } from './threads.js';
+import { factsOfScreened, prescreen, statusOfVerdict } from '../moderation/prescreen.js';
 import { assertMayPublish } from '../moderation/publishing.js';
 import { notePostGone, notePostWritten } from '../moderation/recent-posts.js';
 import { memberMarksChanged, threadPageChanged } from './page-model.js';
 import { quotesForget } from './quotes.js';
 import { replyWritten, threadCountsWritten } from './thread-page.js';
+
+const { trusted } = mongoose;
 
 /**
  * A post of this thread the actor may read (a reply's parent, a quote), else null. A quote also
@@ -146,6 +149,11 @@ export function postOps(ctx: ForumContext) {
       const quotedAuthorId = quoted ? quoted.authorId.toHexString() : null;
       const mentionIds = rendered.mentionIds.filter((id) => readers.has(id));
       const postId = new Types.ObjectId();
+      const written = screenedPost(actor, body.body, now);
+      // Judged before it is saved: a post screening holds or hides is saved so, and reaches nobody
+      // but its author (and moderators, through the queue) before a moderator looks at it.
+      const judged = await prescreen(factsOfScreened(written), postId.toHexString());
+      const bornStatus = statusOfVerdict(judged);
       const announce = {
         threadId: thread._id.toHexString(),
         opening: false,
@@ -177,9 +185,10 @@ export function postOps(ctx: ForumContext) {
               : null,
           mentionIds: rendered.mentionIds,
           terms: rendered.terms,
+          ...(bornStatus ? { status: bornStatus } : {}),
           createdAt: now,
         });
-      const screening = [screeningOf(postId.toHexString(), { announce, post: screenedPost(actor, body.body, now) })];
+      const screening = [screeningOf(postId.toHexString(), { announce, post: written, verdict: judged })];
       const tallies = threadTallies();
       const {
         post,
@@ -208,12 +217,13 @@ export function postOps(ctx: ForumContext) {
       // Counted in the store by this reply's own write (MongoDB; or Redis refused the tally).
       if (countedThread) await threadCountsWritten(countedThread);
       // The room hears of the post first: the thread's count and the author's read mark, each a
-      // store write, follow. (A post held by screening is taken back from the room by post:hidden.)
+      // store write, follow. A post saved held or hidden reaches its author's own tabs only.
       const audience = audienceOf(thread, gate.archived);
       const publicPost = toPublicPost(readableByWriter(actor, post.toObject<PostLean>()), refs);
       ctx.events.publish('post.created', {
         threadId: thread._id.toHexString(),
         audience,
+        restricted: bornStatus !== undefined,
         post: publicPost,
         actorId: actor.id,
         replyToAuthorId: announce.replyToAuthorId,
@@ -255,8 +265,33 @@ export function postOps(ctx: ForumContext) {
       await ctx.editLimiter?.consume(actor.id);
       const rendered = await renderBody(body);
       const now = new Date();
-      const updated = await withScreening(ctx, [screeningOf(post._id.toHexString(), { editedAt: now })], () =>
-        PostModel.findOneAndUpdate(
+      // The author's new text is judged before it is saved, as a new post is: text screening holds
+      // or hides is saved with that status, so the room never receives it. (A moderator's edit of
+      // someone else's post is judged by its job, with the author's facts from the store.)
+      const judged =
+        post.authorId.toHexString() === actor.id
+          ? await prescreen(
+              {
+                authorId: actor.id,
+                authorRole: actor.role,
+                authorSince: actor.createdAt,
+                body,
+                title: thread.firstPostId?.equals(post._id) ? thread.title : undefined,
+                createdAt: post.createdAt,
+              },
+              post._id.toHexString(),
+            )
+          : undefined;
+      const bornStatus = judged ? statusOfVerdict(judged) : undefined;
+      const screening = screeningOf(post._id.toHexString(), { editedAt: now, ...(judged ? { verdict: judged } : {}) });
+      const updated = await withScreening(ctx, [screening], async () => {
+        // The status first: the new text is never stored where every reader can see it.
+        if (bornStatus)
+          await PostModel.updateOne(
+            { _id: post._id, status: trusted({ $in: bornStatus === 'hidden' ? ['visible', 'held'] : ['visible'] }) },
+            { $set: { status: bornStatus } },
+          );
+        return PostModel.findOneAndUpdate(
           { _id: post._id, deleted: false },
           {
             $set: { body, html: rendered.html, mentionIds: rendered.mentionIds, terms: rendered.terms, editedAt: now },
@@ -266,8 +301,8 @@ export function postOps(ctx: ForumContext) {
           { returnDocument: 'after' },
         )
           .lean<PostLean>()
-          .exec(),
-      );
+          .exec();
+      });
       if (!updated) throw notFound('post');
       await notePostWritten(post.authorId.toHexString(), post._id.toHexString(), body, post.createdAt, post.body);
       await threadPageChanged(thread._id, { required: true });

@@ -36,8 +36,17 @@ export function createPostStatuses(deps: { events: DomainEvents; threadLock: Ser
   return {
     refreshThread,
 
-    /** Sets the post's status to `to` if it is now one of `from`; true when this call changed it. */
-    async setPostStatus(post: PostStatusRef, from: readonly PostStatus[], to: PostStatus): Promise<boolean> {
+    /**
+     * Sets the post's status to `to` if it is now one of `from`; true when this call changed it.
+     * `born`: the post's write saved it with `to` already (a new post or text screening holds or
+     * hides); finding it so counts as the change, whose marks and events follow.
+     */
+    async setPostStatus(
+      post: PostStatusRef,
+      from: readonly PostStatus[],
+      to: PostStatus,
+      opts: { born?: boolean } = {},
+    ): Promise<boolean> {
       // Quotes of a post going out of sight go first, and come back only once it is visible again.
       if (to !== 'visible') await quotesFollowStatus(events, post, false);
       const res = await PostModel.updateOne(
@@ -49,7 +58,7 @@ export function createPostStatuses(deps: { events: DomainEvents; threadLock: Ser
       // status write but before the drop still leaves no page showing the post as it was.
       // Required: a held or hidden post must not stay on a kept page; a refusal fails the call, which is retried.
       await threadPageChanged(post.threadId, { required: true });
-      if (res.modifiedCount === 0) return false;
+      if ((opts.born ? res.matchedCount : res.modifiedCount) === 0) return false;
       await refreshThread(post.threadId);
       // Again after the thread's marks: a page built between the status and the marks is dropped too.
       await threadPageChanged(post.threadId, { required: true });

@@ -45,6 +45,8 @@ import {
   type PostLean,
   type ThreadLean,
 } from './present.js';
+import { factsOfScreened, prescreen, statusOfVerdict } from '../moderation/prescreen.js';
+import type { ScreeningResult } from '../moderation/rules.js';
 import { assertMayPublish } from '../moderation/publishing.js';
 import { categoryListChanged, memberMarksChanged, threadPageChanged } from './page-model.js';
 import { cachedThreadPage, cachedThreadPageJson, threadPageFromStore } from './thread-page.js';
@@ -96,6 +98,11 @@ export function threadOps(ctx: ForumContext) {
       const postId = new Types.ObjectId();
       // Members mentioned in a private coalition's thread who cannot read it hear nothing.
       const mentionIds = await readersOf(category._id, rendered.mentionIds);
+      const written = screenedPost(actor, body.body, now, body.title);
+      // Judged before it is saved: an opening post screening holds or hides is saved so, with its
+      // thread out of lists, and reaches nobody but its author before a moderator looks at it.
+      const judged = await prescreen(factsOfScreened(written), postId.toHexString());
+      const bornStatus = statusOfVerdict(judged);
       const announce = {
         threadId: threadId.toHexString(),
         opening: true,
@@ -112,7 +119,7 @@ export function threadOps(ctx: ForumContext) {
       };
       const { thread, post } = await withScreening(
         ctx,
-        [screeningOf(postId.toHexString(), { announce, post: screenedPost(actor, body.body, now, body.title) })],
+        [screeningOf(postId.toHexString(), { announce, post: written, verdict: judged })],
         async () => {
           const thread = await ThreadModel.create({
             _id: threadId,
@@ -127,6 +134,8 @@ export function threadOps(ctx: ForumContext) {
             lastActivityAt: now,
             titleTerms,
             terms: [...new Set([...titleTerms, ...rendered.terms])],
+            // The marks its opening post's status gives it (thread-visibility.ts).
+            ...(bornStatus ? { hidden: true, restrictedSeqs: [1] } : {}),
             createdAt: now,
           });
           let post;
@@ -145,6 +154,7 @@ export function threadOps(ctx: ForumContext) {
               html: rendered.html,
               mentionIds: rendered.mentionIds,
               terms: rendered.terms,
+              ...(bornStatus ? { status: bornStatus } : {}),
               createdAt: now,
             });
           } catch (err) {
@@ -179,6 +189,7 @@ export function threadOps(ctx: ForumContext) {
         post: publicPost!,
         actorId: actor.id,
         mentionIds,
+        restricted: bornStatus !== undefined,
       });
       const [summary, [ownPost]] = await Promise.all([
         presentThread(threadLean, actor),
@@ -287,17 +298,37 @@ export function threadOps(ctx: ForumContext) {
       const thread = await readableThreadOr404(actor, id);
       const set: Record<string, unknown> = {};
       let retitledAt: Date | null = null;
+      let judged: ScreeningResult | undefined;
       if (title !== undefined && title !== thread.title) {
         forumPolicy.retitleThread(actor, thread);
         await assertMayPublish(actor);
         await ctx.editLimiter?.consume(actor.id);
-        const first = thread.firstPostId ? await PostModel.findById(thread.firstPostId, { terms: 1 }).lean() : null;
+        const first = thread.firstPostId
+          ? await PostModel.findById(thread.firstPostId, { terms: 1, body: 1, createdAt: 1 }).lean()
+          : null;
+        // The author's new title is judged with the opening post before it is saved, as a new
+        // thread is (a moderator's rename is judged by its job, with the author's facts).
+        if (first && thread.authorId.toHexString() === actor.id)
+          judged = await prescreen(
+            {
+              authorId: actor.id,
+              authorRole: actor.role,
+              authorSince: actor.createdAt,
+              body: first.body,
+              title,
+              createdAt: first.createdAt,
+            },
+            first._id.toHexString(),
+          );
         const titleTerms = termsOf(title);
         set.title = title;
         set.titleTerms = titleTerms;
         set.terms = [...new Set([...titleTerms, ...(first?.terms ?? [])])];
         retitledAt = new Date();
       }
+      // A title screening holds or hides takes its thread out of lists with its opening post.
+      const bornStatus = judged ? statusOfVerdict(judged) : undefined;
+      if (bornStatus) set.hidden = true;
       if (patch.pinned !== undefined) set.pinned = patch.pinned;
       if (patch.locked !== undefined) set.locked = patch.locked;
       let moved = false;
@@ -308,8 +339,11 @@ export function threadOps(ctx: ForumContext) {
         moved = true;
       }
       if (Object.keys(set).length === 0) return presentThread(thread, actor);
+      const firstPostId = thread.firstPostId;
       const screening =
-        retitledAt && thread.firstPostId ? [screeningOf(thread.firstPostId.toHexString(), { retitledAt })] : [];
+        retitledAt && firstPostId
+          ? [screeningOf(firstPostId.toHexString(), { retitledAt, ...(judged ? { verdict: judged } : {}) })]
+          : [];
       // Replies take their numbers where the lock is kept for them (tallies.ts): closed there
       // before the store says so, so no reply numbered after this answer gets in; opened after.
       const tallies = threadTallies();
@@ -317,13 +351,26 @@ export function threadOps(ctx: ForumContext) {
       if (patch.locked === true) await tallies?.setClosed(tallyId, true);
       let updated: ThreadLean | null;
       try {
-        updated = await withScreening(ctx, screening, () =>
-          ctx.threadLock(thread._id, () =>
-            ThreadModel.findOneAndUpdate({ _id: thread._id }, { $set: set }, { returnDocument: 'after' })
+        updated = await withScreening(ctx, screening, async () => {
+          // The opening post's status first: the new title is never stored where every reader sees it.
+          if (bornStatus && firstPostId)
+            await PostModel.updateOne(
+              {
+                _id: firstPostId,
+                status: trusted({ $in: bornStatus === 'hidden' ? ['visible', 'held'] : ['visible'] }),
+              },
+              { $set: { status: bornStatus } },
+            );
+          return ctx.threadLock(thread._id, () =>
+            ThreadModel.findOneAndUpdate(
+              { _id: thread._id },
+              { $set: set, ...(bornStatus ? { $addToSet: { restrictedSeqs: 1 } } : {}) },
+              { returnDocument: 'after' },
+            )
               .lean<ThreadLean>()
               .exec(),
-          ),
-        );
+          );
+        });
       } catch (err) {
         if (patch.locked === true && !thread.locked) await tallies?.setClosed(tallyId, false).catch(() => undefined);
         throw err;
@@ -337,6 +384,14 @@ export function threadOps(ctx: ForumContext) {
       }
       await threadPageChanged(thread._id, { lists: [thread.categoryId, updated.categoryId] });
       const [publicThread] = await presentPublicThreads([updated]);
+      // Out of lists at once: the lists that show it drop it; its new title reaches only those who
+      // may still read it (the thread is hidden now: its author and moderators, listeners.ts).
+      if (bornStatus && !thread.hidden)
+        ctx.events.publish('thread.moderated', {
+          threadId: thread._id.toHexString(),
+          categoryId: updated.categoryId.toHexString(),
+          hidden: true,
+        });
       ctx.events.publish('thread.updated', {
         thread: publicThread!,
         previousCategoryId: moved ? thread.categoryId.toHexString() : null,

@@ -135,6 +135,12 @@ export const envSchema = z.object({
   WORKER_HEALTH_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   /** How long instant notification mails of one member are gathered into one. */
   NOTIFY_EMAIL_WINDOW_MS: z.coerce.number().int().min(100).max(3_600_000).default(120_000),
+  /**
+   * Screening's burst rule: a member's post that makes this many of theirs within five minutes is
+   * held for review, and hidden at the second figure (a coalition's live Q&A may want more).
+   */
+  SCREENING_BURST_HOLD: z.coerce.number().int().min(2).max(100_000).default(8),
+  SCREENING_BURST_HIDE: z.coerce.number().int().min(2).max(100_000).default(12),
   /** Members not seen for this many days get one last digest saying so, then none until they return. */
   DIGEST_INACTIVE_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
   /**

@@ -84,7 +84,14 @@ export interface DomainEventMap {
   /** Sign-out ends one session (`sessionId`), a password change every session of the member (null). */
   'auth.sessionsEnded': { memberId: string; sessionId: string | null; reason: 'signed_out' | 'password_changed' };
   // forums (server/src/forums): the opening post comes with thread.created, not post.created
-  'thread.created': { thread: PublicThread; post: PublicPost; actorId: string; mentionIds: string[] };
+  'thread.created': {
+    thread: PublicThread;
+    post: PublicPost;
+    actorId: string;
+    mentionIds: string[];
+    /** Its opening post was saved held or hidden (moderation/prescreen.ts): its author's tabs only. */
+    restricted: boolean;
+  };
   'thread.updated': {
     thread: PublicThread;
     previousCategoryId: string | null;
@@ -99,6 +106,8 @@ export interface DomainEventMap {
     threadId: string;
     /** Who may hear of it live (forums/read-rule.ts `audienceOf`): the thread as it was when it was written in. */
     audience: ThreadAudience;
+    /** Saved held or hidden (moderation/prescreen.ts): its author's tabs only. */
+    restricted: boolean;
     post: PublicPost;
     actorId: string;
     replyToAuthorId: string | null;

@@ -67,7 +67,13 @@ export async function recentPostsOf(authorId: string, since: number): Promise<Re
     const rows = await fromStore(authorId, Date.now() - KEEP_MS);
     const tx = redis.multi();
     for (const r of rows) tx.zadd(key, r.at, `${r.postId}:${r.fingerprint}`);
-    await tx.pexpire(key, KEEP_MS).set(wholeKeyOf(prefix, authorId), '1', 'PX', KEEP_MS).exec();
+    // Keeping is best effort (a post is judged as it is written): a Redis that refuses writes
+    // still gets the window read, unkept.
+    await tx
+      .pexpire(key, KEEP_MS)
+      .set(wholeKeyOf(prefix, authorId), '1', 'PX', KEEP_MS)
+      .exec()
+      .catch((err: unknown) => models.log?.warn({ err, authorId }, 'a screening window left unkept'));
     return rows.filter((r) => r.at >= since);
   }
   const entries = await redis.zrangebyscore(key, since, '+inf', 'WITHSCORES');

@@ -95,6 +95,8 @@ export interface ScreeningInput {
   recentFingerprints?: string[];
   /** The author's posts of the last 5 minutes, this one included. */
   postsLast5Minutes: number;
+  /** How many of those hold the post, and hide it (SCREENING_BURST_HOLD / _HIDE; 8 and 12). */
+  burst?: { hold: number; hide: number };
 }
 export interface ScreeningResult {
   verdict: ScreeningVerdict;
@@ -141,8 +143,9 @@ export function screenPost(input: ScreeningInput): ScreeningResult {
   if (repeats >= 2) hide.add('duplicate');
   else if (repeats === 1) hold.add('duplicate');
 
-  if (input.postsLast5Minutes >= 12) hide.add('burst');
-  else if (input.postsLast5Minutes >= 8) hold.add('burst');
+  const burst = input.burst ?? { hold: 8, hide: 12 };
+  if (input.postsLast5Minutes >= burst.hide) hide.add('burst');
+  else if (input.postsLast5Minutes >= burst.hold) hold.add('burst');
 
   if (hide.size > 0) return { verdict: 'hide', reasons: [...hide, ...hold] };
   if (hold.size > 0) return { verdict: 'hold', reasons: [...hold] };

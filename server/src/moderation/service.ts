@@ -1,6 +1,5 @@
 import type {
   PostAnnouncement,
-  Role,
   ScreenedPost,
   AppealBody,
   AuditAction,
@@ -30,7 +29,8 @@ import { createItemOps, type ItemLean } from './items.js';
 import { AuditModel, BlockModel, FlagModel, ItemModel, ProfileModel, type AuditFields, type Lean } from './model.js';
 import { assertMayPublish, isActiveSanction } from './publishing.js';
 import { presentItems } from './queue.js';
-import { screenPost, trustLevelFor, type ScreeningResult } from './rules.js';
+import { factsOfScreened, windowStart, verdictFrom, type ScreeningFacts } from './prescreen.js';
+import { trustLevelFor, type ScreeningResult } from './rules.js';
 import { createSanctions } from './sanctions.js';
 import { recentPostsOf } from './recent-posts.js';
 import { trustChanged, trustLevelOf } from './trust.js';
@@ -57,15 +57,6 @@ export interface ModerationServiceDeps {
 export { recipientsBlocking };
 
 /** What screening decides on, from the post's job or the store. */
-interface ScreeningFacts {
-  authorId: string;
-  authorRole: Role;
-  authorSince: Date;
-  body: string;
-  title: string | undefined;
-  createdAt: Date;
-}
-
 /**
  * The moderation service: the review queue and its decisions, appeals, blocks, screening and trust
  * here; flags (flags.ts), sanctions (sanctions.ts), the publishing gate (publishing.ts) and what
@@ -192,58 +183,59 @@ export function createModerationService(deps: ModerationServiceDeps) {
   }
 
   /**
-   * The verdict on a post, applied (held or hidden posts open a queue item). A new post comes with
-   * what screening needs (its job carries it): the author's recent posts come from their window
-   * (recent-posts.ts) and trust from Redis, so a post let stand costs no store command. An edit or
-   * a rename is read from the store.
+   * The verdict on a post, applied (held or hidden posts open a queue item). The write judged it
+   * already (prescreen.ts) and saved a post to hold or hide so: its verdict comes with the job
+   * (`judged`) and is applied as it is. Without one (a job queued before writes judged), the same
+   * rule judges here: the author's recent posts from their window (recent-posts.ts), trust from
+   * Redis, the post as its job carries it; an edit or a rename is read from the store.
    */
   async function decide(
     postId: string,
     announce?: PostAnnouncement,
     written?: ScreenedPost,
+    judged?: ScreeningResult,
   ): Promise<ScreeningResult | null> {
     if (!OBJECT_ID.test(postId)) return null;
-    const facts = written ? factsOfWritten(written) : await factsFromStore(postId);
-    if (!facts) return null;
-    if (facts.authorRole !== 'member') return { verdict: 'allow', reasons: [] };
-    const at = now();
-    const dayAgo = at.getTime() - 24 * 3600_000;
-    const writtenAt = facts.createdAt.getTime();
-    const burstFrom = writtenAt - 5 * 60_000;
-    const [trustLevel, lately] = await Promise.all([
-      trustLevelOf(facts.authorId),
-      recentPostsOf(facts.authorId, Math.min(dayAgo, burstFrom)),
-    ]);
-    // Deleted before its screening (the window forgets deleted posts): nothing to publish. Not in
-    // the window for another reason (Redis refused its write): the store says.
-    const inWindow = lately.some((r) => r.postId === postId);
-    if (written && !inWindow) {
-      const post = await postById(postId);
-      if (!post || post.deleted) return null;
+    // Saved held or hidden by its write: the status is there already; what follows it is not.
+    const born = judged !== undefined && judged.verdict !== 'allow';
+    let result = judged;
+    let inWindow = false;
+    if (!result) {
+      const facts = written ? factsOfScreened(written) : await factsFromStore(postId);
+      if (!facts) return null;
+      if (facts.authorRole !== 'member') return { verdict: 'allow', reasons: [] };
+      const at = now();
+      const [trustLevel, lately] = await Promise.all([
+        trustLevelOf(facts.authorId),
+        recentPostsOf(facts.authorId, windowStart(facts.createdAt, at)),
+      ]);
+      // Deleted before its screening (the window forgets deleted posts): nothing to publish. Not in
+      // the window for another reason (Redis refused its write): the store says.
+      inWindow = lately.some((r) => r.postId === postId);
+      if (written && !inWindow) {
+        const post = await postById(postId);
+        if (!post || post.deleted) return null;
+      }
+      result = verdictFrom(facts, postId, lately, trustLevel, at);
     }
-    const result = screenPost({
-      body: facts.body,
-      title: facts.title,
-      trustLevel,
-      accountAgeHours: (at.getTime() - facts.authorSince.getTime()) / 3600_000,
-      recentFingerprints: lately
-        .filter((r) => r.postId !== postId && r.at >= dayAgo)
-        .slice(-200)
-        .map((r) => r.fingerprint),
-      postsLast5Minutes: lately.filter((r) => r.at >= burstFrom && r.at <= writtenAt).length,
-    });
     if (result.verdict === 'allow') return result;
+    // A judged new post: whether it is still in its author's window (Redis) says it was not
+    // deleted meanwhile, without reading it.
+    if (judged && written && announce)
+      inWindow = (await recentPostsOf(written.authorId, new Date(written.createdAt).getTime())).some(
+        (r) => r.postId === postId,
+      );
     // A new post as written, in the window (so not deleted), needs no read: the job carries it.
     const post =
       written && announce && inWindow
         ? {
             _id: oid(postId, 'post'),
             threadId: oid(announce.threadId, 'thread'),
-            authorId: oid(facts.authorId, 'member'),
+            authorId: oid(written.authorId, 'member'),
           }
         : await postById(postId);
     if (!post || ('deleted' in post && post.deleted)) return null;
-    await restrictPost(post, result.verdict === 'hide' ? 'hidden' : 'held', result.reasons);
+    await restrictPost(post, result.verdict === 'hide' ? 'hidden' : 'held', result.reasons, true, born);
     // Kept for a moderator's approval: the post is published (and fanned out) then. A new post's
     // item is made whole in one write; an edit's, or one that exists already, the general way.
     let item = announce ? await createScreeningItem(post, result.reasons, announce) : null;
@@ -254,17 +246,6 @@ export function createModerationService(deps: ModerationServiceDeps) {
     }
     events.publish('moderation.itemChanged', { itemId: item._id.toHexString() });
     return result;
-  }
-
-  function factsOfWritten(w: ScreenedPost): ScreeningFacts {
-    return {
-      authorId: w.authorId,
-      authorRole: w.authorRole,
-      authorSince: new Date(w.authorSince),
-      body: w.body,
-      title: w.title,
-      createdAt: new Date(w.createdAt),
-    };
   }
 
   async function factsFromStore(postId: string): Promise<ScreeningFacts | null> {
@@ -510,10 +491,15 @@ export function createModerationService(deps: ModerationServiceDeps) {
      * that stands is published (`post.published`, with its announcement) and its fan-out follows
      * from that; the follow-ups are stored before this returns, so a retried job redoes them once.
      */
-    async screen(postId: string, announce?: PostAnnouncement, written?: ScreenedPost): Promise<ScreeningResult | null> {
+    async screen(
+      postId: string,
+      announce?: PostAnnouncement,
+      written?: ScreenedPost,
+      judged?: ScreeningResult,
+    ): Promise<ScreeningResult | null> {
       // The thread's counts, should the reply's own writer have died before writing them.
       if (announce) await settleThreadCounts(announce.threadId);
-      const result = await decide(postId, announce, written);
+      const result = await decide(postId, announce, written, judged);
       if (result?.verdict === 'allow' && announce) await events.deliver('post.published', { postId, ...announce });
       return result;
     },

@@ -30,6 +30,11 @@ export const screeningReasons = ['profanity', 'link_spam', 'links_untrusted', 'd
 export type ScreeningReason = (typeof screeningReasons)[number];
 export const screeningVerdicts = ['allow', 'hold', 'hide'] as const;
 export type ScreeningVerdict = (typeof screeningVerdicts)[number];
+/** Screening's answer for one post write: judged where the post is written, applied by its job. */
+export const screeningResultSchema = z.object({
+  verdict: z.enum(screeningVerdicts),
+  reasons: z.array(z.enum(screeningReasons)),
+});
 
 export const resolveActions = ['keep', 'hide', 'delete'] as const;
 export const resolveActionSchema = z.enum(resolveActions);
