@@ -88,7 +88,7 @@ describe('a flag, live, in three browsers', () => {
       .waitFor({ timeout: 15_000 });
   }, 60_000);
 
-  it('a moderator finds the member by name to silence them; the member is told before typing a reply', async () => {
+  it('a moderator finds the member by name to silence them; the member is told before typing a reply, even after a failed look', async () => {
     const modPage = await (await as(moderator)).newPage();
     await modPage.goto(`${p.url}/moderation`);
     const form = modPage.locator('section', { has: modPage.getByRole('heading', { name: 'Sanction a member' }) });
@@ -102,6 +102,19 @@ describe('a flag, live, in three browsers', () => {
     await form.getByText('Sanction applied.').waitFor();
 
     const authorPage = await (await as(author)).newPage();
+    // The page's first look at the member's standing fails (a server restarting, say): it looks
+    // again a few seconds later instead of offering a form the server would refuse.
+    let refused = false;
+    await authorPage.route('**/api/moderation/members/*', async (route) => {
+      if (refused) return route.continue();
+      refused = true;
+      await route.fulfill({
+        status: 503,
+        contentType: 'application/json',
+        headers: { 'Retry-After': '5' },
+        body: JSON.stringify({ error: { code: 'service_unavailable', message: 'Try again shortly.' } }),
+      });
+    });
     await authorPage.goto(`${p.url}/forums/t/${threadId}`);
     await authorPage
       .getByText(/A moderator has paused your posting until/)
@@ -110,6 +123,7 @@ describe('a flag, live, in three browsers', () => {
         // What the member saw instead, so a failure on a busy machine says where it stopped.
         throw new Error(`${String(err)}\nthe page showed: ${await authorPage.locator('main').innerText()}`);
       });
+    expect(refused).toBe(true);
     expect(await authorPage.getByLabel('Your reply').count()).toBe(0);
   }, 60_000);
 });

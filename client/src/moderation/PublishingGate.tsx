@@ -15,6 +15,10 @@ interface PublishingState {
 }
 
 const RECHECK_MS = 60_000;
+/** The first retry after a failed look; each further failure doubles it, up to RECHECK_MS. */
+const RETRY_MS = 5_000;
+let failures = 0;
+let retry: ReturnType<typeof setTimeout> | undefined;
 
 /** Whether the signed-in member may publish now (the server decides again on every write). */
 export const usePublishing = create<PublishingState>((set, get) => ({
@@ -25,13 +29,19 @@ export const usePublishing = create<PublishingState>((set, get) => ({
     set({ checkedAt: Date.now() });
     try {
       const res = await api.get<{ sanctions: Sanction[] }>(`/api/moderation/members/${encodeURIComponent(memberId)}`);
+      failures = 0;
       const silence = res.sanctions.find((s) => s.active && s.kind !== 'warn') ?? null;
       set({ silence });
       // Look again when it ends, so the form comes back by itself.
       const left = silence?.expiresAt ? Date.parse(silence.expiresAt) - Date.now() : null;
       if (left !== null && left < 24 * 3_600_000) setTimeout(() => void get().check(memberId, true), left + 1000);
     } catch {
-      set({ silence: null }); // the write itself still answers member_silenced
+      // Not known: the form shows (the write itself still answers member_silenced), and the
+      // question is asked again shortly rather than in a minute.
+      set({ silence: get().silence ?? null, checkedAt: 0 });
+      failures += 1;
+      clearTimeout(retry);
+      retry = setTimeout(() => void get().check(memberId), Math.min(RECHECK_MS, RETRY_MS * 2 ** (failures - 1)));
     }
   },
 }));
