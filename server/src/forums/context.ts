@@ -36,6 +36,11 @@ export const threadLockKey = (threadId: { toHexString(): string }) => `thread:${
 export interface WriteOptions {
   /** Backdates the write (demo content). */
   at?: Date;
+  /**
+   * A moderator approved this text already (a library submission's discussion thread): screening
+   * lets it stand instead of holding what was just reviewed.
+   */
+  approved?: boolean;
 }
 
 const OBJECT_ID = /^[0-9a-f]{24}$/;

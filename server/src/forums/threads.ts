@@ -101,7 +101,9 @@ export function threadOps(ctx: ForumContext) {
       const written = screenedPost(actor, body.body, now, body.title);
       // Judged before it is saved: an opening post screening holds or hides is saved so, with its
       // thread out of lists, and reaches nobody but its author before a moderator looks at it.
-      const judged = await prescreen(factsOfScreened(written), postId.toHexString());
+      const judged: ScreeningResult = opts.approved
+        ? { verdict: 'allow', reasons: [] }
+        : await prescreen(factsOfScreened(written), postId.toHexString());
       const bornStatus = statusOfVerdict(judged);
       const announce = {
         threadId: threadId.toHexString(),

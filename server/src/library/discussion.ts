@@ -9,6 +9,8 @@ export async function openDiscussionThread(
   forums: ForumService,
   author: Actor,
   item: { topics: readonly string[]; title: string; body: string },
+  /** `approved`: a moderator reviewed the item (a library submission), so screening lets it stand. */
+  opts: { approved?: boolean } = {},
 ): Promise<string | null> {
   let categoryId: string | null = null;
   for (const slug of [...item.topics, 'equity-tools']) {
@@ -21,6 +23,10 @@ export async function openDiscussionThread(
   }
   if (!categoryId) return null;
   const title = item.title.trim().length >= 3 ? item.title.trim().slice(0, 200) : `Discussion: ${item.title}`;
-  const { thread } = await forums.createThread(author, { categoryId, title, body: item.body, tags: ['hub'] });
+  const { thread } = await forums.createThread(
+    author,
+    { categoryId, title, body: item.body, tags: ['hub'] },
+    opts.approved ? { approved: true } : {},
+  );
   return thread.id;
 }

@@ -140,11 +140,17 @@ export function createLibraryService(deps: LibraryServiceDeps) {
       if (!author) return doc;
       const id = doc._id.toHexString();
       const link = doc.url ? `\n\n${doc.url}` : '';
-      const threadId = await openDiscussionThread(deps.forums, author, {
-        topics: doc.topics,
-        title: doc.title,
-        body: `${doc.summary}${link}\n\n[Open it in the resource library](/library/${id})`,
-      });
+      // Its text was reviewed with the submission: a moderator approved it.
+      const threadId = await openDiscussionThread(
+        deps.forums,
+        author,
+        {
+          topics: doc.topics,
+          title: doc.title,
+          body: `${doc.summary}${link}\n\n[Open it in the resource library](/library/${id})`,
+        },
+        { approved: true },
+      );
       if (!threadId) return doc;
       const updated = await ResourceModel.findOneAndUpdate(
         { _id: doc._id, threadId: null },
