@@ -1,8 +1,9 @@
 /**
  * Screening benchmark (a script, not a test): posts arrive at a steady rate (default 50/s) from
- * many members; every post is screened by the `moderation` BullMQ job in a separate workers
- * process. Reports the time from a post's save to its verdict (the job's enqueue → finish),
- * median and p95, and what the posting requests themselves took (screening never blocks them).
+ * many members; each post is judged as it is written (moderation/prescreen.ts, Redis reads: a post
+ * to hold is saved held) and its verdict applied by the `moderation` BullMQ job in a separate
+ * workers process. Reports the time from a post's save to its job's end (enqueue → finish: the
+ * review item and the author's notice), median and p95, and what the posting requests took.
  *
  *   npm run bench:moderation      (BENCH_RATE posts/s, BENCH_SECONDS, BENCH_THREADS; the workers'
  *   WORKER_CONCURRENCY_MODERATION and WORKER_CONCURRENCY_NOTIFICATIONS are passed through)
