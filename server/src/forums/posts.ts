@@ -1,5 +1,5 @@
 import { forumLimits, type MemberRef, type Post, type PostCreateBody } from '@commons/shared';
-import mongoose, { Types } from 'mongoose';
+import { Types } from 'mongoose';
 import { AppError } from '../http/errors.js';
 import { isStoreUnavailable, upsertRetrying } from '../infra/db.js';
 import { readersOf } from './coalition-visibility.js';
@@ -39,13 +39,12 @@ import {
 } from './read-rule.js';
 import { pathSegment, renderBody } from './threads.js';
 import { factsOfScreened, prescreen, statusOfVerdict } from '../moderation/prescreen.js';
+import { saveJudgedStatus } from './statuses.js';
 import { assertMayPublish } from '../moderation/publishing.js';
 import { notePostGone, notePostWritten } from '../moderation/recent-posts.js';
 import { memberMarksChanged, threadPageChanged } from './page-model.js';
 import { quotesForget } from './quotes.js';
 import { replyWritten, threadCountsWritten } from './thread-page.js';
-
-const { trusted } = mongoose;
 
 /**
  * A post of this thread the actor may read (a reply's parent, a quote), else null. A quote also
@@ -131,16 +130,20 @@ export function postOps(ctx: ForumContext) {
         : undefined;
       const now = opts.at ?? new Date();
       const authorId = new Types.ObjectId(actor.id);
+      const postId = new Types.ObjectId();
+      const written = screenedPost(actor, body.body, now);
       // What the answer and the post.created event need is read before the post is saved: once it
       // is saved, a store outage must not answer 503 for a post that exists but was never announced
-      // (screened, fanned out, pushed live).
-      const [refs, readerIds] = await Promise.all([
+      // (screened, fanned out, pushed live). The verdict too: a post screening holds or hides is
+      // saved so, and reaches nobody but its author (and moderators, through the queue) first.
+      const [refs, readerIds, judged] = await Promise.all([
         loadMemberRefs([thread.authorId, authorId]),
         readersOf(thread.categoryId, [
           ...rendered.mentionIds,
           ...(target ? [target.authorId.toHexString()] : []),
           ...(quoted ? [quoted.authorId.toHexString()] : []),
         ]),
+        prescreen(factsOfScreened(written), postId.toHexString()),
       ]);
 
       // In a private coalition's thread, only members who may read it hear of the post.
@@ -148,11 +151,6 @@ export function postOps(ctx: ForumContext) {
       const replyToAuthorId = target ? target.authorId.toHexString() : null;
       const quotedAuthorId = quoted ? quoted.authorId.toHexString() : null;
       const mentionIds = rendered.mentionIds.filter((id) => readers.has(id));
-      const postId = new Types.ObjectId();
-      const written = screenedPost(actor, body.body, now);
-      // Judged before it is saved: a post screening holds or hides is saved so, and reaches nobody
-      // but its author (and moderators, through the queue) before a moderator looks at it.
-      const judged = await prescreen(factsOfScreened(written), postId.toHexString());
       const bornStatus = statusOfVerdict(judged);
       const announce = {
         threadId: thread._id.toHexString(),
@@ -271,14 +269,14 @@ export function postOps(ctx: ForumContext) {
       const judged =
         post.authorId.toHexString() === actor.id
           ? await prescreen(
-              {
-                authorId: actor.id,
-                authorRole: actor.role,
-                authorSince: actor.createdAt,
-                body,
-                title: thread.firstPostId?.equals(post._id) ? thread.title : undefined,
-                createdAt: post.createdAt,
-              },
+              factsOfScreened(
+                screenedPost(
+                  actor,
+                  body,
+                  post.createdAt,
+                  thread.firstPostId?.equals(post._id) ? thread.title : undefined,
+                ),
+              ),
               post._id.toHexString(),
             )
           : undefined;
@@ -286,11 +284,7 @@ export function postOps(ctx: ForumContext) {
       const screening = screeningOf(post._id.toHexString(), { editedAt: now, ...(judged ? { verdict: judged } : {}) });
       const updated = await withScreening(ctx, [screening], async () => {
         // The status first: the new text is never stored where every reader can see it.
-        if (bornStatus)
-          await PostModel.updateOne(
-            { _id: post._id, status: trusted({ $in: bornStatus === 'hidden' ? ['visible', 'held'] : ['visible'] }) },
-            { $set: { status: bornStatus } },
-          );
+        if (bornStatus) await saveJudgedStatus(post._id, bornStatus);
         return PostModel.findOneAndUpdate(
           { _id: post._id, deleted: false },
           {

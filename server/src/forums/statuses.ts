@@ -10,6 +10,20 @@ import { quotesFollowStatus } from './quotes.js';
 
 const { trusted } = mongoose;
 
+/** The statuses a post may be held or hidden from (hiding outranks holding). */
+export function restrictableFrom(to: 'held' | 'hidden'): PostStatus[] {
+  return to === 'hidden' ? ['visible', 'held'] : ['visible'];
+}
+
+/**
+ * A write's own text judged to hold or hide (moderation/prescreen.ts): the post's status, set
+ * before the text is saved so every reader but its author loses it first. Its screening job then
+ * does what follows a change (`setPostStatus` with `born`).
+ */
+export async function saveJudgedStatus(postId: Types.ObjectId, to: 'held' | 'hidden'): Promise<void> {
+  await PostModel.updateOne({ _id: postId, status: trusted({ $in: restrictableFrom(to) }) }, { $set: { status: to } });
+}
+
 export interface PostStatusRef {
   _id: Types.ObjectId;
   threadId: Types.ObjectId;

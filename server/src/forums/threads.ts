@@ -46,6 +46,7 @@ import {
   type ThreadLean,
 } from './present.js';
 import { factsOfScreened, prescreen, statusOfVerdict } from '../moderation/prescreen.js';
+import { saveJudgedStatus } from './statuses.js';
 import type { ScreeningResult } from '../moderation/rules.js';
 import { assertMayPublish } from '../moderation/publishing.js';
 import { categoryListChanged, memberMarksChanged, threadPageChanged } from './page-model.js';
@@ -312,14 +313,7 @@ export function threadOps(ctx: ForumContext) {
         // thread is (a moderator's rename is judged by its job, with the author's facts).
         if (first && thread.authorId.toHexString() === actor.id)
           judged = await prescreen(
-            {
-              authorId: actor.id,
-              authorRole: actor.role,
-              authorSince: actor.createdAt,
-              body: first.body,
-              title,
-              createdAt: first.createdAt,
-            },
+            factsOfScreened(screenedPost(actor, first.body, first.createdAt, title)),
             first._id.toHexString(),
           );
         const titleTerms = termsOf(title);
@@ -355,14 +349,7 @@ export function threadOps(ctx: ForumContext) {
       try {
         updated = await withScreening(ctx, screening, async () => {
           // The opening post's status first: the new title is never stored where every reader sees it.
-          if (bornStatus && firstPostId)
-            await PostModel.updateOne(
-              {
-                _id: firstPostId,
-                status: trusted({ $in: bornStatus === 'hidden' ? ['visible', 'held'] : ['visible'] }),
-              },
-              { $set: { status: bornStatus } },
-            );
+          if (bornStatus && firstPostId) await saveJudgedStatus(firstPostId, bornStatus);
           return ctx.threadLock(thread._id, () =>
             ThreadModel.findOneAndUpdate(
               { _id: thread._id },

@@ -1,7 +1,7 @@
 import type { PostAnnouncement, PostStatus } from '@commons/shared';
 import type { Types } from 'mongoose';
 import { postStates } from '../forums/reads.js';
-import { createPostStatuses } from '../forums/statuses.js';
+import { createPostStatuses, restrictableFrom } from '../forums/statuses.js';
 import { RESTRICTED_STATUSES } from '../forums/visibility.js';
 import type { DomainEvents } from '../infra/domain-events.js';
 import type { SerialLock } from '../infra/mutex.js';
@@ -41,7 +41,7 @@ export function createItemOps(deps: { events: DomainEvents; threadLock: SerialLo
       tellAuthor = true,
       born = false,
     ): Promise<boolean> {
-      const from: PostStatus[] = born ? [status] : status === 'hidden' ? ['visible', 'held'] : ['visible'];
+      const from: PostStatus[] = born ? [status] : restrictableFrom(status);
       if (!(await statuses.setPostStatus(post, from, status, { born }))) return false;
       events.publish('moderation.postHidden', {
         postId: post._id.toHexString(),
