@@ -1,6 +1,7 @@
 import type { ClientToServerEvents, ServerToClientEvents } from '@commons/shared';
 import { io, type Socket } from 'socket.io-client';
 import { create } from 'zustand';
+import { keepConnected } from './realtime/keep-connected';
 
 export type ConnectionState = 'offline' | 'connecting' | 'online' | 'reconnecting';
 
@@ -40,6 +41,9 @@ export const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io({
   transports: ['websocket', 'polling'],
   tryAllTransports: true,
 });
+// A handshake the server refused for a passing reason (the store did not answer in time) is
+// tried again; one refused because the session ended is not.
+const kept = keepConnected(socket);
 
 socket.on('connect', () => setState('online'));
 // One update for both: views that join on `ready` and on `syncs` join once per connection.
@@ -59,8 +63,8 @@ socket.on('disconnect', () => {
   setState(socket.active ? 'reconnecting' : 'offline');
 });
 socket.on('connect_error', () => {
-  // Refused by the server's middleware (e.g. the session expired): no automatic retry.
-  setState(socket.active ? 'reconnecting' : 'offline');
+  // Refused by the server's middleware because the session ended: no retry, so offline.
+  setState(socket.active || kept.retrying() ? 'reconnecting' : 'offline');
 });
 socket.io.on('reconnect_attempt', () => setState('reconnecting'));
 
@@ -73,6 +77,7 @@ export function connectSocket(): void {
 
 /** Call on sign-out; the session cookie is gone, so the connection must not retry. */
 export function disconnectSocket(): void {
+  kept.cancel();
   socket.disconnect();
   setState('offline');
 }

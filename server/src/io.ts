@@ -1,9 +1,11 @@
 import type { Server as HttpServer } from 'node:http';
 import { createAdapter } from '@socket.io/redis-adapter';
+import type { SocketRefusal } from '@commons/shared';
 import type { RequestHandler } from 'express';
 import type { Redis } from 'ioredis';
 import { Server } from 'socket.io';
 import { sessionMemberId } from './auth/session.js';
+import { dependencyDownError, isDependencyDown } from './http/errors.js';
 import { isAllowedOrigin } from './http/security.js';
 import type { Logger } from './infra/log.js';
 import { memberById } from './members/reads.js';
@@ -14,6 +16,8 @@ import { rooms, type IoServer, type IoSocket } from './realtime/types.js';
 import { avatarOf } from './members/avatar-ref.js';
 
 const LAST_SEEN_EVERY_MS = 5 * 60_000;
+/** When a client refused for a passing reason tries again (spread by the client). */
+const RETRY_HANDSHAKE_S = 2;
 
 /** Sets a connection up; a promise it returns is waited for before the socket is told it is ready. */
 export type SocketRegistrar = (socket: IoSocket) => void | Promise<void>;
@@ -53,14 +57,14 @@ export function createIo(opts: {
   io.use((socket, next) => {
     const stored = sessionMemberId((socket.request as { session?: unknown }).session);
     if (!stored) {
-      const err = new Error('unauthenticated: sign in to use live features') as Error & { data?: unknown };
+      const err = new Error('unauthenticated: sign in to use live features') as Error & { data?: SocketRefusal };
       err.data = { code: 'unauthenticated', message: 'Sign in to use live features.' };
       return next(err);
     }
     memberById(stored.id, ['sessionVersion', 'displayName', 'role', 'lastSeenAt', 'avatarVersion'])
       .then((member) => {
         if (!member || member.sessionVersion !== stored.v) {
-          const err = new Error('unauthenticated: your session has ended') as Error & { data?: unknown };
+          const err = new Error('unauthenticated: your session has ended') as Error & { data?: SocketRefusal };
           err.data = { code: 'unauthenticated', message: 'Your session has ended; sign in again.' };
           return next(err);
         }
@@ -72,7 +76,18 @@ export function createIo(opts: {
         socket.data.lastSeenAt = member.lastSeenAt ? member.lastSeenAt.getTime() : null;
         next();
       })
-      .catch((err: unknown) => next(err instanceof Error ? err : new Error('session lookup failed')));
+      .catch((err: unknown) => {
+        // Passing (most often the store not answering while many sockets come back at once after
+        // a process died): the client tries again after `retryAfter`, where Socket.IO itself
+        // would not retry a refused handshake. Only 'unauthenticated' ends its attempts.
+        const down = isDependencyDown(err);
+        if (!down) opts.log.error({ err }, 'socket session lookup failed');
+        const refused = new Error('the session could not be checked') as Error & { data?: SocketRefusal };
+        refused.data = down
+          ? { code: 'service_unavailable', message: dependencyDownError().message, retryAfter: RETRY_HANDSHAKE_S }
+          : { code: 'internal', message: 'Something went wrong on our side.', retryAfter: RETRY_HANDSHAKE_S };
+        next(refused);
+      });
   });
 
   io.on('connection', (socket) => {

@@ -43,3 +43,14 @@ export type ErrorBody = z.infer<typeof errorBodySchema>;
 /** The one JSON shape of every failed HTTP response. */
 export const errorResponseSchema = z.object({ error: errorBodySchema });
 export type ErrorResponse = z.infer<typeof errorResponseSchema>;
+
+/**
+ * Why the server refused a socket's handshake (`connect_error`'s `data`). `retryAfter` (seconds)
+ * is set when the refusal is passing and the client should try again; 'unauthenticated' is final.
+ */
+export const socketRefusalSchema = z.object({
+  code: errorCodeSchema,
+  message: z.string(),
+  retryAfter: z.number().int().positive().optional(),
+});
+export type SocketRefusal = z.infer<typeof socketRefusalSchema>;

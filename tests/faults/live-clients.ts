@@ -11,6 +11,7 @@
  */
 import type { ClientToServerEvents, ServerToClientEvents } from '@commons/shared';
 import { io, type Socket } from 'socket.io-client';
+import { keepConnected } from '../../client/src/realtime/keep-connected.js';
 
 type LiveSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -95,6 +96,8 @@ function open(cookie: string, threadId: string): Promise<Held> {
     reconnectionDelayMax: 5000,
     extraHeaders: { cookie },
   });
+  // As the web client: a handshake refused for a passing reason is tried again.
+  keepConnected(socket, { minDelayMs: 500 });
   const h: Held = { socket, threadId, cookie, live: new Set(), all: new Set() };
   socket.on('post:created', (e) => {
     if (e.threadId !== threadId) return;

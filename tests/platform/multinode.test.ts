@@ -11,6 +11,7 @@ import { io as connect } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { categoryId, newThread, PASSWORD, type Someone } from '../forums/support.js';
 import { collect, connectAs, createLab, minutesFromNow, next, waitUntil, type ClientSocket } from '../labs/support.js';
+import { keepConnected } from '../../client/src/realtime/keep-connected.js';
 import { TestClient } from '../support/http.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 import { startNginx } from '../support/cluster.js';
@@ -75,6 +76,7 @@ async function roomClient(who: Someone, labId: string) {
     extraHeaders: { cookie: who.c.cookieHeader() },
   });
   sockets.push(socket);
+  keepConnected(socket, { minDelayMs: 200, maxDelayMs: 2_000 });
   const seqs: number[] = [];
   const live = new Set<number>();
   let repeats = 0;

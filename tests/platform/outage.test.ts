@@ -11,7 +11,11 @@ import { freePort } from '@commons/server/infra/services/ports';
 import { queueNames } from '@commons/shared';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
+import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createLabRoom } from '../../client/src/labs/room/live.js';
+import { keepConnected } from '../../client/src/realtime/keep-connected.js';
+import { labBody } from '../labs/support.js';
 import { TestClient } from '../support/http.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -163,6 +167,61 @@ describe('a paused store (the process stopped, as in a partition or a stalled di
     expect(posts.text).not.toContain(refusedBody);
     const after = await member.post(`/api/threads/${threadId}/posts`, { body: 'Back after the pause.' });
     expect(after.status, after.text).toBe(201);
+  });
+});
+
+describe('a socket that connects while the store is paused', () => {
+  it('is refused as passing, not signed out; the web client connects by itself, and a room’s join is sent again', async () => {
+    const socket: Socket = io(url, {
+      transports: ['websocket'],
+      forceNew: true,
+      autoConnect: false,
+      extraHeaders: { cookie: member.cookieHeader() },
+    });
+    keepConnected(socket, { minDelayMs: 500, maxDelayMs: 2_000 });
+    const refusals: unknown[] = [];
+    socket.on('connect_error', (err: Error & { data?: unknown }) => void refusals.push(err.data));
+    const ready = new Promise<{ memberId: string }>((resolve) => socket.once('session:ready', resolve));
+    process.kill(ferretPid, 'SIGSTOP');
+    try {
+      socket.connect();
+      const started = performance.now();
+      while (refusals.length === 0 && performance.now() - started < 10_000) await sleep(100);
+      // Refused as the REST API refuses during the outage: Socket.IO would never try again after a
+      // refusal by the handshake's middleware, so the reason and the wait travel with it.
+      expect(refusals[0]).toMatchObject({ code: 'service_unavailable', retryAfter: expect.any(Number) });
+      expect(socket.connected).toBe(false);
+    } finally {
+      process.kill(ferretPid, 'SIGCONT');
+    }
+    try {
+      const joined = await Promise.race([ready, sleep(30_000).then(() => null)]);
+      expect(joined?.memberId, `refusals: ${JSON.stringify(refusals)}`).toBe(memberId);
+
+      // Connected, the member opens a lab's room while the store stalls: the join is refused for
+      // now and sent again until the room comes, instead of leaving an error on the page.
+      const lab = await member.post('/api/labs', labBody({ startsAt: new Date(Date.now() + 600_000).toISOString() }));
+      expect(lab.status, lab.text).toBe(201);
+      const room = createLabRoom({ socket, me: () => memberId, ready: () => socket.connected, say: () => undefined });
+      let joins = 0;
+      socket.onAnyOutgoing((event: string) => void (event === 'lab:join' && (joins += 1)));
+      process.kill(ferretPid, 'SIGSTOP');
+      try {
+        room.getState().enter(lab.body.lab.id);
+        const started = performance.now();
+        while (joins < 2 && performance.now() - started < 15_000) await sleep(100);
+        expect(joins, 'the refused join was sent again').toBeGreaterThanOrEqual(2);
+      } finally {
+        process.kill(ferretPid, 'SIGCONT');
+      }
+      const started = performance.now();
+      while (!room.getState().state && performance.now() - started < 30_000) await sleep(100);
+      expect(room.getState().error).toBeNull();
+      expect(room.getState().state?.lab.id).toBe(lab.body.lab.id);
+      room.getState().leave();
+    } finally {
+      socket.close();
+    }
   });
 });
 

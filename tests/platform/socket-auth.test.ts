@@ -3,6 +3,7 @@ import { ResetTokenModel } from '@commons/server/auth/reset-token.model';
 import type { ClientToServerEvents, ServerToClientEvents } from '@commons/shared';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { keepConnected } from '../../client/src/realtime/keep-connected.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 
 type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -64,8 +65,14 @@ describe('Socket.IO handshake', () => {
     const cookie = c.cookieHeader();
     await c.post('/api/auth/logout');
     const socket = connect(cookie);
+    // The web client's retry of refused handshakes: an ended session is final, never retried.
+    keepConnected(socket, { minDelayMs: 50 });
+    let refusals = 0;
+    socket.on('connect_error', () => void (refusals += 1));
     const err = await new Promise<Error>((resolve) => socket.once('connect_error', resolve));
     expect(err.message).toMatch(/unauthenticated/);
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(refusals).toBe(1);
   });
 
   it('refuses a handshake from another site’s page, as the REST API refuses its mutations', async () => {

@@ -9,6 +9,7 @@ import { TextField } from '../ui/fields';
 import { useFormSubmit } from '../ui/form';
 import { Page } from '../ui/Page';
 import { socket, useConnection } from '../socket';
+import { sendUntilAnswered } from '../realtime/retry';
 import { PublishingGate } from '../moderation/PublishingGate';
 import { createThread, fetchCategory, fetchThreads, setCategoryLevel } from './api';
 import { NotificationLevel } from './NotificationLevel';
@@ -78,8 +79,12 @@ function useCategoryRoom(categoryId: string | undefined): void {
   const ready = useConnection((s) => s.ready);
   useEffect(() => {
     if (!categoryId || !ready) return;
-    socket.emit('category:join', { categoryId }, () => undefined);
+    const stop = sendUntilAnswered(
+      (answer) => socket.emit('category:join', { categoryId }, answer),
+      () => undefined,
+    );
     return () => {
+      stop();
       socket.emit('category:leave', { categoryId }, () => undefined);
     };
   }, [categoryId, ready]);

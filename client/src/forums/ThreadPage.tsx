@@ -1,10 +1,11 @@
-import { postAnchor, seqFromHash, type Category, type Post } from '@commons/shared';
+import { postAnchor, seqFromHash, type Category, type Post, type ThreadJoined } from '@commons/shared';
 import { Fragment, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useParams } from 'react-router';
 import { announce } from '../app/LiveAnnouncer';
 import { useAuth } from '../auth/store';
 import { socket, useConnection } from '../socket';
+import { sendUntilAnswered } from '../realtime/retry';
 import { Page } from '../ui/Page';
 import { fetchCategory, fetchPost, fetchPosts, fetchThread, markRead, setThreadLevel } from './api';
 import { NotificationLevel } from './NotificationLevel';
@@ -40,31 +41,33 @@ function useThreadRoom(threadId: string, active: boolean): void {
   const joinedFor = useRef<string | null>(null);
   useEffect(() => {
     if (!active || !ready) return;
-    let cancelled = false;
     // The number held before joining: a live post may arrive between the join and its answer, and
     // catching up from after that one would skip those posted while the socket was away.
     const held = useForums.getState().view;
     const seqAtJoin = held?.thread.id === threadId ? held.lastSeq : null;
-    socket.emit('thread:join', { threadId }, (ack) => {
-      if (cancelled || !ack.ok) return;
-      const view = useForums.getState().view;
-      if (view?.thread.id !== threadId) return;
-      const reconnect = joinedFor.current === threadId;
-      joinedFor.current = threadId;
-      if (!reconnect && ack.data.lastSeq <= view.lastSeq) return;
-      const before = view.pending.length;
-      catchUp(threadId, Math.min(seqAtJoin ?? view.lastSeq, view.lastSeq)).then(
-        (posts) => {
-          const { receivePosts } = useForums.getState();
-          receivePosts(threadId, posts);
-          const added = (useForums.getState().view?.pending.length ?? before) - before;
-          if (added > 0) announce(t('forums.thread.newReplies', { count: added }));
-        },
-        () => announce(t('forums.thread.catchUpFailed')),
-      );
-    });
+    const stop = sendUntilAnswered<ThreadJoined>(
+      (answer) => socket.emit('thread:join', { threadId }, answer),
+      (ack) => {
+        if (!ack.ok) return;
+        const view = useForums.getState().view;
+        if (view?.thread.id !== threadId) return;
+        const reconnect = joinedFor.current === threadId;
+        joinedFor.current = threadId;
+        if (!reconnect && ack.data.lastSeq <= view.lastSeq) return;
+        const before = view.pending.length;
+        catchUp(threadId, Math.min(seqAtJoin ?? view.lastSeq, view.lastSeq)).then(
+          (posts) => {
+            const { receivePosts } = useForums.getState();
+            receivePosts(threadId, posts);
+            const added = (useForums.getState().view?.pending.length ?? before) - before;
+            if (added > 0) announce(t('forums.thread.newReplies', { count: added }));
+          },
+          () => announce(t('forums.thread.catchUpFailed')),
+        );
+      },
+    );
     return () => {
-      cancelled = true;
+      stop();
       if (socket.connected) socket.emit('thread:leave', { threadId }, () => undefined);
     };
   }, [threadId, active, ready, syncs, t]);

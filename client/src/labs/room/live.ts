@@ -17,6 +17,7 @@ import type {
 } from '@commons/shared';
 import type { Socket } from 'socket.io-client';
 import { createStore, type StoreApi } from 'zustand/vanilla';
+import { isPassingRefusal, retryDelay } from '../../realtime/retry.js';
 
 // This module imports packages only (no app singletons), so the store can be built around any
 // socket: the app's, or a test's own connection to a real server.
@@ -103,6 +104,11 @@ const dropped = { ok: false, error: { code: 'service_unavailable', message: 'The
 export function createLabRoom(deps: LabRoomDeps): StoreApi<LabRoom> {
   const { socket } = deps;
   let unsubscribe: (() => void) | null = null;
+  let joinRetry: ReturnType<typeof setTimeout> | null = null;
+  const stopRetry = () => {
+    if (joinRetry) clearTimeout(joinRetry);
+    joinRetry = null;
+  };
 
   return createStore<LabRoom>((set, get) => {
     /** Applies a change to the room's state, if a room is held. */
@@ -126,12 +132,18 @@ export function createLabRoom(deps: LabRoomDeps): StoreApi<LabRoom> {
     }
 
     /** Joins (or joins again after a reconnect), asking for the messages missed in between. */
-    async function join(labId: string): Promise<void> {
+    async function join(labId: string, attempt = 0): Promise<void> {
+      stopRetry();
       const held = get().labId === labId ? get().state : null;
       const lastSeq = held?.lastSeq ?? 0;
       // A connection that drops meanwhile rejects the ack; the next 'session:ready' joins again.
       const ack = await socket.emitWithAck('lab:join', { labId }).catch(() => null);
       if (!ack || get().labId !== labId) return; // dropped, or left meanwhile
+      if (!ack.ok && isPassingRefusal(ack.error.code)) {
+        // The server could not answer now (a store that stalled): the room comes when it can.
+        joinRetry = setTimeout(() => void join(labId, attempt + 1), retryDelay(attempt));
+        return;
+      }
       if (!ack.ok) return set({ error: { kind: 'refused', code: ack.error.code } });
       set({ error: null });
       get().joined(ack.data);
@@ -199,6 +211,7 @@ export function createLabRoom(deps: LabRoomDeps): StoreApi<LabRoom> {
       },
       leave() {
         const { labId } = get();
+        stopRetry();
         unsubscribe?.();
         unsubscribe = null;
         if (labId && socket.connected) socket.emit('lab:leave', { labId }, () => undefined);
