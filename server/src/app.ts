@@ -73,7 +73,6 @@ import { registerWebhookListeners } from './webhooks/listeners.js';
 import { createWebhookService } from './webhooks/service.js';
 import { createMailFailureService } from './mail/failures.js';
 import { verificationTokens } from './auth/email-verification.js';
-import { forgetConfirmedMember } from './members/publishing-gate.js';
 import { publicHeads, withHead } from './site/public-head.js';
 import { createMemberAdmin } from './members/admin.js';
 import { createSiteService } from './site/service.js';
@@ -487,10 +486,7 @@ export function buildApp(deps: AppDeps): BuiltApp {
     publicUrl: config.PUBLIC_URL,
   });
   // A deleted account's open sockets end at once (its sessions end on their next request).
-  // A changed address must be confirmed again before the member publishes.
-  deps.events.on('member.emailChanged', ({ memberId }) => forgetConfirmedMember(memberId));
   deps.events.on('member.deleted', ({ memberId }) => {
-    forgetConfirmedMember(memberId);
     io.in(rooms.member(memberId)).disconnectSockets(true);
   });
   liveIo = io;

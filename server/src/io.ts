@@ -8,7 +8,7 @@ import { sessionMemberId } from './auth/session.js';
 import { dependencyDownError, isDependencyDown } from './http/errors.js';
 import { isAllowedOrigin } from './http/security.js';
 import type { Logger } from './infra/log.js';
-import { memberById } from './members/reads.js';
+import { memberRecord } from './members/reads.js';
 import { recordSeen } from './members/writes.js';
 import { handle } from './realtime/handle.js';
 import { resyncAfterLostPublishes, resyncAfterResubscribe } from './realtime/resync.js';
@@ -61,7 +61,7 @@ export function createIo(opts: {
       err.data = { code: 'unauthenticated', message: 'Sign in to use live features.' };
       return next(err);
     }
-    memberById(stored.id, ['sessionVersion', 'displayName', 'role', 'lastSeenAt', 'avatarVersion'])
+    memberRecord(stored.id)
       .then((member) => {
         if (!member || member.sessionVersion !== stored.v) {
           const err = new Error('unauthenticated: your session has ended') as Error & { data?: SocketRefusal };

@@ -366,7 +366,7 @@ describe('facilitation', () => {
 });
 
 /** Store commands per room entry and per chat message (README, Store budgets), counted as COMMONS_DB_PROFILE counts them. */
-const BUDGET = { join: 2, message: 2 };
+const BUDGET = { join: 2, message: 1 };
 /** The collections a join or a message may touch; in-process workers write others meanwhile (mail, outbox). */
 const ROOM_PATH = /^\w+ (lab\w*|members|moderation_\w+|coalitions|coalitionmemberships) /;
 

@@ -1,5 +1,4 @@
-import { Types } from 'mongoose';
-import { MemberModel } from '@commons/server/members/model';
+import { backdateJoined } from '@commons/server/members/writes';
 import { ProfileModel } from '@commons/server/moderation/model';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
@@ -26,11 +25,7 @@ beforeAll(async () => {
     signUp(p, 'Moe Mod', 'moderator'),
   ]);
   // The regular joined weeks ago and has trust level 1: links are theirs to post.
-  // (createdAt is immutable through mongoose: the driver's collection writes it.)
-  await MemberModel.collection.updateOne(
-    { _id: new Types.ObjectId(regular.id) },
-    { $set: { createdAt: new Date(Date.now() - 30 * 86_400_000) } },
-  );
+  await backdateJoined([regular.id], new Date(Date.now() - 30 * 86_400_000));
   await setProfile(regular, { trustLevel: 1 });
   const category = await categoryId(reader.c, 'introductions');
   threadId = (await newThread(reader, category, 'Screening thread', 'Share your resources here.')).thread.id;

@@ -182,6 +182,11 @@ describe('a socket that connects while the store is paused', () => {
     const refusals: unknown[] = [];
     socket.on('connect_error', (err: Error & { data?: unknown }) => void refusals.push(err.data));
     const ready = new Promise<{ memberId: string }>((resolve) => socket.once('session:ready', resolve));
+    // The member's record as if it had not been read for a while (members/kept.ts): the
+    // handshake has to ask the store for it.
+    const redis = new Redis(inject('redisUrl'));
+    await redis.del(`${prefix}:member:${memberId}`);
+    await redis.quit();
     process.kill(ferretPid, 'SIGSTOP');
     try {
       socket.connect();

@@ -16,6 +16,7 @@ import {
   memberById,
   memberDoc,
   memberDocByEmail,
+  passwordHashOf,
   pendingSignUp,
   pendingSignUpByEmail,
   type MemberDoc,
@@ -233,7 +234,7 @@ export function createAuthService({ events, resetTtlMinutes, resetLinks, verific
 
     /** A new address, confirmed with the password: it must be verified again, and the old one hears of it. */
     async changeEmail(member: MemberDoc, input: EmailChangeBody): Promise<MemberDoc> {
-      if (!(await verifyPassword(member.passwordHash, input.password))) {
+      if (!(await verifyPassword((await passwordHashOf(member._id)) ?? '', input.password))) {
         throw new AppError('invalid_credentials', 'The password is not right.');
       }
       if (input.email === member.email) throw new AppError('bad_request', 'This is already your email address.');

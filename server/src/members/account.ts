@@ -4,6 +4,7 @@ import { AppError } from '../http/errors.js';
 import { verifyPassword } from '../auth/passwords.js';
 import type { MemberDataOwner } from './member-data.js';
 import { MemberModel, type MemberDoc } from './model.js';
+import { passwordHashOf } from './reads.js';
 
 /** What every former member is shown as, wherever their id still appears (posts, audit log). */
 export { FORMER_MEMBER_NAME };
@@ -20,7 +21,7 @@ export function accountDeletion(deps: {
 }) {
   return async function deleteAccount(member: MemberDoc, body: AccountDeleteBody): Promise<void> {
     if (member.deletedAt) throw new AppError('not_found', 'This account no longer exists.');
-    if (!(await verifyPassword(member.passwordHash, body.password))) {
+    if (!(await verifyPassword((await passwordHashOf(member._id)) ?? '', body.password))) {
       throw new AppError('invalid_credentials', 'The password is not right.');
     }
     const memberId = member._id.toHexString();

@@ -8,6 +8,7 @@ import {
   type Role,
 } from '@commons/shared';
 import mongoose, { Schema, type HydratedDocument, type Types } from 'mongoose';
+import { dropKeptOnWrite } from './kept.js';
 
 export interface MemberFields {
   email: string;
@@ -65,6 +66,7 @@ const memberSchema = new Schema<MemberFields>(
 );
 memberSchema.index({ email: 1 }, { unique: true });
 memberSchema.index({ role: 1 });
+dropKeptOnWrite(memberSchema);
 
 export const MemberModel = mongoose.model<MemberFields>('Member', memberSchema);
 export type MemberDoc = HydratedDocument<MemberFields> & { _id: Types.ObjectId };

@@ -1,18 +1,14 @@
-import { LRUCache } from 'lru-cache';
 import { AppError } from '../http/errors.js';
 import { siteSettings } from '../site/settings.js';
 import type { AccountFacts } from './actor.js';
-import { isEmailVerified, MemberModel, type MemberDoc } from './model.js';
+import { isEmailVerified, type MemberDoc } from './model.js';
+import { memberById } from './reads.js';
 
 /*
  * The members' part of the one publishing gate (moderation/publishing.ts calls it before it checks
  * sanctions): a confirmed address when the site asks for one, and no former member. It reads only
  * the members' own model and the site settings.
  */
-
-// Confirmation is a one-way step (until an address change, which forgets the entry), so a
-// confirmed member costs no store read per post for a while.
-const confirmed = new LRUCache<string, true>({ max: 50_000, ttl: 60_000 });
 
 /**
  * The account facts of a member document read whole (the session's), for `Actor.account`; none
@@ -34,19 +30,12 @@ function accountFactsOfRow(row: Pick<MemberDoc, 'emailVerifiedAt' | 'deletedAt'>
  * address. `known`: the account as read for this request, which spares a read of its own.
  */
 export async function assertAccountMayPublish(memberId: string, known?: AccountFacts): Promise<void> {
-  if (confirmed.has(memberId)) return;
-  const row = known ? null : await MemberModel.findById(memberId, { emailVerifiedAt: 1, deletedAt: 1 }).lean();
+  // The member's kept record (members/kept.ts): no store read, and an address change or a
+  // deletion made by any process counts at the next post.
+  const row = known ? null : await memberById(memberId, ['emailVerifiedAt', 'deletedAt']);
   const account = known ?? (row ? accountFactsOfRow(row) : null);
   if (!account || account.deleted) throw new AppError('forbidden', 'This account no longer exists.');
-  if (account.verified) {
-    confirmed.set(memberId, true);
-    return;
-  }
+  if (account.verified) return;
   if ((await siteSettings()).emailVerification)
     throw new AppError('email_unverified', 'Confirm your email address before you publish.');
-}
-
-/** After an address change or a deletion: check the member again on their next post. */
-export function forgetConfirmedMember(memberId: string): void {
-  confirmed.delete(memberId);
 }

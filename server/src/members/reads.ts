@@ -1,5 +1,7 @@
 import { Types, trusted } from 'mongoose';
+import { kept } from '../infra/read-models.js';
 import { findAmong, findIn } from '../infra/store/index.js';
+import { KEPT_MEMBER_TTL_SECONDS, KEPT_PROJECTION, keptMemberKey } from './kept.js';
 import { MemberModel, type MemberDoc, type MemberFields } from './model.js';
 import { listedInDirectoryFilter } from './privacy.js';
 import { PendingSignUpModel, type PendingSignUpFields } from './sign-up.model.js';
@@ -31,10 +33,43 @@ function objectId(id: Id): Types.ObjectId | null {
   return Types.ObjectId.isValid(id) ? new Types.ObjectId(id) : null;
 }
 
-/** The member's whole document, to act as them (sessions, sign-in): their own flows save it. */
-export async function memberDoc(id: Id): Promise<MemberDoc | null> {
+/** A member's kept record: everything but the password's hash (members/kept.ts). */
+export type MemberRecord = Omit<MemberFields, 'passwordHash'> & { _id: Types.ObjectId };
+
+/** The member's kept row (members/kept.ts): from Redis, built from the store on a miss. */
+async function keptRow(id: Id): Promise<Record<string, unknown> | null> {
   const _id = objectId(id);
-  return _id ? ((await MemberModel.findById(_id)) as MemberDoc | null) : null;
+  if (!_id) return null;
+  return kept(keptMemberKey(_id.toHexString()), KEPT_MEMBER_TTL_SECONDS, () =>
+    MemberModel.findById(_id, KEPT_PROJECTION).lean<Record<string, unknown>>().exec(),
+  );
+}
+
+/**
+ * The member's record as the sockets acting as them read it, dropped by every write to the
+ * member. Null for an unknown id. (Kept as JSON: hydrating gives the id and dates their types.)
+ */
+export async function memberRecord(id: Id): Promise<MemberRecord | null> {
+  const row = await keptRow(id);
+  return row ? (MemberModel.hydrate(row, KEPT_PROJECTION).toObject() as MemberRecord) : null;
+}
+
+/**
+ * The member's document, to act as them (sessions, their own flows, which save it), from their
+ * kept record: without the password's hash, which `passwordHashOf` reads where a password is
+ * checked. A fresh document each call, so one request's changes never reach another's.
+ */
+export async function memberDoc(id: Id): Promise<MemberDoc | null> {
+  const row = await keptRow(id);
+  return row ? (MemberModel.hydrate(row, KEPT_PROJECTION) as MemberDoc) : null;
+}
+
+/** The member's password hash, read from the store where a password is checked. */
+export async function passwordHashOf(id: Id): Promise<string | null> {
+  const _id = objectId(id);
+  if (!_id) return null;
+  const row = await MemberModel.findById(_id, { passwordHash: 1 }).lean<{ passwordHash: string }>().exec();
+  return row?.passwordHash ?? null;
 }
 
 /** The document of the account with this address (sign-in, password reset), deleted ones included. */
@@ -45,7 +80,15 @@ export async function memberDocByEmail(email: string): Promise<MemberDoc | null>
 /** One member's chosen fields; null for an unknown id. Former members are included: callers decide. */
 export async function memberById<K extends Field>(id: Id, fields: readonly K[]): Promise<MemberRow<K> | null> {
   const _id = objectId(id);
-  return _id ? MemberModel.findById(_id, projection(fields)).lean<MemberRow<K>>().exec() : null;
+  if (!_id) return null;
+  // The password's hash is not kept: asked for, it is read from the store.
+  if ((fields as readonly Field[]).includes('passwordHash'))
+    return MemberModel.findById(_id, projection(fields)).lean<MemberRow<K>>().exec();
+  const record = await memberRecord(_id);
+  if (!record) return null;
+  const row: Record<string, unknown> = { _id: record._id };
+  for (const field of fields) row[field] = record[field as Exclude<K, 'passwordHash'>];
+  return row as MemberRow<K>;
 }
 
 /** The chosen fields of the members among `ids` (unknown ids are absent), in one batch. */

@@ -1,4 +1,5 @@
 import { Types, trusted } from 'mongoose';
+import { dropKeptMembers } from './kept.js';
 import { MemberModel, type MemberDoc, type MemberFields } from './model.js';
 import { PendingSignUpModel, type PendingSignUpFields } from './sign-up.model.js';
 
@@ -69,4 +70,6 @@ export async function backdateJoined(memberIds: string[], at: Date): Promise<voi
     { _id: trusted({ $in: memberIds.map((id) => new Types.ObjectId(id)) }) },
     { $set: { createdAt: at } },
   );
+  // A native write passes no schema hook: the kept records are dropped here.
+  await dropKeptMembers(memberIds);
 }
