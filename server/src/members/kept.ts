@@ -52,7 +52,9 @@ export function dropKeptOnWrite<T>(schema: Schema<T>): void {
   });
   schema.pre(FILTERED_WRITES, { document: false, query: true }, function (this: Query<unknown, T>) {
     if (!idsInFilter(this.getFilter() as Record<string, unknown>))
-      throw new Error(`members.${(this as { op?: string }).op ?? 'write'}: name the members by _id, so their kept records can be dropped`);
+      throw new Error(
+        `members.${(this as { op?: string }).op ?? 'write'}: name the members by _id, so their kept records can be dropped`,
+      );
   });
   schema.post(FILTERED_WRITES, { document: false, query: true }, async function (this: Query<unknown, T>) {
     await dropKeptMembers(idsInFilter(this.getFilter() as Record<string, unknown>) ?? []);
