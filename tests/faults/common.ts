@@ -6,9 +6,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { ClientToServerEvents, LabCreateBody, ServerToClientEvents } from '@commons/shared';
+import mongoose from 'mongoose';
 import { io, type Socket } from 'socket.io-client';
 import { hashPassword } from '@commons/server/auth/passwords';
 import { connectDatabase, disconnectDatabase } from '@commons/server/infra/db';
+import { PostModel } from '@commons/server/forums/model';
 import { MemberModel } from '@commons/server/members/model';
 import { PASSWORD, type Cluster, type Member } from '../support/cluster.js';
 import { TestClient } from '../support/http.js';
@@ -240,6 +242,30 @@ export function summarizeProbes(probes: { status: number; retryAfter: string | n
     ),
     over2s: probes.filter((p) => p.ms > 2000).length,
   };
+}
+
+/**
+ * The replies screening held or hid in these threads (by thread, their numbers): accepted with a
+ * 201, they reach their author only, so a run does not count them as deliveries it missed.
+ */
+export async function restrictedSeqs(cluster: Cluster, threadIds: string[]): Promise<Map<string, Set<number>>> {
+  // A client of its own: the run's mongoose connection was closed after the sign-ins.
+  const client = await new mongoose.mongo.MongoClient(cluster.mongoUri).connect();
+  try {
+    const rows = await client
+      .db()
+      .collection<{ threadId: mongoose.Types.ObjectId; seq: number }>(PostModel.collection.collectionName)
+      .find(
+        { threadId: { $in: threadIds.map((id) => new mongoose.Types.ObjectId(id)) }, status: { $ne: 'visible' } },
+        { projection: { threadId: 1, seq: 1 } },
+      )
+      .toArray();
+    const out = new Map<string, Set<number>>(threadIds.map((id) => [id, new Set<number>()]));
+    for (const row of rows) out.get(row.threadId.toHexString())?.add(row.seq);
+    return out;
+  } finally {
+    await client.close();
+  }
 }
 
 /**

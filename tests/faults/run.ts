@@ -56,7 +56,9 @@ const faults: Record<string, { run: Fault; members: number; minutes?: number; en
   },
   capacity: {
     members: 0,
-    env: { METRICS_TOKEN: SOAK_METRICS_TOKEN },
+    // Throughput, not behaviour: its loops post far faster than people do, which screening's
+    // burst rule would hold (and not fan out), as the test platform lifts it too.
+    env: { METRICS_TOKEN: SOAK_METRICS_TOKEN, SCREENING_BURST_HOLD: '100000', SCREENING_BURST_HIDE: '100000' },
     run: (c) =>
       capacity(c, {
         steps: (values.steps ?? '1,2,3').split(',').map(Number),
