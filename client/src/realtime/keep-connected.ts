@@ -1,13 +1,6 @@
-import { socketRefusalSchema, type ErrorCode, type SocketRefusal } from '@commons/shared';
+import { socketRefusalSchema, type SocketRefusal } from '@commons/shared';
 import type { Socket } from 'socket.io-client';
-import { retryDelay } from './retry.js';
-
-/**
- * Refusals after which trying again cannot help: the session is gone, so the member must sign in.
- * Every other refusal of the server's handshake (a store that did not answer while a thousand
- * sockets came back after a server died, say) is passing.
- */
-const FINAL_REFUSALS = new Set<ErrorCode>(['unauthenticated']);
+import { isPassingRefusal, retryDelay } from './retry.js';
 
 export interface KeepConnectedOptions {
   /** The first wait before trying again; doubled on each refusal in a row, up to `maxDelayMs`. */
@@ -47,8 +40,10 @@ export function keepConnected(socket: Socket, options: KeepConnectedOptions = {}
   socket.on('connect_error', (err: unknown) => {
     // `active`: the manager tries again by itself (a network error, a process that went away).
     if (socket.active || timer) return;
+    // A refusal that is not passing ('unauthenticated': the session has ended) is final; an
+    // error without the server's reason (a proxy's, say) is tried again.
     const refusal = refusalOf(err);
-    if (refusal && FINAL_REFUSALS.has(refusal.code)) return;
+    if (refusal && !isPassingRefusal(refusal.code)) return;
     const wait = retryDelay(refusals, { minMs: minDelay, maxMs: maxDelay, retryAfterS: refusal?.retryAfter });
     refusals += 1;
     timer = setTimeout(() => {
