@@ -1,4 +1,5 @@
 import { errorCodes, type ErrorCode } from '@commons/shared';
+import { retryDelay } from './realtime/retry.js';
 
 /** Codes an ApiError can carry: the server's, plus one for requests that never got an answer. */
 export type ClientErrorCode = ErrorCode | 'network_error';
@@ -18,6 +19,8 @@ export class ApiError extends Error {
     message: string,
     readonly details?: unknown,
     readonly requestId?: string,
+    /** The server's Retry-After, in seconds, when it said when to come back. */
+    readonly retryAfterS?: number,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -55,22 +58,66 @@ async function toApiError(response: Response): Promise<ApiError> {
     body = undefined;
   }
   const error = isRecord(body) ? body.error : undefined;
+  const retryAfter = Number(response.headers.get('Retry-After') ?? NaN);
+  const retryAfterS = Number.isFinite(retryAfter) && retryAfter >= 0 ? retryAfter : undefined;
   if (isRecord(error) && typeof error.code === 'string') {
     const code = knownCodes.has(error.code) ? (error.code as ClientErrorCode) : codeForStatus(response.status);
     const message = typeof error.message === 'string' ? error.message : response.statusText;
     const requestId = typeof error.requestId === 'string' ? error.requestId : undefined;
-    return new ApiError(response.status, code, message, error.details, requestId);
+    return new ApiError(response.status, code, message, error.details, requestId, retryAfterS);
   }
-  return new ApiError(response.status, codeForStatus(response.status), response.statusText);
+  return new ApiError(response.status, codeForStatus(response.status), response.statusText, undefined, undefined, retryAfterS);
 }
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
 /**
+ * How often a read that met a passing outage (the server answered 502/503/504, or nothing came
+ * back) is sent again before the page shows the error. A read changes nothing, so sending it again
+ * is safe; a write is not sent twice, since the first may have landed.
+ */
+const READ_RETRIES = 2;
+/** A Retry-After longer than this is not waited for: the page shows the error and its own retry. */
+const READ_RETRY_MAX_MS = 10_000;
+
+function isPassingFailure(error: ApiError): boolean {
+  return error.code === 'network_error' || error.status === 502 || error.status === 503 || error.status === 504;
+}
+
+function pause(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(new DOMException('Aborted', 'AbortError'));
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', stop);
+      resolve();
+    }, ms);
+    const stop = () => {
+      clearTimeout(timer);
+      reject(new DOMException('Aborted', 'AbortError'));
+    };
+    signal?.addEventListener('abort', stop, { once: true });
+  });
+}
+
+/**
  * Calls the same-origin JSON API. Resolves with the parsed body (undefined for 204),
- * rejects with an ApiError.
+ * rejects with an ApiError. A GET that meets a passing outage is sent again (READ_RETRIES).
  */
 export async function request<T>(method: Method, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await requestOnce<T>(method, path, body, signal);
+    } catch (error) {
+      if (method !== 'GET' || attempt >= READ_RETRIES || !(error instanceof ApiError) || !isPassingFailure(error))
+        throw error;
+      const wait = retryDelay(attempt, { minMs: 1_000, maxMs: READ_RETRY_MAX_MS, retryAfterS: error.retryAfterS });
+      if ((error.retryAfterS ?? 0) * 1_000 > READ_RETRY_MAX_MS) throw error;
+      await pause(wait, signal);
+    }
+  }
+}
+
+async function requestOnce<T>(method: Method, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json' };
   const init: RequestInit = { method, credentials: 'same-origin', headers };
   if (signal) init.signal = signal;

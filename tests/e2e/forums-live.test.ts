@@ -302,7 +302,14 @@ describe('one search box', () => {
       .getByRole('heading', { name: /Results for/ })
       .locator('..')
       .getByRole('listitem');
-    await expect.poll(() => results.count()).toBe(20);
+    await expect
+      .poll(() => results.count())
+      .toBe(20)
+      .catch(async (error: Error) => {
+        // Once failed in a loaded CI run with 0 results and no sign of why: say what the page showed.
+        const shown = await page.locator('main').innerText().catch(() => '(no main)');
+        throw new Error(`${error.message}\nThe page showed:\n${shown}`);
+      });
     await page.getByRole('button', { name: 'More results' }).click();
     await expect.poll(() => results.count()).toBe(22);
     expect(await page.getByRole('button', { name: 'More results' }).count()).toBe(0);

@@ -13,6 +13,7 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { request } from '../../client/src/api.js';
 import { createLabRoom } from '../../client/src/labs/room/live.js';
 import { keepConnected } from '../../client/src/realtime/keep-connected.js';
 import { labBody } from '../labs/support.js';
@@ -50,6 +51,26 @@ async function readyWithin(limitMs: number): Promise<number> {
     if (res?.status === 200) return performance.now() - started;
     if (performance.now() - started > limitMs) throw new Error(`not ready after ${limitMs} ms\n${output.slice(-3000)}`);
     await sleep(250);
+  }
+}
+
+/**
+ * Runs the web client's code (client/src/api.ts) against the platform: its same-origin fetch
+ * goes to `url` with the member's session; each of its requests' paths is noted in `sent`.
+ */
+async function asWebClient<T>(sent: string[], run: () => Promise<T>): Promise<T> {
+  const realFetch = globalThis.fetch;
+  globalThis.fetch = (input: string | URL | Request, init?: RequestInit) => {
+    // The test's own calls (absolute addresses) pass as they are; the web client's are relative.
+    if (typeof input !== 'string' || !input.startsWith('/')) return realFetch(input, init);
+    sent.push(input);
+    const headers = { ...(init?.headers as Record<string, string>), cookie: member.cookieHeader() };
+    return realFetch(new URL(String(input), url), { ...init, headers });
+  };
+  try {
+    return await run();
+  } finally {
+    globalThis.fetch = realFetch;
   }
 }
 
@@ -146,6 +167,15 @@ describe('a paused store (the process stopped, as in a partition or a stalled di
     // postponement (not a spent attempt) lets it finish once the store is back.
     queue = new Queue(queueNames.moderation, { connection: { url: inject('redisUrl') }, prefix: `${prefix}:bull` });
     outageJobId = (await queue.add('trust', { kind: 'trust', memberId }, { attempts: 1 })).id;
+    // The web client's read, begun in the outage, is sent again after its 503 and is answered once
+    // the store is back: the member's page loads instead of showing an error.
+    const webReads: string[] = [];
+    const webRead = asWebClient(webReads, () =>
+      request<{ posts: unknown[] }>('GET', `/api/threads/${threadId}/posts`),
+    ).then(
+      (body) => ({ body, error: null }),
+      (error: unknown) => ({ body: null, error }),
+    );
     try {
       const read = await timed(() => member.get(`/api/threads/${threadId}/posts`));
       expectQuick503(read.result, read.ms, 'read');
@@ -167,6 +197,10 @@ describe('a paused store (the process stopped, as in a partition or a stalled di
     expect(posts.text).not.toContain(refusedBody);
     const after = await member.post(`/api/threads/${threadId}/posts`, { body: 'Back after the pause.' });
     expect(after.status, after.text).toBe(201);
+    const web = await webRead;
+    expect(web.error, `the web client's read: ${String(web.error)}`).toBeNull();
+    expect(web.body?.posts.length).toBeGreaterThan(0);
+    expect(webReads.length, 'the read was sent again after its 503').toBeGreaterThanOrEqual(2);
   });
 });
 

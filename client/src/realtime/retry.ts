@@ -12,7 +12,8 @@ export function isPassingRefusal(code: ErrorCode): boolean {
 }
 
 /**
- * The wait before a retry: doubling from `minMs` with each attempt, at most `maxMs`, at least the
+ * The wait before a retry (a refused handshake, a room's join, or an HTTP read that met a 503:
+ * api.ts): doubling from `minMs` with each attempt, at most `maxMs`, at least the
  * server's Retry-After, and spread at random (half to all of it) so that the clients refused in
  * the same moment do not all come back in the same moment.
  */
