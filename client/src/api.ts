@@ -66,7 +66,14 @@ async function toApiError(response: Response): Promise<ApiError> {
     const requestId = typeof error.requestId === 'string' ? error.requestId : undefined;
     return new ApiError(response.status, code, message, error.details, requestId, retryAfterS);
   }
-  return new ApiError(response.status, codeForStatus(response.status), response.statusText, undefined, undefined, retryAfterS);
+  return new ApiError(
+    response.status,
+    codeForStatus(response.status),
+    response.statusText,
+    undefined,
+    undefined,
+    retryAfterS,
+  );
 }
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';

@@ -307,7 +307,10 @@ describe('one search box', () => {
       .toBe(20)
       .catch(async (error: Error) => {
         // Once failed in a loaded CI run with 0 results and no sign of why: say what the page showed.
-        const shown = await page.locator('main').innerText().catch(() => '(no main)');
+        const shown = await page
+          .locator('main')
+          .innerText()
+          .catch(() => '(no main)');
         throw new Error(`${error.message}\nThe page showed:\n${shown}`);
       });
     await page.getByRole('button', { name: 'More results' }).click();
