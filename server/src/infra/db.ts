@@ -53,7 +53,11 @@ export async function connectDatabase(
   await mongoose.connect(uri, {
     ...(dbName ? { dbName } : {}),
     ...timeouts,
-    autoIndex: true,
+    // Collections and indexes are made below, once connected. Mongoose's own start of them runs as
+    // the connection opens, before it can be used when commands are not buffered (bufferCommands),
+    // and a process that connects a second time (test files sharing a process) kept that failure.
+    autoIndex: false,
+    autoCreate: false,
     ...(counted ? { monitorCommands: true } : {}),
   });
   if (counted) watchStoreCommands(mongoose.connection.getClient());
@@ -61,8 +65,14 @@ export async function connectDatabase(
   // The store adapter picks its tactics (batch look-ups, duplicate keys) by what answered.
   const db = mongoose.connection.db;
   if (db) await detectStore(db);
-  // Build every registered model's indexes before serving, so unique rules hold from the first request.
-  await Promise.all(Object.values(mongoose.models).map((model) => model.init()));
+  // Build every registered model's collection and indexes before serving, so unique rules hold
+  // from the first request.
+  await Promise.all(
+    Object.values(mongoose.models).map(async (model) => {
+      await model.createCollection();
+      await model.ensureIndexes();
+    }),
+  );
   return mongoose;
 }
 
