@@ -1,7 +1,9 @@
 /**
  * A process of fan-out bench receivers (forums.bench.ts forks several): a share of the members
  * whose sockets are in one thread's room. Each `post:created` is timed on arrival, by the post's
- * body, on the monotonic clock the bench reads when it sends the post.
+ * body, on the monotonic clock the bench reads when it sends the post, and against the post's
+ * `createdAt` (the server's clock is this machine's: the time from the reply's save to the socket,
+ * without the request's own way in).
  */
 import type { ClientToServerEvents, ServerToClientEvents } from '@commons/shared';
 import { io, type Socket } from 'socket.io-client';
@@ -14,6 +16,7 @@ export type FanoutRequest =
 
 const sockets: ThreadSocket[] = [];
 const arrivals = new Map<string, number[]>();
+const sinceSave = new Map<string, number[]>();
 
 function connect(base: string, cookie: string): Promise<ThreadSocket> {
   const s: ThreadSocket = io(base, { transports: ['websocket'], reconnection: false, extraHeaders: { cookie } });
@@ -26,7 +29,8 @@ function connect(base: string, cookie: string): Promise<ThreadSocket> {
 
 serveClientRequests<FanoutRequest>(
   async (req) => {
-    if (req.kind === 'arrivals') return { arrivals: Object.fromEntries(arrivals) };
+    if (req.kind === 'arrivals')
+      return { arrivals: Object.fromEntries(arrivals), sinceSave: Object.fromEntries(sinceSave) };
     for (let i = 0; i < req.cookies.length; i += 20)
       sockets.push(...(await Promise.all(req.cookies.slice(i, i + 20).map((c) => connect(req.base, c)))));
     const joined = await Promise.all(
@@ -43,9 +47,9 @@ serveClientRequests<FanoutRequest>(
     for (const s of sockets)
       s.on('post:created', ({ post }) => {
         const t = now();
-        const list = arrivals.get(post.body) ?? [];
-        list.push(t);
-        arrivals.set(post.body, list);
+        const saved = Date.now() - Date.parse(post.createdAt);
+        arrivals.set(post.body, [...(arrivals.get(post.body) ?? []), t]);
+        sinceSave.set(post.body, [...(sinceSave.get(post.body) ?? []), saved]);
       });
     return { connected: sockets.length, joined: joined.filter(Boolean).length };
   },

@@ -331,10 +331,15 @@ for (let k = 0; k < (fanJoined > 0 ? 30 : 0); k++) {
 }
 await new Promise((r) => setTimeout(r, 1000));
 const byBody = new Map<string, number[]>();
-for (const { arrivals: got } of await Promise.all(
-  receivers.map((r) => r.ask<{ arrivals: Record<string, number[]> }>({ kind: 'arrivals' })),
-))
+const fromSave: number[] = [];
+for (const { arrivals: got, sinceSave } of await Promise.all(
+  receivers.map((r) =>
+    r.ask<{ arrivals: Record<string, number[]>; sinceSave: Record<string, number[]> }>({ kind: 'arrivals' }),
+  ),
+)) {
   for (const [body, times] of Object.entries(got)) byBody.set(body, [...(byBody.get(body) ?? []), ...times]);
+  for (const times of Object.values(sinceSave)) fromSave.push(...times);
+}
 const arrivals: number[] = [];
 const spreads: number[] = [];
 let missed = 0;
@@ -350,6 +355,8 @@ const fanout = {
   serverProcesses: fanBases.length,
   missed,
   fromRequestStart: summarize(arrivals),
+  // From the reply's createdAt (taken as the server begins to save it) to each socket.
+  fromSave: summarize(fromSave),
   spreadAcrossSockets: summarize(spreads),
 };
 console.log(fanout);
