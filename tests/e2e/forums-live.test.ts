@@ -50,6 +50,35 @@ async function tabTo(page: Page, test: string, limit = 80): Promise<void> {
 }
 
 describe('a live thread in two browsers', () => {
+  it('fetches a reply whose live push never came, once the next reply shows the gap in the numbers', async () => {
+    // The push of one reply is dropped on its way to the reader, as when the server that saved it
+    // dies before its push reaches the other servers (tests/faults/server-kill.ts).
+    const unpushed = 'Saved, but its server died before the room heard of it.';
+    const context = await signedInContext(ben);
+    await context.routeWebSocket(/\/socket\.io\//, (ws) => {
+      const server = ws.connectToServer();
+      ws.onMessage((m) => server.send(m));
+      server.onMessage((m) => {
+        if (typeof m === 'string' && m.includes(unpushed)) return;
+        ws.send(m);
+      });
+    });
+    const reader = await context.newPage();
+    await reader.goto(`${p.url}/forums/t/${threadId}`);
+    await reader.getByRole('heading', { level: 1, name: /Parent leadership councils/ }).waitFor();
+    await new Promise((r) => setTimeout(r, 1000));
+    await resetPostingBudgets(p);
+    expect((await ana.post(`/api/threads/${threadId}/posts`, { body: unpushed })).status).toBe(201);
+    await new Promise((r) => setTimeout(r, 500));
+    const next = 'And a reply after it, pushed as usual.';
+    expect((await ana.post(`/api/threads/${threadId}/posts`, { body: next })).status).toBe(201);
+    // The next reply's number skips one: the page asks for what came after the number it held.
+    await reader.getByRole('button', { name: /Show 2 new replies/ }).click({ timeout: 20_000 });
+    await reader.locator('article', { hasText: unpushed }).waitFor();
+    await reader.locator('article', { hasText: next }).waitFor();
+    await context.close();
+  }, 60_000);
+
   it('shows a reply typed with the keyboard in one browser to the other without reloading, and announces it', async () => {
     const writer = await (await signedInContext(ana)).newPage();
     const reader = await (await signedInContext(ben)).newPage();

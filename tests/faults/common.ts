@@ -8,6 +8,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { ClientToServerEvents, LabCreateBody, ServerToClientEvents } from '@commons/shared';
 import mongoose from 'mongoose';
 import { io, type Socket } from 'socket.io-client';
+import { gapFetchDelay, missedAfter } from '../../client/src/forums/live-gap.js';
 import { hashPassword } from '@commons/server/auth/passwords';
 import { connectDatabase, disconnectDatabase } from '@commons/server/infra/db';
 import { PostModel } from '@commons/server/forums/model';
@@ -89,6 +90,8 @@ export interface RoomClient {
   resyncs(): number;
   /** When the last reconnect finished catching up (ms since epoch), 0 if none. */
   lastRecoveredAt(): number;
+  /** Asks for what a gap in the live post numbers skipped, not yet answered (as the web client asks). */
+  gapsPending(): number;
   sendLab(body: string): Promise<number | null>;
   close(): void;
 }
@@ -123,11 +126,29 @@ export async function roomClient(
     liveLab.add(m.seq);
     labSeqs.add(m.seq);
   });
+  let gapsPending = 0;
+  const postsAfter = async (from: number): Promise<void> => {
+    for (let after = from; ;) {
+      const page = await who.c.get(`/api/threads/${room.threadId}/posts?after=${after}&limit=100`);
+      if (page.status !== 200) throw new Error(`posts since ${after}: ${page.status}`);
+      const posts = page.body.posts as Array<{ seq: number }>;
+      for (const p of posts) postSeqs.add(p.seq);
+      if (!page.body.hasMore || !posts.length) break;
+      after = posts.at(-1)!.seq;
+    }
+  };
   socket.on('post:created', (e) => {
     if (e.threadId !== room.threadId) return;
     if (livePosts.has(e.post.seq)) repeats += 1;
+    const gap = missedAfter(maxOf(postSeqs), e.post.seq);
     livePosts.add(e.post.seq);
     postSeqs.add(e.post.seq);
+    if (gap === null) return;
+    gapsPending += 1;
+    void delay(gapFetchDelay())
+      .then(() => postsAfter(gap))
+      .catch(() => undefined)
+      .finally(() => (gapsPending -= 1));
   });
   const catchUp = async (): Promise<void> => {
     if (room.labId) {
@@ -149,14 +170,7 @@ export async function roomClient(
       const from = maxOf(postSeqs);
       const joined = await socket.timeout(10_000).emitWithAck('thread:join', { threadId: room.threadId });
       if (!joined.ok) throw new Error(joined.error.code);
-      for (let after = from; ;) {
-        const page = await who.c.get(`/api/threads/${room.threadId}/posts?after=${after}&limit=100`);
-        if (page.status !== 200) throw new Error(`posts since ${after}: ${page.status}`);
-        const posts = page.body.posts as Array<{ seq: number }>;
-        for (const p of posts) postSeqs.add(p.seq);
-        if (!page.body.hasMore || !posts.length) break;
-        after = posts.at(-1)!.seq;
-      }
+      await postsAfter(from);
     }
   };
   const rejoin = async (): Promise<void> => {
@@ -194,6 +208,7 @@ export async function roomClient(
     reconnects: () => reconnects,
     resyncs: () => resyncs,
     lastRecoveredAt: () => recoveredAt,
+    gapsPending: () => gapsPending,
     sendLab: async (body) => {
       if (!room.labId) return null;
       try {

@@ -62,7 +62,13 @@ export async function serverKill(cluster: Cluster, opts: { members: number }): P
   let caughtUp = true;
   await waitFor(
     () =>
-      everyone.every((c) => c.connected() && c.labSeqs.has(lastLab) && (lastPost === 0 || c.postSeqs.has(lastPost))),
+      everyone.every(
+        (c) =>
+          c.connected() &&
+          c.gapsPending() === 0 &&
+          c.labSeqs.has(lastLab) &&
+          (lastPost === 0 || c.postSeqs.has(lastPost)),
+      ),
     90_000,
     'every client reconnected and caught up',
   ).catch(() => (caughtUp = false));

@@ -15,6 +15,7 @@ import { usePostShortcuts } from './postShortcuts';
 import { PostItem, type OpenComposer } from './PostItem';
 import { RenameThread } from './RenameThread';
 import { useForums, type ThreadView } from './store';
+import { gapFetchDelay } from './live-gap';
 
 /** Everything after `after`, page by page: what a reconnect may have missed. */
 async function catchUp(threadId: string, after: number): Promise<Post[]> {
@@ -71,6 +72,38 @@ function useThreadRoom(threadId: string, active: boolean): void {
       if (socket.connected) socket.emit('thread:leave', { threadId }, () => undefined);
     };
   }, [threadId, active, ready, syncs, t]);
+}
+
+/**
+ * Asks, once and a little later (live-gap.ts), for the replies a gap in the live numbers skipped:
+ * one saved by a server that died before its live push, or one held that this reader never gets.
+ */
+function useFillGaps(threadId: string): void {
+  const { t } = useTranslation();
+  const after = useForums((s) => (s.view?.thread.id === threadId ? s.view.missedAfter : null));
+  useEffect(() => {
+    if (after === null) return;
+    let stopped = false;
+    const timer = setTimeout(() => {
+      const before = useForums.getState().view?.pending.length ?? 0;
+      catchUp(threadId, after)
+        .then((posts) => {
+          if (stopped) return;
+          useForums.getState().receivePosts(threadId, posts);
+          const added = (useForums.getState().view?.pending.length ?? before) - before;
+          if (added > 0) announce(t('forums.thread.newReplies', { count: added }));
+        })
+        // Not worth an error: the next reconnect or reload catches up from the same number.
+        .catch(() => undefined)
+        .finally(() => {
+          if (!stopped) useForums.getState().gapFilled(threadId, after);
+        });
+    }, gapFetchDelay());
+    return () => {
+      stopped = true;
+      clearTimeout(timer);
+    };
+  }, [threadId, after, t]);
 }
 
 /**
@@ -348,6 +381,7 @@ export function ThreadPage() {
     useForums.getState().openThread(await fetchThread(threadId, signal));
   });
   useThreadRoom(threadId, state.status === 'loaded');
+  useFillGaps(threadId);
   useEffect(() => () => useForums.getState().closeThread(threadId), [threadId]);
 
   if (state.status === 'failed') {

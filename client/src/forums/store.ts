@@ -6,6 +6,7 @@ import { announce } from '../app/LiveAnnouncer';
 import { useAuth } from '../auth/store';
 import { socket } from '../socket';
 import type { ThreadDetail } from './api';
+import { missedAfter } from './live-gap';
 
 /** The thread list of the category on screen. */
 export interface ThreadList {
@@ -25,6 +26,8 @@ export interface ThreadView {
   pending: Post[];
   /** The highest post sequence number seen (shown or pending): a reconnect asks for what came after. */
   lastSeq: number;
+  /** A live reply skipped numbers after this one (live-gap.ts): the page asks for what came after it. */
+  missedAfter: number | null;
 }
 
 interface ForumStore {
@@ -46,6 +49,8 @@ interface ForumStore {
   /** Moves the pending posts into the thread; returns them. */
   showPending: () => Post[];
   setReadSeq: (threadId: string, lastReadSeq: number) => void;
+  /** The page asked for what a gap skipped (whatever came back): the gap is closed. */
+  gapFilled: (threadId: string, after: number) => void;
 }
 
 const me = (): string | undefined => useAuth.getState().user?.id;
@@ -109,6 +114,7 @@ export const useForums = create<ForumStore>((set, get) => ({
         firstUnreadSeq,
         pending: [],
         lastSeq: maxSeq(posts, thread.lastSeq),
+        missedAfter: null,
       },
     }),
   closeThread: (threadId) => {
@@ -149,6 +155,11 @@ export const useForums = create<ForumStore>((set, get) => ({
         lastSeq: maxSeq(posts, view.lastSeq),
       },
     });
+  },
+  gapFilled: (threadId, after) => {
+    const { view } = get();
+    if (view?.thread.id !== threadId || view.missedAfter !== after) return;
+    set({ view: { ...view, missedAfter: null } });
   },
   showPending: () => {
     const { view } = get();
@@ -213,7 +224,13 @@ socket.on('post:created', ({ threadId, post }) => {
     return;
   }
   if (view.posts.some((p) => p.id === post.id) || view.pending.some((p) => p.id === post.id)) return;
+  const gap = missedAfter(view.lastSeq, post.seq);
   receivePosts(threadId, [withMemberState(post, undefined)]);
+  if (gap !== null) {
+    const now = useForums.getState().view;
+    if (now && (now.missedAfter === null || gap < now.missedAfter))
+      useForums.setState({ view: { ...now, missedAfter: gap } });
+  }
   announce(
     i18next.t('forums.thread.newReplyFrom', {
       name: memberName(i18next.t, post.author),
