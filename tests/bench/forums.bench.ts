@@ -13,7 +13,8 @@
  *   BENCH_PARTS=offered BENCH_WORKERS=1 npm run bench:forums   (replies offered at BENCH_OFFERED_RATE a second, 10)
  *   BENCH_PARTS=fanout BENCH_FANOUT_PROCESSES=2 BENCH_FANOUT_SERVERS=2 npm run bench:forums
  *                                   (post → every socket of one room: receivers in 2 processes of their
- *                                   own, the room held by 2 server processes)
+ *                                   own, the room held by 2 server processes; BENCH_FANOUT_RECEIVER=socketio
+ *                                   receives with socket.io-client instead of bare WebSockets)
  *
  * Everything runs on this machine against loopback; every loop is bounded in count and time.
  */
@@ -39,6 +40,12 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const FANOUT_SOCKETS = PARTS.has('fanout') ? Number(process.env.BENCH_FANOUT ?? 1000) : 0;
 /** Processes the fan-out's receivers are spread over (BENCH_FANOUT_PROCESSES). */
 const FANOUT_PROCESSES = Number(process.env.BENCH_FANOUT_PROCESSES ?? 2);
+/**
+ * What receives the fan-out (BENCH_FANOUT_RECEIVER): `wire`, bare WebSockets that time each frame
+ * as it arrives and decode it later (fanout-wire-clients.ts), or `socketio`, socket.io-client
+ * decoding each frame before the next (fanout-clients.ts).
+ */
+const FANOUT_RECEIVER = process.env.BENCH_FANOUT_RECEIVER === 'socketio' ? 'socketio' : 'wire';
 /** Server processes the room is spread over (BENCH_FANOUT_SERVERS). */
 const FANOUT_SERVERS = Math.max(1, Number(process.env.BENCH_FANOUT_SERVERS ?? 1));
 const MEMORY_SOCKETS = PARTS.has('memory') ? Number(process.env.BENCH_SOCKETS ?? 19_000) : 0;
@@ -300,7 +307,10 @@ async function connectSockets(count: number, deadlineMs: number): Promise<Socket
 console.log(`fan-out: ${FANOUT_SOCKETS} sockets in one thread room, in ${FANOUT_PROCESSES} client processes…`);
 const fanThread = threads[CONNECTIONS]!;
 const receivers = Array.from({ length: FANOUT_SOCKETS > 0 ? FANOUT_PROCESSES : 0 }, (_, k) =>
-  forkClients<FanoutRequest>('./fanout-clients.ts', `fanout-${k}`),
+  forkClients<FanoutRequest>(
+    FANOUT_RECEIVER === 'wire' ? './fanout-wire-clients.ts' : './fanout-clients.ts',
+    `fanout-${k}`,
+  ),
 );
 // BENCH_FANOUT_SERVERS=2: a second server process on the same services, holding half the room
 // (client process k connects to server k % n); the post goes to the first, the Redis adapter
@@ -351,6 +361,7 @@ for (const [body, t0] of sentAt) {
 }
 const fanout = {
   sockets: fanJoined,
+  receiver: FANOUT_RECEIVER,
   clientProcesses: receivers.length,
   serverProcesses: fanBases.length,
   missed,
