@@ -8,7 +8,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { ClientToServerEvents, LabCreateBody, ServerToClientEvents } from '@commons/shared';
 import mongoose from 'mongoose';
 import { io, type Socket } from 'socket.io-client';
-import { gapFetchDelay, missedAfter } from '../../client/src/forums/live-gap.js';
+import { gapFetchDelay, missedAfter } from '../../client/src/realtime/live-gap.js';
 import { hashPassword } from '@commons/server/auth/passwords';
 import { connectDatabase, disconnectDatabase } from '@commons/server/infra/db';
 import { PostModel } from '@commons/server/forums/model';
@@ -121,12 +121,28 @@ export async function roomClient(
   let resyncs = 0;
   let recoveredAt = 0;
   const maxOf = (s: Set<number>) => (s.size ? Math.max(...s) : 0);
+  let gapsPending = 0;
+  /** As the web client does (realtime/live-gap.ts): a number past the next asks, a little later, for what came after. */
+  const fillGap = (gap: number | null, ask: (after: number) => Promise<void>): void => {
+    if (gap === null) return;
+    gapsPending += 1;
+    void delay(gapFetchDelay())
+      .then(() => ask(gap))
+      .catch(() => undefined)
+      .finally(() => (gapsPending -= 1));
+  };
+  const labMessagesAfter = async (after: number): Promise<void> => {
+    if (!room.labId) return;
+    const since = await socket.timeout(10_000).emitWithAck('lab:messages:since', { labId: room.labId, seq: after });
+    if (since.ok) for (const m of since.data.messages) labSeqs.add(m.seq);
+  };
   socket.on('lab:message', (m) => {
     if (liveLab.has(m.seq)) repeats += 1;
+    const gap = labSeqs.size ? missedAfter(maxOf(labSeqs), m.seq) : null;
     liveLab.add(m.seq);
     labSeqs.add(m.seq);
+    fillGap(gap, labMessagesAfter);
   });
-  let gapsPending = 0;
   const postsAfter = async (from: number): Promise<void> => {
     for (let after = from; ;) {
       const page = await who.c.get(`/api/threads/${room.threadId}/posts?after=${after}&limit=100`);
@@ -143,12 +159,7 @@ export async function roomClient(
     const gap = missedAfter(maxOf(postSeqs), e.post.seq);
     livePosts.add(e.post.seq);
     postSeqs.add(e.post.seq);
-    if (gap === null) return;
-    gapsPending += 1;
-    void delay(gapFetchDelay())
-      .then(() => postsAfter(gap))
-      .catch(() => undefined)
-      .finally(() => (gapsPending -= 1));
+    fillGap(gap, postsAfter);
   });
   const catchUp = async (): Promise<void> => {
     if (room.labId) {

@@ -145,4 +145,32 @@ describe('the lab room store', () => {
     expect(socket.listeners('lab:message')).toHaveLength(0);
     expect(socket.listeners('session:ready')).toHaveLength(1); // the test's own, not the room's
   });
+
+  it('fetches a message whose live push never came, once the next one shows the gap in the numbers', async () => {
+    const lab = await createLab(host, { startsAt: minutesFromNow(10), title: 'Gap room' });
+    const { socket, room } = await anasRoom();
+    // One message's push is lost on its way, as when the server that saved it dies before its
+    // push reaches the other servers (tests/faults/server-kill.ts).
+    const unpushed = 'Saved, but the room never heard it.';
+    const on = socket.on.bind(socket);
+    socket.on = ((event: string, fn: (...args: unknown[]) => void) =>
+      on(
+        event as 'lab:message',
+        event === 'lab:message'
+          ? (m: { body: string }) => {
+              if (m.body !== unpushed) fn(m);
+            }
+          : (fn as never),
+      )) as typeof socket.on;
+    const hana = await connectAs(p, host, sockets);
+    await hana.emitWithAck('lab:join', { labId: lab.id });
+    await hana.emitWithAck('lab:start', { labId: lab.id });
+    room.getState().enter(lab.id);
+    await waitUntil(() => room.getState().state?.lab.id === lab.id);
+
+    await hana.emitWithAck('lab:message:send', { labId: lab.id, body: unpushed });
+    await hana.emitWithAck('lab:message:send', { labId: lab.id, body: 'And the next, heard as usual.' });
+    await waitUntil(() => room.getState().state?.messages.some((m) => m.body === unpushed) ?? false, 20_000);
+    expect(room.getState().state?.messages.map((m) => m.body)).toEqual([unpushed, 'And the next, heard as usual.']);
+  }, 40_000);
 });

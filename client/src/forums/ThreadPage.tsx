@@ -15,7 +15,7 @@ import { usePostShortcuts } from './postShortcuts';
 import { PostItem, type OpenComposer } from './PostItem';
 import { RenameThread } from './RenameThread';
 import { useForums, type ThreadView } from './store';
-import { gapFetchDelay } from './live-gap';
+import { gapFetchDelay } from '../realtime/live-gap';
 
 /** Everything after `after`, page by page: what a reconnect may have missed. */
 async function catchUp(threadId: string, after: number): Promise<Post[]> {

@@ -6,7 +6,7 @@ import { announce } from '../app/LiveAnnouncer';
 import { useAuth } from '../auth/store';
 import { socket } from '../socket';
 import type { ThreadDetail } from './api';
-import { missedAfter } from './live-gap';
+import { missedAfter } from '../realtime/live-gap';
 
 /** The thread list of the category on screen. */
 export interface ThreadList {

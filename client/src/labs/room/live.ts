@@ -17,6 +17,7 @@ import type {
 } from '@commons/shared';
 import type { Socket } from 'socket.io-client';
 import { createStore, type StoreApi } from 'zustand/vanilla';
+import { gapFetchDelay, missedAfter } from '../../realtime/live-gap.js';
 import { isPassingRefusal, retryDelay } from '../../realtime/retry.js';
 
 // This module imports packages only (no app singletons), so the store can be built around any
@@ -161,7 +162,10 @@ export function createLabRoom(deps: LabRoomDeps): StoreApi<LabRoom> {
         'lab:presence': (e) => mine(e) && get().presence(e),
         'lab:message': (m) => {
           if (!mine(m)) return;
+          const held = get().state?.lastSeq;
+          const gap = held === undefined ? null : missedAfter(held, m.seq);
           get().messages([m]);
+          if (gap !== null) fillGap(labId, gap);
           if (m.author.id !== deps.me()) deps.say('labs.room.newMessage', { name: m.author.displayName, body: m.body });
         },
         'lab:phase': (p) => mine(p) && phaseArrived(p),
@@ -186,6 +190,22 @@ export function createLabRoom(deps: LabRoomDeps): StoreApi<LabRoom> {
           void join(labId).then(() => get().state?.takingPart && deps.say('labs.room.seated'));
         },
       };
+      // A message numbered past the next (realtime/live-gap.ts): once, a little later, what came
+      // after the number held. One ask at a time; it brings every message after the first gap.
+      let gapTimer: ReturnType<typeof setTimeout> | null = null;
+      function fillGap(id: string, after: number): void {
+        if (gapTimer) return;
+        gapTimer = setTimeout(() => {
+          void socket
+            .emitWithAck('lab:messages:since', { labId: id, seq: after })
+            .then((since) => {
+              if (since.ok && get().labId === id) get().messages(since.data.messages);
+            })
+            // Not worth an error: the next reconnect asks from the same number.
+            .catch(() => undefined)
+            .finally(() => (gapTimer = null));
+        }, gapFetchDelay());
+      }
       const names = Object.keys(handlers) as (keyof ServerToClientEvents)[];
       // One loop for all events: each name is paired with its own handler above.
       const on = socket.on.bind(socket) as (event: string, fn: unknown) => void;
@@ -193,6 +213,7 @@ export function createLabRoom(deps: LabRoomDeps): StoreApi<LabRoom> {
       for (const name of names) on(name, handlers[name]);
       return () => {
         for (const name of names) off(name, handlers[name]);
+        if (gapTimer) clearTimeout(gapTimer);
       };
     }
 
