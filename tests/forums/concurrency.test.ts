@@ -1,4 +1,8 @@
+import type { ForumContext } from '@commons/server/forums/context';
 import { ThreadModel } from '@commons/server/forums/model';
+import { NUMBER_ATTEMPTS, saveInStore, saveNumbered } from '@commons/server/forums/numbering';
+import { threadTallies } from '@commons/server/forums/tallies';
+import { AppError } from '@commons/server/http/errors';
 import { useStoreKind } from '@commons/server/infra/store/index';
 import { Types } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -29,6 +33,32 @@ const stored = (threadId: string) =>
   ThreadModel.findById(new Types.ObjectId(threadId), { lastSeq: 1, postCount: 1 }).lean().orFail();
 
 describe('replies arriving at the same moment', () => {
+  it('answer 503 with Retry-After, not 500, when every number tried was taken first', async () => {
+    const cat = await categoryId(members[0]!.c, 'introductions');
+    const { thread } = await newThread(members[0]!, cat, 'Numbered by others first');
+    const doc = await ThreadModel.findById(new Types.ObjectId(thread.id)).lean().orFail();
+    const actor = { id: members[1]!.id, role: 'member' as const, createdAt: new Date() };
+    let tries = 0;
+    // Each save finds its number taken, as when writers numbering in Redis and in the store race.
+    const taken = async (): Promise<never> => {
+      tries += 1;
+      throw Object.assign(new Error('E11000 duplicate key error collection: forum_posts'), { code: 11000 });
+    };
+    const ctx = { threadLock: <R>(_id: unknown, fn: () => Promise<R>) => fn() } as unknown as ForumContext;
+    for (const numbered of [
+      () => saveNumbered(ctx, threadTallies()!, actor, doc, new Date(), taken),
+      () => saveInStore(ctx, actor, doc, new Date(), taken),
+    ]) {
+      tries = 0;
+      const refused = await numbered().catch((err: unknown) => err);
+      expect(refused).toBeInstanceOf(AppError);
+      expect(refused).toMatchObject({ code: 'service_unavailable', status: 503, retryAfterSeconds: 1 });
+      expect(tries).toBe(NUMBER_ATTEMPTS);
+    }
+    // Nothing was posted or counted.
+    expect((await stored(thread.id)).postCount).toBe(1);
+  });
+
   it('are all accepted with distinct, increasing sequence numbers and an exact reply count', async () => {
     await resetPostingBudgets(p);
     const cat = await categoryId(members[0]!.c, 'introductions');

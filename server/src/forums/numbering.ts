@@ -17,6 +17,23 @@ import type { ThreadLean } from './present.js';
 
 type Save<T> = (seq: number, categoryId: Types.ObjectId) => Promise<T>;
 
+/** Numbers a post may try before its request gives up on a thread others keep numbering first. */
+export const NUMBER_ATTEMPTS = 5;
+
+/**
+ * Every number tried was taken first: the thread is being written as fast as it can be numbered
+ * (the soak saw it while Redis timed out and some writers numbered in the store, others in Redis).
+ * Nothing was posted, and the same reply a moment later finds a free number: a passing refusal.
+ */
+function threadBusy(): AppError {
+  return new AppError(
+    'service_unavailable',
+    'Many replies reached this thread at once; try again shortly.',
+    undefined,
+    1,
+  );
+}
+
 /** The highest number used in the thread (FerretDB sorts in memory: only on the rare path of a number found taken). */
 async function highestSeq(threadId: Types.ObjectId): Promise<number> {
   const top = await PostModel.findOne({ threadId }, { seq: 1 }).sort({ seq: -1 }).lean();
@@ -52,7 +69,8 @@ export async function saveNumbered<T extends object>(
     try {
       return { post: await save(seq, thread.categoryId), counted: false };
     } catch (err) {
-      if (!isDuplicateKey(err) || attempt >= 5) throw err;
+      if (!isDuplicateKey(err)) throw err;
+      if (attempt >= NUMBER_ATTEMPTS) throw threadBusy();
       await tallies.lift(id, Math.max(await highestSeq(thread._id), seq));
     }
   }
@@ -132,7 +150,8 @@ export async function saveInStore<T extends object>(
       } catch (err) {
         // Nothing was posted: the count goes back.
         await ThreadModel.updateOne({ _id: thread._id }, { $inc: { postCount: -1 } });
-        if (!isDuplicateKey(err) || attempt >= 5) throw err;
+        if (!isDuplicateKey(err)) throw err;
+        if (attempt >= NUMBER_ATTEMPTS) throw threadBusy();
         const top = await highestSeq(thread._id);
         await ThreadModel.updateOne({ _id: thread._id }, { $max: { lastSeq: Math.max(top, taken.lastSeq) } });
       }
