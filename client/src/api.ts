@@ -117,8 +117,14 @@ export async function request<T>(method: Method, path: string, body?: unknown, s
     } catch (error) {
       if (method !== 'GET' || attempt >= READ_RETRIES || !(error instanceof ApiError) || !isPassingFailure(error))
         throw error;
-      const wait = retryDelay(attempt, { minMs: 1_000, maxMs: READ_RETRY_MAX_MS, retryAfterS: error.retryAfterS });
-      if ((error.retryAfterS ?? 0) * 1_000 > READ_RETRY_MAX_MS) throw error;
+      const serverWaitMs = (error.retryAfterS ?? 0) * 1_000;
+      if (serverWaitMs > READ_RETRY_MAX_MS) throw error;
+      // What the server asked for and up to half as long again, so that the pages refused together
+      // do not all come back together; without a Retry-After, a doubling wait from 1 s.
+      const wait =
+        serverWaitMs > 0
+          ? serverWaitMs * (1 + Math.random() / 2)
+          : retryDelay(attempt, { minMs: 1_000, maxMs: READ_RETRY_MAX_MS });
       await pause(wait, signal);
     }
   }

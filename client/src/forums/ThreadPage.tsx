@@ -80,9 +80,11 @@ function useThreadRoom(threadId: string, active: boolean): void {
  */
 function useFillGaps(threadId: string): void {
   const { t } = useTranslation();
-  const after = useForums((s) => (s.view?.thread.id === threadId ? s.view.missedAfter : null));
+  const missed = useForums((s) => (s.view?.thread.id === threadId ? s.view.missed : null));
+  const after = missed?.after ?? null;
+  const ask = missed?.ask ?? null;
   useEffect(() => {
-    if (after === null) return;
+    if (after === null || ask === null) return;
     let stopped = false;
     const timer = setTimeout(() => {
       const before = useForums.getState().view?.pending.length ?? 0;
@@ -96,14 +98,14 @@ function useFillGaps(threadId: string): void {
         // Not worth an error: the next reconnect or reload catches up from the same number.
         .catch(() => undefined)
         .finally(() => {
-          if (!stopped) useForums.getState().gapFilled(threadId, after);
+          if (!stopped) useForums.getState().gapFilled(threadId, ask);
         });
     }, gapFetchDelay());
     return () => {
       stopped = true;
       clearTimeout(timer);
     };
-  }, [threadId, after, t]);
+  }, [threadId, after, ask, t]);
 }
 
 /**

@@ -26,8 +26,13 @@ export interface ThreadView {
   pending: Post[];
   /** The highest post sequence number seen (shown or pending): a reconnect asks for what came after. */
   lastSeq: number;
-  /** A live reply skipped numbers after this one (live-gap.ts): the page asks for what came after it. */
-  missedAfter: number | null;
+  /**
+   * A live reply skipped numbers after `after` (live-gap.ts): the page asks for what came after it
+   * (`ask` names each ask, so one gap noted while another is out is asked for in its turn).
+   */
+  missed: { after: number; ask: number } | null;
+  /** A gap noted while an ask was out: asked for once that one is answered. */
+  missedNext: number | null;
 }
 
 interface ForumStore {
@@ -49,8 +54,8 @@ interface ForumStore {
   /** Moves the pending posts into the thread; returns them. */
   showPending: () => Post[];
   setReadSeq: (threadId: string, lastReadSeq: number) => void;
-  /** The page asked for what a gap skipped (whatever came back): the gap is closed. */
-  gapFilled: (threadId: string, after: number) => void;
+  /** The page's ask for a gap was answered (whatever came back): the next gap noted, if any, is asked for. */
+  gapFilled: (threadId: string, ask: number) => void;
 }
 
 const me = (): string | undefined => useAuth.getState().user?.id;
@@ -114,7 +119,8 @@ export const useForums = create<ForumStore>((set, get) => ({
         firstUnreadSeq,
         pending: [],
         lastSeq: maxSeq(posts, thread.lastSeq),
-        missedAfter: null,
+        missed: null,
+        missedNext: null,
       },
     }),
   closeThread: (threadId) => {
@@ -156,10 +162,11 @@ export const useForums = create<ForumStore>((set, get) => ({
       },
     });
   },
-  gapFilled: (threadId, after) => {
+  gapFilled: (threadId, ask) => {
     const { view } = get();
-    if (view?.thread.id !== threadId || view.missedAfter !== after) return;
-    set({ view: { ...view, missedAfter: null } });
+    if (view?.thread.id !== threadId || view.missed?.ask !== ask) return;
+    const next = view.missedNext === null ? null : { after: view.missedNext, ask: ask + 1 };
+    set({ view: { ...view, missed: next, missedNext: null } });
   },
   showPending: () => {
     const { view } = get();
@@ -228,8 +235,10 @@ socket.on('post:created', ({ threadId, post }) => {
   receivePosts(threadId, [withMemberState(post, undefined)]);
   if (gap !== null) {
     const now = useForums.getState().view;
-    if (now && (now.missedAfter === null || gap < now.missedAfter))
-      useForums.setState({ view: { ...now, missedAfter: gap } });
+    if (!now) return;
+    // An ask already out may have been answered before this gap's reply was saved: it goes next.
+    if (now.missed === null) useForums.setState({ view: { ...now, missed: { after: gap, ask: 0 } } });
+    else useForums.setState({ view: { ...now, missedNext: Math.min(now.missedNext ?? gap, gap) } });
   }
   announce(
     i18next.t('forums.thread.newReplyFrom', {

@@ -191,10 +191,16 @@ export function createLabRoom(deps: LabRoomDeps): StoreApi<LabRoom> {
         },
       };
       // A message numbered past the next (realtime/live-gap.ts): once, a little later, what came
-      // after the number held. One ask at a time; it brings every message after the first gap.
+      // after the number held. One ask at a time; a gap noted while one is out is asked for next,
+      // since the ask out may have been answered before that gap's message was saved.
       let gapTimer: ReturnType<typeof setTimeout> | null = null;
+      let nextGap: number | null = null;
+      let left = false;
       function fillGap(id: string, after: number): void {
-        if (gapTimer) return;
+        if (gapTimer) {
+          nextGap = Math.min(nextGap ?? after, after);
+          return;
+        }
         gapTimer = setTimeout(() => {
           void socket
             .emitWithAck('lab:messages:since', { labId: id, seq: after })
@@ -203,7 +209,12 @@ export function createLabRoom(deps: LabRoomDeps): StoreApi<LabRoom> {
             })
             // Not worth an error: the next reconnect asks from the same number.
             .catch(() => undefined)
-            .finally(() => (gapTimer = null));
+            .finally(() => {
+              gapTimer = null;
+              const next = nextGap;
+              nextGap = null;
+              if (next !== null && !left) fillGap(id, next);
+            });
         }, gapFetchDelay());
       }
       const names = Object.keys(handlers) as (keyof ServerToClientEvents)[];
@@ -213,6 +224,7 @@ export function createLabRoom(deps: LabRoomDeps): StoreApi<LabRoom> {
       for (const name of names) on(name, handlers[name]);
       return () => {
         for (const name of names) off(name, handlers[name]);
+        left = true;
         if (gapTimer) clearTimeout(gapTimer);
       };
     }
