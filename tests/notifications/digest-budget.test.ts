@@ -69,7 +69,6 @@ describe('digest store budget', () => {
       readAt: new Date().toISOString(),
       recipients: await readRecipients(ids.map(String)),
     };
-    await digests.ready();
 
     const t0 = performance.now();
     const counter = countStoreCommands();

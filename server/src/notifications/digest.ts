@@ -28,7 +28,7 @@ import {
 import { collectHubSections, isEmptyHub } from './digest-sections.js';
 import { createDigestSharedReads } from './digest-shared-reads.js';
 import { renderDigestMail } from './mails.js';
-import { DigestMarkerModel, NotificationModel, NotificationSettingsModel } from './model.js';
+import { DigestMarkerModel, NotificationSettingsModel } from './model.js';
 import type { SettingsLean } from './settings.js';
 import type { UnsubscribeTokens } from './tokens.js';
 
@@ -76,12 +76,7 @@ type Plan = {
  */
 export function createDigestService(deps: DigestServiceDeps) {
   const batchSize = deps.batchSize ?? DIGEST_BATCH_SIZE;
-  let indexes: Promise<unknown> | null = null;
   const shared = createDigestSharedReads();
-  const ready = () => {
-    indexes ??= Promise.all([DigestMarkerModel.init(), NotificationModel.init(), NotificationSettingsModel.init()]);
-    return indexes;
-  };
 
   /** Inactive members' last digests (sent), by member: one equality look-up each, only for them. */
   async function lastDigestsForInactive(ids: string[]): Promise<Map<string, Date>> {
@@ -213,11 +208,8 @@ export function createDigestService(deps: DigestServiceDeps) {
   }
 
   return {
-    ready,
-
     /** Enqueues, in batches, the digest of every member whose send time of the current period has come. */
     async enqueueDue(at: Date): Promise<{ jobIds: string[]; members: number }> {
-      await ready();
       const readAt = new Date().toISOString();
       // One read of each collection, streamed: on FerretDB 1.24 ranges, sorts and long `$in`
       // lists are evaluated over the whole collection for every query (see infra/store).
@@ -293,7 +285,6 @@ export function createDigestService(deps: DigestServiceDeps) {
 
     /** Sends one batch's digests, each member's at most once per period (see the markers). */
     async sendBatch(job: DigestBatchJob, owner: string): Promise<DigestBatchResult> {
-      await ready();
       const period = job.periodKey;
       const at = new Date(job.at);
       const result: DigestBatchResult = {

@@ -20,7 +20,7 @@ import { rooms, type RoomEmitter } from '../realtime/types.js';
 import type { PendingDigests } from './digest-pending.js';
 import { createFanout, type FanoutDeps, type FanoutInput } from './fanout.js';
 import { createInstantMail } from './instant.js';
-import { NotificationModel, NotificationSettingsModel, DigestMarkerModel } from './model.js';
+import { NotificationModel, NotificationSettingsModel } from './model.js';
 import { presentNotifications, type NotificationLean, type Reader } from './present.js';
 import { channelsChanged, channelsFor, defaultSettingsRow, isBounced, toPreferences } from './settings.js';
 import type { UnsubscribeTokens } from './tokens.js';
@@ -59,12 +59,6 @@ const PAGE = 30;
  * HTTP; the fan-out and the mails run in BullMQ jobs (workers/src/notifications.worker.ts).
  */
 export function createNotificationService(deps: NotificationServiceDeps) {
-  let indexes: Promise<unknown> | null = null;
-  /** The grouping and exactly-once rules rest on unique indexes: make sure they exist first. */
-  const ready = () => {
-    indexes ??= Promise.all([NotificationModel.init(), NotificationSettingsModel.init(), DigestMarkerModel.init()]);
-    return indexes;
-  };
   const instant = createInstantMail({
     outbox: deps.outbox,
     mailer: deps.mailer,
@@ -99,7 +93,6 @@ export function createNotificationService(deps: NotificationServiceDeps) {
       await forgetNotificationMember(memberId);
       await unreadChanged([memberId]);
     },
-    ready,
     unreadCount,
 
     async list(
@@ -209,7 +202,6 @@ export function createNotificationService(deps: NotificationServiceDeps) {
 
     /** The fan-out of one new post (fanout.ts). */
     async fanout(input: FanoutInput): Promise<{ notified: number }> {
-      await ready();
       return fanout(input);
     },
 
@@ -218,7 +210,6 @@ export function createNotificationService(deps: NotificationServiceDeps) {
      * each by their channel for its kind, once: a member who already holds the fact's key is skipped.
      */
     async notice(input: NoticeInput): Promise<{ notified: number }> {
-      await ready();
       const ids = [...new Set(input.memberIds)].filter((id) => Types.ObjectId.isValid(id) && id !== input.actorId);
       if (ids.length === 0) return { notified: 0 };
       const blocked = input.actorId ? await deps.blockedBy(input.actorId, ids) : new Set<string>();
