@@ -8,7 +8,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { ClientToServerEvents, LabCreateBody, ServerToClientEvents } from '@commons/shared';
 import mongoose from 'mongoose';
 import { io, type Socket } from 'socket.io-client';
-import { gapFetchDelay, missedAfter } from '../../client/src/realtime/live-gap.js';
+import { createGapFiller, missedAfter } from '../../client/src/realtime/live-gap.js';
 import { hashPassword } from '@commons/server/auth/passwords';
 import { connectDatabase, disconnectDatabase } from '@commons/server/infra/db';
 import { PostModel } from '@commons/server/forums/model';
@@ -121,27 +121,19 @@ export async function roomClient(
   let resyncs = 0;
   let recoveredAt = 0;
   const maxOf = (s: Set<number>) => (s.size ? Math.max(...s) : 0);
-  let gapsPending = 0;
-  /** As the web client does (realtime/live-gap.ts): a number past the next asks, a little later, for what came after. */
-  const fillGap = (gap: number | null, ask: (after: number) => Promise<void>): void => {
-    if (gap === null) return;
-    gapsPending += 1;
-    void delay(gapFetchDelay())
-      .then(() => ask(gap))
-      .catch(() => undefined)
-      .finally(() => (gapsPending -= 1));
-  };
   const labMessagesAfter = async (after: number): Promise<void> => {
     if (!room.labId) return;
     const since = await socket.timeout(10_000).emitWithAck('lab:messages:since', { labId: room.labId, seq: after });
     if (since.ok) for (const m of since.data.messages) labSeqs.add(m.seq);
   };
+  // As the web client does (realtime/live-gap.ts): a number past the next asks, a little later, for what came after.
+  const labGaps = createGapFiller(labMessagesAfter);
   socket.on('lab:message', (m) => {
     if (liveLab.has(m.seq)) repeats += 1;
     const gap = labSeqs.size ? missedAfter(maxOf(labSeqs), m.seq) : null;
     liveLab.add(m.seq);
     labSeqs.add(m.seq);
-    fillGap(gap, labMessagesAfter);
+    if (gap !== null) labGaps.noted(gap);
   });
   const postsAfter = async (from: number): Promise<void> => {
     for (let after = from; ;) {
@@ -153,13 +145,14 @@ export async function roomClient(
       after = posts.at(-1)!.seq;
     }
   };
+  const postGaps = createGapFiller(postsAfter);
   socket.on('post:created', (e) => {
     if (e.threadId !== room.threadId) return;
     if (livePosts.has(e.post.seq)) repeats += 1;
     const gap = missedAfter(maxOf(postSeqs), e.post.seq);
     livePosts.add(e.post.seq);
     postSeqs.add(e.post.seq);
-    fillGap(gap, postsAfter);
+    if (gap !== null) postGaps.noted(gap);
   });
   const catchUp = async (): Promise<void> => {
     if (room.labId) {
@@ -219,7 +212,7 @@ export async function roomClient(
     reconnects: () => reconnects,
     resyncs: () => resyncs,
     lastRecoveredAt: () => recoveredAt,
-    gapsPending: () => gapsPending,
+    gapsPending: () => Number(labGaps.pending()) + Number(postGaps.pending()),
     sendLab: async (body) => {
       if (!room.labId) return null;
       try {
@@ -229,7 +222,11 @@ export async function roomClient(
         return null; // no answer: the member sees it failed, and it does not count as sent
       }
     },
-    close: () => socket.close(),
+    close: () => {
+      labGaps.stop();
+      postGaps.stop();
+      socket.close();
+    },
   };
 }
 

@@ -14,8 +14,8 @@ import { isNotFound, useLoad } from '../ui/load';
 import { usePostShortcuts } from './postShortcuts';
 import { PostItem, type OpenComposer } from './PostItem';
 import { RenameThread } from './RenameThread';
-import { useForums, type ThreadView } from './store';
-import { gapFetchDelay } from '../realtime/live-gap';
+import { onThreadGap, useForums, type ThreadView } from './store';
+import { createGapFiller } from '../realtime/live-gap';
 
 /** Everything after `after`, page by page: what a reconnect may have missed. */
 async function catchUp(threadId: string, after: number): Promise<Post[]> {
@@ -80,32 +80,20 @@ function useThreadRoom(threadId: string, active: boolean): void {
  */
 function useFillGaps(threadId: string): void {
   const { t } = useTranslation();
-  const missed = useForums((s) => (s.view?.thread.id === threadId ? s.view.missed : null));
-  const after = missed?.after ?? null;
-  const ask = missed?.ask ?? null;
   useEffect(() => {
-    if (after === null || ask === null) return;
-    let stopped = false;
-    const timer = setTimeout(() => {
+    const gaps = createGapFiller(async (after) => {
+      const posts = await catchUp(threadId, after);
       const before = useForums.getState().view?.pending.length ?? 0;
-      catchUp(threadId, after)
-        .then((posts) => {
-          if (stopped) return;
-          useForums.getState().receivePosts(threadId, posts);
-          const added = (useForums.getState().view?.pending.length ?? before) - before;
-          if (added > 0) announce(t('forums.thread.newReplies', { count: added }));
-        })
-        // Not worth an error: the next reconnect or reload catches up from the same number.
-        .catch(() => undefined)
-        .finally(() => {
-          if (!stopped) useForums.getState().gapFilled(threadId, ask);
-        });
-    }, gapFetchDelay());
+      useForums.getState().receivePosts(threadId, posts);
+      const added = (useForums.getState().view?.pending.length ?? before) - before;
+      if (added > 0) announce(t('forums.thread.newReplies', { count: added }));
+    });
+    const stop = onThreadGap(threadId, (after) => gaps.noted(after));
     return () => {
-      stopped = true;
-      clearTimeout(timer);
+      stop();
+      gaps.stop();
     };
-  }, [threadId, after, ask, t]);
+  }, [threadId, t]);
 }
 
 /**

@@ -26,13 +26,6 @@ export interface ThreadView {
   pending: Post[];
   /** The highest post sequence number seen (shown or pending): a reconnect asks for what came after. */
   lastSeq: number;
-  /**
-   * A live reply skipped numbers after `after` (live-gap.ts): the page asks for what came after it
-   * (`ask` names each ask, so one gap noted while another is out is asked for in its turn).
-   */
-  missed: { after: number; ask: number } | null;
-  /** A gap noted while an ask was out: asked for once that one is answered. */
-  missedNext: number | null;
 }
 
 interface ForumStore {
@@ -54,8 +47,6 @@ interface ForumStore {
   /** Moves the pending posts into the thread; returns them. */
   showPending: () => Post[];
   setReadSeq: (threadId: string, lastReadSeq: number) => void;
-  /** The page's ask for a gap was answered (whatever came back): the next gap noted, if any, is asked for. */
-  gapFilled: (threadId: string, ask: number) => void;
 }
 
 const me = (): string | undefined => useAuth.getState().user?.id;
@@ -119,8 +110,6 @@ export const useForums = create<ForumStore>((set, get) => ({
         firstUnreadSeq,
         pending: [],
         lastSeq: maxSeq(posts, thread.lastSeq),
-        missed: null,
-        missedNext: null,
       },
     }),
   closeThread: (threadId) => {
@@ -161,12 +150,6 @@ export const useForums = create<ForumStore>((set, get) => ({
         lastSeq: maxSeq(posts, view.lastSeq),
       },
     });
-  },
-  gapFilled: (threadId, ask) => {
-    const { view } = get();
-    if (view?.thread.id !== threadId || view.missed?.ask !== ask) return;
-    const next = view.missedNext === null ? null : { after: view.missedNext, ask: ask + 1 };
-    set({ view: { ...view, missed: next, missedNext: null } });
   },
   showPending: () => {
     const { view } = get();
@@ -222,6 +205,17 @@ function plainExcerpt(html: string, max = 160): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
+/** The open thread page's ear for gaps in the live numbers (realtime/live-gap.ts; ThreadPage asks). */
+const gapListeners = new Map<string, (after: number) => void>();
+
+/** Hears of each live reply numbered past the next in `threadId`; returns what stops it. */
+export function onThreadGap(threadId: string, listener: (after: number) => void): () => void {
+  gapListeners.set(threadId, listener);
+  return () => {
+    if (gapListeners.get(threadId) === listener) gapListeners.delete(threadId);
+  };
+}
+
 socket.on('post:created', ({ threadId, post }) => {
   const { view, upsertPost, receivePosts } = useForums.getState();
   if (view?.thread.id !== threadId) return;
@@ -233,13 +227,7 @@ socket.on('post:created', ({ threadId, post }) => {
   if (view.posts.some((p) => p.id === post.id) || view.pending.some((p) => p.id === post.id)) return;
   const gap = missedAfter(view.lastSeq, post.seq);
   receivePosts(threadId, [withMemberState(post, undefined)]);
-  if (gap !== null) {
-    const now = useForums.getState().view;
-    if (!now) return;
-    // An ask already out may have been answered before this gap's reply was saved: it goes next.
-    if (now.missed === null) useForums.setState({ view: { ...now, missed: { after: gap, ask: 0 } } });
-    else useForums.setState({ view: { ...now, missedNext: Math.min(now.missedNext ?? gap, gap) } });
-  }
+  if (gap !== null) gapListeners.get(threadId)?.(gap);
   announce(
     i18next.t('forums.thread.newReplyFrom', {
       name: memberName(i18next.t, post.author),

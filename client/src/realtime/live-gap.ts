@@ -19,3 +19,55 @@ export function missedAfter(heldLastSeq: number, arrivedSeq: number): number | n
 export function gapFetchDelay(): number {
   return Math.random() * GAP_FETCH_SPREAD_MS;
 }
+
+export interface GapFiller {
+  /** A live one skipped numbers after `after`: ask for what came after it, once, a little later. */
+  noted(after: number): void;
+  /** Whether an ask is waiting, out, or due next. */
+  pending(): boolean;
+  /** The page left: nothing more is asked. */
+  stop(): void;
+}
+
+/**
+ * One ask at a time, after gapFetchDelay. A gap noted before the waiting ask goes is covered by it
+ * when it starts later; one noted while an ask is out is asked for once that one is answered,
+ * since the ask out may have been answered before that gap's reply or message was saved.
+ */
+export function createGapFiller(ask: (after: number) => Promise<unknown>): GapFiller {
+  let waiting: { after: number; timer: ReturnType<typeof setTimeout> } | null = null;
+  let out = false;
+  let next: number | null = null;
+  let stopped = false;
+  const start = (after: number) => {
+    const timer = setTimeout(() => {
+      const from = waiting?.after ?? after;
+      waiting = null;
+      out = true;
+      void ask(from)
+        // Not worth an error: the next reconnect asks from the same number.
+        .catch(() => undefined)
+        .finally(() => {
+          out = false;
+          const then = next;
+          next = null;
+          if (then !== null && !stopped) start(then);
+        });
+    }, gapFetchDelay());
+    waiting = { after, timer };
+  };
+  return {
+    noted(after) {
+      if (stopped) return;
+      if (waiting) waiting.after = Math.min(waiting.after, after);
+      else if (out) next = Math.min(next ?? after, after);
+      else start(after);
+    },
+    pending: () => waiting !== null || out || next !== null,
+    stop() {
+      stopped = true;
+      if (waiting) clearTimeout(waiting.timer);
+      waiting = null;
+    },
+  };
+}

@@ -17,7 +17,7 @@ import type {
 } from '@commons/shared';
 import type { Socket } from 'socket.io-client';
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import { gapFetchDelay, missedAfter } from '../../realtime/live-gap.js';
+import { createGapFiller, missedAfter } from '../../realtime/live-gap.js';
 import { isPassingRefusal, retryDelay } from '../../realtime/retry.js';
 
 // This module imports packages only (no app singletons), so the store can be built around any
@@ -165,7 +165,7 @@ export function createLabRoom(deps: LabRoomDeps): StoreApi<LabRoom> {
           const held = get().state?.lastSeq;
           const gap = held === undefined ? null : missedAfter(held, m.seq);
           get().messages([m]);
-          if (gap !== null) fillGap(labId, gap);
+          if (gap !== null) gaps.noted(gap);
           if (m.author.id !== deps.me()) deps.say('labs.room.newMessage', { name: m.author.displayName, body: m.body });
         },
         'lab:phase': (p) => mine(p) && phaseArrived(p),
@@ -190,33 +190,11 @@ export function createLabRoom(deps: LabRoomDeps): StoreApi<LabRoom> {
           void join(labId).then(() => get().state?.takingPart && deps.say('labs.room.seated'));
         },
       };
-      // A message numbered past the next (realtime/live-gap.ts): once, a little later, what came
-      // after the number held. One ask at a time; a gap noted while one is out is asked for next,
-      // since the ask out may have been answered before that gap's message was saved.
-      let gapTimer: ReturnType<typeof setTimeout> | null = null;
-      let nextGap: number | null = null;
-      let left = false;
-      function fillGap(id: string, after: number): void {
-        if (gapTimer) {
-          nextGap = Math.min(nextGap ?? after, after);
-          return;
-        }
-        gapTimer = setTimeout(() => {
-          void socket
-            .emitWithAck('lab:messages:since', { labId: id, seq: after })
-            .then((since) => {
-              if (since.ok && get().labId === id) get().messages(since.data.messages);
-            })
-            // Not worth an error: the next reconnect asks from the same number.
-            .catch(() => undefined)
-            .finally(() => {
-              gapTimer = null;
-              const next = nextGap;
-              nextGap = null;
-              if (next !== null && !left) fillGap(id, next);
-            });
-        }, gapFetchDelay());
-      }
+      // A message numbered past the next (realtime/live-gap.ts): what came after the number held.
+      const gaps = createGapFiller(async (after) => {
+        const since = await socket.emitWithAck('lab:messages:since', { labId, seq: after });
+        if (since.ok && get().labId === labId) get().messages(since.data.messages);
+      });
       const names = Object.keys(handlers) as (keyof ServerToClientEvents)[];
       // One loop for all events: each name is paired with its own handler above.
       const on = socket.on.bind(socket) as (event: string, fn: unknown) => void;
@@ -224,8 +202,7 @@ export function createLabRoom(deps: LabRoomDeps): StoreApi<LabRoom> {
       for (const name of names) on(name, handlers[name]);
       return () => {
         for (const name of names) off(name, handlers[name]);
-        left = true;
-        if (gapTimer) clearTimeout(gapTimer);
+        gaps.stop();
       };
     }
 
