@@ -182,6 +182,11 @@ export const moderationJobSchema = z.discriminatedUnion('kind', [
      * applies it rather than judging again. Absent in jobs queued before writes judged.
      */
     verdict: screeningResultSchema.optional(),
+    /**
+     * Set when the outbox's sweep handed this job over instead of the post's writer: the writer
+     * died or Redis refused it, perhaps before the post's live push, so screening pushes it again.
+     */
+    sweptAt: z.string().optional(),
   }),
   z.object({ kind: z.literal('trust'), memberId: z.string().optional() }),
   z.object({ kind: z.literal('expire_sanctions') }),

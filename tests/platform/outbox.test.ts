@@ -4,7 +4,8 @@ import { Types } from 'mongoose';
 import { createForumService, actorOf } from '@commons/server/forums/service';
 import { PostModel } from '@commons/server/forums/model';
 import { runAsJob } from '@commons/server/infra/job-context';
-import { OutboxModel, type Effect } from '@commons/server/infra/outbox';
+import { DomainEvents } from '@commons/server/infra/domain-events';
+import { OutboxModel, type Effect, type Outbox } from '@commons/server/infra/outbox';
 import { storeCommandsOf } from '@commons/server/infra/store/counters';
 import { createRedis, reportPublishFailures } from '@commons/server/infra/redis';
 import { freePort, waitForPort } from '@commons/server/infra/services/ports';
@@ -14,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 import { categoryId, newThread, signUp, type Someone } from '../forums/support.js';
 import { eventually } from '../moderation/support.js';
+import { collectEvents, connectSocket, nextEvent, type ClientSocket } from '../support/sockets.js';
 
 // The queues' Redis is a redis-server of this file's own (127.0.0.1, a free port, no persistence),
 // so it can be made to refuse writes without touching the run's Redis.
@@ -23,6 +25,7 @@ let p: TestPlatform;
 let author: Someone;
 let replier: Someone;
 let threadId: string;
+const sockets: ClientSocket[] = [];
 
 beforeAll(async () => {
   const port = await freePort();
@@ -46,6 +49,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  for (const s of sockets) s.disconnect();
   await admin?.config('SET', 'min-replicas-to-write', '0').catch(() => undefined);
   await p?.close();
   admin?.disconnect();
@@ -138,6 +142,44 @@ describe('a write and its follow-up work', () => {
     expect(mentionsOfPost).toHaveLength(1);
     await eventually(async () => (await OutboxModel.countDocuments({})) === 0);
   }, 60_000);
+});
+
+describe('a writer that dies between saving a reply and pushing it live', () => {
+  it('has the reply pushed to the thread room by its screening, which the sweep handed over', async () => {
+    const socket = await connectSocket(p.url, author, sockets);
+    expect(await socket.timeout(5000).emitWithAck('thread:join', { threadId })).toMatchObject({ ok: true });
+    // The writer saves (its screening stored ahead) and dies: no listener pushes, nothing is handed over.
+    const dying = Object.assign(Object.create(p.runtime.outbox) as Outbox, {
+      async writeHeld<T>(effects: Effect[], write: () => Promise<T>) {
+        await p.runtime.outbox.record(effects);
+        return { result: await write(), handOver: () => undefined };
+      },
+    });
+    const forums = createForumService({ events: new DomainEvents(p.runtime.log), outbox: dying, log: p.runtime.log });
+    const member = await MemberModel.findById(replier.id).lean();
+    const post = await forums.createPost(actorOf(member!), threadId, { body: 'Saved, never pushed by its writer.' });
+
+    // Past the grace (1.5 s) a sweep hands the screening over, marked as swept; it pushes the reply.
+    const pushed = await nextEvent(socket, 'post:created', (e) => e.post.id === post.id, 20_000);
+    expect(pushed).toMatchObject({ threadId, post: { id: post.id, seq: post.seq } });
+    const screening = await p.runtime.queues.moderation.getJob(`screen-${post.id}`);
+    expect(screening?.data).toMatchObject({ kind: 'screen', sweptAt: expect.any(String) });
+  }, 40_000);
+
+  it('pushes a reply its writer handed over once, from the writer only', async () => {
+    const socket = await connectSocket(p.url, author, sockets);
+    expect(await socket.timeout(5000).emitWithAck('thread:join', { threadId })).toMatchObject({ ok: true });
+    const created = collectEvents(socket, 'post:created');
+    const postId = await replyThroughService('Saved, pushed and handed over by its writer.');
+    const screening = await eventually(async () => {
+      const job = await p.runtime.queues.moderation.getJob(`screen-${postId}`);
+      return (await job?.isCompleted()) ? job : undefined;
+    });
+    expect(screening.data).not.toHaveProperty('sweptAt');
+    await new Promise((r) => setTimeout(r, 2500)); // past the grace and a few sweeps
+    created.stop();
+    expect(created.seen.filter((e) => e.post.id === postId)).toHaveLength(1);
+  }, 40_000);
 });
 
 describe('follow-ups scheduled by a running job', () => {

@@ -117,7 +117,14 @@ export function screeningOf(
   return { queue: 'moderation', key, job: { kind: 'screen', postId, edited: true, ...judged } };
 }
 
-/** Runs a post write with its screening stored alongside (infra/outbox.ts). */
-export function withScreening<T>(ctx: ForumContext, effects: Effect[], write: () => Promise<T>): Promise<T> {
-  return ctx.outbox ? ctx.outbox.writeWith(effects, write) : write();
+/**
+ * Runs a post write with its screening stored alongside (infra/outbox.ts). The caller pushes the
+ * write live and then calls `handOver`: a screening the sweep hands over instead pushes it again.
+ */
+export async function withScreening<T>(
+  ctx: ForumContext,
+  effects: Effect[],
+  write: () => Promise<T>,
+): Promise<{ result: T; handOver(): void }> {
+  return ctx.outbox ? ctx.outbox.writeHeld(effects, write) : { result: await write(), handOver: () => undefined };
 }

@@ -1,7 +1,9 @@
 import type { DomainEvents } from '../infra/domain-events.js';
 import { rooms, type RoomEmitter } from '../realtime/types.js';
 import { listRoomsOf } from './coalition-visibility.js';
-import { threadAudience, type ThreadAudience } from './read-rule.js';
+import { presentPublicPosts, presentPublicThreads } from './present.js';
+import { postById, threadById } from './reads.js';
+import { readableByRoom, threadAudience, type ThreadAudience } from './read-rule.js';
 import type { ForumService } from './service.js';
 
 /** A closed thread's updates go to those who may still read it, wherever their tabs are. */
@@ -86,4 +88,38 @@ export function registerForumListeners(
   // Mention handles follow display names.
   events.on('member.registered', ({ memberId }) => deps.forums.syncMemberHandle(memberId));
   events.on('member.updated', ({ memberId }) => deps.forums.syncMemberHandle(memberId));
+}
+
+/**
+ * The live push again, from a worker, for a post write whose screening the outbox's sweep handed
+ * over: its writer died (or Redis refused it) perhaps before pushing. The post is read as it is
+ * now, through the room's rule; clients drop what they already hold (by id), so a push that did go
+ * out before costs a duplicate frame and nothing else.
+ */
+export function registerPushAgainListener(events: DomainEvents, deps: { emitter: RoomEmitter }): void {
+  const { emitter } = deps;
+  events.on('post.pushAgain', async ({ postId, change }) => {
+    const found = await postById(postId);
+    const post = found ? readableByRoom(found) : null;
+    if (!found || !post) return;
+    const threadId = found.threadId.toHexString();
+    const [audience, thread, [publicPost]] = await Promise.all([
+      threadAudience(threadId),
+      found.seq === 1 ? threadById(threadId) : null,
+      presentPublicPosts([post]),
+    ]);
+    if (!audience.open || !publicPost) return;
+    if (thread) {
+      // An opening post: the lists hear of its thread (new, or retitled with it).
+      const [publicThread] = await presentPublicThreads([thread]);
+      const lists = await listRoomsOf(thread.categoryId.toHexString());
+      if (publicThread && change === 'created') emitter.to(lists).emit('thread:created', { thread: publicThread });
+      if (publicThread && change === 'edited')
+        emitter
+          .to([rooms.thread(threadId), ...lists])
+          .emit('thread:updated', { thread: publicThread, previousCategoryId: null });
+    }
+    if (change === 'created') emitter.to(rooms.thread(threadId)).emit('post:created', { threadId, post: publicPost });
+    else emitter.to(rooms.thread(threadId)).emit('post:updated', { threadId, post: publicPost });
+  });
 }

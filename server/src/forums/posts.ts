@@ -189,9 +189,8 @@ export function postOps(ctx: ForumContext) {
       const screening = [screeningOf(postId.toHexString(), { announce, post: written, verdict: judged })];
       const tallies = threadTallies();
       const {
-        post,
-        counted: inStore,
-        thread: countedThread,
+        result: { post, counted: inStore, thread: countedThread },
+        handOver,
       } = await withScreening(ctx, screening, async () => {
         const saved = tallies
           ? await saveNumbered(ctx, tallies, actor, thread, now, save)
@@ -201,52 +200,58 @@ export function postOps(ctx: ForumContext) {
         await notePostWritten(actor.id, postId.toHexString(), body.body, now);
         return saved;
       });
-      const seq = post.seq;
-      const reserved: ThreadLean = countedThread ?? {
-        ...thread,
-        lastSeq: Math.max(thread.lastSeq, seq),
-        postCount: thread.postCount + 1,
-        lastActivityAt: thread.lastActivityAt > now ? thread.lastActivityAt : now,
-        lastPosterId: authorId,
-      };
-      // On the kept page and list first, so that the count's write below finds the thread shown
-      // up to this number and sets its counts in place (thread-page.ts `threadCountsWritten`).
-      await replyWritten(reserved, post.toObject<PostLean>());
-      // Counted in the store by this reply's own write (MongoDB; or Redis refused the tally).
-      if (countedThread) await threadCountsWritten(countedThread);
-      // The room hears of the post first: the thread's count and the author's read mark, each a
-      // store write, follow. A post saved held or hidden reaches its author's own tabs only.
-      const audience = audienceOf(thread, gate.archived);
-      const publicPost = toPublicPost(readableByWriter(actor, post.toObject<PostLean>()), refs);
-      ctx.events.publish('post.created', {
-        threadId: thread._id.toHexString(),
-        audience,
-        restricted: bornStatus !== undefined,
-        post: publicPost,
-        actorId: actor.id,
-        replyToAuthorId: announce.replyToAuthorId,
-        quotedAuthorId: quotedAuthorId && readers.has(quotedAuthorId) ? quotedAuthorId : null,
-        mentionIds,
-      });
-      // The count and latest activity, written to the thread by this reply or the one writing now.
-      const counted = tallies && !inStore ? await countSaved(tallies, thread._id, seq, now, actor.id, ctx) : null;
-      if (counted !== null) reserved.postCount = counted;
-      // The category's lists hear of the thread's new count and activity.
-      ctx.events.publish('thread.activity', { thread: toPublicThread(reserved, refs), audience });
-      // Writing in a thread means having read it up to one's own post. Only a convenience: when the
-      // store fails here the post stands, and the author's next read of the thread sets the mark.
-      await upsertRetrying(() =>
-        ThreadStateModel.updateOne(
-          { memberId: authorId, threadId: thread._id },
-          { $max: { lastReadSeq: seq } },
-          { upsert: true },
-        ),
-      ).catch((err: unknown) => {
-        if (!isStoreUnavailable(err)) throw err;
-      });
-      await memberMarksChanged(actor.id);
-      // A post just written has no reactions or bookmarks yet: no need to look them up.
-      return { ...publicPost, myReactions: [], bookmarked: false };
+      // Screening is handed over once the room heard of the post (below), or when this ends otherwise.
+      let pushed: Promise<void> = Promise.resolve();
+      try {
+        const seq = post.seq;
+        const reserved: ThreadLean = countedThread ?? {
+          ...thread,
+          lastSeq: Math.max(thread.lastSeq, seq),
+          postCount: thread.postCount + 1,
+          lastActivityAt: thread.lastActivityAt > now ? thread.lastActivityAt : now,
+          lastPosterId: authorId,
+        };
+        // On the kept page and list first, so that the count's write below finds the thread shown
+        // up to this number and sets its counts in place (thread-page.ts `threadCountsWritten`).
+        await replyWritten(reserved, post.toObject<PostLean>());
+        // Counted in the store by this reply's own write (MongoDB; or Redis refused the tally).
+        if (countedThread) await threadCountsWritten(countedThread);
+        // The room hears of the post first: the thread's count and the author's read mark, each a
+        // store write, follow. A post saved held or hidden reaches its author's own tabs only.
+        const audience = audienceOf(thread, gate.archived);
+        const publicPost = toPublicPost(readableByWriter(actor, post.toObject<PostLean>()), refs);
+        pushed = ctx.events.published('post.created', {
+          threadId: thread._id.toHexString(),
+          audience,
+          restricted: bornStatus !== undefined,
+          post: publicPost,
+          actorId: actor.id,
+          replyToAuthorId: announce.replyToAuthorId,
+          quotedAuthorId: quotedAuthorId && readers.has(quotedAuthorId) ? quotedAuthorId : null,
+          mentionIds,
+        });
+        // The count and latest activity, written to the thread by this reply or the one writing now.
+        const counted = tallies && !inStore ? await countSaved(tallies, thread._id, seq, now, actor.id, ctx) : null;
+        if (counted !== null) reserved.postCount = counted;
+        // The category's lists hear of the thread's new count and activity.
+        ctx.events.publish('thread.activity', { thread: toPublicThread(reserved, refs), audience });
+        // Writing in a thread means having read it up to one's own post. Only a convenience: when the
+        // store fails here the post stands, and the author's next read of the thread sets the mark.
+        await upsertRetrying(() =>
+          ThreadStateModel.updateOne(
+            { memberId: authorId, threadId: thread._id },
+            { $max: { lastReadSeq: seq } },
+            { upsert: true },
+          ),
+        ).catch((err: unknown) => {
+          if (!isStoreUnavailable(err)) throw err;
+        });
+        await memberMarksChanged(actor.id);
+        // A post just written has no reactions or bookmarks yet: no need to look them up.
+        return { ...publicPost, myReactions: [], bookmarked: false };
+      } finally {
+        void pushed.finally(handOver);
+      }
     },
 
     async getPost(actor: Actor, id: string): Promise<Post> {
@@ -282,7 +287,7 @@ export function postOps(ctx: ForumContext) {
           : undefined;
       const bornStatus = judged ? statusOfVerdict(judged) : undefined;
       const screening = screeningOf(post._id.toHexString(), { editedAt: now, ...(judged ? { verdict: judged } : {}) });
-      const updated = await withScreening(ctx, [screening], async () => {
+      const { result: updated, handOver } = await withScreening(ctx, [screening], async () => {
         // The status first: the new text is never stored where every reader can see it.
         if (bornStatus) await saveJudgedStatus(post._id, bornStatus);
         return PostModel.findOneAndUpdate(
@@ -297,34 +302,39 @@ export function postOps(ctx: ForumContext) {
           .lean<PostLean>()
           .exec();
       });
-      if (!updated) throw notFound('post');
-      await notePostWritten(post.authorId.toHexString(), post._id.toHexString(), body, post.createdAt, post.body);
-      await threadPageChanged(thread._id, { required: true });
-      if (thread.firstPostId?.equals(post._id)) {
-        await ctx.threadLock(thread._id, () =>
-          ThreadModel.updateOne(
-            { _id: thread._id },
-            { $set: { terms: [...new Set([...thread.titleTerms, ...rendered.terms])] } },
-          ).exec(),
-        );
+      let pushed: Promise<void> = Promise.resolve();
+      try {
+        if (!updated) throw notFound('post');
+        await notePostWritten(post.authorId.toHexString(), post._id.toHexString(), body, post.createdAt, post.body);
+        await threadPageChanged(thread._id, { required: true });
+        if (thread.firstPostId?.equals(post._id)) {
+          await ctx.threadLock(thread._id, () =>
+            ThreadModel.updateOne(
+              { _id: thread._id },
+              { $set: { terms: [...new Set([...thread.titleTerms, ...rendered.terms])] } },
+            ).exec(),
+          );
+        }
+        const before = new Set(post.mentionIds.map((m) => m.toHexString()));
+        const readable = readableByWriter(actor, updated);
+        // Held or hidden: the new text reaches its author's tabs only, and mentions in it nobody.
+        const restricted = readableByRoom(updated) === null;
+        const [publicPost] = await presentPublicPosts([readable]);
+        pushed = ctx.events.published('post.updated', {
+          post: publicPost!,
+          actorId: actor.id,
+          newMentionIds: restricted
+            ? []
+            : await readersOf(
+                post.categoryId,
+                rendered.mentionIds.filter((m) => !before.has(m)),
+              ),
+          restricted,
+        });
+        return presentOne(readable, actor);
+      } finally {
+        void pushed.finally(handOver);
       }
-      const before = new Set(post.mentionIds.map((m) => m.toHexString()));
-      const readable = readableByWriter(actor, updated);
-      // Held or hidden: the new text reaches its author's tabs only, and mentions in it nobody.
-      const restricted = readableByRoom(updated) === null;
-      const [publicPost] = await presentPublicPosts([readable]);
-      ctx.events.publish('post.updated', {
-        post: publicPost!,
-        actorId: actor.id,
-        newMentionIds: restricted
-          ? []
-          : await readersOf(
-              post.categoryId,
-              rendered.mentionIds.filter((m) => !before.has(m)),
-            ),
-        restricted,
-      });
-      return presentOne(readable, actor);
     },
 
     /**

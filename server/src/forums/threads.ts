@@ -120,7 +120,10 @@ export function threadOps(ctx: ForumContext) {
           gateOf(category),
         ),
       };
-      const { thread, post } = await withScreening(
+      const {
+        result: { thread, post },
+        handOver,
+      } = await withScreening(
         ctx,
         [screeningOf(postId.toHexString(), { announce, post: written, verdict: judged })],
         async () => {
@@ -172,33 +175,39 @@ export function threadOps(ctx: ForumContext) {
           return { thread, post };
         },
       );
-      await categoryListChanged([category._id]);
-      // The author watches their thread and has read its opening post.
-      await ThreadStateModel.updateOne(
-        { memberId: authorId, threadId },
-        { $set: { level: 'watching', lastReadSeq: 1 } },
-        { upsert: true },
-      );
-      await Promise.all([memberMarksChanged(actor.id), threadWatchChanged([threadId])]);
+      // Screening is handed over once the lists heard of the thread (below), or when this ends otherwise.
+      let pushed: Promise<void> = Promise.resolve();
+      try {
+        await categoryListChanged([category._id]);
+        // The author watches their thread and has read its opening post.
+        await ThreadStateModel.updateOne(
+          { memberId: authorId, threadId },
+          { $set: { level: 'watching', lastReadSeq: 1 } },
+          { upsert: true },
+        );
+        await Promise.all([memberMarksChanged(actor.id), threadWatchChanged([threadId])]);
 
-      const threadLean = thread.toObject<ThreadLean>();
-      const postLean = readableByWriter(actor, post.toObject<PostLean>());
-      const [[publicThread], [publicPost]] = await Promise.all([
-        presentPublicThreads([threadLean]),
-        presentPublicPosts([postLean]),
-      ]);
-      ctx.events.publish('thread.created', {
-        thread: publicThread!,
-        post: publicPost!,
-        actorId: actor.id,
-        mentionIds,
-        restricted: bornStatus !== undefined,
-      });
-      const [summary, [ownPost]] = await Promise.all([
-        presentThread(threadLean, actor),
-        presentPosts([postLean], actor.id),
-      ]);
-      return { thread: summary, post: ownPost! };
+        const threadLean = thread.toObject<ThreadLean>();
+        const postLean = readableByWriter(actor, post.toObject<PostLean>());
+        const [[publicThread], [publicPost]] = await Promise.all([
+          presentPublicThreads([threadLean]),
+          presentPublicPosts([postLean]),
+        ]);
+        pushed = ctx.events.published('thread.created', {
+          thread: publicThread!,
+          post: publicPost!,
+          actorId: actor.id,
+          mentionIds,
+          restricted: bornStatus !== undefined,
+        });
+        const [summary, [ownPost]] = await Promise.all([
+          presentThread(threadLean, actor),
+          presentPosts([postLean], actor.id),
+        ]);
+        return { thread: summary, post: ownPost! };
+      } finally {
+        void pushed.finally(handOver);
+      }
     },
 
     /** Pinned first, then the latest activity; the cursor is (pinned, lastActivityAt, id) of the last row. */
@@ -346,8 +355,9 @@ export function threadOps(ctx: ForumContext) {
       const tallyId = thread._id.toHexString();
       if (patch.locked === true) await tallies?.setClosed(tallyId, true);
       let updated: ThreadLean | null;
+      let handOver: () => void;
       try {
-        updated = await withScreening(ctx, screening, async () => {
+        ({ result: updated, handOver } = await withScreening(ctx, screening, async () => {
           // The opening post's status first: the new title is never stored where every reader sees it.
           if (bornStatus && firstPostId) await saveJudgedStatus(firstPostId, bornStatus);
           return ctx.threadLock(thread._id, () =>
@@ -359,38 +369,44 @@ export function threadOps(ctx: ForumContext) {
               .lean<ThreadLean>()
               .exec(),
           );
-        });
+        }));
       } catch (err) {
         if (patch.locked === true && !thread.locked) await tallies?.setClosed(tallyId, false).catch(() => undefined);
         throw err;
       }
-      if (!updated) throw notFound('thread');
-      if (patch.locked !== undefined) await tallies?.setClosed(tallyId, updated.locked);
-      if (moved) {
-        await PostModel.updateMany({ threadId: thread._id }, { $set: { categoryId: updated.categoryId } });
-        // The thread's watchers now come from the other category.
-        await threadWatchChanged([thread._id]);
-      }
-      await threadPageChanged(thread._id, { lists: [thread.categoryId, updated.categoryId] });
-      const [publicThread] = await presentPublicThreads([updated]);
-      // Out of lists at once: the lists that show it drop it; its new title reaches only those who
-      // may still read it (the thread is hidden now: its author and moderators, listeners.ts).
-      if (bornStatus && !thread.hidden)
-        ctx.events.publish('thread.moderated', {
-          threadId: thread._id.toHexString(),
-          categoryId: updated.categoryId.toHexString(),
-          hidden: true,
+      // Screening of a new title is handed over once the room heard of it (below), or when this ends otherwise.
+      let pushed: Promise<void> = Promise.resolve();
+      try {
+        if (!updated) throw notFound('thread');
+        if (patch.locked !== undefined) await tallies?.setClosed(tallyId, updated.locked);
+        if (moved) {
+          await PostModel.updateMany({ threadId: thread._id }, { $set: { categoryId: updated.categoryId } });
+          // The thread's watchers now come from the other category.
+          await threadWatchChanged([thread._id]);
+        }
+        await threadPageChanged(thread._id, { lists: [thread.categoryId, updated.categoryId] });
+        const [publicThread] = await presentPublicThreads([updated]);
+        // Out of lists at once: the lists that show it drop it; its new title reaches only those who
+        // may still read it (the thread is hidden now: its author and moderators, listeners.ts).
+        if (bornStatus && !thread.hidden)
+          ctx.events.publish('thread.moderated', {
+            threadId: thread._id.toHexString(),
+            categoryId: updated.categoryId.toHexString(),
+            hidden: true,
+          });
+        pushed = ctx.events.published('thread.updated', {
+          thread: publicThread!,
+          previousCategoryId: moved ? thread.categoryId.toHexString() : null,
+          actorId: actor.id,
+          retitled:
+            retitledAt && updated.firstPostId
+              ? { firstPostId: updated.firstPostId.toHexString(), at: retitledAt.toISOString() }
+              : null,
         });
-      ctx.events.publish('thread.updated', {
-        thread: publicThread!,
-        previousCategoryId: moved ? thread.categoryId.toHexString() : null,
-        actorId: actor.id,
-        retitled:
-          retitledAt && updated.firstPostId
-            ? { firstPostId: updated.firstPostId.toHexString(), at: retitledAt.toISOString() }
-            : null,
-      });
-      return presentThread(updated, actor);
+        return presentThread(updated, actor);
+      } finally {
+        void pushed.finally(handOver);
+      }
     },
 
     /** For `thread:join`: the thread must exist; the caller learns its last sequence number. */

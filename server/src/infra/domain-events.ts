@@ -1,4 +1,3 @@
-import { EventEmitter } from 'node:events';
 import type {
   AnnouncedFacts,
   ActionItem,
@@ -141,6 +140,11 @@ export interface DomainEventMap {
     /** What the fan-out needs of the post, thread and category, as written (absent in older jobs). */
     facts?: AnnouncedFacts | undefined;
   };
+  /**
+   * A post write whose screening the outbox's sweep handed over: its writer died (or Redis refused
+   * it) perhaps before the live push, so the rooms hear the post as it is now.
+   */
+  'post.pushAgain': { postId: string; change: 'created' | 'edited' };
   'post.deleted': { post: PublicPost; actorId: string };
   /** A post's moderation status changed (moderation asks, forums write it: forums/statuses.ts). */
   'post.statusChanged': { postId: string; threadId: string; authorId: string; status: PostStatus };
@@ -241,27 +245,34 @@ export type DomainEventName = keyof DomainEventMap;
 type Listener<K extends DomainEventName> = (payload: DomainEventMap[K]) => Promise<void> | void;
 
 export class DomainEvents {
-  private readonly emitter = new EventEmitter();
   private readonly pending = new Set<Promise<void>>();
   private readonly listeners = new Map<DomainEventName, Listener<DomainEventName>[]>();
 
-  constructor(private readonly log: Logger) {
-    this.emitter.setMaxListeners(100);
-  }
+  constructor(private readonly log: Logger) {}
 
   on<K extends DomainEventName>(name: K, listener: Listener<K>): void {
     this.listeners.set(name, [...(this.listeners.get(name) ?? []), listener as Listener<DomainEventName>]);
-    this.emitter.on(name, (payload: DomainEventMap[K]) => {
+  }
+
+  /** Runs the listeners in the background: a failure is logged, never the publisher's. */
+  publish<K extends DomainEventName>(name: K, payload: DomainEventMap[K]): void {
+    void this.published(name, payload);
+  }
+
+  /**
+   * `publish`, resolving once this event's listeners are done (it never rejects): a writer that
+   * hands its follow-ups over only after its live push went out (forums' `withScreening`).
+   */
+  published<K extends DomainEventName>(name: K, payload: DomainEventMap[K]): Promise<void> {
+    const runs = (this.listeners.get(name) ?? []).map((listener) => {
       const run = Promise.resolve()
         .then(() => listener(payload))
         .catch((err: unknown) => this.log.error({ err, event: name }, 'domain event listener failed'));
       this.pending.add(run);
       void run.finally(() => this.pending.delete(run));
+      return run;
     });
-  }
-
-  publish<K extends DomainEventName>(name: K, payload: DomainEventMap[K]): void {
-    this.emitter.emit(name, payload);
+    return Promise.all(runs).then(() => undefined);
   }
 
   /**

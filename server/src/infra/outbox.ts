@@ -149,7 +149,19 @@ export class Outbox {
    * find nothing to do).
    */
   async writeWith<T>(effects: Effect[], write: () => Promise<T>): Promise<T> {
-    if (effects.length === 0) return write();
+    const { result, handOver } = await this.writeHeld(effects, write);
+    handOver();
+    return result;
+  }
+
+  /**
+   * `writeWith` for a write whose live push goes out before its effects are handed over: the
+   * caller calls `handOver` once it has pushed. An effect the sweep hands over instead carries
+   * `sweptAt`, which tells its job that the writer died (or Redis refused it) perhaps before the
+   * push, so the job pushes again (forums' screening: `post.pushAgain`).
+   */
+  async writeHeld<T>(effects: Effect[], write: () => Promise<T>): Promise<{ result: T; handOver(): void }> {
+    if (effects.length === 0) return { result: await write(), handOver: () => undefined };
     await this.record(effects);
     let result: T;
     try {
@@ -160,9 +172,11 @@ export class Outbox {
       );
       throw err;
     }
-    // Both are stored now: the caller need not wait for the hand-off (closeQueues does, via settle).
-    this.track(this.handOver(effects));
-    return result;
+    // Tracked from now, so that settle() (shutdown, tests) waits for a hand-off not yet released.
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    this.track(released.then(() => this.handOver(effects)));
+    return { result, handOver: release };
   }
 
   private track(work: Promise<void>): void {
@@ -246,9 +260,10 @@ export class Outbox {
   async sweep(limit = 100): Promise<number> {
     const claimed = await this.claimDue(limit);
     let handed = 0;
+    const sweptAt = new Date().toISOString();
     for (const e of claimed) {
       try {
-        await this.enqueue(e);
+        await this.enqueue(e, sweptAt);
         this.handedOver(e.key);
         handed++;
       } catch (err) {
@@ -277,7 +292,8 @@ export class Outbox {
     return OutboxModel.countDocuments({});
   }
 
-  private async enqueue(e: Effect & { runAt?: Date }): Promise<void> {
+  /** `sweptAt`: handed over by a sweep, not by its writer (the job's data says so). */
+  private async enqueue(e: Effect & { runAt?: Date }, sweptAt?: string): Promise<void> {
     const delay = e.runAt ? Math.max(0, e.runAt.getTime() - Date.now()) : e.delayMs;
     const opts = {
       jobId: e.key,
@@ -289,7 +305,7 @@ export class Outbox {
     const queue = this.queues[e.queue] as unknown as {
       add(name: string, data: unknown, o: typeof opts): Promise<unknown>;
     };
-    await queue.add(e.job.kind, e.job, opts);
+    await queue.add(e.job.kind, sweptAt ? { ...e.job, sweptAt } : e.job, opts);
   }
 }
 

@@ -496,11 +496,15 @@ export function createModerationService(deps: ModerationServiceDeps) {
       announce?: PostAnnouncement,
       written?: ScreenedPost,
       judged?: ScreeningResult,
+      /** Handed over by the outbox's sweep: the writer may have died before its live push. */
+      sweptAt?: string,
     ): Promise<ScreeningResult | null> {
       // The thread's counts, should the reply's own writer have died before writing them.
       if (announce) await settleThreadCounts(announce.threadId);
       const result = await decide(postId, announce, written, judged);
-      if (result?.verdict === 'allow' && announce) await events.deliver('post.published', { postId, ...announce });
+      if (result?.verdict !== 'allow') return result;
+      if (sweptAt) await events.deliver('post.pushAgain', { postId, change: announce ? 'created' : 'edited' });
+      if (announce) await events.deliver('post.published', { postId, ...announce });
       return result;
     },
 

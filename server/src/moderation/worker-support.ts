@@ -2,6 +2,7 @@ import { DomainEvents } from '../infra/domain-events.js';
 import { redisSerialLock } from '../infra/mutex.js';
 import type { Runtime } from '../runtime.js';
 import { createRedisEmitter } from '../realtime/emitter.js';
+import { registerPushAgainListener } from '../forums/listeners.js';
 import { registerModerationListeners } from './listeners.js';
 import { createModerationService, type ModerationService } from './service.js';
 
@@ -26,5 +27,6 @@ export function moderationForWorkers(runtime: Runtime): { moderation: Moderation
     moderation,
     publicUrl: runtime.config.PUBLIC_URL,
   });
+  registerPushAgainListener(events, { emitter });
   return { moderation, events };
 }
