@@ -2,18 +2,41 @@ import net from 'node:net';
 
 export const LOOPBACK = '127.0.0.1';
 
-/** A TCP port that was free a moment ago (the OS picks it: listen on port 0). */
-export function freePort(host: string = LOOPBACK): Promise<number> {
-  return new Promise((resolve, reject) => {
+/**
+ * Ports handed out for listening come from below Linux's default range for outgoing connections
+ * (32768–60999): a port the OS picks with `listen(0)` comes from that range, and between being
+ * picked and being listened on it was seen taken by one of the many connections a cluster opens
+ * (EADDRINUSE in a fault run's server). Picked at random, checked free, never twice per process.
+ */
+const LISTEN_PORTS = { from: 20_000, to: 32_767 };
+const handedOut = new Set<number>();
+
+function tryListen(port: number, host: string): Promise<number | null> {
+  return new Promise((resolve) => {
     const server = net.createServer();
     server.unref();
-    server.once('error', reject);
-    server.listen(0, host, () => {
+    server.once('error', () => resolve(null));
+    server.listen(port, host, () => {
       const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => (port ? resolve(port) : reject(new Error('could not obtain a free port'))));
+      const got = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(got || null));
     });
   });
+}
+
+/** A TCP port that was free a moment ago, for a process about to listen on it. */
+export async function freePort(host: string = LOOPBACK): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = LISTEN_PORTS.from + Math.floor(Math.random() * (LISTEN_PORTS.to - LISTEN_PORTS.from + 1));
+    if (handedOut.has(port)) continue;
+    handedOut.add(port); // even if taken: another process holds it
+    if ((await tryListen(port, host)) !== null) return port;
+  }
+  // Nearly every port of the range is in use: let the OS pick.
+  const port = await tryListen(0, host);
+  if (port === null) throw new Error('could not obtain a free port');
+  handedOut.add(port);
+  return port;
 }
 
 /** Whether a TCP connection to host:port succeeds within timeoutMs. */
