@@ -187,6 +187,8 @@ export const moderationJobSchema = z.discriminatedUnion('kind', [
      * died or Redis refused it, perhaps before the post's live push, so screening pushes it again.
      */
     sweptAt: z.string().optional(),
+    /** An edit of the thread's title (screened with its opening post), not of the post. */
+    retitled: z.boolean().optional(),
   }),
   z.object({ kind: z.literal('trust'), memberId: z.string().optional() }),
   z.object({ kind: z.literal('expire_sanctions') }),

@@ -1,6 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Redis } from 'ioredis';
 import { Types } from 'mongoose';
+import { registerForumListeners } from '@commons/server/forums/listeners';
+import { createRedisEmitter } from '@commons/server/realtime/emitter';
 import { createForumService, actorOf } from '@commons/server/forums/service';
 import { PostModel } from '@commons/server/forums/model';
 import { runAsJob } from '@commons/server/infra/job-context';
@@ -144,21 +146,37 @@ describe('a write and its follow-up work', () => {
   }, 60_000);
 });
 
-describe('a writer that dies between saving a reply and pushing it live', () => {
-  it('has the reply pushed to the thread room by its screening, which the sweep handed over', async () => {
-    const socket = await connectSocket(p.url, author, sockets);
-    expect(await socket.timeout(5000).emitWithAck('thread:join', { threadId })).toMatchObject({ ok: true });
-    // The writer saves (its screening stored ahead) and dies: no listener pushes, nothing is handed over.
-    const dying = Object.assign(Object.create(p.runtime.outbox) as Outbox, {
-      async writeHeld<T>(effects: Effect[], write: () => Promise<T>) {
-        await p.runtime.outbox.record(effects);
-        return { result: await write(), handOver: () => undefined };
-      },
-    });
-    const forums = createForumService({ events: new DomainEvents(p.runtime.log), outbox: dying, log: p.runtime.log });
-    const member = await MemberModel.findById(replier.id).lean();
-    const post = await forums.createPost(actorOf(member!), threadId, { body: 'Saved, never pushed by its writer.' });
+/** A forum service whose writer dies once a write is saved: nothing pushed, nothing handed over. */
+function dyingWriter() {
+  const dying = Object.assign(Object.create(p.runtime.outbox) as Outbox, {
+    async writeHeld<T>(effects: Effect[], write: () => Promise<T>) {
+      await p.runtime.outbox.record(effects);
+      return { result: await write(), release: () => undefined };
+    },
+  });
+  return createForumService({ events: new DomainEvents(p.runtime.log), outbox: dying, log: p.runtime.log });
+}
 
+async function inThreadRoom(): Promise<ClientSocket> {
+  const socket = await connectSocket(p.url, author, sockets);
+  expect(await socket.timeout(5000).emitWithAck('thread:join', { threadId })).toMatchObject({ ok: true });
+  return socket;
+}
+
+const actorOfMember = async (who: Someone) => actorOf((await MemberModel.findById(who.id).lean())!);
+
+const screeningDone = (key: string) =>
+  eventually(async () => {
+    const job = await p.runtime.queues.moderation.getJob(key);
+    return (await job?.isCompleted()) ? job : undefined;
+  }, 20_000);
+
+describe('a writer that dies between saving a post and pushing it live', () => {
+  it('has the reply pushed to the thread room by its screening, which the sweep handed over', async () => {
+    const socket = await inThreadRoom();
+    const post = await dyingWriter().createPost(await actorOfMember(replier), threadId, {
+      body: 'Saved, never pushed by its writer.',
+    });
     // Past the grace (1.5 s) a sweep hands the screening over, marked as swept; it pushes the reply.
     const pushed = await nextEvent(socket, 'post:created', (e) => e.post.id === post.id, 20_000);
     expect(pushed).toMatchObject({ threadId, post: { id: post.id, seq: post.seq } });
@@ -166,19 +184,69 @@ describe('a writer that dies between saving a reply and pushing it live', () => 
     expect(screening?.data).toMatchObject({ kind: 'screen', sweptAt: expect.any(String) });
   }, 40_000);
 
-  it('pushes a reply its writer handed over once, from the writer only', async () => {
-    const socket = await connectSocket(p.url, author, sockets);
-    expect(await socket.timeout(5000).emitWithAck('thread:join', { threadId })).toMatchObject({ ok: true });
+  it('has a new title pushed to the thread room the same way', async () => {
+    const socket = await inThreadRoom();
+    const title = `Outbox thread, renamed ${Date.now()}`;
+    await dyingWriter().updateThread(await actorOfMember(author), threadId, { title });
+    const pushed = await nextEvent(socket, 'thread:updated', (e) => e.thread.title === title, 20_000);
+    expect(pushed.thread.id).toBe(threadId);
+  }, 40_000);
+
+  it('pushes nothing of a reply deleted before its screening was swept', async () => {
+    const socket = await inThreadRoom();
     const created = collectEvents(socket, 'post:created');
-    const postId = await replyThroughService('Saved, pushed and handed over by its writer.');
-    const screening = await eventually(async () => {
-      const job = await p.runtime.queues.moderation.getJob(`screen-${postId}`);
-      return (await job?.isCompleted()) ? job : undefined;
+    const replierActor = await actorOfMember(replier);
+    const post = await dyingWriter().createPost(replierActor, threadId, { body: 'Saved, then deleted at once.' });
+    const forums = createForumService({ events: p.runtime.events, outbox: p.runtime.outbox, log: p.runtime.log });
+    await forums.deletePost(replierActor, post.id);
+    const screening = await screeningDone(`screen-${post.id}`);
+    expect(screening.data).toMatchObject({ sweptAt: expect.any(String) });
+    await new Promise((r) => setTimeout(r, 500));
+    created.stop();
+    expect(created.seen.filter((e) => e.post.id === post.id)).toHaveLength(0);
+  }, 40_000);
+
+  it('hands a reply’s screening over only after the room’s push, and pushes it once', async () => {
+    const socket = await inThreadRoom();
+    const created = collectEvents(socket, 'post:created');
+    // The writer's own push: while it runs, its screening is not queued yet.
+    const events = new DomainEvents(p.runtime.log);
+    const queuedDuringPush: boolean[] = [];
+    events.on('post.created', async ({ post }) => {
+      queuedDuringPush.push((await p.runtime.queues.moderation.getJob(`screen-${post.id}`)) !== undefined);
+      await new Promise((r) => setTimeout(r, 300));
+      queuedDuringPush.push((await p.runtime.queues.moderation.getJob(`screen-${post.id}`)) !== undefined);
     });
+    const forums = createForumService({ events, outbox: p.runtime.outbox, log: p.runtime.log });
+    const emitter = createRedisEmitter(
+      p.runtime.newRedis({ name: 'test-emitter' }),
+      p.runtime.config.REDIS_PREFIX,
+      p.runtime.log,
+    );
+    registerForumListeners(events, { emitter, forums });
+    const post = await forums.createPost(await actorOfMember(replier), threadId, {
+      body: 'Saved, pushed and handed over by its writer.',
+    });
+    const screening = await screeningDone(`screen-${post.id}`);
+    expect(queuedDuringPush).toEqual([false, false]);
     expect(screening.data).not.toHaveProperty('sweptAt');
     await new Promise((r) => setTimeout(r, 2500)); // past the grace and a few sweeps
     created.stop();
-    expect(created.seen.filter((e) => e.post.id === postId)).toHaveLength(1);
+    expect(created.seen.filter((e) => e.post.id === post.id)).toHaveLength(1);
+  }, 40_000);
+
+  it('marks only the jobs that ask for it: a swept event reminder keeps its strict shape', async () => {
+    const eventId = new Types.ObjectId().toHexString();
+    const startsAt = new Date(Date.now() + 3 * 86_400_000);
+    const key = `event-${eventId}-reminder-day-${startsAt.getTime()}`;
+    await p.runtime.outbox.record([
+      { queue: 'events', key, job: { kind: 'reminder', eventId, lead: 'day', startsAt: startsAt.toISOString() } },
+    ]);
+    const job = await eventually(async () => {
+      const found = await p.runtime.queues.events.getJob(key);
+      return (await found?.isCompleted()) ? found : undefined;
+    }, 20_000);
+    expect(job.data).not.toHaveProperty('sweptAt');
   }, 40_000);
 });
 

@@ -13,7 +13,11 @@ type Handlers = { [K in Payload['kind']]: (data: Extract<Payload, { kind: K }>) 
 
 export function moderationHandlers(moderation: ModerationService): Handlers {
   return {
-    screen: (data) => moderation.screen(data.postId, data.announce, data.post, data.verdict, data.sweptAt),
+    screen: (data) =>
+      moderation.screen(data.postId, data.announce, data.post, data.verdict, {
+        sweptAt: data.sweptAt,
+        retitled: data.retitled,
+      }),
     // The hourly run over everyone and the minutely expiry are upkeep; a member's own recompute is not.
     trust: (data) =>
       data.memberId

@@ -282,7 +282,8 @@ socket.on('thread:updated', ({ thread }) => {
 
 socket.on('thread:created', ({ thread }) => {
   const { list, addThread } = useForums.getState();
-  if (list?.categoryId !== thread.categoryId) return;
+  // Already listed: a push made again after its writer died (forums/listeners.ts), or a reload's.
+  if (list?.categoryId !== thread.categoryId || list.threads.some((t) => t.id === thread.id)) return;
   addThread(toSummary(thread));
   if (thread.author?.id !== me()) announce(i18next.t('forums.category.newThreadLive', { title: thread.title }));
 });

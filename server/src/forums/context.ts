@@ -108,23 +108,31 @@ export function screeningOf(
       queue: 'moderation',
       key: `screen-${postId}`,
       job: { kind: 'screen', postId, edited: false, announce: change.announce, post: change.post, ...judged },
+      tellSwept: true,
     };
   // A new title is screened with the opening post (the job reads both).
   const key =
     'editedAt' in change
       ? `screen-${postId}-${change.editedAt.getTime()}`
       : `screen-${postId}-title-${change.retitledAt.getTime()}`;
-  return { queue: 'moderation', key, job: { kind: 'screen', postId, edited: true, ...judged } };
+  const retitled = 'retitledAt' in change ? { retitled: true } : {};
+  return {
+    queue: 'moderation',
+    key,
+    job: { kind: 'screen', postId, edited: true, ...retitled, ...judged },
+    tellSwept: true,
+  };
 }
 
 /**
- * Runs a post write with its screening stored alongside (infra/outbox.ts). The caller pushes the
- * write live and then calls `handOver`: a screening the sweep hands over instead pushes it again.
+ * Runs a post write with its screening stored alongside (infra/outbox.ts). The caller releases the
+ * screening once its live push went out (`release(true)`), or leaves it to the sweep when it failed
+ * before pushing (`release(false)`): a screening the sweep hands over pushes the post again.
  */
 export async function withScreening<T>(
   ctx: ForumContext,
   effects: Effect[],
   write: () => Promise<T>,
-): Promise<{ result: T; handOver(): void }> {
-  return ctx.outbox ? ctx.outbox.writeHeld(effects, write) : { result: await write(), handOver: () => undefined };
+): Promise<{ result: T; release(pushed: boolean): void }> {
+  return ctx.outbox ? ctx.outbox.writeHeld(effects, write) : { result: await write(), release: () => undefined };
 }

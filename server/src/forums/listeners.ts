@@ -92,34 +92,45 @@ export function registerForumListeners(
 
 /**
  * The live push again, from a worker, for a post write whose screening the outbox's sweep handed
- * over: its writer died (or Redis refused it) perhaps before pushing. The post is read as it is
- * now, through the room's rule; clients drop what they already hold (by id), so a push that did go
- * out before costs a duplicate frame and nothing else.
+ * over: its writer died, was slow or Redis refused it, perhaps before pushing. The post and its
+ * thread are read as they are now, through the same rules as the writer's own push (listeners
+ * above); a post held, hidden or deleted since goes nowhere. Clients drop what they already hold,
+ * so a push that did go out costs a duplicate frame and nothing else.
  */
 export function registerPushAgainListener(events: DomainEvents, deps: { emitter: RoomEmitter }): void {
   const { emitter } = deps;
   events.on('post.pushAgain', async ({ postId, change }) => {
     const found = await postById(postId);
-    const post = found ? readableByRoom(found) : null;
+    const post = found && !found.deleted ? readableByRoom(found) : null;
     if (!found || !post) return;
     const threadId = found.threadId.toHexString();
     const [audience, thread, [publicPost]] = await Promise.all([
       threadAudience(threadId),
-      found.seq === 1 ? threadById(threadId) : null,
+      threadById(threadId),
       presentPublicPosts([post]),
     ]);
-    if (!audience.open || !publicPost) return;
-    if (thread) {
-      // An opening post: the lists hear of its thread (new, or retitled with it).
-      const [publicThread] = await presentPublicThreads([thread]);
-      const lists = await listRoomsOf(thread.categoryId.toHexString());
-      if (publicThread && change === 'created') emitter.to(lists).emit('thread:created', { thread: publicThread });
-      if (publicThread && change === 'edited')
-        emitter
-          .to([rooms.thread(threadId), ...lists])
-          .emit('thread:updated', { thread: publicThread, previousCategoryId: null });
+    const [publicThread] = thread ? await presentPublicThreads([thread]) : [];
+    if (!publicThread || !publicPost) return;
+    const targets = audience.open ? [rooms.thread(threadId)] : closedRooms(audience);
+    const lists = audience.open ? await listRoomsOf(publicThread.categoryId) : [];
+    if (change === 'retitled')
+      return void emitter
+        .to([...targets, ...lists])
+        .emit('thread:updated', { thread: publicThread, previousCategoryId: null });
+    if (change === 'edited') return void emitter.to(targets).emit('post:updated', { threadId, post: publicPost });
+    if (found.seq === 1) {
+      if (lists.length > 0) emitter.to(lists).emit('thread:created', { thread: publicThread });
+      return;
     }
-    if (change === 'created') emitter.to(rooms.thread(threadId)).emit('post:created', { threadId, post: publicPost });
-    else emitter.to(rooms.thread(threadId)).emit('post:updated', { threadId, post: publicPost });
+    emitter.to(targets).emit('post:created', { threadId, post: publicPost });
+    if (lists.length > 0)
+      emitter.to(lists).emit('thread:activity', {
+        threadId,
+        categoryId: publicThread.categoryId,
+        lastSeq: publicThread.lastSeq,
+        postCount: publicThread.postCount,
+        lastActivityAt: publicThread.lastActivityAt,
+        lastPoster: publicThread.lastPoster,
+      });
   });
 }

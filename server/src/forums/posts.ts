@@ -190,7 +190,7 @@ export function postOps(ctx: ForumContext) {
       const tallies = threadTallies();
       const {
         result: { post, counted: inStore, thread: countedThread },
-        handOver,
+        release,
       } = await withScreening(ctx, screening, async () => {
         const saved = tallies
           ? await saveNumbered(ctx, tallies, actor, thread, now, save)
@@ -200,8 +200,8 @@ export function postOps(ctx: ForumContext) {
         await notePostWritten(actor.id, postId.toHexString(), body.body, now);
         return saved;
       });
-      // Screening is handed over once the room heard of the post (below), or when this ends otherwise.
-      let pushed: Promise<void> = Promise.resolve();
+      // Screening is handed over once the room heard of the post (below); failing before, to the sweep.
+      let pushed = false;
       try {
         const seq = post.seq;
         const reserved: ThreadLean = countedThread ?? {
@@ -220,16 +220,19 @@ export function postOps(ctx: ForumContext) {
         // store write, follow. A post saved held or hidden reaches its author's own tabs only.
         const audience = audienceOf(thread, gate.archived);
         const publicPost = toPublicPost(readableByWriter(actor, post.toObject<PostLean>()), refs);
-        pushed = ctx.events.published('post.created', {
-          threadId: thread._id.toHexString(),
-          audience,
-          restricted: bornStatus !== undefined,
-          post: publicPost,
-          actorId: actor.id,
-          replyToAuthorId: announce.replyToAuthorId,
-          quotedAuthorId: quotedAuthorId && readers.has(quotedAuthorId) ? quotedAuthorId : null,
-          mentionIds,
-        });
+        void ctx.events
+          .published('post.created', {
+            threadId: thread._id.toHexString(),
+            audience,
+            restricted: bornStatus !== undefined,
+            post: publicPost,
+            actorId: actor.id,
+            replyToAuthorId: announce.replyToAuthorId,
+            quotedAuthorId: quotedAuthorId && readers.has(quotedAuthorId) ? quotedAuthorId : null,
+            mentionIds,
+          })
+          .then(() => release(true));
+        pushed = true;
         // The count and latest activity, written to the thread by this reply or the one writing now.
         const counted = tallies && !inStore ? await countSaved(tallies, thread._id, seq, now, actor.id, ctx) : null;
         if (counted !== null) reserved.postCount = counted;
@@ -250,7 +253,7 @@ export function postOps(ctx: ForumContext) {
         // A post just written has no reactions or bookmarks yet: no need to look them up.
         return { ...publicPost, myReactions: [], bookmarked: false };
       } finally {
-        void pushed.finally(handOver);
+        if (!pushed) release(false); // failed before its push: the sweep pushes it
       }
     },
 
@@ -287,7 +290,7 @@ export function postOps(ctx: ForumContext) {
           : undefined;
       const bornStatus = judged ? statusOfVerdict(judged) : undefined;
       const screening = screeningOf(post._id.toHexString(), { editedAt: now, ...(judged ? { verdict: judged } : {}) });
-      const { result: updated, handOver } = await withScreening(ctx, [screening], async () => {
+      const { result: updated, release } = await withScreening(ctx, [screening], async () => {
         // The status first: the new text is never stored where every reader can see it.
         if (bornStatus) await saveJudgedStatus(post._id, bornStatus);
         return PostModel.findOneAndUpdate(
@@ -302,7 +305,8 @@ export function postOps(ctx: ForumContext) {
           .lean<PostLean>()
           .exec();
       });
-      let pushed: Promise<void> = Promise.resolve();
+      // Screening is handed over once the room heard of the new text (below); failing before, to the sweep.
+      let pushed = false;
       try {
         if (!updated) throw notFound('post');
         await notePostWritten(post.authorId.toHexString(), post._id.toHexString(), body, post.createdAt, post.body);
@@ -320,20 +324,23 @@ export function postOps(ctx: ForumContext) {
         // Held or hidden: the new text reaches its author's tabs only, and mentions in it nobody.
         const restricted = readableByRoom(updated) === null;
         const [publicPost] = await presentPublicPosts([readable]);
-        pushed = ctx.events.published('post.updated', {
-          post: publicPost!,
-          actorId: actor.id,
-          newMentionIds: restricted
-            ? []
-            : await readersOf(
-                post.categoryId,
-                rendered.mentionIds.filter((m) => !before.has(m)),
-              ),
-          restricted,
-        });
+        void ctx.events
+          .published('post.updated', {
+            post: publicPost!,
+            actorId: actor.id,
+            newMentionIds: restricted
+              ? []
+              : await readersOf(
+                  post.categoryId,
+                  rendered.mentionIds.filter((m) => !before.has(m)),
+                ),
+            restricted,
+          })
+          .then(() => release(true));
+        pushed = true;
         return presentOne(readable, actor);
       } finally {
-        void pushed.finally(handOver);
+        if (!pushed) release(false); // failed before its push: the sweep pushes it
       }
     },
 

@@ -122,7 +122,7 @@ export function threadOps(ctx: ForumContext) {
       };
       const {
         result: { thread, post },
-        handOver,
+        release,
       } = await withScreening(
         ctx,
         [screeningOf(postId.toHexString(), { announce, post: written, verdict: judged })],
@@ -175,8 +175,8 @@ export function threadOps(ctx: ForumContext) {
           return { thread, post };
         },
       );
-      // Screening is handed over once the lists heard of the thread (below), or when this ends otherwise.
-      let pushed: Promise<void> = Promise.resolve();
+      // Screening is handed over once the lists heard of the thread (below); failing before, to the sweep.
+      let pushed = false;
       try {
         await categoryListChanged([category._id]);
         // The author watches their thread and has read its opening post.
@@ -193,20 +193,23 @@ export function threadOps(ctx: ForumContext) {
           presentPublicThreads([threadLean]),
           presentPublicPosts([postLean]),
         ]);
-        pushed = ctx.events.published('thread.created', {
-          thread: publicThread!,
-          post: publicPost!,
-          actorId: actor.id,
-          mentionIds,
-          restricted: bornStatus !== undefined,
-        });
+        void ctx.events
+          .published('thread.created', {
+            thread: publicThread!,
+            post: publicPost!,
+            actorId: actor.id,
+            mentionIds,
+            restricted: bornStatus !== undefined,
+          })
+          .then(() => release(true));
+        pushed = true;
         const [summary, [ownPost]] = await Promise.all([
           presentThread(threadLean, actor),
           presentPosts([postLean], actor.id),
         ]);
         return { thread: summary, post: ownPost! };
       } finally {
-        void pushed.finally(handOver);
+        if (!pushed) release(false); // failed before its push: the sweep pushes it
       }
     },
 
@@ -355,9 +358,9 @@ export function threadOps(ctx: ForumContext) {
       const tallyId = thread._id.toHexString();
       if (patch.locked === true) await tallies?.setClosed(tallyId, true);
       let updated: ThreadLean | null;
-      let handOver: () => void;
+      let release: (pushed: boolean) => void;
       try {
-        ({ result: updated, handOver } = await withScreening(ctx, screening, async () => {
+        ({ result: updated, release } = await withScreening(ctx, screening, async () => {
           // The opening post's status first: the new title is never stored where every reader sees it.
           if (bornStatus && firstPostId) await saveJudgedStatus(firstPostId, bornStatus);
           return ctx.threadLock(thread._id, () =>
@@ -374,8 +377,8 @@ export function threadOps(ctx: ForumContext) {
         if (patch.locked === true && !thread.locked) await tallies?.setClosed(tallyId, false).catch(() => undefined);
         throw err;
       }
-      // Screening of a new title is handed over once the room heard of it (below), or when this ends otherwise.
-      let pushed: Promise<void> = Promise.resolve();
+      // Screening of a new title is handed over once the room heard of it (below); failing before, to the sweep.
+      let pushed = false;
       try {
         if (!updated) throw notFound('thread');
         if (patch.locked !== undefined) await tallies?.setClosed(tallyId, updated.locked);
@@ -394,18 +397,21 @@ export function threadOps(ctx: ForumContext) {
             categoryId: updated.categoryId.toHexString(),
             hidden: true,
           });
-        pushed = ctx.events.published('thread.updated', {
-          thread: publicThread!,
-          previousCategoryId: moved ? thread.categoryId.toHexString() : null,
-          actorId: actor.id,
-          retitled:
-            retitledAt && updated.firstPostId
-              ? { firstPostId: updated.firstPostId.toHexString(), at: retitledAt.toISOString() }
-              : null,
-        });
+        void ctx.events
+          .published('thread.updated', {
+            thread: publicThread!,
+            previousCategoryId: moved ? thread.categoryId.toHexString() : null,
+            actorId: actor.id,
+            retitled:
+              retitledAt && updated.firstPostId
+                ? { firstPostId: updated.firstPostId.toHexString(), at: retitledAt.toISOString() }
+                : null,
+          })
+          .then(() => release(true));
+        pushed = true;
         return presentThread(updated, actor);
       } finally {
-        void pushed.finally(handOver);
+        if (!pushed) release(false); // failed before its push: the sweep pushes it
       }
     },
 

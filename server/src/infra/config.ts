@@ -157,7 +157,8 @@ export const envSchema = z.object({
   REDIS_COMMAND_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(1_000),
   /**
    * Outbox (infra/outbox.ts): a sweep hands over entries older than OUTBOX_GRACE_MS (longer than
-   * any store call, so an entry written ahead of its document is swept only once that write ended),
+   * any store call, so an entry written ahead of its document is swept only once that write ended;
+   * a post's screening waits for its live push too, and one swept pushes the post again),
    * every OUTBOX_SWEEP_MS in each worker process; a sweeper holds what it claimed OUTBOX_LEASE_MS.
    */
   OUTBOX_GRACE_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),

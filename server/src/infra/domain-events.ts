@@ -144,7 +144,7 @@ export interface DomainEventMap {
    * A post write whose screening the outbox's sweep handed over: its writer died (or Redis refused
    * it) perhaps before the live push, so the rooms hear the post as it is now.
    */
-  'post.pushAgain': { postId: string; change: 'created' | 'edited' };
+  'post.pushAgain': { postId: string; change: 'created' | 'edited' | 'retitled' };
   'post.deleted': { post: PublicPost; actorId: string };
   /** A post's moderation status changed (moderation asks, forums write it: forums/statuses.ts). */
   'post.statusChanged': { postId: string; threadId: string; authorId: string; status: PostStatus };

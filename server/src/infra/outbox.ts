@@ -20,6 +20,11 @@ export type Effect = {
     delayMs?: number;
     attempts?: number;
     backoff?: BackoffOptions;
+    /**
+     * Handed over by a sweep, the job's data gets `sweptAt`: its writer did not hand it over (it
+     * died, was slow, or Redis refused it). Only for jobs whose schema takes it (screening's).
+     */
+    tellSwept?: boolean;
   };
 }[QueueName];
 
@@ -30,6 +35,7 @@ interface OutboxRow {
   runAt: Date | null;
   attempts: number | null;
   backoff: BackoffOptions | null;
+  tellSwept: boolean;
   createdAt: Date;
   /** A sweeper handing the effect over holds it until then; past it, another sweep takes it over. */
   claimedUntil: Date;
@@ -43,6 +49,7 @@ const outboxSchema = new Schema<OutboxRow>(
     runAt: { type: Date, default: null },
     attempts: { type: Number, default: null },
     backoff: { type: Schema.Types.Mixed, default: null },
+    tellSwept: { type: Boolean, default: false },
     createdAt: { type: Date, required: true },
     claimedUntil: { type: Date, required: true },
   },
@@ -132,6 +139,7 @@ export class Outbox {
       runAt: e.delayMs !== undefined ? new Date(now.getTime() + e.delayMs) : null,
       attempts: e.attempts ?? null,
       backoff: e.backoff ?? null,
+      tellSwept: e.tellSwept ?? false,
       createdAt: now,
       claimedUntil: now,
     }));
@@ -149,19 +157,23 @@ export class Outbox {
    * find nothing to do).
    */
   async writeWith<T>(effects: Effect[], write: () => Promise<T>): Promise<T> {
-    const { result, handOver } = await this.writeHeld(effects, write);
-    handOver();
+    const { result, release } = await this.writeHeld(effects, write);
+    release(true);
     return result;
   }
 
   /**
    * `writeWith` for a write whose live push goes out before its effects are handed over: the
-   * caller calls `handOver` once it has pushed. An effect the sweep hands over instead carries
-   * `sweptAt`, which tells its job that the writer died (or Redis refused it) perhaps before the
-   * push, so the job pushes again (forums' screening: `post.pushAgain`).
+   * caller calls `release(true)` once the push went out, so a job never runs ahead of it, or
+   * `release(false)` when it failed before pushing, which leaves the effects to the sweep. An
+   * effect the sweep hands over tells its job (`tellSwept`), which pushes again (forums' screening:
+   * `post.pushAgain`). Only the first call counts.
    */
-  async writeHeld<T>(effects: Effect[], write: () => Promise<T>): Promise<{ result: T; handOver(): void }> {
-    if (effects.length === 0) return { result: await write(), handOver: () => undefined };
+  async writeHeld<T>(
+    effects: Effect[],
+    write: () => Promise<T>,
+  ): Promise<{ result: T; release(pushed: boolean): void }> {
+    if (effects.length === 0) return { result: await write(), release: () => undefined };
     await this.record(effects);
     let result: T;
     try {
@@ -173,10 +185,10 @@ export class Outbox {
       throw err;
     }
     // Tracked from now, so that settle() (shutdown, tests) waits for a hand-off not yet released.
-    let release!: () => void;
-    const released = new Promise<void>((resolve) => (release = resolve));
-    this.track(released.then(() => this.handOver(effects)));
-    return { result, handOver: release };
+    let release!: (pushed: boolean) => void;
+    const released = new Promise<boolean>((resolve) => (release = resolve));
+    this.track(released.then((pushed) => (pushed ? this.handOver(effects) : undefined)));
+    return { result, release };
   }
 
   private track(work: Promise<void>): void {
@@ -292,7 +304,7 @@ export class Outbox {
     return OutboxModel.countDocuments({});
   }
 
-  /** `sweptAt`: handed over by a sweep, not by its writer (the job's data says so). */
+  /** `sweptAt`: handed over by a sweep, not by its writer (the data of a `tellSwept` effect says so). */
   private async enqueue(e: Effect & { runAt?: Date }, sweptAt?: string): Promise<void> {
     const delay = e.runAt ? Math.max(0, e.runAt.getTime() - Date.now()) : e.delayMs;
     const opts = {
@@ -305,7 +317,7 @@ export class Outbox {
     const queue = this.queues[e.queue] as unknown as {
       add(name: string, data: unknown, o: typeof opts): Promise<unknown>;
     };
-    await queue.add(e.job.kind, sweptAt ? { ...e.job, sweptAt } : e.job, opts);
+    await queue.add(e.job.kind, sweptAt && e.tellSwept ? { ...e.job, sweptAt } : e.job, opts);
   }
 }
 
@@ -318,6 +330,7 @@ function toEffect(row: OutboxRow): Effect & { runAt?: Date } {
     ...(row.runAt ? { runAt: row.runAt } : {}),
     ...(row.attempts ? { attempts: row.attempts } : {}),
     ...(row.backoff ? { backoff: row.backoff } : {}),
+    ...(row.tellSwept ? { tellSwept: true } : {}),
   } as Effect & { runAt?: Date };
 }
 

@@ -497,14 +497,19 @@ export function createModerationService(deps: ModerationServiceDeps) {
       written?: ScreenedPost,
       judged?: ScreeningResult,
       /** Handed over by the outbox's sweep: the writer may have died before its live push. */
-      sweptAt?: string,
+      swept?: { sweptAt?: string | undefined; retitled?: boolean | undefined },
     ): Promise<ScreeningResult | null> {
       // The thread's counts, should the reply's own writer have died before writing them.
       if (announce) await settleThreadCounts(announce.threadId);
       const result = await decide(postId, announce, written, judged);
       if (result?.verdict !== 'allow') return result;
-      if (sweptAt) await events.deliver('post.pushAgain', { postId, change: announce ? 'created' : 'edited' });
       if (announce) await events.deliver('post.published', { postId, ...announce });
+      // A push that fails is logged, not retried: the post stands, and the next catch-up brings it.
+      if (swept?.sweptAt)
+        await events.published('post.pushAgain', {
+          postId,
+          change: announce ? 'created' : swept.retitled ? 'retitled' : 'edited',
+        });
       return result;
     },
 
