@@ -59,4 +59,20 @@ describe('Redis serial lock across holders', () => {
     await expect(hasty.run('thread:3', () => Promise.resolve('ran'))).rejects.toBeInstanceOf(LockTimeoutError);
     expect(await redis.get(key)).toBe('someone-else');
   });
+
+  it('answers the guarded work even when Redis cannot take the release; the key lapses after its ttl', async () => {
+    // The holder's connection goes while it works: its release is refused ("Connection is closed").
+    const holder = new Redis(inject('redisUrl'), { maxRetriesPerRequest: 0, enableOfflineQueue: false });
+    await new Promise((ready) => holder.once('ready', ready));
+    const lock = redisSerialLock(holder, prefix, { ttlMs: 400 });
+    const done = await lock.run('thread:4', async () => {
+      holder.disconnect();
+      return 'written';
+    });
+    expect(done).toBe('written');
+    expect(await redis.pttl(`${prefix}:serial:thread:4`)).toBeGreaterThan(0);
+    await expect(
+      redisSerialLock(redis, prefix, { waitMs: 2000 }).run('thread:4', () => Promise.resolve(1)),
+    ).resolves.toBe(1);
+  });
 });

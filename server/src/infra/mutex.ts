@@ -22,7 +22,9 @@ export function redisMutex(redis: Redis, prefix: string, ttlMs = 15_000): Mutex 
       try {
         return await fn();
       } finally {
-        await redis.eval(RELEASE, 1, full, token);
+        // A release Redis does not answer (timed out, connection lost) must not fail the work the
+        // lock guarded, which is done: the key lapses after ttlMs.
+        await redis.eval(RELEASE, 1, full, token).catch(() => undefined);
       }
     },
   };
@@ -67,7 +69,9 @@ export function redisSerialLock(
       try {
         return await fn();
       } finally {
-        await redis.eval(RELEASE, 1, full, token);
+        // A release Redis does not answer (timed out, connection lost) must not fail the work the
+        // lock guarded, which is done: the key lapses after ttlMs.
+        await redis.eval(RELEASE, 1, full, token).catch(() => undefined);
       }
     },
   };
