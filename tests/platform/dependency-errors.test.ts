@@ -1,7 +1,9 @@
 // Which failures count as "a dependency is away" (a 503 with Retry-After, a quiet warning) and
 // which are real errors, with the drivers' own error classes and a real Redis connection.
 import { createSessionStore } from '@commons/server/auth/session';
-import { isDependencyDown } from '@commons/server/http/errors';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import { errorHandler, isDependencyDown } from '@commons/server/http/errors';
 import { createLogger } from '@commons/server/infra/log';
 import type { SessionData } from 'express-session';
 import { Redis } from 'ioredis';
@@ -63,5 +65,41 @@ describe('a dependency that is away', () => {
     expect(await touch()).toBeUndefined();
     expect(lines.filter((l) => l.level === 30 && /refreshed again/.test(l.msg))).toHaveLength(1);
     client.disconnect();
+  });
+
+  it('answers 503 with Retry-After, and says in one warning a while which dependency and which route', async () => {
+    const lines: Array<{
+      level: number;
+      msg: string;
+      path?: string;
+      answered503Before?: number;
+      err?: { message: string };
+    }> = [];
+    const log = createLogger({
+      level: 'info',
+      destination: { write: (line: string) => void lines.push(JSON.parse(line)) },
+    });
+    const app = express();
+    app.post('/api/threads/:id/posts', (_req, _res, next) => next(new Error('Command timed out')));
+    app.use(errorHandler(log));
+    const server = app.listen(0, '127.0.0.1');
+    await new Promise((r) => server.once('listening', r));
+    const { port } = server.address() as AddressInfo;
+    try {
+      for (let i = 0; i < 3; i++) {
+        const res = await fetch(`http://127.0.0.1:${port}/api/threads/t1/posts`, { method: 'POST' });
+        expect(res.status).toBe(503);
+        expect(res.headers.get('retry-after')).toBe('5');
+      }
+    } finally {
+      server.close();
+    }
+    const warnings = lines.filter((l) => l.level === 40);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatchObject({
+      msg: 'a dependency did not answer: 503',
+      path: 'POST /api/threads/:id/posts',
+      err: { message: 'Command timed out' },
+    });
   });
 });

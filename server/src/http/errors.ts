@@ -83,15 +83,31 @@ export function dependencyDownError(): AppError {
   );
 }
 
+/** How often requests answered 503 for a dependency are summed up in the log (one line, not one per request). */
+const DEPENDENCY_LOG_EVERY_MS = 10_000;
+
 /** Turns anything thrown into the one error shape; stack traces stay in the log. */
 export function errorHandler(log: Logger): ErrorRequestHandler {
+  let downSince: { at: number; count: number } | null = null;
+  // Which dependency failed and where, for an operator (and a fault run) to tell 503s apart.
+  const noteDown = (err: Error, path: string) => {
+    const now = Date.now();
+    if (downSince && now - downSince.at < DEPENDENCY_LOG_EVERY_MS) return void downSince.count++;
+    log.warn({ err, path, answered503Before: downSince?.count ?? 0 }, 'a dependency did not answer: 503');
+    downSince = { at: now, count: 0 };
+  };
   return (err: unknown, req, res, _next) => {
     const requestId = String(req.id ?? '');
     let appError: AppError;
     if (err instanceof AppError) appError = err;
     else if (isBodyParserError(err)) appError = fromBodyParser(err);
-    else if (isDependencyDown(err)) appError = dependencyDownError();
-    else {
+    else if (isDependencyDown(err)) {
+      noteDown(
+        err as Error,
+        req.route ? `${req.method} ${String(req.baseUrl)}${String((req.route as { path: string }).path)}` : req.method,
+      );
+      appError = dependencyDownError();
+    } else {
       log.error({ err, requestId }, 'unhandled error');
       appError = new AppError('internal', 'Something went wrong on our side.');
     }
