@@ -221,7 +221,7 @@ describe('the content matrix', () => {
   let workers: RunningWorkers | null = null;
   beforeAll(async () => {
     const started = Date.now();
-    workers = startWorkers(p.runtime);
+    workers = startWorkers(p.runtime, { digestTick: false });
     world = await seedWorld(p, sockets);
     console.info(`content matrix: seeded in ${Date.now() - started} ms`);
   }, 120_000);

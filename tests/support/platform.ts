@@ -71,7 +71,8 @@ export async function startTestPlatform(
     dbName,
   });
   const api = await startApi(runtime, { host: '127.0.0.1', port });
-  const workers = opts.workers === false ? null : startWorkers(runtime);
+  // No hourly digest tick: digest tests choose their time, and a tick at the real hour sent first.
+  const workers = opts.workers === false ? null : startWorkers(runtime, { digestTick: false });
   return {
     url,
     runtime,

@@ -29,7 +29,15 @@ export interface RunningWorkers {
   close(): Promise<void>;
 }
 
-export function startWorkers(runtime: Runtime): RunningWorkers {
+export interface WorkerOptions {
+  /**
+   * Declare the hourly digest tick (default). The test platform leaves it out: its tests send
+   * digests at a time of their choosing, and a tick at the top of the real hour sent one first.
+   */
+  digestTick?: boolean;
+}
+
+export function startWorkers(runtime: Runtime, options: WorkerOptions = {}): RunningWorkers {
   const site = { name: 'Commons', url: runtime.config.PUBLIC_URL };
   const links = resetLinks(runtime.config.SESSION_SECRET, runtime.config.PUBLIC_URL);
   const invitations = invitationLinks(runtime.config.SESSION_SECRET, runtime.config.PUBLIC_URL);
@@ -80,8 +88,8 @@ export function startWorkers(runtime: Runtime): RunningWorkers {
   // Facts told to members as notices (lab reminders and summaries are published by jobs here).
   registerNoticeListeners(runtime.events, { outbox: runtime.outbox });
   // Awaited by close(): the queues must not close under a declaration still on its way.
-  const schedulers = declareSchedulers(runtime.queues).catch((err: unknown) =>
-    runtime.log.error({ err }, 'declaring the job schedulers failed'),
+  const schedulers = (options.digestTick === false ? Promise.resolve() : declareSchedulers(runtime.queues)).catch(
+    (err: unknown) => runtime.log.error({ err }, 'declaring the job schedulers failed'),
   );
   for (const w of workers) observeWorker(runtime, w);
   // Follow-up work its writers could not hand to the queues (Redis refused, or they crashed).
