@@ -2,7 +2,7 @@ import { Types } from 'mongoose';
 import { AppError } from '../http/errors.js';
 import type { DomainEvents } from '../infra/domain-events.js';
 import type { Budget, Limiter } from '../http/rate-limit.js';
-import type { Effect, Outbox } from '../infra/outbox.js';
+import type { Effect, Outbox, Release } from '../infra/outbox.js';
 import type { AnnouncedFacts, PostAnnouncement, Role, ScreenedPost } from '@commons/shared';
 import type { ScreeningResult } from '../moderation/rules.js';
 import type { CategoryGate } from './read-rule.js';
@@ -126,13 +126,14 @@ export function screeningOf(
 
 /**
  * Runs a post write with its screening stored alongside (infra/outbox.ts). The caller releases the
- * screening once its live push went out (`release(true)`), or leaves it to the sweep when it failed
- * before pushing (`release(false)`): a screening the sweep hands over pushes the post again.
+ * screening with its live push (`release(ctx.events.published(…))`) and with `false` in a `finally`,
+ * which leaves it to the sweep should the request fail before pushing: a screening the sweep hands
+ * over pushes the post again.
  */
 export async function withScreening<T>(
   ctx: ForumContext,
   effects: Effect[],
   write: () => Promise<T>,
-): Promise<{ result: T; release(pushed: boolean): void }> {
+): Promise<{ result: T; release: Release }> {
   return ctx.outbox ? ctx.outbox.writeHeld(effects, write) : { result: await write(), release: () => undefined };
 }

@@ -1,3 +1,4 @@
+import type { PublicThread } from '@commons/shared';
 import type { DomainEvents } from '../infra/domain-events.js';
 import { rooms, type RoomEmitter } from '../realtime/types.js';
 import { listRoomsOf } from './coalition-visibility.js';
@@ -13,10 +14,22 @@ const closedRooms = (audience: Extract<ThreadAudience, { open: false }>) => [
 ];
 
 /** The thread's room, or who may read it now that it is closed. */
+const roomsFor = (threadId: string, audience: ThreadAudience) =>
+  audience.open ? [rooms.thread(threadId)] : closedRooms(audience);
+
 async function roomsOfThread(threadId: string): Promise<string[]> {
-  const audience = await threadAudience(threadId);
-  return audience.open ? [rooms.thread(threadId)] : closedRooms(audience);
+  return roomsFor(threadId, await threadAudience(threadId));
 }
+
+/** What a category's lists hear of a thread's new count and latest activity. */
+const activityOf = (thread: PublicThread) => ({
+  threadId: thread.id,
+  categoryId: thread.categoryId,
+  lastSeq: thread.lastSeq,
+  postCount: thread.postCount,
+  lastActivityAt: thread.lastActivityAt,
+  lastPoster: thread.lastPoster,
+});
 
 /**
  * Live pushes after forum writes. Each event is emitted once to its room(s): Socket.IO encodes
@@ -47,20 +60,12 @@ export function registerForumListeners(
 
   events.on('post.created', ({ threadId, audience, post, actorId, restricted }) => {
     if (restricted) return void emitter.to(rooms.member(actorId)).emit('post:created', { threadId, post });
-    const targets = audience.open ? rooms.thread(threadId) : closedRooms(audience);
-    emitter.to(targets).emit('post:created', { threadId, post });
+    emitter.to(roomsFor(threadId, audience)).emit('post:created', { threadId, post });
   });
 
   events.on('thread.activity', async ({ thread, audience }) => {
     if (!audience.open) return;
-    emitter.to(await listRoomsOf(thread.categoryId)).emit('thread:activity', {
-      threadId: thread.id,
-      categoryId: thread.categoryId,
-      lastSeq: thread.lastSeq,
-      postCount: thread.postCount,
-      lastActivityAt: thread.lastActivityAt,
-      lastPoster: thread.lastPoster,
-    });
+    emitter.to(await listRoomsOf(thread.categoryId)).emit('thread:activity', activityOf(thread));
   });
 
   // A held or hidden post's new text goes to its author's own tabs only, never to the thread's room.
@@ -111,7 +116,7 @@ export function registerPushAgainListener(events: DomainEvents, deps: { emitter:
     ]);
     const [publicThread] = thread ? await presentPublicThreads([thread]) : [];
     if (!publicThread || !publicPost) return;
-    const targets = audience.open ? [rooms.thread(threadId)] : closedRooms(audience);
+    const targets = roomsFor(threadId, audience);
     const lists = audience.open ? await listRoomsOf(publicThread.categoryId) : [];
     if (change === 'retitled')
       return void emitter
@@ -123,14 +128,6 @@ export function registerPushAgainListener(events: DomainEvents, deps: { emitter:
       return;
     }
     emitter.to(targets).emit('post:created', { threadId, post: publicPost });
-    if (lists.length > 0)
-      emitter.to(lists).emit('thread:activity', {
-        threadId,
-        categoryId: publicThread.categoryId,
-        lastSeq: publicThread.lastSeq,
-        postCount: publicThread.postCount,
-        lastActivityAt: publicThread.lastActivityAt,
-        lastPoster: publicThread.lastPoster,
-      });
+    if (lists.length > 0) emitter.to(lists).emit('thread:activity', activityOf(publicThread));
   });
 }

@@ -201,7 +201,6 @@ export function postOps(ctx: ForumContext) {
         return saved;
       });
       // Screening is handed over once the room heard of the post (below); failing before, to the sweep.
-      let pushed = false;
       try {
         const seq = post.seq;
         const reserved: ThreadLean = countedThread ?? {
@@ -220,8 +219,8 @@ export function postOps(ctx: ForumContext) {
         // store write, follow. A post saved held or hidden reaches its author's own tabs only.
         const audience = audienceOf(thread, gate.archived);
         const publicPost = toPublicPost(readableByWriter(actor, post.toObject<PostLean>()), refs);
-        void ctx.events
-          .published('post.created', {
+        release(
+          ctx.events.published('post.created', {
             threadId: thread._id.toHexString(),
             audience,
             restricted: bornStatus !== undefined,
@@ -230,9 +229,8 @@ export function postOps(ctx: ForumContext) {
             replyToAuthorId: announce.replyToAuthorId,
             quotedAuthorId: quotedAuthorId && readers.has(quotedAuthorId) ? quotedAuthorId : null,
             mentionIds,
-          })
-          .then(() => release(true));
-        pushed = true;
+          }),
+        );
         // The count and latest activity, written to the thread by this reply or the one writing now.
         const counted = tallies && !inStore ? await countSaved(tallies, thread._id, seq, now, actor.id, ctx) : null;
         if (counted !== null) reserved.postCount = counted;
@@ -253,7 +251,7 @@ export function postOps(ctx: ForumContext) {
         // A post just written has no reactions or bookmarks yet: no need to look them up.
         return { ...publicPost, myReactions: [], bookmarked: false };
       } finally {
-        if (!pushed) release(false); // failed before its push: the sweep pushes it
+        release(false); // failed before its push: the sweep pushes it (after it: nothing)
       }
     },
 
@@ -306,7 +304,6 @@ export function postOps(ctx: ForumContext) {
           .exec();
       });
       // Screening is handed over once the room heard of the new text (below); failing before, to the sweep.
-      let pushed = false;
       try {
         if (!updated) throw notFound('post');
         await notePostWritten(post.authorId.toHexString(), post._id.toHexString(), body, post.createdAt, post.body);
@@ -324,8 +321,8 @@ export function postOps(ctx: ForumContext) {
         // Held or hidden: the new text reaches its author's tabs only, and mentions in it nobody.
         const restricted = readableByRoom(updated) === null;
         const [publicPost] = await presentPublicPosts([readable]);
-        void ctx.events
-          .published('post.updated', {
+        release(
+          ctx.events.published('post.updated', {
             post: publicPost!,
             actorId: actor.id,
             newMentionIds: restricted
@@ -335,12 +332,11 @@ export function postOps(ctx: ForumContext) {
                   rendered.mentionIds.filter((m) => !before.has(m)),
                 ),
             restricted,
-          })
-          .then(() => release(true));
-        pushed = true;
+          }),
+        );
         return presentOne(readable, actor);
       } finally {
-        if (!pushed) release(false); // failed before its push: the sweep pushes it
+        release(false); // failed before its push: the sweep pushes it (after it: nothing)
       }
     },
 

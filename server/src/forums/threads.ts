@@ -10,6 +10,7 @@ import {
 } from '@commons/shared';
 import mongoose, { Types } from 'mongoose';
 import { z } from 'zod';
+import type { Release } from '../infra/outbox.js';
 import { AppError } from '../http/errors.js';
 import { termsOf } from '../search/terms.js';
 import { findCategory } from './categories.js';
@@ -176,7 +177,6 @@ export function threadOps(ctx: ForumContext) {
         },
       );
       // Screening is handed over once the lists heard of the thread (below); failing before, to the sweep.
-      let pushed = false;
       try {
         await categoryListChanged([category._id]);
         // The author watches their thread and has read its opening post.
@@ -193,23 +193,22 @@ export function threadOps(ctx: ForumContext) {
           presentPublicThreads([threadLean]),
           presentPublicPosts([postLean]),
         ]);
-        void ctx.events
-          .published('thread.created', {
+        release(
+          ctx.events.published('thread.created', {
             thread: publicThread!,
             post: publicPost!,
             actorId: actor.id,
             mentionIds,
             restricted: bornStatus !== undefined,
-          })
-          .then(() => release(true));
-        pushed = true;
+          }),
+        );
         const [summary, [ownPost]] = await Promise.all([
           presentThread(threadLean, actor),
           presentPosts([postLean], actor.id),
         ]);
         return { thread: summary, post: ownPost! };
       } finally {
-        if (!pushed) release(false); // failed before its push: the sweep pushes it
+        release(false); // failed before its push: the sweep pushes it (after it: nothing)
       }
     },
 
@@ -358,7 +357,7 @@ export function threadOps(ctx: ForumContext) {
       const tallyId = thread._id.toHexString();
       if (patch.locked === true) await tallies?.setClosed(tallyId, true);
       let updated: ThreadLean | null;
-      let release: (pushed: boolean) => void;
+      let release: Release;
       try {
         ({ result: updated, release } = await withScreening(ctx, screening, async () => {
           // The opening post's status first: the new title is never stored where every reader sees it.
@@ -378,7 +377,6 @@ export function threadOps(ctx: ForumContext) {
         throw err;
       }
       // Screening of a new title is handed over once the room heard of it (below); failing before, to the sweep.
-      let pushed = false;
       try {
         if (!updated) throw notFound('thread');
         if (patch.locked !== undefined) await tallies?.setClosed(tallyId, updated.locked);
@@ -397,8 +395,8 @@ export function threadOps(ctx: ForumContext) {
             categoryId: updated.categoryId.toHexString(),
             hidden: true,
           });
-        void ctx.events
-          .published('thread.updated', {
+        release(
+          ctx.events.published('thread.updated', {
             thread: publicThread!,
             previousCategoryId: moved ? thread.categoryId.toHexString() : null,
             actorId: actor.id,
@@ -406,12 +404,11 @@ export function threadOps(ctx: ForumContext) {
               retitledAt && updated.firstPostId
                 ? { firstPostId: updated.firstPostId.toHexString(), at: retitledAt.toISOString() }
                 : null,
-          })
-          .then(() => release(true));
-        pushed = true;
+          }),
+        );
         return presentThread(updated, actor);
       } finally {
-        if (!pushed) release(false); // failed before its push: the sweep pushes it
+        release(false); // failed before its push: the sweep pushes it (after it: nothing)
       }
     },
 

@@ -59,6 +59,9 @@ outboxSchema.index({ claimedUntil: 1 });
 
 export const OutboxModel = mongoose.model<OutboxRow>('OutboxEntry', outboxSchema);
 
+/** Releases held effects: `true` or a push under way (handed over once it is done), `false` to the sweep. */
+export type Release = (pushed: boolean | PromiseLike<unknown>) => void;
+
 export interface OutboxOptions {
   /**
    * A sweep leaves younger entries to their writer. Longer than a store call may take
@@ -164,15 +167,13 @@ export class Outbox {
 
   /**
    * `writeWith` for a write whose live push goes out before its effects are handed over: the
-   * caller calls `release(true)` once the push went out, so a job never runs ahead of it, or
-   * `release(false)` when it failed before pushing, which leaves the effects to the sweep. An
-   * effect the sweep hands over tells its job (`tellSwept`), which pushes again (forums' screening:
-   * `post.pushAgain`). Only the first call counts.
+   * caller releases them with its push (a promise: handed over once it is done, so no job runs
+   * ahead of it), or with `false` when it failed before pushing, which leaves them to the sweep.
+   * Only the first call counts, so a `release(false)` in a `finally` after the push does nothing.
+   * An effect the sweep hands over tells its job (`tellSwept`), which pushes again (forums'
+   * screening: `post.pushAgain`).
    */
-  async writeHeld<T>(
-    effects: Effect[],
-    write: () => Promise<T>,
-  ): Promise<{ result: T; release(pushed: boolean): void }> {
+  async writeHeld<T>(effects: Effect[], write: () => Promise<T>): Promise<{ result: T; release: Release }> {
     if (effects.length === 0) return { result: await write(), release: () => undefined };
     await this.record(effects);
     let result: T;
@@ -185,9 +186,18 @@ export class Outbox {
       throw err;
     }
     // Tracked from now, so that settle() (shutdown, tests) waits for a hand-off not yet released.
-    let release!: (pushed: boolean) => void;
-    const released = new Promise<boolean>((resolve) => (release = resolve));
-    this.track(released.then((pushed) => (pushed ? this.handOver(effects) : undefined)));
+    let resolve!: (handOver: boolean | PromiseLike<boolean>) => void;
+    const released = new Promise<boolean>((r) => (resolve = r));
+    this.track(released.then((handOver) => (handOver ? this.handOver(effects) : undefined)));
+    const release: Release = (pushed) =>
+      resolve(
+        typeof pushed === 'boolean'
+          ? pushed
+          : Promise.resolve(pushed).then(
+              () => true,
+              () => true,
+            ),
+      );
     return { result, release };
   }
 
