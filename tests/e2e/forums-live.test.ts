@@ -257,6 +257,17 @@ describe('watching, muting and blocking from the interface', () => {
   }, 90_000);
 });
 
+/** For a step that failed with no sign of why: the error again, with what the page showed. */
+const sayWhatPageShowed =
+  (page: Page, also = '') =>
+  async (error: Error): Promise<never> => {
+    const shown = await page
+      .locator('main')
+      .innerText()
+      .catch(() => '(no main)');
+    throw new Error(`${error.message}\n${also}\nThe page showed:\n${shown}`);
+  };
+
 describe('mentioning by name', () => {
   it('suggests members as "@" and a name are typed, inserts the handle with the keyboard, and the post mentions them', async () => {
     const page = await (await signedInContext(ana)).newPage();
@@ -292,10 +303,16 @@ describe('mentioning by name', () => {
       String('Thanks @ben-watcher '.length),
     );
     expect(await page.getByRole('listbox').count()).toBe(0);
+    const answered = page.waitForResponse((r) => r.request().method() === 'POST' && /\/posts$/.test(r.url()));
     await page.getByRole('button', { name: 'Post reply' }).click();
-    // The posted text links Ben as a mention (the server resolved the inserted handle).
+    // The posted text links Ben as a mention (the server resolved the inserted handle). Once failed
+    // in a loaded CI run with no sign of why: say what the server answered and the page showed.
+    const reply = await answered;
     const posted = page.locator('article', { hasText: 'for the stipend idea.' });
-    await posted.locator('a.mention', { hasText: '@Ben Watcher' }).waitFor();
+    await posted
+      .locator('a.mention', { hasText: '@Ben Watcher' })
+      .waitFor()
+      .catch(sayWhatPageShowed(page, `The reply was answered ${reply.status()}: ${await reply.text()}`));
 
     // Members can discover a handle on the profile.
     const benId = (await ben.get('/api/auth/me')).body.user.id as string;
@@ -334,14 +351,8 @@ describe('one search box', () => {
     await expect
       .poll(() => results.count())
       .toBe(20)
-      .catch(async (error: Error) => {
-        // Once failed in a loaded CI run with 0 results and no sign of why: say what the page showed.
-        const shown = await page
-          .locator('main')
-          .innerText()
-          .catch(() => '(no main)');
-        throw new Error(`${error.message}\nThe page showed:\n${shown}`);
-      });
+      // Once failed in a loaded CI run with 0 results and no sign of why: say what the page showed.
+      .catch(sayWhatPageShowed(page));
     await page.getByRole('button', { name: 'More results' }).click();
     await expect.poll(() => results.count()).toBe(22);
     expect(await page.getByRole('button', { name: 'More results' }).count()).toBe(0);
