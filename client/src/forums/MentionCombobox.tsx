@@ -2,7 +2,7 @@ import type { MemberRef } from '@commons/shared';
 import { useLayoutEffect, useRef, useState, type KeyboardEvent, type ReactNode, type SyntheticEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { announce } from '../app/LiveAnnouncer';
-import { insertMention } from './mentionQuery';
+import { insertMention, mentionAt } from './mentionQuery';
 import { useMentionSuggestions } from './useMentionSuggestions';
 
 interface MentionCombobox {
@@ -61,6 +61,11 @@ export function useMentionCombobox(id: string, value: string, onChange: (value: 
     placeCaret.current = next;
     onChange(next.text);
     setCaret(next.caret);
+    // The inserted "@handle " still reads as a name being typed (a name may go on after a space),
+    // so its lookup would open the list again over the text, unasked. It stays closed until the
+    // member types on.
+    const after = mentionAt(next.text, next.caret);
+    if (after) setDismissed(`${after.start}:${after.query}`);
     announce(t('forums.mention.inserted', { name: member.displayName, handle: member.handle }));
   }
 
