@@ -200,6 +200,39 @@ describe('replies arriving at the same moment', () => {
   });
 });
 
+describe('a count that Redis took but did not answer in time', () => {
+  it('is counted once: the change is asked again, not counted in the store as well', async () => {
+    await resetPostingBudgets(p);
+    const cat = await categoryId(members[0]!.c, 'introductions');
+    const { thread } = await newThread(members[0]!, cat, 'Answers while Redis is slow');
+    const redis = p.runtime.redis;
+    const realEval = redis.eval.bind(redis) as (...args: unknown[]) => Promise<unknown>;
+    let late = 0;
+    // The first count runs in Redis and its answer comes after the command timeout, as on a
+    // server whose event loop lagged (the soak's 503s).
+    (redis as unknown as { eval: (...args: unknown[]) => Promise<unknown> }).eval = async (...args: unknown[]) => {
+      const out = await realEval(...args);
+      if (late === 0 && String(args[0]).includes("HINCRBY', KEYS[1], 'counted'")) {
+        late += 1;
+        throw new Error('Command timed out');
+      }
+      return out;
+    };
+    try {
+      const slow = await members[1]!.c.post(`/api/threads/${thread.id}/posts`, { body: 'Counted while Redis lags.' });
+      expect(slow.status).toBe(201);
+    } finally {
+      (redis as unknown as { eval: unknown }).eval = realEval;
+    }
+    expect(late).toBe(1);
+    const next = await members[2]!.c.post(`/api/threads/${thread.id}/posts`, { body: 'The next answer.' });
+    expect(next.status).toBe(201);
+    // The opening post and two replies: the first is not counted twice once the tally is written.
+    expect(await stored(thread.id)).toMatchObject({ lastSeq: 3, postCount: 3 });
+    expect((await members[1]!.c.get(`/api/threads/${thread.id}`)).body.thread.postCount).toBe(3);
+  });
+});
+
 describe('on MongoDB', () => {
   it('numbers and counts replies in the store itself, one update each, with no tally in Redis', async () => {
     await resetPostingBudgets(p);

@@ -26,7 +26,8 @@ import { storeKind } from './kind.js';
  * written, `base` the store's count minus `written` (as last seen), `at`/`by` the latest
  * activity, `closed` (a locked thread: writers without the right to bypass are refused), `gen`
  * the changes so far and `flushed` the last written, `inflight`/`inflightCounted`/`mark` the
- * write under way.
+ * write under way. Beside it, for ten minutes, one key per change recorded (its number), so a
+ * change asked again after a timeout is recorded once.
  */
 
 const KEEP_SECONDS = 7 * 86_400;
@@ -35,6 +36,10 @@ const HOLD_MS = 10_000;
 const WAIT_MS = 2_000;
 /** A writer lets go after this many rounds, so the document's other writers are not kept waiting. */
 const MAX_ROUNDS = 4;
+/** How long a change's key says it was recorded: far longer than its caller retries. */
+const CHANGE_KEY_SECONDS = 600;
+/** Pauses before asking Redis again to record a change it did not answer (a command timeout). */
+const CHANGE_RETRY_MS = [100, 400];
 
 /** The next number; -1 when not seeded, -2 when closed to this writer. */
 const TAKE = `if redis.call('HEXISTS', KEYS[1], 'seq') == 0 then return -1 end
@@ -61,23 +66,35 @@ if tonumber(redis.call('HGET', KEYS[1], 'done')) < top then redis.call('HSET', K
 return 1`;
 
 /**
- * Records a change (ARGV: count delta, saved number or 0, time in ms or 0, who) and tries to
+ * Records a change (ARGV: count delta, saved number or 0, time in ms or 0, who) once per change
+ * key (KEYS[3]: a call retried after a timeout that did land records nothing more) and tries to
  * become the writer (KEYS[2], token ARGV[5]). Answers {1: we write, 0: someone holds the key,
  * -1: not seeded (nothing recorded); the change's number; the count after it, or -1 unknown}.
  */
 const CHANGE = `if redis.call('HEXISTS', KEYS[1], 'seq') == 0 then return {-1, 0, -1} end
-local counted = redis.call('HINCRBY', KEYS[1], 'counted', ARGV[1])
-local n = tonumber(ARGV[2])
-if n > 0 and tonumber(redis.call('HGET', KEYS[1], 'done')) < n then redis.call('HSET', KEYS[1], 'done', n) end
-if ARGV[3] ~= '0' and tonumber(ARGV[3]) >= tonumber(redis.call('HGET', KEYS[1], 'at')) then
-  redis.call('HSET', KEYS[1], 'at', ARGV[3], 'by', ARGV[4])
+local gen = redis.call('GET', KEYS[3])
+local counted
+if gen then
+  gen = tonumber(gen)
+  counted = tonumber(redis.call('HGET', KEYS[1], 'counted'))
+else
+  counted = redis.call('HINCRBY', KEYS[1], 'counted', ARGV[1])
+  local n = tonumber(ARGV[2])
+  if n > 0 and tonumber(redis.call('HGET', KEYS[1], 'done')) < n then redis.call('HSET', KEYS[1], 'done', n) end
+  if ARGV[3] ~= '0' and tonumber(ARGV[3]) >= tonumber(redis.call('HGET', KEYS[1], 'at')) then
+    redis.call('HSET', KEYS[1], 'at', ARGV[3], 'by', ARGV[4])
+  end
+  gen = redis.call('HINCRBY', KEYS[1], 'gen', 1)
+  redis.call('SET', KEYS[3], gen, 'EX', ARGV[8])
 end
-local gen = redis.call('HINCRBY', KEYS[1], 'gen', 1)
 redis.call('EXPIRE', KEYS[1], ARGV[7])
 local base = redis.call('HGET', KEYS[1], 'base')
 local count = -1
 if base then count = tonumber(base) + counted end
-if redis.call('SET', KEYS[2], ARGV[5], 'PX', ARGV[6], 'NX') then return {1, gen, count} end
+-- Asked again: the first asking may have taken the writer's key with this token.
+if redis.call('SET', KEYS[2], ARGV[5], 'PX', ARGV[6], 'NX') or redis.call('GET', KEYS[2]) == ARGV[5] then
+  return {1, gen, count}
+end
 return {0, gen, count}`;
 
 /** 0: change ARGV[3] (0: the latest) is written; 1: we took the writer's key; -1: someone holds it. */
@@ -120,6 +137,9 @@ const RECOVER = `if redis.call('GET', KEYS[2]) ~= ARGV[1] then return -1 end
 if ARGV[2] == '1' then redis.call('HSET', KEYS[1], 'written', redis.call('HGET', KEYS[1], 'inflightCounted')) end
 redis.call('HSET', KEYS[1], 'inflight', '0')
 return 1`;
+
+/** Redis answered with an error (the script failed): asking again would fail the same way. */
+const isScriptError = (err: unknown) => err instanceof Error && err.name === 'ReplyError';
 
 const LET_GO = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
 
@@ -248,22 +268,43 @@ export function redisTallies(redis: Redis, opts: TallyOptions): Tallies {
     }
   }
 
+  /**
+   * Records a change, asked again when Redis does not answer: a command that timed out may have
+   * run, and a caller that then counted in the store as well counted twice. The change's key
+   * makes the second asking a no-op when the first landed.
+   */
+  async function record(id: string, token: string, args: Array<string | number>): Promise<number[]> {
+    const changeKey = `${hashOf(id)}:change:${randomBytes(9).toString('hex')}`;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const out = (await redis.eval(
+          CHANGE,
+          3,
+          ...keys(id),
+          changeKey,
+          ...args,
+          token,
+          HOLD_MS,
+          KEEP_SECONDS,
+          CHANGE_KEY_SECONDS,
+        )) as number[];
+        return out.map(Number);
+      } catch (err) {
+        const pause = CHANGE_RETRY_MS[attempt];
+        if (pause === undefined || isScriptError(err)) throw err;
+        await new Promise((r) => setTimeout(r, pause));
+      }
+    }
+  }
+
   async function change(id: string, delta: number, entry: { seq: number; at: Date; by: string } | null) {
     const token = newToken();
-    const [outcome, gen, count] = (
-      (await redis.eval(
-        CHANGE,
-        2,
-        ...keys(id),
-        delta,
-        entry?.seq ?? 0,
-        entry?.at.getTime() ?? 0,
-        entry?.by ?? '',
-        token,
-        HOLD_MS,
-        KEEP_SECONDS,
-      )) as number[]
-    ).map(Number) as [number, number, number];
+    const [outcome, gen, count] = (await record(id, token, [
+      delta,
+      entry?.seq ?? 0,
+      entry?.at.getTime() ?? 0,
+      entry?.by ?? '',
+    ])) as [number, number, number];
     // Recorded: whatever fails from here on is written by the next change or `settle`.
     try {
       if (outcome === 1) await writeAll(id, token);
