@@ -45,6 +45,43 @@ export function recordFault(name: string, figures: Record<string, unknown>): voi
   console.log(`[faults] ${name}: ${JSON.stringify(figures)}`);
 }
 
+/**
+ * The warnings and errors the cluster's processes logged, counted by process, message and where
+ * (a 503's route, the error's message and the first frame of the platform's own code in its
+ * stack): which path refused, so a run's refusals can be told apart.
+ */
+export function warningsOf(cluster: Cluster): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const { name, output } of cluster.outputs()) {
+    for (const line of output.split('\n')) {
+      if (!line.startsWith('{')) continue;
+      let entry: {
+        level?: number;
+        msg?: string;
+        path?: string;
+        answered503Before?: number;
+        err?: { message?: string; stack?: string };
+      };
+      try {
+        entry = JSON.parse(line) as typeof entry;
+      } catch {
+        continue;
+      }
+      if ((entry.level ?? 0) < 40) continue;
+      const frame = entry.err?.stack
+        ?.split('\n')
+        .find((l) => /\/(server|workers)\/dist\//.test(l))
+        ?.replace(/^.*\/(server|workers)\/dist\//, '$1/')
+        .replace(/\)$/, '');
+      const where = [entry.path, entry.err?.message, frame].filter(Boolean).join(' | ');
+      const key = `${name.replace(/ \d+$/, '')}: ${entry.msg ?? '?'}${where ? ` (${where})` : ''}`;
+      // A 503 line sums up those answered since the last one.
+      counts[key] = (counts[key] ?? 0) + 1 + (entry.answered503Before ?? 0);
+    }
+  }
+  return counts;
+}
+
 export const minutesFromNow = (m: number) => new Date(Date.now() + m * 60_000).toISOString();
 
 export async function createLab(host: Member): Promise<string> {

@@ -5,7 +5,7 @@
 // the first minute, replies accepted and refused, deliveries, and what each socket missed.
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Cluster, Member } from '../support/cluster.js';
-import { createThread, percentile, restrictedSeqs, round, signedInMembers } from './common.js';
+import { createThread, percentile, restrictedSeqs, round, signedInMembers, warningsOf } from './common.js';
 import { histogramPercentile, now, startLivePool } from './live-pool.js';
 
 export const SOAK_METRICS_TOKEN = 'soak-metrics-token-of-the-run';
@@ -183,6 +183,7 @@ export async function soak(cluster: Cluster, opts: SoakOptions): Promise<Record<
       reconnects: live.reconnects,
       resyncs: live.resyncs,
       processes: perProcess,
+      warnings: warningsOf(cluster),
     };
   } finally {
     pool.stop();
