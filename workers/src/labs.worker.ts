@@ -2,7 +2,7 @@ import { labJobSchema, queueNames, type JobPayloads, type LabJob } from '@common
 import type { ForumService } from '@commons/server/forums/service';
 import { createLabJobs } from '@commons/server/labs/jobs';
 import { LabRoomModel } from '@commons/server/labs/room-model';
-import { labsForWorkers } from '@commons/server/labs/worker-support';
+import type { LabService } from '@commons/server/labs/service';
 import type { Runtime } from '@commons/server/runtime';
 import { Worker } from 'bullmq';
 import { retryingStoreOutages } from './outage.js';
@@ -10,9 +10,9 @@ import { retryingStoreOutages } from './outage.js';
 type Handlers = { [K in LabJob['kind']]: (job: Extract<LabJob, { kind: K }>) => Promise<unknown> };
 
 /** Lab lifecycle: reminders before a lab, the summary (forum thread and mails) after it. */
-export function startLabsWorker(runtime: Runtime, forums: ForumService): Worker<JobPayloads['labs']> {
+export function startLabsWorker(runtime: Runtime, forums: ForumService, labs: LabService): Worker<JobPayloads['labs']> {
   const jobs = createLabJobs({
-    labs: labsForWorkers(runtime),
+    labs,
     forums,
     outbox: runtime.outbox,
     publicUrl: runtime.config.PUBLIC_URL,

@@ -20,6 +20,8 @@ import { redisSerialLock } from '@commons/server/infra/mutex';
 import { invitationLinks } from '@commons/server/invitations/links';
 import { closeWhenReady } from '@commons/server/infra/queues';
 import { sweepEvery } from '@commons/server/infra/outbox';
+import { labsForWorkers } from '@commons/server/labs/worker-support';
+import { pushUnpushedEvery } from '@commons/server/labs/unpushed';
 
 export interface RunningWorkers {
   workers: Worker[];
@@ -50,6 +52,7 @@ export function startWorkers(runtime: Runtime, options: WorkerOptions = {}): Run
   // WORKER_QUEUES lets a process serve only some queues (digests on a process of their own).
   const serves = (queue: string) => !runtime.config.WORKER_QUEUES || runtime.config.WORKER_QUEUES.includes(queue);
   const moderation = serves(queueNames.moderation) ? startModerationWorker(runtime) : null;
+  const labs = serves(queueNames.labs) ? labsForWorkers(runtime) : null;
   const all: [string, () => Worker][] = [
     [queueNames.moderation, () => moderation!.worker],
     [queueNames.mail, () => startMailWorker(runtime, mail)],
@@ -64,6 +67,7 @@ export function startWorkers(runtime: Runtime, options: WorkerOptions = {}): Run
             log: runtime.log,
             threadLock: redisSerialLock(runtime.redis, runtime.config.REDIS_PREFIX),
           }),
+          labs!,
         ),
     ],
     [queueNames.notifications, () => startNotificationsWorker(runtime, notify.notifications)],
@@ -94,11 +98,13 @@ export function startWorkers(runtime: Runtime, options: WorkerOptions = {}): Run
   for (const w of workers) observeWorker(runtime, w);
   // Follow-up work its writers could not hand to the queues (Redis refused, or they crashed).
   const sweeper = sweepEvery(runtime.outbox, runtime.config.OUTBOX_SWEEP_MS, runtime.log);
+  // Lab chat messages saved by a sender that died before its push (labs/unpushed.ts).
+  const labChat = labs ? pushUnpushedEvery(labs, runtime.config.LAB_UNPUSHED_SWEEP_MS, runtime.log) : null;
   return {
     workers,
     ready: Promise.all([schedulers, moderation?.schedulers]).then(() => undefined),
     async close() {
-      await sweeper.stop();
+      await Promise.all([sweeper.stop(), labChat?.stop()]);
       await Promise.all(workers.map(closeWhenReady));
       await Promise.all([schedulers, moderation?.settle()]);
     },

@@ -164,6 +164,12 @@ export const envSchema = z.object({
   OUTBOX_GRACE_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
   OUTBOX_SWEEP_MS: z.coerce.number().int().min(50).max(3_600_000).default(15_000),
   OUTBOX_LEASE_MS: z.coerce.number().int().min(50).max(3_600_000).default(60_000),
+  /**
+   * How often each worker process looks for lab chat messages whose sender died between saving
+   * and pushing them (labs/unpushed.ts); a message is pushed 10 s after its number was taken at
+   * the earliest, and within one more sweep.
+   */
+  LAB_UNPUSHED_SWEEP_MS: z.coerce.number().int().min(50).max(3_600_000).default(5_000),
   /** The same bound in processes that only run background work (`npm run start:workers`, `npm run digests`). */
   STORE_WORKER_TIMEOUT_MS: z.coerce.number().int().min(200).max(600_000).default(20_000),
   /**

@@ -14,6 +14,7 @@ import type { Redis } from 'ioredis';
 import { concurrencyLimit } from '../infra/limit.js';
 import { LabModel, type LabLean } from './model.js';
 import { APPEND, SEAT, STORE, UPDATE } from './room-scripts.js';
+import { labUnpushedKey, unpushedEntry } from './sequence.js';
 import { SeatBatches } from './seat-batch.js';
 
 /** What of the room comes from the lab document (and its waitlist): changed together. */
@@ -185,8 +186,12 @@ export class LabRoomModel {
       .exec()) ?? []) as [[unknown, Record<string, string>], [unknown, string[]], [unknown, (string | null)[]]];
     const parsed = parseState(hash ?? {});
     if (!parsed) return null;
-    // Two senders may append out of order: the room shows them by number.
-    const messages = list.map((m) => JSON.parse(m) as LabMessage).sort((a, b) => a.seq - b.seq);
+    // Two senders may append out of order: the room shows them by number. A message pushed again
+    // by the sweep (undelivered.ts) may be appended twice: once shown.
+    const messages = list
+      .map((m) => JSON.parse(m) as LabMessage)
+      .sort((a, b) => a.seq - b.seq)
+      .filter((m, i, all) => i === 0 || all[i - 1]!.seq !== m.seq);
     const [dots, vote] = own;
     return {
       room: { ...parsed, messages, lastSeq: Math.max(parsed.lastSeq, messages.at(-1)?.seq ?? 0) },
@@ -298,10 +303,20 @@ export class LabRoomModel {
     await this.update(labId, 0, memberIds.map(roomPart.spoke));
   }
 
-  /** A message just stored: the model gets it without a rebuild. */
+  /** A message just stored and pushed: the model gets it without a rebuild, and its number is no longer owed. */
   async appended(labId: string, message: LabMessage): Promise<void> {
     const [state, version, , , , messages] = this.keys(labId);
-    await this.redis.eval(APPEND, 3, state!, version!, messages!, JSON.stringify(message), labLimits.recentMessages);
+    await this.redis.eval(
+      APPEND,
+      4,
+      state!,
+      version!,
+      messages!,
+      labUnpushedKey(this.prefix),
+      JSON.stringify(message),
+      labLimits.recentMessages,
+      unpushedEntry(labId, message.seq),
+    );
   }
 
   /** The lab changed in a way kept by no part (after the write): the next entry builds the model and seats again. */

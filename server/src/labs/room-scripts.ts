@@ -52,9 +52,11 @@ return 1`;
 
 /**
  * Appends a message to a built model (KEYS[1] the state, KEYS[2] the version, KEYS[3] the list);
- * with none built, bumps the version as UPDATE does.
+ * with none built, bumps the version as UPDATE does. Either way its number is no longer owed to
+ * the room (KEYS[4], ARGV[3]: sequence.ts): it was pushed.
  */
-export const APPEND = `if redis.call('EXISTS', KEYS[1]) == 0 then redis.call('INCR', KEYS[2]) return 0 end
+export const APPEND = `redis.call('ZREM', KEYS[4], ARGV[3])
+if redis.call('EXISTS', KEYS[1]) == 0 then redis.call('INCR', KEYS[2]) return 0 end
 redis.call('RPUSH', KEYS[3], ARGV[1])
 redis.call('LTRIM', KEYS[3], -tonumber(ARGV[2]), -1)
 return 1`;

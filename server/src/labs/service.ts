@@ -15,6 +15,7 @@ import { boardOps } from './board.js';
 import { keepRoomModel } from './room-keeping.js';
 import { liveOps } from './live.js';
 import { roomOps } from './room.js';
+import { unpushedOps } from './unpushed.js';
 import type { LabRoomModel } from './room-model.js';
 import { LabModel, LabParticipantModel, type LabLean } from './model.js';
 import { labEndsAt, labPolicy, type LabActor } from './policy.js';
@@ -96,6 +97,7 @@ export function createLabService(deps: {
     ...liveOps(ctx),
     ...boardOps(ctx),
     ...roomOps(ctx, deps.room),
+    ...unpushedOps(ctx),
     ...actionOps(ctx, deps.actionLimiter),
 
     async create(actor: LabActor, body: LabCreateBody): Promise<Lab> {

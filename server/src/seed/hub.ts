@@ -114,6 +114,8 @@ export const seedHub: ExtraSeeder = async (members: Map<string, string>, log: Lo
     sequence: {
       next: () => Promise.reject(new Error('no lab chat while seeding')),
       raise: () => Promise.resolve(),
+      overdue: () => Promise.resolve([]),
+      settle: () => Promise.resolve(false),
     },
   });
 

@@ -1,0 +1,85 @@
+import { trusted, Types } from 'mongoose';
+import type { Logger } from '../infra/log.js';
+import { asHousekeeping } from '../infra/store/counters.js';
+import type { LabContext } from './context.js';
+import { LabMessageModel, type MessageLean } from './model.js';
+import { memberNames, presentMessage } from './present.js';
+
+/*
+ * Lab chat messages saved by a sender that died (or stalled) before its push: members already in
+ * the room would hear of one only with the next message or when they enter again. A message's
+ * number is owed to the room from the moment it is taken until the push is confirmed (sequence.ts,
+ * room-model.ts `appended`); the workers look for numbers owed too long and push what was saved
+ * under them, to the same room the sender would have. Clients drop a message they hold by number.
+ */
+
+/** A sender saves and pushes well within this; past it, its number is looked for in the store. */
+export const UNPUSHED_GRACE_MS = 10_000;
+/** A number owed this long with no message saved under it: its save failed, nothing to push. */
+const UNSAVED_AFTER_MS = 120_000;
+/** Numbers looked at per sweep: a page, the next sweep takes the rest. */
+const PAGE = 200;
+
+export function unpushedOps(ctx: LabContext) {
+  return {
+    /** Pushes saved messages whose push was never confirmed; answers how many it pushed. */
+    async pushOverdue(now = Date.now()): Promise<number> {
+      const owed = await ctx.sequence.overdue(now - UNPUSHED_GRACE_MS, PAGE);
+      if (!owed.length) return 0;
+      const byLab = new Map<string, number[]>();
+      for (const o of owed) byLab.set(o.labId, [...(byLab.get(o.labId) ?? []), o.seq]);
+      const rows = await LabMessageModel.find({
+        $or: [...byLab].map(([labId, seqs]) => ({
+          labId: new Types.ObjectId(labId),
+          seq: trusted({ $in: seqs }),
+        })),
+      }).lean<MessageLean[]>();
+      const saved = new Map(rows.map((m) => [`${m.labId.toHexString()}:${m.seq}`, m]));
+      const authors = await memberNames(rows.map((m) => m.authorId));
+      let pushed = 0;
+      for (const o of owed) {
+        const row = saved.get(`${o.labId}:${o.seq}`);
+        if (!row) {
+          if (o.takenAt < now - UNSAVED_AFTER_MS) await ctx.sequence.settle(o.labId, o.seq);
+          continue;
+        }
+        // Taken off first, so of two sweepers one pushes (a sender that confirms late has pushed
+        // too: clients drop the repeat by number, the room model shows it once).
+        if (!(await ctx.sequence.settle(o.labId, o.seq))) continue;
+        const message = presentMessage(row, authors);
+        ctx.events.publish('lab.message', { message });
+        await ctx.room?.appended(o.labId, message);
+        pushed += 1;
+      }
+      return pushed;
+    },
+  };
+}
+
+/**
+ * Runs `pushOverdue` every `everyMs` (each worker process; the owed list's claim keeps two
+ * sweepers from pushing one message). stop() waits for a sweep in progress.
+ */
+export function pushUnpushedEvery(
+  labs: { pushOverdue(): Promise<number> },
+  everyMs: number,
+  log: Logger,
+): { stop(): Promise<void> } {
+  let running: Promise<void> | null = null;
+  const timer = setInterval(() => {
+    if (running) return; // a slow sweep is not stacked on
+    running = asHousekeeping(() => labs.pushOverdue())
+      .then((pushed) => {
+        if (pushed) log.info({ pushed }, 'lab chat messages pushed for a sender that did not');
+      })
+      .catch((err: unknown) => log.warn({ err }, 'the lab chat sweep failed; the next one retries'))
+      .finally(() => (running = null));
+  }, everyMs);
+  timer.unref();
+  return {
+    async stop() {
+      clearInterval(timer);
+      await running;
+    },
+  };
+}
