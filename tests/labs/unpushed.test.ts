@@ -1,4 +1,4 @@
-import { LabMessageModel } from '@commons/server/labs/model';
+import { LabMessageModel, LabParticipantModel } from '@commons/server/labs/model';
 import { LabRoomModel } from '@commons/server/labs/room-model';
 import { redisLabSequence } from '@commons/server/labs/sequence';
 import { UNPUSHED_GRACE_MS } from '@commons/server/labs/unpushed';
@@ -38,7 +38,6 @@ afterAll(async () => {
 });
 
 const sequence = () => redisLabSequence(p.runtime.redis, p.runtime.config.REDIS_PREFIX);
-const past = (ms: number) => Date.now() + ms;
 
 /** What a sender that died between its save and its push leaves: a number taken, a row saved. */
 async function savedButNeverPushed(labId: string, who: Someone, body: string): Promise<number> {
@@ -69,10 +68,10 @@ describe('a lab chat message whose sender died before pushing it', () => {
     expect(seq).toBe(2);
     const heard = collect(b, 'lab:message');
     // Within the grace a sender may still be on its way: nothing is pushed for it.
-    expect(await workerLabs.pushOverdue(past(0))).toBe(0);
+    expect(await workerLabs.pushOverdue(0)).toBe(0);
     // Past it, the saved message goes to the room; a message its sender pushed is not owed.
     const arrives = next(b, 'lab:message', (m) => m.seq === 2);
-    expect(await workerLabs.pushOverdue(past(UNPUSHED_GRACE_MS + 1_000))).toBe(1);
+    expect(await workerLabs.pushOverdue(UNPUSHED_GRACE_MS + 1_000)).toBe(1);
     expect(await arrives).toMatchObject({
       labId: lab.id,
       seq: 2,
@@ -80,7 +79,7 @@ describe('a lab chat message whose sender died before pushing it', () => {
       author: { id: ana.id, displayName: ana.name },
     });
     // Once: a second sweep, here or in another workers process, has nothing left to push.
-    expect(await workerLabs.pushOverdue(past(UNPUSHED_GRACE_MS + 1_000))).toBe(0);
+    expect(await workerLabs.pushOverdue(UNPUSHED_GRACE_MS + 1_000)).toBe(0);
     await new Promise((r) => setTimeout(r, 300));
     expect(heard.seen.map((m) => m.seq)).toEqual([2]);
     // Someone entering now finds it in the room.
@@ -95,7 +94,7 @@ describe('a lab chat message whose sender died before pushing it', () => {
     const a = await connectAs(p, ana, sockets);
     await a.emitWithAck('lab:join', { labId: lab.id });
     const seq = await savedButNeverPushed(lab.id, ana, 'A sender that was only slow.');
-    expect(await workerLabs.pushOverdue(past(UNPUSHED_GRACE_MS + 1_000))).toBe(1);
+    expect(await workerLabs.pushOverdue(UNPUSHED_GRACE_MS + 1_000)).toBe(1);
     const swept = await a.emitWithAck('lab:join', { labId: lab.id });
     const message = swept.ok ? swept.data.messages.find((m) => m.seq === seq) : undefined;
     expect(message?.body).toBe('A sender that was only slow.');
@@ -103,19 +102,24 @@ describe('a lab chat message whose sender died before pushing it', () => {
     await new LabRoomModel(p.runtime.redis, p.runtime.config.REDIS_PREFIX).appended(lab.id, message!);
     const again = await a.emitWithAck('lab:join', { labId: lab.id });
     expect(again.ok && again.data.messages.map((m) => m.seq)).toEqual([seq]);
+    // What the sender would have noted: its author spoke in the lab.
+    const seat = await LabParticipantModel.findOne({ labId: lab.id, memberId: ana.id }).lean();
+    expect(seat?.contributed).toBe(true);
   });
 
   it('leaves a number whose message was never saved, and forgets it once its save is surely over', async () => {
     const lab = await createLab(host, { startsAt: minutesFromNow(10) });
     const owed = async () =>
-      (await sequence().overdue(past(600_000), 1_000)).filter((o) => o.labId === lab.id).map((o) => o.seq);
+      (await sequence().overdue(-600_000, { after: 0, limit: 1_000 })).owed
+        .filter((o) => o.labId === lab.id)
+        .map((o) => o.seq);
     const seq = await sequence().next(lab.id, async () => 0);
     expect(await owed()).toEqual([seq]);
     // A save still under way (a store that stalled) may land: the number stays owed.
-    expect(await workerLabs.pushOverdue(past(UNPUSHED_GRACE_MS + 1_000))).toBe(0);
+    expect(await workerLabs.pushOverdue(UNPUSHED_GRACE_MS + 1_000)).toBe(0);
     expect(await owed()).toEqual([seq]);
     // Two minutes on, nothing was saved under it: its save failed, nothing is owed.
-    expect(await workerLabs.pushOverdue(past(121_000))).toBe(0);
+    expect(await workerLabs.pushOverdue(121_000)).toBe(0);
     expect(await owed()).toEqual([]);
   });
 
@@ -125,7 +129,30 @@ describe('a lab chat message whose sender died before pushing it', () => {
     await a.emitWithAck('lab:join', { labId: lab.id });
     for (const body of ['One.', 'Two.', 'Three.'])
       expect(await a.emitWithAck('lab:message:send', { labId: lab.id, body })).toMatchObject({ ok: true });
-    const owed = (await sequence().overdue(past(600_000), 1_000)).filter((o) => o.labId === lab.id);
+    const owed = (await sequence().overdue(-600_000, { after: 0, limit: 1_000 })).owed.filter(
+      (o) => o.labId === lab.id,
+    );
     expect(owed).toEqual([]);
+  });
+
+  it('are not kept waiting behind a page of numbers whose saves are still under way', async () => {
+    const stalled = await createLab(host, { startsAt: minutesFromNow(10) });
+    const lab = await createLab(host, { startsAt: minutesFromNow(10) });
+    const a = await connectAs(p, ana, sockets);
+    await a.emitWithAck('lab:join', { labId: lab.id });
+    // A store that stalled under a hundred sends: their numbers stay owed for two minutes.
+    for (let i = 0; i < 100; i++) await sequence().next(stalled.id, async () => 0);
+    await savedButNeverPushed(lab.id, ana, 'Saved after the stalled ones.');
+    const arrives = next(a, 'lab:message', (m) => m.labId === lab.id);
+    let pushed = 0;
+    for (let sweep = 0; sweep < 3 && pushed === 0; sweep++)
+      pushed = await workerLabs.pushOverdue(UNPUSHED_GRACE_MS + 1_000);
+    expect(pushed).toBe(1);
+    expect((await arrives).body).toBe('Saved after the stalled ones.');
+    // Once their saves are surely over, nothing is owed for them.
+    await workerLabs.pushOverdue(121_000);
+    await workerLabs.pushOverdue(121_000);
+    const owed = (await sequence().overdue(-600_000, { after: 0, limit: 1_000 })).owed;
+    expect(owed.filter((o) => o.labId === stalled.id)).toEqual([]);
   });
 });

@@ -187,7 +187,7 @@ export class LabRoomModel {
     const parsed = parseState(hash ?? {});
     if (!parsed) return null;
     // Two senders may append out of order: the room shows them by number. A message pushed again
-    // by the sweep (undelivered.ts) may be appended twice: once shown.
+    // by the sweep (unpushed.ts) may be appended twice: once shown.
     const messages = list
       .map((m) => JSON.parse(m) as LabMessage)
       .sort((a, b) => a.seq - b.seq)

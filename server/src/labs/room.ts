@@ -266,8 +266,6 @@ export function roomOps(ctx: LabContext, model: LabRoomModel | undefined) {
         } catch (err) {
           // The counter fell behind the store (a lost Redis key): catch it up and take the next.
           if (!isDuplicateKey(err) || attempt >= 5) throw err;
-          // The number is another message's: not owed to the room by this one.
-          await ctx.sequence.settle(input.labId, seq);
           await ctx.sequence.raise(input.labId, await storedMax());
         }
       }

@@ -6,12 +6,14 @@ if not current or tonumber(current) < tonumber(ARGV[1]) then redis.call('SET', K
 return 1`;
 
 /**
- * The next number (-1: the counter is not there, raise it first), owed to the room from now
- * (ARGV[1]) as `<labId>:<seq>` (ARGV[2]) until its push is confirmed.
+ * The next number (-1: the counter is not there, raise it first), owed to the room from now (by
+ * Redis's clock, which every process shares) as `<labId>:<seq>` (ARGV[1]) until its push is
+ * confirmed.
  */
 const NEXT = `if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
 local n = redis.call('INCR', KEYS[1])
-redis.call('ZADD', KEYS[2], ARGV[1], ARGV[2] .. ':' .. n)
+local t = redis.call('TIME')
+redis.call('ZADD', KEYS[2], tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000), ARGV[1] .. ':' .. n)
 return n`;
 
 /** Numbers taken and not yet confirmed pushed to their lab's room, scored by when they were taken. */
@@ -32,13 +34,16 @@ export interface Unpushed {
  *
  * Each number taken is owed to the lab's room until its push is confirmed (the room model's
  * append takes it off, room-model.ts): a sender that died between its save and its push leaves
- * its number here, and the workers' sweep pushes the saved message (undelivered.ts).
+ * its number here, and the workers' sweep pushes the saved message (unpushed.ts).
  */
 export interface LabSequence {
   next(labId: string, storedMax: () => Promise<number>): Promise<number>;
   raise(labId: string, atLeast: number): Promise<void>;
-  /** Numbers taken before `takenBefore` (ms) and still owed, oldest first. */
-  overdue(takenBefore: number, limit: number): Promise<Unpushed[]>;
+  /**
+   * Numbers taken over `olderThanMs` ago and still owed, oldest first from `after` (ms), with
+   * Redis's time now.
+   */
+  overdue(olderThanMs: number, page: { after: number; limit: number }): Promise<{ now: number; owed: Unpushed[] }>;
   /** Takes a number off the owed list; false: someone confirmed or took it first. */
   settle(labId: string, seq: number): Promise<boolean>;
 }
@@ -49,7 +54,7 @@ export function redisLabSequence(redis: Redis, prefix: string): LabSequence {
   return {
     async next(labId, storedMax) {
       for (let round = 0; round < 2; round++) {
-        const n = Number(await redis.eval(NEXT, 2, key(labId), unpushed, Date.now(), labId));
+        const n = Number(await redis.eval(NEXT, 2, key(labId), unpushed, labId));
         if (n > 0) return n;
         await redis.eval(RAISE, 1, key(labId), String(await storedMax()));
       }
@@ -58,14 +63,16 @@ export function redisLabSequence(redis: Redis, prefix: string): LabSequence {
     async raise(labId, atLeast) {
       await redis.eval(RAISE, 1, key(labId), String(atLeast));
     },
-    async overdue(takenBefore, limit) {
-      const flat = await redis.zrangebyscore(unpushed, '-inf', takenBefore, 'WITHSCORES', 'LIMIT', 0, limit);
+    async overdue(olderThanMs, { after, limit }) {
+      const [seconds, micros] = await redis.time();
+      const now = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
+      const flat = await redis.zrangebyscore(unpushed, after, now - olderThanMs, 'WITHSCORES', 'LIMIT', 0, limit);
       const out: Unpushed[] = [];
       for (let i = 0; i + 1 < flat.length; i += 2) {
         const [labId, seq] = flat[i]!.split(':');
         out.push({ labId: labId!, seq: Number(seq), takenAt: Number(flat[i + 1]) });
       }
-      return out;
+      return { now, owed: out };
     },
     async settle(labId, seq) {
       return (await redis.zrem(unpushed, unpushedEntry(labId, seq))) === 1;

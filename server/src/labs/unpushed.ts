@@ -1,8 +1,9 @@
-import { trusted, Types } from 'mongoose';
+import { Types } from 'mongoose';
 import type { Logger } from '../infra/log.js';
 import { asHousekeeping } from '../infra/store/counters.js';
+import { findIn } from '../infra/store/lookups.js';
 import type { LabContext } from './context.js';
-import { LabMessageModel, type MessageLean } from './model.js';
+import { LabMessageModel, LabParticipantModel, type MessageLean } from './model.js';
 import { memberNames, presentMessage } from './present.js';
 
 /*
@@ -17,30 +18,40 @@ import { memberNames, presentMessage } from './present.js';
 export const UNPUSHED_GRACE_MS = 10_000;
 /** A number owed this long with no message saved under it: its save failed, nothing to push. */
 const UNSAVED_AFTER_MS = 120_000;
-/** Numbers looked at per sweep: a page, the next sweep takes the rest. */
-const PAGE = 200;
+/** Numbers looked at per sweep: a page, the next sweep takes the next page. */
+const PAGE = 100;
 
 export function unpushedOps(ctx: LabContext) {
+  // Where this process's next sweep goes on from: numbers whose save is still under way (a store
+  // that stalled) stay owed for two minutes, and must not keep the saved ones behind them waiting.
+  let after = 0;
   return {
-    /** Pushes saved messages whose push was never confirmed; answers how many it pushed. */
-    async pushOverdue(now = Date.now()): Promise<number> {
-      const owed = await ctx.sequence.overdue(now - UNPUSHED_GRACE_MS, PAGE);
+    /**
+     * Pushes saved messages whose push was never confirmed; answers how many it pushed. Times are
+     * Redis's, the clock the numbers were taken by (`aheadMs`: as if that much later, for tests).
+     */
+    async pushOverdue(aheadMs = 0): Promise<number> {
+      const { now, owed } = await ctx.sequence.overdue(UNPUSHED_GRACE_MS - aheadMs, { after, limit: PAGE });
+      after = owed.length === PAGE ? owed.at(-1)!.takenAt : 0;
       if (!owed.length) return 0;
       const byLab = new Map<string, number[]>();
       for (const o of owed) byLab.set(o.labId, [...(byLab.get(o.labId) ?? []), o.seq]);
-      const rows = await LabMessageModel.find({
-        $or: [...byLab].map(([labId, seqs]) => ({
-          labId: new Types.ObjectId(labId),
-          seq: trusted({ $in: seqs }),
-        })),
-      }).lean<MessageLean[]>();
+      const rows = (
+        await Promise.all(
+          [...byLab].map(([labId, seqs]) =>
+            findIn('seq', seqs, (match) =>
+              LabMessageModel.find({ labId: new Types.ObjectId(labId), ...match }).lean<MessageLean[]>(),
+            ),
+          ),
+        )
+      ).flat();
       const saved = new Map(rows.map((m) => [`${m.labId.toHexString()}:${m.seq}`, m]));
       const authors = await memberNames(rows.map((m) => m.authorId));
       let pushed = 0;
       for (const o of owed) {
         const row = saved.get(`${o.labId}:${o.seq}`);
         if (!row) {
-          if (o.takenAt < now - UNSAVED_AFTER_MS) await ctx.sequence.settle(o.labId, o.seq);
+          if (o.takenAt < now + aheadMs - UNSAVED_AFTER_MS) await ctx.sequence.settle(o.labId, o.seq);
           continue;
         }
         // Taken off first, so of two sweepers one pushes (a sender that confirms late has pushed
@@ -49,11 +60,21 @@ export function unpushedOps(ctx: LabContext) {
         const message = presentMessage(row, authors);
         ctx.events.publish('lab.message', { message });
         await ctx.room?.appended(o.labId, message);
+        await spokeBy(ctx, row);
         pushed += 1;
       }
       return pushed;
     },
   };
+}
+
+/** What the sender would have noted after its push: the author has contributed (not quiet). */
+async function spokeBy(ctx: LabContext, row: MessageLean): Promise<void> {
+  const labId = row.labId.toHexString();
+  const memberId = row.authorId.toHexString();
+  await LabParticipantModel.updateOne({ labId: row.labId, memberId: row.authorId }, { $set: { contributed: true } });
+  await ctx.room?.forgetSeats(labId, [memberId]);
+  await ctx.room?.spoke(labId, [memberId]);
 }
 
 /**

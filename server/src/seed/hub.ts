@@ -114,7 +114,7 @@ export const seedHub: ExtraSeeder = async (members: Map<string, string>, log: Lo
     sequence: {
       next: () => Promise.reject(new Error('no lab chat while seeding')),
       raise: () => Promise.resolve(),
-      overdue: () => Promise.resolve([]),
+      overdue: () => Promise.resolve({ now: Date.now(), owed: [] }),
       settle: () => Promise.resolve(false),
     },
   });

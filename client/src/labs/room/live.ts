@@ -162,6 +162,8 @@ export function createLabRoom(deps: LabRoomDeps): StoreApi<LabRoom> {
         'lab:presence': (e) => mine(e) && get().presence(e),
         'lab:message': (m) => {
           if (!mine(m)) return;
+          // Pushed again (its sender died or was slow, server/src/labs/unpushed.ts): already heard.
+          if (get().state?.messages.some((x) => x.seq === m.seq)) return;
           const held = get().state?.lastSeq;
           const gap = held === undefined ? null : missedAfter(held, m.seq);
           get().messages([m]);
