@@ -297,14 +297,17 @@ describe('mentioning by name', () => {
         { once: true },
       ),
     );
+    // The inserted "@ben-watcher " reads as a name being typed: its lookup goes out after the pause.
+    const lookedUp = page.waitForResponse((r) => r.url().includes('/api/mentions?q=ben-watcher'));
     await page.keyboard.press('Enter');
     await expect.poll(() => field.inputValue()).toBe('Thanks @ben-watcher for the stipend idea.');
     expect(await page.evaluate(() => document.body.dataset.caretAfterEnter)).toBe(
       String('Thanks @ben-watcher '.length),
     );
-    // The list stays closed once a member is chosen, past the lookup's pause and answer: the
-    // inserted "@ben-watcher " reads as a name being typed, and its lookup once opened it again.
-    await page.waitForTimeout(1_000);
+    // The list stays closed once a member is chosen, after that lookup's answer (which once
+    // opened it again over the text).
+    await lookedUp;
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
     expect(await page.getByRole('listbox').count()).toBe(0);
     const answered = page.waitForResponse((r) => r.request().method() === 'POST' && /\/posts$/.test(r.url()));
     await page.getByRole('button', { name: 'Post reply' }).click();

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { COMMAND_TIMED_OUT } from '../redis.js';
 import { storeKind } from './kind.js';
 
 /*
@@ -26,7 +27,7 @@ import { storeKind } from './kind.js';
  * written, `base` the store's count minus `written` (as last seen), `at`/`by` the latest
  * activity, `closed` (a locked thread: writers without the right to bypass are refused), `gen`
  * the changes so far and `flushed` the last written, `inflight`/`inflightCounted`/`mark` the
- * write under way. Beside it, for ten minutes, one key per change recorded (its number), so a
+ * write under way. Beside it, for a minute, one key per change recorded (its number), so a
  * change asked again after a timeout is recorded once.
  */
 
@@ -36,8 +37,8 @@ const HOLD_MS = 10_000;
 const WAIT_MS = 2_000;
 /** A writer lets go after this many rounds, so the document's other writers are not kept waiting. */
 const MAX_ROUNDS = 4;
-/** How long a change's key says it was recorded: far longer than its caller retries. */
-const CHANGE_KEY_SECONDS = 600;
+/** How long a change's key says it was recorded: far longer than its caller asks again. */
+const CHANGE_KEY_SECONDS = 60;
 /** Pauses before asking Redis again to record a change it did not answer (a command timeout). */
 const CHANGE_RETRY_MS = [100, 400];
 
@@ -137,9 +138,6 @@ const RECOVER = `if redis.call('GET', KEYS[2]) ~= ARGV[1] then return -1 end
 if ARGV[2] == '1' then redis.call('HSET', KEYS[1], 'written', redis.call('HGET', KEYS[1], 'inflightCounted')) end
 redis.call('HSET', KEYS[1], 'inflight', '0')
 return 1`;
-
-/** Redis answered with an error (the script failed): asking again would fail the same way. */
-const isScriptError = (err: unknown) => err instanceof Error && err.name === 'ReplyError';
 
 const LET_GO = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
 
@@ -290,8 +288,9 @@ export function redisTallies(redis: Redis, opts: TallyOptions): Tallies {
         )) as number[];
         return out.map(Number);
       } catch (err) {
+        // Only a command that timed out may have run; one refused before it was sent did not.
         const pause = CHANGE_RETRY_MS[attempt];
-        if (pause === undefined || isScriptError(err)) throw err;
+        if (pause === undefined || !(err instanceof Error) || err.message !== COMMAND_TIMED_OUT) throw err;
         await new Promise((r) => setTimeout(r, pause));
       }
     }
