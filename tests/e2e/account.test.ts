@@ -54,7 +54,7 @@ describe('a new member in a real browser', () => {
     expect(await page.getByLabel('Organisation').inputValue()).toBe('Roxbury Family Childcare Network');
     expect(await page.getByLabel('Your role in the community').inputValue()).toBe('provider');
     await page.close();
-  });
+  }, 90_000);
 
   it('confirms the address from the mailed link, changes it, then deletes the account', async () => {
     const page = await browser.newPage({ viewport: { width: 360, height: 780 } });

@@ -105,7 +105,7 @@ describe('a live thread in two browsers', () => {
     await showNew.click();
     await reader.locator('article', { hasText: reply }).waitFor();
     expect(await reader.evaluate(() => location.pathname)).toBe(`/forums/t/${threadId}`);
-  });
+  }, 90_000);
 
   it('lets the author rename the thread; the reader’s page follows live, and Ben gets no rename button', async () => {
     const writer = await (await signedInContext(ana)).newPage();
@@ -135,7 +135,7 @@ describe('a live thread in two browsers', () => {
       .waitFor({ timeout: 10_000 });
     const stored = await ben.get(`/api/threads/${threadId}`);
     expect(stored.body.thread.title).toBe('Parent co-chairs: how our councils started');
-  });
+  }, 90_000);
 });
 
 /** The post a page highlights as the one a link led to: its number, and whether it has focus. */

@@ -106,7 +106,7 @@ describe('the resource library in a real browser', () => {
     expect(saved.body.resources.map((r: { title: string; saveCount: number }) => [r.title, r.saveCount])).toEqual([
       ['Neighbourhood asset mapping toolkit', 1],
     ]);
-  });
+  }, 90_000);
 
   it('the import page is accessible at 360 px, and a member asks to join a coalition', async () => {
     await ana.c.post('/api/coalitions', { name: 'Mattapan Family Network', joinPolicy: 'request' });
@@ -126,5 +126,5 @@ describe('the resource library in a real browser', () => {
     await page.getByRole('button', { name: 'Ask to join' }).click();
     await page.getByText('Your request is waiting for an admin.').waitFor();
     await tab.close();
-  });
+  }, 90_000);
 });

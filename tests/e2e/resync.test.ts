@@ -59,5 +59,5 @@ describe('a page whose server missed live events', () => {
     await reader.locator('article', { hasText: body }).waitFor();
     // The page is in the room again: the next reply arrives live.
     await expect.poll(async () => (await p.api.io.in(room).fetchSockets()).length, { timeout: 10_000 }).toBe(1);
-  });
+  }, 90_000);
 });

@@ -74,7 +74,7 @@ describe('the live room on a phone', () => {
     expect(overflow).toBeLessThanOrEqual(0);
     const violations = await axeViolations(member);
     expect(violations, describeViolations(violations)).toEqual([]);
-  });
+  }, 90_000);
 
   it('lets a waitlisted member follow the room, without its controls', async () => {
     const lab = await createLab(host, { startsAt: minutesFromNow(10), title: 'Small circle', capacity: 1 });
@@ -98,5 +98,5 @@ describe('the live room on a phone', () => {
     expect(overflow).toBeLessThanOrEqual(0);
     const violations = await axeViolations(waiting);
     expect(violations, describeViolations(violations)).toEqual([]);
-  });
+  }, 90_000);
 });
