@@ -164,7 +164,15 @@ describe('deliveries', () => {
     const id = created.body.webhook.id;
     const test = await admin.c.post(`/api/webhooks/${id}/test`);
     expect(test.status).toBe(202);
-    expect(test.body.delivery).toMatchObject({ type: 'webhook.test', status: 'pending', attempts: 0 });
+    // The answer shows the delivery as it is when answered: attempts already made (20 ms apart
+    // here) may be in it when the workers were quicker than the answer (seen in a CI run).
+    const { status, attempts } = test.body.delivery as { status: string; attempts: number };
+    expect(test.body.delivery).toMatchObject({ type: 'webhook.test' });
+    expect(
+      (status === 'pending' && attempts === 0) ||
+        (status === 'retrying' && attempts >= 1 && attempts <= 2) ||
+        (status === 'succeeded' && attempts === 3),
+    ).toBe(true);
 
     const hits = await receiver.waitFor((r) => r.path === '/flaky', 3);
     // Every attempt carries the same delivery id and body, freshly signed.
