@@ -1,8 +1,9 @@
 import mongoose, { Schema } from 'mongoose';
 import type { BackoffOptions } from 'bullmq';
 import type { JobPayloads, QueueName } from '@commons/shared';
+import { repeatEvery, type Repeating } from './every.js';
 import { currentJob } from './job-context.js';
-import { asHousekeeping, isDuplicateKey } from './store/index.js';
+import { isDuplicateKey } from './store/index.js';
 import type { Logger } from './log.js';
 import type { Queues } from './queues.js';
 
@@ -354,22 +355,13 @@ function allDuplicates(err: unknown): boolean {
  * Sweeps every `everyMs` (each worker process runs one; claims keep two sweepers off one entry).
  * stop() waits for a sweep in progress, so the queues and the store close after it.
  */
-export function sweepEvery(outbox: Outbox, everyMs: number, log: Logger): { stop(): Promise<void> } {
-  let running: Promise<void> = Promise.resolve();
-  let stopped = false;
-  const tick = () => {
-    running = (async () => {
+export function sweepEvery(outbox: Outbox, everyMs: number, log: Logger): Repeating {
+  return repeatEvery(
+    async (stopped) => {
       // A full page handed over means more may wait: go on at once.
-      while (!stopped && (await asHousekeeping(() => outbox.sweep())) === 100);
-    })().catch((err: unknown) => log.warn({ err }, 'outbox sweep failed; the next one retries'));
-  };
-  const timer = setInterval(tick, everyMs);
-  timer.unref();
-  return {
-    async stop() {
-      stopped = true;
-      clearInterval(timer);
-      await running;
+      while (!stopped() && (await outbox.sweep()) === 100);
     },
-  };
+    everyMs,
+    (err) => log.warn({ err }, 'outbox sweep failed; the next one retries'),
+  );
 }

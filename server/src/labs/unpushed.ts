@@ -1,10 +1,11 @@
 import { Types } from 'mongoose';
 import type { Logger } from '../infra/log.js';
-import { asHousekeeping } from '../infra/store/counters.js';
+import { repeatEvery, type Repeating } from '../infra/every.js';
 import { findIn } from '../infra/store/lookups.js';
 import type { LabContext } from './context.js';
 import { LabMessageModel, LabParticipantModel, type MessageLean } from './model.js';
 import { memberNames, presentMessage } from './present.js';
+import { unpushedEntry } from './sequence.js';
 
 /*
  * Lab chat messages saved by a sender that died (or stalled) before its push: members already in
@@ -45,11 +46,11 @@ export function unpushedOps(ctx: LabContext) {
           ),
         )
       ).flat();
-      const saved = new Map(rows.map((m) => [`${m.labId.toHexString()}:${m.seq}`, m]));
+      const saved = new Map(rows.map((m) => [unpushedEntry(m.labId.toHexString(), m.seq), m]));
       const authors = await memberNames(rows.map((m) => m.authorId));
       let pushed = 0;
       for (const o of owed) {
-        const row = saved.get(`${o.labId}:${o.seq}`);
+        const row = saved.get(unpushedEntry(o.labId, o.seq));
         if (!row) {
           if (o.takenAt < now + aheadMs - UNSAVED_AFTER_MS) await ctx.sequence.settle(o.labId, o.seq);
           continue;
@@ -79,28 +80,15 @@ async function spokeBy(ctx: LabContext, row: MessageLean): Promise<void> {
 
 /**
  * Runs `pushOverdue` every `everyMs` (each worker process; the owed list's claim keeps two
- * sweepers from pushing one message). stop() waits for a sweep in progress.
+ * sweepers from pushing one message).
  */
-export function pushUnpushedEvery(
-  labs: { pushOverdue(): Promise<number> },
-  everyMs: number,
-  log: Logger,
-): { stop(): Promise<void> } {
-  let running: Promise<void> | null = null;
-  const timer = setInterval(() => {
-    if (running) return; // a slow sweep is not stacked on
-    running = asHousekeeping(() => labs.pushOverdue())
-      .then((pushed) => {
-        if (pushed) log.info({ pushed }, 'lab chat messages pushed for a sender that did not');
-      })
-      .catch((err: unknown) => log.warn({ err }, 'the lab chat sweep failed; the next one retries'))
-      .finally(() => (running = null));
-  }, everyMs);
-  timer.unref();
-  return {
-    async stop() {
-      clearInterval(timer);
-      await running;
+export function pushUnpushedEvery(labs: { pushOverdue(): Promise<number> }, everyMs: number, log: Logger): Repeating {
+  return repeatEvery(
+    async () => {
+      const pushed = await labs.pushOverdue();
+      if (pushed) log.info({ pushed }, 'lab chat messages pushed for a sender that did not');
     },
-  };
+    everyMs,
+    (err) => log.warn({ err }, 'the lab chat sweep failed; the next one retries'),
+  );
 }
