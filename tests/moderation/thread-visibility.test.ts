@@ -166,3 +166,35 @@ describe('unread counts leave out posts the member may not see', () => {
     expect(await threadRow(reader.c, other.id)).toMatchObject({ unreadCount: 2 });
   });
 });
+
+describe("a thread's marks follow each post's last status", () => {
+  it('when replies are hidden and restored at once: each one counts as its last status says', async () => {
+    await resetPostingBudgets(p);
+    const { thread, post: opening } = await newThread(author, category, 'Hidden and restored together');
+    expect((await reader.c.post(`/api/threads/${thread.id}/read`, { seq: 1 })).body.unreadCount).toBe(0);
+    const replies = [];
+    for (let i = 0; i < 6; i++) replies.push(await reply(author, thread.id, `Reply ${i + 1} of six.`));
+    // Four hidden at once: each change takes the thread's lock in turn, in whatever order they come.
+    const items = await Promise.all(replies.slice(0, 4).map((r) => hide(r.id)));
+    expect(await threadRow(reader.c, thread.id)).toMatchObject({ unreadCount: 2 });
+    // Two of them restored at once, and the other two flagged again meanwhile (a change that changes
+    // nothing still brings the marks up to date).
+    await Promise.all([
+      keep(items[0]!),
+      keep(items[2]!),
+      ...[replies[1]!, replies[3]!].map((r) =>
+        mod.c.post(`/api/posts/${r.id}/flags`, { reason: 'harassment', note: 'Again.' }),
+      ),
+    ]);
+    expect(await threadRow(reader.c, thread.id)).toMatchObject({ unreadCount: 4 });
+    expect(await threadRow(mod.c, thread.id)).toMatchObject({ unreadCount: 7 });
+    const page = await reader.c.get(`/api/threads/${thread.id}`);
+    expect((page.body.posts as Array<{ id: string }>).map((x) => x.id)).toEqual([
+      opening.id,
+      replies[0]!.id,
+      replies[2]!.id,
+      replies[4]!.id,
+      replies[5]!.id,
+    ]);
+  });
+});

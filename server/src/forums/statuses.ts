@@ -38,42 +38,47 @@ export interface PostStatusRef {
 export function createPostStatuses(deps: { events: DomainEvents; threadLock: SerialLock }) {
   const { events, threadLock } = deps;
 
-  async function refreshThread(threadId: Types.ObjectId): Promise<void> {
-    const { hidden, changed, categoryId } = await threadLock.run(threadLockKey(threadId), () =>
-      refreshThreadModeration(threadId),
+  /** The thread's marks after a change of this post's status (thread-visibility.ts), and the lists they show in; the post's status as read. */
+  async function refreshThread(threadId: Types.ObjectId, postId: Types.ObjectId): Promise<PostStatus | null> {
+    const { hidden, changed, marked, categoryId, status } = await threadLock.run(threadLockKey(threadId), () =>
+      refreshThreadModeration(threadId, postId),
     );
-    if (categoryId) await categoryListChanged([categoryId], { required: true });
+    if (marked && categoryId) await categoryListChanged([categoryId], { required: true });
     if (changed && categoryId)
       events.publish('thread.moderated', { threadId: threadId.toHexString(), categoryId, hidden });
+    return status;
   }
 
   return {
-    refreshThread,
-
     /**
      * Sets the post's status to `to` if it is now one of `from`; true when this call changed it.
-     * `born`: the post's write saved it with `to` already (a new post or text screening holds or
-     * hides); finding it so counts as the change, whose marks and events follow.
+     * `born`: the post's write saved it with `to` already (screening of a `new` post's text, or of
+     * an `edited` one's, holds or hides it); finding it so counts as the change, whose marks and
+     * events follow.
      */
     async setPostStatus(
       post: PostStatusRef,
       from: readonly PostStatus[],
       to: PostStatus,
-      opts: { born?: boolean } = {},
+      opts: { born?: 'new' | 'edited' } = {},
     ): Promise<boolean> {
       // Quotes of a post going out of sight go first, and come back only once it is visible again.
-      if (to !== 'visible') await quotesFollowStatus(events, post, false);
-      const res = await PostModel.updateOne(
-        { _id: post._id, status: trusted({ $in: [...from] }) },
-        { $set: { status: to } },
-      );
+      // A new post saved out of sight has none: a quote takes only a post everyone may read (posts.ts).
+      if (to !== 'visible' && opts.born !== 'new') await quotesFollowStatus(events, post, false);
+      // Born so, the status is written; the marks' read of the post below says whether it still is.
+      const res = opts.born
+        ? null
+        : await PostModel.updateOne({ _id: post._id, status: trusted({ $in: [...from] }) }, { $set: { status: to } });
       if (to === 'visible') await quotesFollowStatus(events, post, true);
       // Dropped even when this call changed nothing: a retried job whose first run died after the
       // status write but before the drop still leaves no page showing the post as it was.
       // Required: a held or hidden post must not stay on a kept page; a refusal fails the call, which is retried.
       await threadPageChanged(post.threadId, { required: true });
-      if ((opts.born ? res.matchedCount : res.modifiedCount) === 0) return false;
-      await refreshThread(post.threadId);
+      // The marks follow the post's status even when this call changed nothing: a retried call
+      // whose first run died between the status and the marks brings them up to date (a mark
+      // already right costs two reads and no write).
+      const status = await refreshThread(post.threadId, post._id);
+      if (!(res ? res.modifiedCount > 0 : status === to)) return false;
       // Again after the thread's marks: a page built between the status and the marks is dropped too.
       await threadPageChanged(post.threadId, { required: true });
       events.publish('post.statusChanged', {

@@ -1,5 +1,5 @@
+import type { PostStatus } from '@commons/shared';
 import mongoose, { Types } from 'mongoose';
-import { findIn } from '../infra/store/index.js';
 import { PostModel, ThreadModel, type ThreadFields } from './model.js';
 import { isModerator, type Actor } from '../members/actor.js';
 import { RESTRICTED_STATUSES } from './visibility.js';
@@ -42,21 +42,40 @@ export function unreadCountFor(
 }
 
 /**
- * Recomputes a thread's moderation marks from its posts; call it after any post status change.
- * Idempotent (a re-run job or a retried call writes the same thing). Tells whether the thread
- * is now hidden from lists and whether that changed with this call.
+ * Brings a thread's moderation marks up to date with one post's status as the store has it now.
+ * Called under the thread's lock after every change of a post's status (statuses.ts), so the last
+ * call for a post reads its last status, whatever order the changes' callers ran in. Reads the
+ * thread and that one post, not the thread's held and hidden posts: that read grew with the thread.
+ * Idempotent (a re-run job or a retried call writes the same thing, or nothing). Tells whether the
+ * thread is now hidden from lists, whether that changed with this call, whether any mark did, and
+ * the post's status as read (null: no such post in the thread).
  */
 export async function refreshThreadModeration(
   threadId: Types.ObjectId,
-): Promise<{ hidden: boolean; changed: boolean; categoryId: string | null }> {
-  const [thread, restricted] = await Promise.all([
-    ThreadModel.findById(threadId, { firstPostId: 1, hidden: 1, categoryId: 1 }).lean(),
-    findIn('status', RESTRICTED_STATUSES, (match) => PostModel.find({ threadId, ...match }, { seq: 1 }).lean()),
+  postId: Types.ObjectId,
+): Promise<{
+  hidden: boolean;
+  changed: boolean;
+  marked: boolean;
+  categoryId: string | null;
+  status: PostStatus | null;
+}> {
+  const [thread, post] = await Promise.all([
+    ThreadModel.findById(threadId, { firstPostId: 1, hidden: 1, categoryId: 1, restrictedSeqs: 1 }).lean(),
+    PostModel.findOne({ _id: postId, threadId }, { status: 1, seq: 1 }).lean(),
   ]);
-  if (!thread) return { hidden: false, changed: false, categoryId: null };
-  const first = thread.firstPostId;
-  const hidden = first ? restricted.some((p) => p._id.equals(first)) : false;
-  const restrictedSeqs = restricted.map((p) => p.seq).sort((a, b) => a - b);
-  await ThreadModel.updateOne({ _id: threadId }, { $set: { hidden, restrictedSeqs } });
-  return { hidden, changed: Boolean(thread.hidden) !== hidden, categoryId: thread.categoryId.toHexString() };
+  if (!thread) return { hidden: false, changed: false, marked: false, categoryId: null, status: null };
+  const was = Boolean(thread.hidden);
+  const categoryId = thread.categoryId.toHexString();
+  if (!post) return { hidden: was, changed: false, marked: false, categoryId, status: null };
+  const restricted = RESTRICTED_STATUSES.includes(post.status);
+  const before = thread.restrictedSeqs ?? [];
+  const seqs = new Set(before);
+  if (restricted) seqs.add(post.seq);
+  else seqs.delete(post.seq);
+  const restrictedSeqs = [...seqs].sort((a, b) => a - b);
+  const hidden = thread.firstPostId?.equals(post._id) ? restricted : was;
+  const marked = hidden !== was || restrictedSeqs.length !== before.length;
+  if (marked) await ThreadModel.updateOne({ _id: threadId }, { $set: { hidden, restrictedSeqs } });
+  return { hidden, changed: hidden !== was, marked, categoryId, status: post.status };
 }

@@ -32,14 +32,15 @@ export function createItemOps(deps: { events: DomainEvents; threadLock: SerialLo
      * Hides (or holds) a visible post; true when this call changed it. `tellAuthor` false when the
      * caller tells the author itself (a moderator's decision carries its own notice), so one fact
      * reaches the author once per channel. `born`: the post was saved with this status by its
-     * write (prescreen.ts), and what follows a change (thread marks, events, notice) is due now.
+     * write, `new` or `edited` (prescreen.ts), and what follows a change (thread marks, events,
+     * notice) is due now.
      */
     async restrictPost(
       post: PostRef,
       status: 'held' | 'hidden',
       reasons: string[],
       tellAuthor = true,
-      born = false,
+      born?: 'new' | 'edited',
     ): Promise<boolean> {
       const from: PostStatus[] = born ? [status] : restrictableFrom(status);
       if (!(await statuses.setPostStatus(post, from, status, { born }))) return false;

@@ -197,7 +197,7 @@ export function createModerationService(deps: ModerationServiceDeps) {
   ): Promise<ScreeningResult | null> {
     if (!OBJECT_ID.test(postId)) return null;
     // Saved held or hidden by its write: the status is there already; what follows it is not.
-    const born = judged !== undefined && judged.verdict !== 'allow';
+    const born = judged !== undefined && judged.verdict !== 'allow' ? (announce ? 'new' : 'edited') : undefined;
     let result = judged;
     let inWindow = false;
     if (!result) {
