@@ -242,6 +242,19 @@ describe('a reply screening holds back', () => {
     // Written whole in one command, not opened, stamped and re-prioritised in seven; and with no
     // moderator on the live queue, not read back to be presented to nobody.
     expect(held.counts.byCollection.moderation_items, shapes(held.counts)).toEqual({ reads: 0, writes: 1 });
+
+    // The thread's kept record took the new marks in place: the next reply reads neither the
+    // thread nor its category again, and still counts within the reply's budget.
+    const next = await counted('reply after a hold', async () => {
+      const post = await reply(watchers[4]!, threadId, 'A reply right after one that was held.');
+      await settle();
+      return post;
+    });
+    expect(next.counts.byShape['find forum_threads {_id} limit'] ?? 0, shapes(next.counts)).toBe(0);
+    expect(
+      Object.keys(next.counts.byShape).filter((shape) => shape.startsWith('find forum_categories')),
+      shapes(next.counts),
+    ).toEqual([]);
   });
 });
 

@@ -275,10 +275,17 @@ export class ThreadPageStore {
    * replaced by that if nothing else changed it meanwhile. Either way its version moves, so a
    * build that began before the write stores nothing. True when the page was replaced.
    */
-  threadChanged<P>(threadId: string, lists: string[], change?: (page: P) => P | null): Promise<boolean> {
+  threadChanged<P>(
+    threadId: string,
+    lists: string[],
+    change?: (page: P) => P | null,
+    keepRecord = false,
+  ): Promise<boolean> {
     // A change the page can take in place (a reply, counts) leaves the thread's record, whose
-    // counts may lag; any other change of the thread drops it with the page.
-    return this.changeEntry(this.pageEntry(threadId), lists, change, change ? [] : [this.threadEntry(threadId)]);
+    // counts may lag, as does a change the caller brings to the record itself; any other change
+    // of the thread drops it with the page.
+    const record = change || keepRecord ? [] : [this.threadEntry(threadId)];
+    return this.changeEntry(this.pageEntry(threadId), lists, change, record);
   }
 
   /** After a write that changed what the category's list shows: `change` as for `threadChanged`. */
@@ -419,10 +426,17 @@ async function drop(run: (store: ThreadPageStore) => Promise<void>, opts: DropOp
 
 type Id = { toString(): string };
 
-/** `lists`: the categories whose lists the write changed too (a post's counts, a thread moved). */
-export async function threadPageChanged(threadId: Id, opts: DropOptions & { lists?: Id[] } = {}): Promise<void> {
+/**
+ * `lists`: the categories whose lists the write changed too (a post's counts, a thread moved).
+ * `keepRecord`: the write left the thread's own document as it was (a post's status; its marks
+ * follow under the thread's lock, `changeThreadRecord`), so the thread's record stays.
+ */
+export async function threadPageChanged(
+  threadId: Id,
+  opts: DropOptions & { lists?: Id[]; keepRecord?: boolean } = {},
+): Promise<void> {
   await drop(async (store) => {
-    await store.threadChanged(String(threadId), (opts.lists ?? []).map(String));
+    await store.threadChanged(String(threadId), (opts.lists ?? []).map(String), undefined, opts.keepRecord);
   }, opts);
 }
 
@@ -451,11 +465,15 @@ export async function changeList<L>(
   }, opts);
 }
 
-/** After a write of a thread's counts that `change` can apply to its kept record (thread record: read-rule.ts). */
-export async function changeThreadRecord<T>(threadId: Id, change: (record: T) => T | null): Promise<void> {
+/** After a write of a thread's counts or marks that `change` can apply to its kept record (thread record: read-rule.ts). */
+export async function changeThreadRecord<T>(
+  threadId: Id,
+  change: (record: T) => T | null,
+  opts: DropOptions = {},
+): Promise<void> {
   await drop(async (store) => {
     await store.threadRecordChanged(String(threadId), change);
-  }, {});
+  }, opts);
 }
 
 export async function categoryListChanged(categoryIds: Id[], opts: DropOptions = {}): Promise<void> {

@@ -156,8 +156,9 @@ const fromRecord = (r: ThreadRecord): { thread: ThreadLean; gate: CategoryGate }
 /**
  * The thread by id if the actor may read it, with its category's gate, from the thread's record in
  * the read model (page-model.ts `threadRecord`; the store on a miss, or where pages are not kept or
- * trusted). Everything the rule asks is as the store has it: every write of the thread but its
- * counts drops the record. The counts (lastSeq, postCount, lastActivityAt, lastPosterId) may lag,
+ * trusted). Everything the rule asks is as the store has it: its moderation marks are brought in
+ * place under the thread's lock (`threadRecordMarksWritten`), and every other write of the thread
+ * but its counts drops the record. The counts (lastSeq, postCount, lastActivityAt, lastPosterId) may lag,
  * so this is for a writer that takes its own (a reply: numbering.ts), where it saves two reads.
  */
 export async function readableThreadForReplyOr404(
@@ -192,6 +193,29 @@ export async function threadRecordCountsWritten(after: ThreadLean): Promise<void
     };
     return { ...record, thread: EJSON.stringify({ ...kept, ...counts }) };
   });
+}
+
+/**
+ * After a write of the thread's moderation marks, under the thread's lock (statuses.ts): its kept
+ * record takes them in place, in the order they were written, and the next reply reads neither
+ * the thread nor its category again. Required: a record left with an opening post's old marks
+ * would let a held thread be read and answered; a refusal fails the status change, which is retried.
+ */
+export async function threadRecordMarksWritten(
+  threadId: Types.ObjectId,
+  marks: Pick<ThreadLean, 'hidden' | 'restrictedSeqs'>,
+): Promise<void> {
+  await changeThreadRecord<ThreadRecord>(
+    threadId,
+    (record) => {
+      const kept = EJSON.parse(record.thread) as ThreadLean;
+      return {
+        ...record,
+        thread: EJSON.stringify({ ...kept, hidden: marks.hidden, restrictedSeqs: marks.restrictedSeqs }),
+      };
+    },
+    { required: true },
+  );
 }
 
 /**

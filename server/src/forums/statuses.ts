@@ -5,6 +5,7 @@ import type { SerialLock } from '../infra/mutex.js';
 import { threadLockKey } from './context.js';
 import { PostModel } from './model.js';
 import { refreshThreadModeration } from './thread-visibility.js';
+import { threadRecordMarksWritten } from './read-rule.js';
 import { categoryListChanged, threadPageChanged } from './page-model.js';
 import { quotesFollowStatus } from './quotes.js';
 
@@ -40,9 +41,13 @@ export function createPostStatuses(deps: { events: DomainEvents; threadLock: Ser
 
   /** The thread's marks after a change of this post's status (thread-visibility.ts), and the lists they show in; the post's status as read. */
   async function refreshThread(threadId: Types.ObjectId, postId: Types.ObjectId): Promise<PostStatus | null> {
-    const { hidden, changed, marked, categoryId, status } = await threadLock.run(threadLockKey(threadId), () =>
-      refreshThreadModeration(threadId, postId),
-    );
+    const { hidden, changed, marked, categoryId, status } = await threadLock.run(threadLockKey(threadId), async () => {
+      const marks = await refreshThreadModeration(threadId, postId);
+      // The thread's kept record takes the marks as they now are, even unchanged (a retry's first
+      // run may have died before this), under the lock: records take them in the order written.
+      if (marks.categoryId) await threadRecordMarksWritten(threadId, marks);
+      return marks;
+    });
     if (marked && categoryId) await categoryListChanged([categoryId], { required: true });
     if (changed && categoryId)
       events.publish('thread.moderated', { threadId: threadId.toHexString(), categoryId, hidden });
@@ -73,14 +78,14 @@ export function createPostStatuses(deps: { events: DomainEvents; threadLock: Ser
       // Dropped even when this call changed nothing: a retried job whose first run died after the
       // status write but before the drop still leaves no page showing the post as it was.
       // Required: a held or hidden post must not stay on a kept page; a refusal fails the call, which is retried.
-      await threadPageChanged(post.threadId, { required: true });
+      await threadPageChanged(post.threadId, { required: true, keepRecord: true });
       // The marks follow the post's status even when this call changed nothing: a retried call
       // whose first run died between the status and the marks brings them up to date (a mark
       // already right costs two reads and no write).
       const status = await refreshThread(post.threadId, post._id);
       if (!(res ? res.modifiedCount > 0 : status === to)) return false;
       // Again after the thread's marks: a page built between the status and the marks is dropped too.
-      await threadPageChanged(post.threadId, { required: true });
+      await threadPageChanged(post.threadId, { required: true, keepRecord: true });
       events.publish('post.statusChanged', {
         postId: post._id.toHexString(),
         threadId: post.threadId.toHexString(),

@@ -47,8 +47,8 @@ export function unreadCountFor(
  * call for a post reads its last status, whatever order the changes' callers ran in. Reads the
  * thread and that one post, not the thread's held and hidden posts: that read grew with the thread.
  * Idempotent (a re-run job or a retried call writes the same thing, or nothing). Tells whether the
- * thread is now hidden from lists, whether that changed with this call, whether any mark did, and
- * the post's status as read (null: no such post in the thread).
+ * thread is now hidden from lists, whether that changed with this call, whether any mark did, the
+ * marks as they now are, and the post's status as read (null: no such post in the thread).
  */
 export async function refreshThreadModeration(
   threadId: Types.ObjectId,
@@ -59,17 +59,19 @@ export async function refreshThreadModeration(
   marked: boolean;
   categoryId: string | null;
   status: PostStatus | null;
+  restrictedSeqs: number[];
 }> {
   const [thread, post] = await Promise.all([
     ThreadModel.findById(threadId, { firstPostId: 1, hidden: 1, categoryId: 1, restrictedSeqs: 1 }).lean(),
     PostModel.findOne({ _id: postId, threadId }, { status: 1, seq: 1 }).lean(),
   ]);
-  if (!thread) return { hidden: false, changed: false, marked: false, categoryId: null, status: null };
+  if (!thread)
+    return { hidden: false, changed: false, marked: false, categoryId: null, status: null, restrictedSeqs: [] };
   const was = Boolean(thread.hidden);
   const categoryId = thread.categoryId.toHexString();
-  if (!post) return { hidden: was, changed: false, marked: false, categoryId, status: null };
-  const restricted = RESTRICTED_STATUSES.includes(post.status);
   const before = thread.restrictedSeqs ?? [];
+  if (!post) return { hidden: was, changed: false, marked: false, categoryId, status: null, restrictedSeqs: before };
+  const restricted = RESTRICTED_STATUSES.includes(post.status);
   const seqs = new Set(before);
   if (restricted) seqs.add(post.seq);
   else seqs.delete(post.seq);
@@ -77,5 +79,5 @@ export async function refreshThreadModeration(
   const hidden = thread.firstPostId?.equals(post._id) ? restricted : was;
   const marked = hidden !== was || restrictedSeqs.length !== before.length;
   if (marked) await ThreadModel.updateOne({ _id: threadId }, { $set: { hidden, restrictedSeqs } });
-  return { hidden, changed: hidden !== was, marked, categoryId, status: post.status };
+  return { hidden, changed: hidden !== was, marked, categoryId, status: post.status, restrictedSeqs };
 }
