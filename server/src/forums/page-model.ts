@@ -465,7 +465,7 @@ export async function changeList<L>(
   }, opts);
 }
 
-/** After a write of a thread's counts or marks that `change` can apply to its kept record (thread record: read-rule.ts). */
+/** After a write of a thread's counts or marks that `change` can apply to its kept record (read-rule.ts). */
 export async function changeThreadRecord<T>(
   threadId: Id,
   change: (record: T) => T | null,

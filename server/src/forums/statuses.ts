@@ -39,7 +39,10 @@ export interface PostStatusRef {
 export function createPostStatuses(deps: { events: DomainEvents; threadLock: SerialLock }) {
   const { events, threadLock } = deps;
 
-  /** The thread's marks after a change of this post's status (thread-visibility.ts), and the lists they show in; the post's status as read. */
+  /**
+   * The thread's marks after a change of this post's status (thread-visibility.ts), in its kept
+   * record and the lists they show in; returns the post's status as the marks read it.
+   */
   async function refreshThread(threadId: Types.ObjectId, postId: Types.ObjectId): Promise<PostStatus | null> {
     const { hidden, changed, marked, categoryId, status } = await threadLock.run(threadLockKey(threadId), async () => {
       const marks = await refreshThreadModeration(threadId, postId);
