@@ -8,6 +8,7 @@ import { isModerator, type Actor } from '../members/actor.js';
 import type { Lean, PostLean, ThreadLean } from './present.js';
 import { changeThreadRecord, threadPages } from './page-model.js';
 import { canSeePost } from './visibility.js';
+import { withPostMark, type PostMark } from './thread-visibility.js';
 
 const { trusted } = mongoose;
 const { EJSON } = mongoose.mongo.BSON;
@@ -197,23 +198,15 @@ export async function threadRecordCountsWritten(after: ThreadLean): Promise<void
 
 /**
  * After a write of the thread's moderation marks, under the thread's lock (statuses.ts): its kept
- * record takes them in place, in the order they were written, and the next reply reads neither
- * the thread nor its category again. Required: a record left with an opening post's old marks
- * would let a held thread be read and answered; a refusal fails the status change, which is retried.
+ * record takes the same post's part in place (a compare-and-set, so changes for different posts
+ * compose), and the next reply reads neither the thread nor its category again. Required: a
+ * record left with an opening post's old mark would let a held thread be read and answered; a
+ * refusal fails the status change, which is retried.
  */
-export async function threadRecordMarksWritten(
-  threadId: Types.ObjectId,
-  marks: Pick<ThreadLean, 'hidden' | 'restrictedSeqs'>,
-): Promise<void> {
+export async function threadRecordMarksWritten(threadId: Types.ObjectId, mark: PostMark): Promise<void> {
   await changeThreadRecord<ThreadRecord>(
     threadId,
-    (record) => {
-      const kept = EJSON.parse(record.thread) as ThreadLean;
-      return {
-        ...record,
-        thread: EJSON.stringify({ ...kept, hidden: marks.hidden, restrictedSeqs: marks.restrictedSeqs }),
-      };
-    },
+    (record) => ({ ...record, thread: EJSON.stringify(withPostMark(EJSON.parse(record.thread) as ThreadLean, mark)) }),
     { required: true },
   );
 }

@@ -44,14 +44,15 @@ export function createPostStatuses(deps: { events: DomainEvents; threadLock: Ser
    * record and the lists they show in; returns the post's status as the marks read it.
    */
   async function refreshThread(threadId: Types.ObjectId, postId: Types.ObjectId): Promise<PostStatus | null> {
-    const { hidden, changed, marked, categoryId, status } = await threadLock.run(threadLockKey(threadId), async () => {
+    const { hidden, changed, categoryId, status } = await threadLock.run(threadLockKey(threadId), async () => {
       const marks = await refreshThreadModeration(threadId, postId);
-      // The thread's kept record takes the marks as they now are, even unchanged (a retry's first
-      // run may have died before this), under the lock: records take them in the order written.
-      if (marks.categoryId) await threadRecordMarksWritten(threadId, marks);
+      // The thread's kept record takes the post's part, even unchanged (a retry's first run may
+      // have died before this), under the lock: records take a post's parts in the order written.
+      if (marks.mark) await threadRecordMarksWritten(threadId, marks.mark);
       return marks;
     });
-    if (marked && categoryId) await categoryListChanged([categoryId], { required: true });
+    // Even unchanged, as the record: a retry whose first run wrote the marks and died still drops the list.
+    if (categoryId) await categoryListChanged([categoryId], { required: true });
     if (changed && categoryId)
       events.publish('thread.moderated', { threadId: threadId.toHexString(), categoryId, hidden });
     return status;

@@ -41,14 +41,38 @@ export function unreadCountFor(
   return Math.max(0, unread - unseen);
 }
 
+/** One post's part in its thread's marks: its number, whether it is held or hidden, whether it opens the thread. */
+export interface PostMark {
+  seq: number;
+  restricted: boolean;
+  opening: boolean;
+}
+
+/** The marks with one post's part in them (the store's update below, and the kept record's: read-rule.ts). */
+export function withPostMark<T extends { hidden?: boolean; restrictedSeqs?: number[] }>(marks: T, mark: PostMark): T {
+  const seqs = new Set(marks.restrictedSeqs ?? []);
+  if (mark.restricted) seqs.add(mark.seq);
+  else seqs.delete(mark.seq);
+  return {
+    ...marks,
+    hidden: mark.opening ? mark.restricted : Boolean(marks.hidden),
+    restrictedSeqs: [...seqs].sort((a, b) => a - b),
+  };
+}
+
 /**
  * Brings a thread's moderation marks up to date with one post's status as the store has it now.
  * Called under the thread's lock after every change of a post's status (statuses.ts), so the last
  * call for a post reads its last status, whatever order the changes' callers ran in. Reads the
  * thread and that one post, not the thread's held and hidden posts: that read grew with the thread.
+ * The write changes only this post's part (its number in or out, the hidden mark if it opens the
+ * thread), so on MongoDB two calls for different posts that overlap (a lock that lapsed) lose
+ * neither. FerretDB 1.24 rewrites the whole document on every update and can lose one of two
+ * overlapping updates of it (seen in a test): there the lock is what keeps them, as for every
+ * write of a thread's document (its counts take the same lock, tallies.ts).
  * Idempotent (a re-run job or a retried call writes the same thing, or nothing). Tells whether the
  * thread is now hidden from lists, whether that changed with this call, whether any mark did, the
- * marks as they now are, and the post's status as read (null: no such post in the thread).
+ * post's part (null: no such post in the thread) and its status as read.
  */
 export async function refreshThreadModeration(
   threadId: Types.ObjectId,
@@ -59,25 +83,28 @@ export async function refreshThreadModeration(
   marked: boolean;
   categoryId: string | null;
   status: PostStatus | null;
-  restrictedSeqs: number[];
+  mark: PostMark | null;
 }> {
   const [thread, post] = await Promise.all([
     ThreadModel.findById(threadId, { firstPostId: 1, hidden: 1, categoryId: 1, restrictedSeqs: 1 }).lean(),
     PostModel.findOne({ _id: postId, threadId }, { status: 1, seq: 1 }).lean(),
   ]);
-  if (!thread)
-    return { hidden: false, changed: false, marked: false, categoryId: null, status: null, restrictedSeqs: [] };
+  if (!thread) return { hidden: false, changed: false, marked: false, categoryId: null, status: null, mark: null };
   const was = Boolean(thread.hidden);
   const categoryId = thread.categoryId.toHexString();
-  const before = thread.restrictedSeqs ?? [];
-  if (!post) return { hidden: was, changed: false, marked: false, categoryId, status: null, restrictedSeqs: before };
+  if (!post) return { hidden: was, changed: false, marked: false, categoryId, status: null, mark: null };
   const restricted = RESTRICTED_STATUSES.includes(post.status);
-  const seqs = new Set(before);
-  if (restricted) seqs.add(post.seq);
-  else seqs.delete(post.seq);
-  const restrictedSeqs = [...seqs].sort((a, b) => a - b);
-  const hidden = thread.firstPostId?.equals(post._id) ? restricted : was;
-  const marked = hidden !== was || restrictedSeqs.length !== before.length;
-  if (marked) await ThreadModel.updateOne({ _id: threadId }, { $set: { hidden, restrictedSeqs } });
-  return { hidden, changed: hidden !== was, marked, categoryId, status: post.status, restrictedSeqs };
+  const mark: PostMark = { seq: post.seq, restricted, opening: Boolean(thread.firstPostId?.equals(post._id)) };
+  const before = thread.restrictedSeqs ?? [];
+  const after = withPostMark({ hidden: was, restrictedSeqs: before }, mark);
+  const marked = after.hidden !== was || after.restrictedSeqs.length !== new Set(before).size;
+  if (marked)
+    await ThreadModel.updateOne(
+      { _id: threadId },
+      {
+        ...(restricted ? { $addToSet: { restrictedSeqs: post.seq } } : { $pull: { restrictedSeqs: post.seq } }),
+        ...(mark.opening ? { $set: { hidden: restricted } } : {}),
+      },
+    );
+  return { hidden: after.hidden, changed: after.hidden !== was, marked, categoryId, status: post.status, mark };
 }

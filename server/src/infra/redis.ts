@@ -19,6 +19,9 @@ export function createRedis(
     // A request-path client: the commands of one turn of the event loop (many requests' at once,
     // under load) go out in one write. Each write to a socket costs a system call, which on a
     // loaded 2-core machine took a tenth of the API's CPU (profile of `npm run bench:moderation`).
+    // ioredis sends one such batch at a time: a command issued while one is out waits for its
+    // answers before it is sent, and its deadline (below) starts then, so a Redis that stops
+    // answering fails it within about twice `commandTimeoutMs`.
     enableAutoPipelining: !opts.blocking,
   });
   if (opts.commandTimeoutMs && !opts.blocking) boundCommands(client, opts.commandTimeoutMs);
