@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 import { categoryId, newThread, reply, resetPostingBudgets, signUp, type Someone } from '../forums/support.js';
 import { collectEvents, eventually, nextEvent, setProfile, socketFor, type ClientSocket } from './support.js';
+import { completedJob } from '../support/jobs.js';
 
 let p: TestPlatform;
 let newbie: Someone;
@@ -80,20 +81,14 @@ describe('automatic screening of new and edited posts', () => {
     expect(ok.status).toBe(200);
     expect(await visibleTo(reader, post.id)).toBe(true);
     // Held, it reached nobody; kept, it is published now and fans out (to the thread's author).
-    const fanout = await eventually(async () => {
-      const job = await p.runtime.queues.notifications.getJob(`fanout-${post.id}`);
-      return (await job?.isCompleted()) ? job : undefined;
-    }, 15_000);
+    const fanout = await completedJob(p.runtime.queues.notifications, `fanout-${post.id}`);
     expect(fanout.data).toMatchObject({ postId: post.id, threadId });
   });
 
   it('lets a trusted member post the same link', async () => {
     const post = await reply(regular, threadId, 'Another view: https://example.org/toolkit is good.');
     await p.runtime.events.settle();
-    const job = await eventually(async () => {
-      const j = await p.runtime.queues.moderation.getJob(`screen-${post.id}`);
-      return (await j?.isCompleted()) ? j : undefined;
-    });
+    const job = await completedJob(p.runtime.queues.moderation, `screen-${post.id}`);
     expect(job.returnvalue).toEqual({ verdict: 'allow', reasons: [] });
     expect(await statusOf(post.id)).toBe('visible');
   });
@@ -192,10 +187,7 @@ describe('thread titles are screened like bodies', () => {
     const category = await categoryId(reader.c, 'introductions');
     const { thread, post } = await newThread(regular, category, 'Circle time ideas', 'What works for toddlers?');
     await p.runtime.events.settle();
-    await eventually(async () => {
-      const j = await p.runtime.queues.moderation.getJob(`screen-${post.id}`);
-      return (await j?.isCompleted()) ? j : undefined;
-    });
+    await completedJob(p.runtime.queues.moderation, `screen-${post.id}`);
     expect(await statusOf(post.id)).toBe('visible');
     expect((await reader.c.patch(`/api/threads/${thread.id}`, { title: 'Hijacked title' })).status).toBe(403);
     expect((await reader.c.patch(`/api/threads/${thread.id}`, { pinned: true })).status).toBe(403);

@@ -18,6 +18,7 @@ import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 import { categoryId, newThread, signUp, type Someone } from '../forums/support.js';
 import { eventually } from '../moderation/support.js';
 import { collectEvents, connectSocket, nextEvent, type ClientSocket } from '../support/sockets.js';
+import { completedJob } from '../support/jobs.js';
 
 // The queues' Redis is a redis-server of this file's own (127.0.0.1, a free port, no persistence),
 // so it can be made to refuse writes without touching the run's Redis.
@@ -97,10 +98,7 @@ describe('a write and its follow-up work', () => {
 
     await refuseWrites(false);
     // A sweep hands the screening over; screening publishes post.published; the fan-out follows.
-    const fanout = await eventually(async () => {
-      const job = await p.runtime.queues.notifications.getJob(`fanout-${postId}`);
-      return (await job?.isCompleted()) ? job : undefined;
-    }, 30_000);
+    const fanout = await completedJob(p.runtime.queues.notifications, `fanout-${postId}`, 30_000);
     const screening = await p.runtime.queues.moderation.getJob(`screen-${postId}`);
     expect(await screening?.isCompleted()).toBe(true);
     // Screening came first: the fan-out was added by the screening job, after it decided.
@@ -130,10 +128,7 @@ describe('a write and its follow-up work', () => {
     await refuseWrites(false);
 
     // After the lease, a live sweeper takes it over; the fan-out runs once.
-    await eventually(async () => {
-      const job = await p.runtime.queues.notifications.getJob(`fanout-${postId}`);
-      return (await job?.isCompleted()) ? job : undefined;
-    }, 30_000);
+    await completedJob(p.runtime.queues.notifications, `fanout-${postId}`, 30_000);
     // The dead sweeper's effect comes round again (say it woke up): same job id, nothing twice.
     await p.runtime.outbox.schedule(claimed);
     await p.runtime.events.settle();
@@ -165,11 +160,7 @@ async function inThreadRoom(): Promise<ClientSocket> {
 
 const actorOfMember = async (who: Someone) => actorOf((await MemberModel.findById(who.id).lean())!);
 
-const screeningDone = (key: string) =>
-  eventually(async () => {
-    const job = await p.runtime.queues.moderation.getJob(key);
-    return (await job?.isCompleted()) ? job : undefined;
-  }, 20_000);
+const screeningDone = (key: string) => completedJob(p.runtime.queues.moderation, key, 20_000);
 
 describe('a writer that dies between saving a post and pushing it live', () => {
   it('has the reply pushed to the thread room by its screening, which the sweep handed over', async () => {
@@ -242,10 +233,7 @@ describe('a writer that dies between saving a post and pushing it live', () => {
     await p.runtime.outbox.record([
       { queue: 'events', key, job: { kind: 'reminder', eventId, lead: 'day', startsAt: startsAt.toISOString() } },
     ]);
-    const job = await eventually(async () => {
-      const found = await p.runtime.queues.events.getJob(key);
-      return (await found?.isCompleted()) ? found : undefined;
-    }, 20_000);
+    const job = await completedJob(p.runtime.queues.events, key, 20_000);
     expect(job.data).not.toHaveProperty('sweptAt');
   }, 40_000);
 });
