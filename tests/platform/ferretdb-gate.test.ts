@@ -49,6 +49,8 @@ async function burst(uri: string, withinMs: number): Promise<{ answered: number;
   try {
     const docs = client.db('gate').collection<{ _id: number; n: number }>('docs');
     await docs.insertMany(Array.from({ length: 40 }, (_, i) => ({ _id: i, n: 0 })));
+    // Every connection open first, so the updates arrive together rather than one per new connection.
+    await Promise.all(Array.from({ length: 40 }, () => client.db('gate').command({ ping: 1 })));
     let answered = 0;
     const all = Promise.all(
       Array.from({ length: 40 }, (_, i) => docs.updateOne({ _id: i }, { $inc: { n: 1 } }).then(() => answered++)),
@@ -77,7 +79,10 @@ afterAll(async () => {
 describe("FerretDB's gate on commands in flight", () => {
   it('is what keeps a burst of updates from deadlocking the PostgreSQL pool', async () => {
     // Without the gate (a limit as large as the burst): the store stops with updates unanswered.
-    const open = await burst(await startFerretdb(1000), 8_000);
+    // Whether a burst meets the deadlock depends on how its updates interleave, and on a loaded
+    // machine one may get through: up to three stores are tried.
+    let open = { answered: 40, inTime: true };
+    for (let tries = 0; tries < 3 && open.inTime; tries++) open = await burst(await startFerretdb(1000), 8_000);
     expect(open.inTime).toBe(false);
     expect(open.answered).toBeLessThan(40);
     // With the platform's limit for this pool: every update is answered.
@@ -87,7 +92,7 @@ describe("FerretDB's gate on commands in flight", () => {
       20_000,
     );
     expect(gated).toEqual({ answered: 40, inTime: true });
-  }, 60_000);
+  }, 90_000);
 
   it('finishes what a client sent before it left, and serves the next one', async () => {
     const uri = await startFerretdb(2);
