@@ -33,7 +33,7 @@ export interface PostStatusRef {
 
 /**
  * The one writer of a post's moderation status (moderation asks; the forums write). A change
- * recomputes the thread's marks under the thread's lock, publishes `post.statusChanged`, and
+ * brings the thread's marks up to date under the thread's lock, publishes `post.statusChanged`, and
  * `thread.moderated` when the opening post's fate moved the thread in or out of lists.
  */
 export function createPostStatuses(deps: { events: DomainEvents; threadLock: SerialLock }) {

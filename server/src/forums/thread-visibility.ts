@@ -71,8 +71,8 @@ export function withPostMark<T extends { hidden?: boolean; restrictedSeqs?: numb
  * overlapping updates of it (seen in a test): there the lock is what keeps them, as for every
  * write of a thread's document (its counts take the same lock, tallies.ts).
  * Idempotent (a re-run job or a retried call writes the same thing, or nothing). Tells whether the
- * thread is now hidden from lists, whether that changed with this call, whether any mark did, the
- * post's part (null: no such post in the thread) and its status as read.
+ * thread is now hidden from lists, whether that changed with this call, the post's part (null:
+ * no such post in the thread) and its status as read.
  */
 export async function refreshThreadModeration(
   threadId: Types.ObjectId,
@@ -80,7 +80,6 @@ export async function refreshThreadModeration(
 ): Promise<{
   hidden: boolean;
   changed: boolean;
-  marked: boolean;
   categoryId: string | null;
   status: PostStatus | null;
   mark: PostMark | null;
@@ -89,16 +88,16 @@ export async function refreshThreadModeration(
     ThreadModel.findById(threadId, { firstPostId: 1, hidden: 1, categoryId: 1, restrictedSeqs: 1 }).lean(),
     PostModel.findOne({ _id: postId, threadId }, { status: 1, seq: 1 }).lean(),
   ]);
-  if (!thread) return { hidden: false, changed: false, marked: false, categoryId: null, status: null, mark: null };
+  if (!thread) return { hidden: false, changed: false, categoryId: null, status: null, mark: null };
   const was = Boolean(thread.hidden);
   const categoryId = thread.categoryId.toHexString();
-  if (!post) return { hidden: was, changed: false, marked: false, categoryId, status: null, mark: null };
+  if (!post) return { hidden: was, changed: false, categoryId, status: null, mark: null };
   const restricted = RESTRICTED_STATUSES.includes(post.status);
   const mark: PostMark = { seq: post.seq, restricted, opening: Boolean(thread.firstPostId?.equals(post._id)) };
   const before = thread.restrictedSeqs ?? [];
   const after = withPostMark({ hidden: was, restrictedSeqs: before }, mark);
-  const marked = after.hidden !== was || after.restrictedSeqs.length !== new Set(before).size;
-  if (marked)
+  // Already so (a retry, or a change that changed nothing): no write.
+  if (after.hidden !== was || after.restrictedSeqs.length !== new Set(before).size)
     await ThreadModel.updateOne(
       { _id: threadId },
       {
@@ -106,5 +105,5 @@ export async function refreshThreadModeration(
         ...(mark.opening ? { $set: { hidden: restricted } } : {}),
       },
     );
-  return { hidden: after.hidden, changed: after.hidden !== was, marked, categoryId, status: post.status, mark };
+  return { hidden: after.hidden, changed: after.hidden !== was, categoryId, status: post.status, mark };
 }
