@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { provideServices } from '@commons/server/infra/services/index';
@@ -258,6 +258,62 @@ export async function closedLoop(
     }),
   );
   return { ...summarize(latencies), perSecond: Math.round(latencies.length / seconds), errors };
+}
+
+/** CPU time (user + system, ms) of every process on the machine now, by pid, with its name. */
+function cpuByPid(): Map<number, { name: string; ms: number }> {
+  const tick = 1000 / 100; // USER_HZ is 100 on Linux
+  const out = new Map<number, { name: string; ms: number }>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // The name sits in parentheses and may hold spaces; the fields after it are fixed.
+      const close = stat.lastIndexOf(')');
+      const name = stat.slice(stat.indexOf('(') + 1, close);
+      const fields = stat.slice(close + 2).split(' ');
+      out.set(Number(entry), { name, ms: (Number(fields[11]) + Number(fields[12])) * tick });
+    } catch {
+      // The process ended between the listing and the read.
+    }
+  }
+  return out;
+}
+
+/**
+ * Where the machine's CPU went between start() and stop(), by process: the named pids under
+ * their labels, every other process under its name (postgres backends summed, FerretDB, Redis),
+ * this bench's own process as `bench`. Divided by `per`, it says what one action costs the
+ * whole machine, which is what caps a 2-core machine's rate.
+ */
+export function cpuMeter(labels: Record<string, number>) {
+  let before = cpuByPid();
+  return {
+    restart() {
+      before = cpuByPid();
+    },
+    read(per: number): { totalMsPerAction: number; msPerAction: Record<string, number> } {
+      const after = cpuByPid();
+      const named = new Map(Object.entries(labels).map(([label, pid]) => [pid, label]));
+      named.set(process.pid, 'bench');
+      const sums: Record<string, number> = {};
+      for (const [pid, now] of after) {
+        const was = before.get(pid)?.ms ?? 0;
+        const used = now.ms - was;
+        if (used <= 0) continue;
+        const label = named.get(pid) ?? now.name;
+        sums[label] = (sums[label] ?? 0) + used;
+      }
+      const round = (ms: number) => Math.round((ms / per) * 10) / 10;
+      const msPerAction = Object.fromEntries(
+        Object.entries(sums)
+          .filter(([, ms]) => ms / per >= 0.1)
+          .sort((a, b) => b[1] - a[1])
+          .map(([label, ms]) => [label, round(ms)]),
+      );
+      return { totalMsPerAction: round(Object.values(sums).reduce((a, b) => a + b, 0)), msPerAction };
+    },
+  };
 }
 
 /** Resident memory of a process in MiB, from /proc. */
