@@ -54,8 +54,9 @@ export async function createRuntime(opts: {
   urls: ServiceUrls;
   dbName?: string;
   /**
-   * 'requests' (default) bounds store calls by STORE_TIMEOUT_MS; 'background' (a process with
-   * only workers or a batch command) by the longer STORE_WORKER_TIMEOUT_MS.
+   * 'requests' (default) notices a stalled store within STORE_TIMEOUT_MS and waits for a busy one
+   * up to STORE_BUSY_TIMEOUT_MS; 'background' (a process with only workers or a batch command)
+   * bounds both by the longer STORE_WORKER_TIMEOUT_MS.
    */
   workload?: 'requests' | 'background';
 }): Promise<Runtime> {
@@ -68,9 +69,11 @@ export async function createRuntime(opts: {
   });
   setBurstLimits({ hold: config.SCREENING_BURST_HOLD, hide: config.SCREENING_BURST_HIDE });
   const dbName = opts.dbName ?? (hasDatabaseInPath(urls.mongoUri) ? undefined : 'commons');
-  const timeoutMs = opts.workload === 'background' ? config.STORE_WORKER_TIMEOUT_MS : config.STORE_TIMEOUT_MS;
+  const background = opts.workload === 'background';
+  const timeoutMs = background ? config.STORE_WORKER_TIMEOUT_MS : config.STORE_TIMEOUT_MS;
+  const busyMs = background ? config.STORE_WORKER_TIMEOUT_MS : config.STORE_BUSY_TIMEOUT_MS;
   // Under test every store command can be counted (store/counters.ts: budgets per action).
-  await connectDatabase(urls.mongoUri, dbName, { timeoutMs, countCommands: config.NODE_ENV === 'test' });
+  await connectDatabase(urls.mongoUri, dbName, { timeoutMs, busyMs, countCommands: config.NODE_ENV === 'test' });
   const extra: Redis[] = [];
   const newRedis = (o: { blocking?: boolean; name?: string; commandTimeoutMs?: number } = {}) => {
     const client = createRedis(urls.redisUrl, o);

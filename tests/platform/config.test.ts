@@ -11,6 +11,7 @@ describe('configuration', () => {
       PUBLIC_URL: 'http://localhost:3000',
       REDIS_PREFIX: 'commons',
       STORE_TIMEOUT_MS: 1500,
+      STORE_BUSY_TIMEOUT_MS: 5000,
       STORE_WORKER_TIMEOUT_MS: 20000,
       SERVICE_PORTS: 'default',
       isProduction: false,

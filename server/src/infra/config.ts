@@ -144,11 +144,18 @@ export const envSchema = z.object({
   /** Members not seen for this many days get one last digest saying so, then none until they return. */
   DIGEST_INACTIVE_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
   /**
-   * How long one store call of a request may take, from choosing the server to the last byte of its
-   * answer: past it the call fails and the request answers 503 (the socket timeout; connecting and
-   * choosing a server get half of it each).
+   * How soon a request learns that the store stopped answering: the driver asks the store how it is
+   * every half of it and gives each answer half of it, so a request waiting on a stalled store
+   * (paused, partitioned, a stalled disk) answers 503 within it; connecting and choosing a server
+   * get half of it each.
    */
   STORE_TIMEOUT_MS: z.coerce.number().int().min(200).max(120_000).default(1_500),
+  /**
+   * How long one store call of a request may take while the store still answers those questions:
+   * a busy store (a burst queued behind its connection pool) is waited for, not turned into a 503,
+   * up to this. Kept under half of a thread lock's life (10 s), which some calls are made under.
+   */
+  STORE_BUSY_TIMEOUT_MS: z.coerce.number().int().min(200).max(600_000).default(5_000),
   /**
    * How long one Redis command of a request may take (sessions, rate limits, locks, room models):
    * past it the command fails and the request answers 503 with Retry-After instead of waiting for

@@ -1,23 +1,32 @@
 import mongoose from 'mongoose';
 import { detectStore, isDuplicateKey, profileStoreCommands, watchStoreCommands } from './store/index.js';
 
-/** Driver settings that bound every store call by `timeoutMs` (see STORE_TIMEOUT_MS). */
-export function storeTimeouts(timeoutMs: number) {
+/**
+ * Driver settings that tell a stalled store from a busy one. A store that stops answering (a paused
+ * process, a partition, a stalled disk) accepts connections and never replies; one that is busy
+ * replies late. The driver's monitor asks the store every `stallMs / 2` on a connection of its own,
+ * and a question left unanswered for `stallMs / 2` marks the store unreachable and interrupts every
+ * call in flight on it: within `stallMs` of a stall every waiting call fails (503, or the job's
+ * backoff). The monitor's question is a `hello`, which a busy store answers at once (FerretDB's
+ * gate lets it by, tools/ferretdb/gate.go), so a call on a busy store is waited for up to `busyMs`
+ * instead: under a burst a reply takes longer rather than failing.
+ */
+export function storeTimeouts(stallMs: number, busyMs = stallMs) {
+  const half = Math.max(100, Math.round(stallMs / 2));
   return {
-    // A hung store (paused process, partition, stalled disk) accepts connections but never answers:
-    // the socket timeout ends the call; a fresh connection's handshake and the wait for a usable
-    // server get half the budget each, so one call stays within timeoutMs in every case.
-    socketTimeoutMS: timeoutMs,
-    connectTimeoutMS: Math.max(100, Math.round(timeoutMs / 2)),
-    serverSelectionTimeoutMS: Math.max(100, Math.round(timeoutMs / 2)),
+    socketTimeoutMS: Math.max(stallMs, busyMs),
+    // The monitor's check is bounded by connectTimeoutMS, as are a fresh connection's handshake
+    // and the wait for a usable server.
+    connectTimeoutMS: half,
+    serverSelectionTimeoutMS: half,
     // A retry would start a second full wait; the caller (503 with Retry-After, or the job's
     // backoff) retries instead. FerretDB does not deduplicate retried writes either.
     retryReads: false,
     retryWrites: false,
-    // After an outage the driver waits for its next heartbeat to see the store again: at the
-    // default 10 s, requests kept answering 503 for 10 s after a paused store resumed
-    // (npm run faults -- store-stop); a hello every 2 s is cheap.
-    heartbeatFrequencyMS: 2_000,
+    // Every half of stallMs (the driver's least is 500 ms), at most every 2 s: the check above is
+    // what notices a stall, and after an outage the driver sees the store again at its next check
+    // (at the default 10 s, requests kept answering 503 for 10 s after a paused store resumed).
+    heartbeatFrequencyMS: Math.min(2_000, Math.max(500, half)),
     // Mongoose's own queue would hold calls while the driver reports no server, past every
     // timeout above: calls go straight to the driver, which fails them in time.
     bufferCommands: false,
@@ -32,8 +41,11 @@ export function storeTimeouts(timeoutMs: number) {
 export async function connectDatabase(
   uri: string,
   dbName?: string,
-  /** countCommands: report every store command to the adapter's counters (tests; see store/counters.ts). */
-  opts: { timeoutMs?: number; countCommands?: boolean } = {},
+  /**
+   * timeoutMs and busyMs: see storeTimeouts. countCommands: report every store command to the
+   * adapter's counters (tests; see store/counters.ts).
+   */
+  opts: { timeoutMs?: number; busyMs?: number; countCommands?: boolean } = {},
 ): Promise<typeof mongoose> {
   mongoose.set('strictQuery', true);
   // A second line behind the zod schemas: an operator object that reaches a filter from input
@@ -45,7 +57,7 @@ export async function connectDatabase(
   // over a short-lived connection with a generous one, so the process's own connection (which
   // checks them again as it opens) finds them in place.
   if (timeoutMs < 20_000) await buildIndexes(uri, dbName);
-  const timeouts = storeTimeouts(timeoutMs);
+  const timeouts = storeTimeouts(timeoutMs, opts.busyMs);
   const profile = process.env.COMMONS_DB_PROFILE;
   const counted = Boolean(opts.countCommands || profile);
   // Query operators never come from clients: every input is parsed by a strict zod schema first
@@ -145,6 +157,8 @@ const unavailableNames = new Set([
   'MongoNotConnectedError',
   'MongoTopologyClosedError',
   'MongoPoolClearedError',
+  // In flight on a store the monitor found stalled (storeTimeouts): interrupted, not refused.
+  'PoolClearedOnNetworkError',
   'MongoWaitQueueTimeoutError',
   'MongoOperationTimeoutError',
 ]);
