@@ -1,6 +1,12 @@
 // The lock that keeps one writer of a thread's counters at a time, on the test run's Redis.
 import { randomBytes } from 'node:crypto';
-import { LockTimeoutError, localSerialLock, redisSerialLock, type SerialLock } from '@commons/server/infra/mutex';
+import {
+  LockTimeoutError,
+  localSerialLock,
+  redisMutex,
+  redisSerialLock,
+  type SerialLock,
+} from '@commons/server/infra/mutex';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 
@@ -74,5 +80,53 @@ describe('Redis serial lock across holders', () => {
     await expect(
       redisSerialLock(redis, prefix, { waitMs: 2000 }).run('thread:4', () => Promise.resolve(1)),
     ).resolves.toBe(1);
+  });
+});
+
+describe('a live holder whose work outlasts the lock’s life', () => {
+  it('keeps its key (renewed while it works), and a holder that stops renewing lets it lapse', async () => {
+    // Slow store calls under the lock (a busy store is waited for): 1.2 s of work on a 300 ms life.
+    const lock = redisSerialLock(redis, prefix, { ttlMs: 300 });
+    const rival = redisSerialLock(redis, prefix, { waitMs: 800 });
+    let rivalRan = false;
+    const work = lock.run('thread:5', async () => {
+      await new Promise((r) => setTimeout(r, 1200));
+      return rivalRan;
+    });
+    await new Promise((r) => setTimeout(r, 100));
+    await expect(
+      rival.run('thread:5', async () => {
+        rivalRan = true;
+      }),
+    ).rejects.toBeInstanceOf(LockTimeoutError);
+    expect(await work).toBe(false);
+    expect(await redis.exists(`${prefix}:serial:thread:5`)).toBe(0);
+
+    // A holder that died: nobody renews its key, which lapses after its life.
+    await redis.set(`${prefix}:serial:thread:6`, 'gone', 'PX', 300);
+    await expect(
+      redisSerialLock(redis, prefix, { waitMs: 2000 }).run('thread:6', () => Promise.resolve(1)),
+    ).resolves.toBe(1);
+  });
+
+  it('holds the first-wins mutex the same way', async () => {
+    const mutex = redisMutex(redis, prefix, 300);
+    const work = mutex.exclusive(
+      'item:1',
+      async () => {
+        await new Promise((r) => setTimeout(r, 1000));
+        return 'first';
+      },
+      () => 'busy',
+    );
+    await new Promise((r) => setTimeout(r, 700));
+    await expect(
+      mutex.exclusive(
+        'item:1',
+        async () => 'second',
+        () => 'busy',
+      ),
+    ).resolves.toBe('busy');
+    await expect(work).resolves.toBe('first');
   });
 });

@@ -146,14 +146,15 @@ export const envSchema = z.object({
   /**
    * How soon a request learns that the store stopped answering: the driver asks the store how it is
    * every half of it and gives each answer half of it, so a request waiting on a stalled store
-   * (paused, partitioned, a stalled disk) answers 503 within it; connecting and choosing a server
-   * get half of it each.
+   * process (paused, partitioned away) answers 503 within it; connecting and choosing a server get
+   * half of it each. At least 1 s: the driver asks at most every 500 ms.
    */
-  STORE_TIMEOUT_MS: z.coerce.number().int().min(200).max(120_000).default(1_500),
+  STORE_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(120_000).default(1_500),
   /**
-   * How long one store call of a request may take while the store still answers those questions:
-   * a busy store (a burst queued behind its connection pool) is waited for, not turned into a 503,
-   * up to this. Kept under half of a thread lock's life (10 s), which some calls are made under.
+   * How long one store call of a request may take while the store still answers those questions
+   * (and how long it may wait for a pooled connection): a busy store (a burst queued behind its
+   * connection pool) is waited for, not turned into a 503, up to this; so is a stall behind a store
+   * that still answers (FerretDB's PostgreSQL hung). Never below STORE_TIMEOUT_MS.
    */
   STORE_BUSY_TIMEOUT_MS: z.coerce.number().int().min(200).max(600_000).default(5_000),
   /**

@@ -2,19 +2,25 @@ import mongoose from 'mongoose';
 import { detectStore, isDuplicateKey, profileStoreCommands, watchStoreCommands } from './store/index.js';
 
 /**
- * Driver settings that tell a stalled store from a busy one. A store that stops answering (a paused
- * process, a partition, a stalled disk) accepts connections and never replies; one that is busy
- * replies late. The driver's monitor asks the store every `stallMs / 2` on a connection of its own,
- * and a question left unanswered for `stallMs / 2` marks the store unreachable and interrupts every
- * call in flight on it: within `stallMs` of a stall every waiting call fails (503, or the job's
- * backoff). The monitor's question is a `hello`, which a busy store answers at once (FerretDB's
- * gate lets it by, tools/ferretdb/gate.go), so a call on a busy store is waited for up to `busyMs`
- * instead: under a burst a reply takes longer rather than failing.
+ * Driver settings that tell a stalled store from a busy one. A store process that stops answering
+ * (paused, partitioned away) accepts connections and never replies; one that is busy replies late.
+ * The driver's monitor asks the store every `stallMs / 2` (at least every 500 ms) on a connection
+ * of its own, and a question left unanswered for `stallMs / 2` marks the store unreachable and
+ * interrupts every call in flight on it: within `stallMs` every waiting call fails (503, or the
+ * job's backoff). The question is a `hello`, which a busy store answers at once (FerretDB's gate
+ * lets it by, tools/ferretdb/gate.go), so a call on a busy store is waited for up to `busyMs`
+ * instead: under a burst a reply takes longer rather than failing. A stall behind a store that
+ * still answers `hello` (FerretDB's PostgreSQL hung, a stalled disk under mongod) looks busy: its
+ * calls fail at `busyMs`.
  */
 export function storeTimeouts(stallMs: number, busyMs = stallMs) {
   const half = Math.max(100, Math.round(stallMs / 2));
+  // Never below the stall bound: a call the checks would let through is not cut shorter.
+  const longest = Math.max(stallMs, busyMs);
   return {
-    socketTimeoutMS: Math.max(stallMs, busyMs),
+    socketTimeoutMS: longest,
+    // Waiting for one of the pool's connections (100 calls in flight already) is bounded the same.
+    waitQueueTimeoutMS: longest,
     // The monitor's check is bounded by connectTimeoutMS, as are a fresh connection's handshake
     // and the wait for a usable server.
     connectTimeoutMS: half,

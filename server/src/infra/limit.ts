@@ -1,7 +1,7 @@
 /**
  * Runs at most `n` of the calls given to it at once; the others wait their turn in order. For a
  * burst of store calls (500 members entering a lab in the same second): sent all at once they
- * queue inside the store, each past the driver's timeout (STORE_TIMEOUT_MS) and answered 503,
+ * queue inside the store, each past the driver's timeout (STORE_BUSY_TIMEOUT_MS) and answered 503,
  * and the store still works through the abandoned ones; held here they wait without a timeout
  * and each one sent is answered quickly.
  */

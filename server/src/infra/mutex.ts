@@ -2,6 +2,22 @@ import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 
 const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
+const RENEW = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0`;
+
+/**
+ * Keeps a held key's life at `ttlMs` while its holder works, renewed every third of it: a live
+ * holder whose store calls are slow (a busy store is waited for up to STORE_BUSY_TIMEOUT_MS, a
+ * worker's up to STORE_WORKER_TIMEOUT_MS, and some holders make several) keeps its key, and one
+ * that died stops renewing, so its key lapses after ttlMs as before. Returns the stop.
+ */
+function keepHeld(redis: Redis, key: string, token: string, ttlMs: number): () => void {
+  const timer = setInterval(
+    () => void redis.eval(RENEW, 1, key, token, ttlMs).catch(() => undefined),
+    Math.max(50, Math.floor(ttlMs / 3)),
+  );
+  timer.unref();
+  return () => clearInterval(timer);
+}
 
 /**
  * A short-lived lock in Redis around a read-modify-write of one document. FerretDB 1.24 does
@@ -19,9 +35,11 @@ export function redisMutex(redis: Redis, prefix: string, ttlMs = 15_000): Mutex 
       const full = `${prefix}:lock:${key}`;
       const token = randomBytes(12).toString('hex');
       if ((await redis.set(full, token, 'PX', ttlMs, 'NX')) !== 'OK') return busy();
+      const stop = keepHeld(redis, full, token, ttlMs);
       try {
         return await fn();
       } finally {
+        stop();
         // A release Redis does not answer (timed out, connection lost) must not fail the work the
         // lock guarded, which is done: the key lapses after ttlMs.
         await redis.eval(RELEASE, 1, full, token).catch(() => undefined);
@@ -48,7 +66,8 @@ export class LockTimeoutError extends Error {
 
 /**
  * A Redis lock taken with SET NX PX and waited for with short, jittered retries. `ttlMs` frees a
- * key whose holder died; `waitMs` bounds how long a writer waits before giving up.
+ * key whose holder died (a live holder renews it); `waitMs` bounds how long a writer waits before
+ * giving up.
  */
 export function redisSerialLock(
   redis: Redis,
@@ -66,9 +85,11 @@ export function redisSerialLock(
         if (Date.now() > giveUpAt) throw new LockTimeoutError(key);
         await new Promise((r) => setTimeout(r, Math.min(50, 2 + attempt * 3) * (0.5 + Math.random())));
       }
+      const stop = keepHeld(redis, full, token, ttlMs);
       try {
         return await fn();
       } finally {
+        stop();
         // A release Redis does not answer (timed out, connection lost) must not fail the work the
         // lock guarded, which is done: the key lapses after ttlMs.
         await redis.eval(RELEASE, 1, full, token).catch(() => undefined);

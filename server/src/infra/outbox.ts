@@ -66,7 +66,7 @@ export type Release = (pushed: boolean | PromiseLike<unknown>) => void;
 export interface OutboxOptions {
   /**
    * A sweep leaves younger entries to their writer. Longer than a store call may take
-   * (STORE_TIMEOUT_MS): an entry written ahead of its document is swept only once that document
+   * (STORE_BUSY_TIMEOUT_MS): an entry written ahead of its document is swept only once that document
    * was either saved or refused.
    */
   graceMs: number;
