@@ -97,6 +97,14 @@ const corpus: Array<[string, Partial<ScreeningInput>, 'allow' | 'hold' | 'hide',
   ],
   ['one swear word', { body: 'This fucking bus was late again.' }, 'hold', ['profanity']],
   ['leetspeak', { body: 'what a sh1t meeting' }, 'hold', ['profanity']],
+  ['leetspeak with digits only inside the word', { body: 'this is 5h1t' }, 'hold', ['profanity']],
+  // Figures are not leetspeak: 455 is not a word, whatever 4 and 5 look like.
+  [
+    'figures, dates and times',
+    { body: 'We served 455 families and 5455 meals; next count 4/5/2027 at 5:55, call 555-0134.' },
+    'allow',
+    [],
+  ],
   ['abuse', { body: 'You are a fucking bitch, shut up you piece of shit' }, 'hide', ['profanity']],
   ['posted once before', { body: 'Join my group now!', recentBodies: ['join my group   NOW!'] }, 'hold', ['duplicate']],
   [
