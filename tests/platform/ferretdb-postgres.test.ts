@@ -10,6 +10,7 @@ import { MongoClient } from 'mongodb';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureLauncher } from '../../scripts/ferretdb-binary.mjs';
+import { sql } from '../support/postgres.js';
 
 const adminUrl = process.env.COMMONS_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const database = `commons_tune_${randomBytes(4).toString('hex')}`;
@@ -18,16 +19,6 @@ const dbUrl = (() => {
   u.pathname = `/${database}`;
   return u.toString();
 })();
-
-async function sql<T extends pg.QueryResultRow>(url: string, text: string, values: unknown[] = []): Promise<T[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query<T>(text, values)).rows;
-  } finally {
-    await client.end();
-  }
-}
 
 let ferret: ChildProcess;
 let mongo: MongoClient;

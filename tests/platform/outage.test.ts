@@ -17,7 +17,7 @@ import { request } from '../../client/src/api.js';
 import { createLabRoom } from '../../client/src/labs/room/live.js';
 import { keepConnected } from '../../client/src/realtime/keep-connected.js';
 import { labBody } from '../labs/support.js';
-import { TestClient } from '../support/http.js';
+import { memberWithThread, type TestClient } from '../support/http.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const platformMain = path.join(root, 'workers/dist/platform.js');
@@ -114,23 +114,10 @@ beforeAll(async () => {
   if (!pid) throw new Error(`no FerretDB pid in the output:\n${output.slice(0, 3000)}`);
   ferretPid = Number(pid);
 
-  member = new TestClient(url);
-  const registered = await member.post('/api/auth/register', {
-    email: `outage.${Date.now()}@example.org`,
-    password: 'maple-lantern-harbor-41',
-    displayName: 'Olu Outage',
-  });
-  expect(registered.status, registered.text).toBe(201);
-  memberId = registered.body.user.id;
-  const categories = await member.get('/api/categories');
-  const category = (categories.body.categories as Array<{ id: string; slug: string }>)[0]!;
-  const thread = await member.post('/api/threads', {
-    categoryId: category.id,
+  ({ member, memberId, threadId } = await memberWithThread(url, 'Olu Outage', {
     title: 'Keeping the lights on',
     body: 'What do we do when the store stalls?',
-  });
-  expect(thread.status, thread.text).toBe(201);
-  threadId = thread.body.thread.id;
+  }));
 }, 240_000);
 
 afterAll(async () => {

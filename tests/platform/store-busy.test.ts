@@ -13,7 +13,8 @@ import { freePort, waitForPort } from '@commons/server/infra/services/ports';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ensureLauncher } from '../../scripts/ferretdb-binary.mjs';
-import { TestClient } from '../support/http.js';
+import { memberWithThread, type TestClient } from '../support/http.js';
+import { sql } from '../support/postgres.js';
 import { children, entry, start } from '../support/processes.js';
 
 const adminUrl = process.env.COMMONS_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -26,16 +27,6 @@ const dbUrl = (() => {
 })();
 const storeDb = 'busy';
 const dataDir = mkdtempSync(path.join(tmpdir(), 'commons-busy-'));
-
-async function sql<T extends pg.QueryResultRow>(url: string, text: string, values: unknown[] = []): Promise<T[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query<T>(text, values)).rows;
-  } finally {
-    await client.end();
-  }
-}
 
 let ferret: ChildProcess;
 let url: string;
@@ -95,22 +86,10 @@ beforeAll(async () => {
   await server.ready;
   expect(server.child.exitCode, server.output()).toBeNull();
 
-  member = new TestClient(url);
-  const registered = await member.post('/api/auth/register', {
-    email: `busy.${Date.now()}@example.org`,
-    password: 'maple-lantern-harbor-41',
-    displayName: 'Bea Busy',
-  });
-  expect(registered.status, registered.text).toBe(201);
-  const categories = await member.get('/api/categories');
-  const category = (categories.body.categories as Array<{ id: string }>)[0]!;
-  const thread = await member.post('/api/threads', {
-    categoryId: category.id,
+  ({ member, threadId } = await memberWithThread(url, 'Bea Busy', {
     title: 'When the store is slow',
     body: 'Does a reply wait, or fail?',
-  });
-  expect(thread.status, thread.text).toBe(201);
-  threadId = thread.body.thread.id;
+  }));
 }, 180_000);
 
 afterAll(async () => {

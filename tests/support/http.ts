@@ -71,3 +71,27 @@ export class TestClient {
     return this.request('DELETE', path, undefined, headers);
   }
 }
+
+/**
+ * A member signed up through a running server's API (no access to its store needed) and a thread
+ * of theirs in the first category: for tests of whole processes.
+ */
+export async function memberWithThread(
+  url: string,
+  displayName: string,
+  thread: { title: string; body: string },
+): Promise<{ member: TestClient; memberId: string; threadId: string }> {
+  const member = new TestClient(url);
+  const slug = displayName.toLowerCase().replace(/[^a-z]+/g, '.');
+  const registered = await member.post('/api/auth/register', {
+    email: `${slug}.${Date.now()}@example.org`,
+    password: 'maple-lantern-harbor-41',
+    displayName,
+  });
+  if (registered.status !== 201) throw new Error(`sign-up: ${registered.status} ${registered.text}`);
+  const categories = await member.get('/api/categories');
+  const category = (categories.body.categories as Array<{ id: string }>)[0]!;
+  const created = await member.post('/api/threads', { categoryId: category.id, ...thread });
+  if (created.status !== 201) throw new Error(`thread: ${created.status} ${created.text}`);
+  return { member, memberId: registered.body.user.id as string, threadId: created.body.thread.id as string };
+}
