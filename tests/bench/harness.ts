@@ -281,9 +281,9 @@ function cpuByPid(): Map<number, { name: string; ms: number }> {
 }
 
 /**
- * Where the machine's CPU went between start() and stop(), by process: the named pids under
- * their labels, every other process under its name (postgres backends summed, FerretDB, Redis),
- * this bench's own process as `bench`. Divided by `per`, it says what one action costs the
+ * Where the machine's CPU went from the meter's making (or its restart()) to read(), by process:
+ * the named pids under their labels, every other process under its name (postgres backends
+ * summed, FerretDB, Redis), this bench's own process as `bench`. Divided by `per`, it says what one action costs the
  * whole machine, which is what caps a 2-core machine's rate.
  */
 export function cpuMeter(labels: Record<string, number>) {
